@@ -1,0 +1,127 @@
+// The HTTP application, separate from `listen` so tests can inject requests without a port.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import cors from '@fastify/cors';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { Config } from './config.ts';
+import { ProblemSchema } from './http/common-schemas.ts';
+import { installErrorHandlers } from './http/error-handler.ts';
+import { healthRoutes } from './modules/health/health.routes.ts';
+import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    runtime: Runtime;
+  }
+}
+
+export interface BuildAppOptions extends RuntimeOptions {
+  /** A runtime built elsewhere (tests share one per file); otherwise one is created and owned. */
+  runtime?: Runtime;
+  /** Extra routes registered before the app is ready (tests). */
+  register?: (app: App) => Promise<void> | void;
+}
+
+/** The application with TypeBox as its type provider: route schemas type the handlers. */
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<App> {
+  const runtime = options.runtime ?? (await createRuntime(config, options));
+  const app = Fastify({
+    loggerInstance: runtime.log as FastifyBaseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: true,
+    forceCloseConnections: 'idle',
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: {
+      customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true },
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('runtime', runtime);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  if (!options.runtime) app.addHook('onClose', async () => runtime.close());
+
+  installErrorHandlers(app);
+  app.addSchema(ProblemSchema);
+
+  await app.register(helmet, {
+    // The interactive docs page runs its own scripts and styles.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
+      },
+    },
+  });
+  await app.register(cors, {
+    origin: config.corsOrigins,
+    credentials: false,
+    exposedHeaders: ['x-request-id'],
+  });
+  await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
+  await app.register(multipart, { limits: { fileSize: config.importMaxBytes, files: 1, fields: 50 } });
+  // Routes opt in with `config.rateLimit`; RATE_LIMIT=false turns every limit off.
+  await app.register(rateLimit, { global: false, enableDraftSpec: false });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Zakupka API',
+        version: '2.0.0',
+        description:
+          'B2B retail procurement: one catalog of many suppliers, baskets across suppliers, orders. ' +
+          'Errors are RFC 9457 problem documents with a stable `code`. ' +
+          'Human-readable texts are Russian by default; send `Accept-Language: en` for English.',
+      },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'Access token (JWT) or API token (zk_…)' },
+          token: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'Authorization',
+            description: '`Token <api token>` (v1 style)',
+          },
+        },
+      },
+      tags: [{ name: 'health', description: 'Liveness and readiness' }],
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) ?? `def-${i}`,
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false });
+
+  await app.register(healthRoutes(runtime));
+  if (options.register) await app.register(async (scope) => options.register!(scope as App));
+
+  await app.ready();
+  return app;
+}

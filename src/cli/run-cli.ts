@@ -1,0 +1,29 @@
+// Shared start-up for command-line tools: config, logger, runtime without workers, clean exit.
+import { ConfigError, loadConfig } from '../config.ts';
+import { DataDirLockedError } from '../db/lock.ts';
+import { createLogger, createRuntime, type Runtime, type RuntimeOptions } from '../runtime.ts';
+
+export async function runCli(
+  main: (runtime: Runtime) => Promise<void>,
+  options: RuntimeOptions = {},
+): Promise<never> {
+  let runtime: Runtime | undefined;
+  try {
+    const config = loadConfig();
+    runtime = await createRuntime(config, { log: createLogger(config), workers: false, ...options });
+    await main(runtime);
+    await runtime.close();
+    process.exit(0);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof CliError) {
+      process.stderr.write(`${error.message}\n`);
+    } else {
+      process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    }
+    await runtime?.close().catch(() => {});
+    process.exit(1);
+  }
+}
+
+/** A user-facing failure of a CLI: printed as one line, exit 1. */
+export class CliError extends Error {}

@@ -1,0 +1,171 @@
+// The only reader of process.env. Every setting is parsed and validated here, once, at boot;
+// a wrong value stops the process with one line naming the variable and what it expects.
+import path from 'node:path';
+
+export interface RateLimitConfig {
+  /** false switches every rate limit off (load tests, benchmarks); never the default. */
+  enabled: boolean;
+  loginPerAccount: { max: number; windowSeconds: number };
+  loginPerIp: { max: number; windowSeconds: number };
+  emailRequests: { max: number; windowSeconds: number };
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  /** Absent: the embedded PGlite in DATA_DIR/pg. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+  /** Absent: messages are written as .eml files to DATA_DIR/mailbox. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  staffEmail: string;
+  /** Absent in embedded mode: generated once and kept in DATA_DIR. Required with DATABASE_URL. */
+  authSecret: string | undefined;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  runWorkers: boolean;
+  migrateOnStart: boolean;
+  allowPrivateImportUrls: boolean;
+  importMaxBytes: number;
+  demoData: boolean;
+  corsOrigins: string[] | true | false;
+  bodyLimitBytes: number;
+  shutdownTimeoutMs: number;
+  rateLimit: RateLimitConfig;
+}
+
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, expected: string, got: string | undefined) {
+    super(`${variable}: expected ${expected}, got ${JSON.stringify(got)}`);
+    this.name = 'ConfigError';
+    this.variable = variable;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string, fallback: string): string {
+  const value = env[name];
+  return value === undefined || value === '' ? fallback : value;
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `an integer from ${min} to ${max}`, raw);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(name, `an integer from ${min} to ${max}`, raw);
+  return value;
+}
+
+const TRUE = new Set(['true', '1', 'yes', 'on']);
+const FALSE = new Set(['false', '0', 'no', 'off']);
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = raw.trim().toLowerCase();
+  if (TRUE.has(value)) return true;
+  if (FALSE.has(value)) return false;
+  throw new ConfigError(name, 'true or false', raw);
+}
+
+function url(env: Env, name: string, protocols: string[], fallback?: string): string | undefined {
+  const raw = optional(env, name) ?? fallback;
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `a URL (${protocols.join(', ')})`, raw);
+  }
+  if (!protocols.includes(parsed.protocol.replace(/:$/, ''))) {
+    throw new ConfigError(name, `a URL (${protocols.join(', ')})`, raw);
+  }
+  return raw;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+function email(env: Env, name: string, fallback: string): string {
+  const value = str(env, name, fallback).trim();
+  // MAIL_FROM may carry a display name: "Zakupka <noreply@example.com>".
+  const address = value.match(/<([^>]+)>\s*$/)?.[1] ?? value;
+  if (!EMAIL.test(address)) throw new ConfigError(name, 'an email address', env[name]);
+  return value;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const port = int(env, 'PORT', 8000, 0, 65535);
+  const host = str(env, 'HOST', '127.0.0.1');
+  const publicUrl = url(env, 'PUBLIC_URL', ['http', 'https'], `http://localhost:${port}`)!.replace(
+    /\/+$/,
+    '',
+  );
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres', 'postgresql']);
+  const authSecret = optional(env, 'AUTH_SECRET');
+  if (databaseUrl && !authSecret) {
+    throw new ConfigError(
+      'AUTH_SECRET',
+      'a secret of at least 32 characters (required with DATABASE_URL)',
+      undefined,
+    );
+  }
+  if (authSecret !== undefined && authSecret.length < 32) {
+    throw new ConfigError('AUTH_SECRET', 'a secret of at least 32 characters', '<hidden>');
+  }
+  const logLevel = str(env, 'LOG_LEVEL', 'info');
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', LOG_LEVELS.join('|'), logLevel);
+  }
+  const cors = str(env, 'CORS_ORIGINS', '');
+  const corsOrigins: Config['corsOrigins'] =
+    cors === '' ? false : cors === '*' ? true : cors.split(',').map((origin) => origin.trim());
+
+  return {
+    port,
+    host,
+    publicUrl,
+    databaseUrl,
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    dataDir: path.resolve(cwd, str(env, 'DATA_DIR', './data')),
+    smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),
+    mailFrom: email(env, 'MAIL_FROM', 'Zakupka <noreply@zakupka.local>'),
+    staffEmail: email(env, 'STAFF_EMAIL', 'staff@zakupka.local'),
+    authSecret,
+    logLevel: logLevel as Config['logLevel'],
+    runWorkers: bool(env, 'RUN_WORKERS', true),
+    migrateOnStart: bool(env, 'MIGRATE_ON_START', true),
+    allowPrivateImportUrls: bool(env, 'ALLOW_PRIVATE_IMPORT_URLS', false),
+    importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 100 * 1024 * 1024, 1024, 2 ** 40),
+    demoData: bool(env, 'DEMO_DATA', false),
+    corsOrigins,
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 2 ** 31),
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    rateLimit: {
+      enabled: bool(env, 'RATE_LIMIT', true),
+      loginPerAccount: {
+        max: int(env, 'RATE_LIMIT_LOGIN_ACCOUNT_MAX', 5, 1, 1_000_000),
+        windowSeconds: int(env, 'RATE_LIMIT_LOGIN_ACCOUNT_WINDOW', 900, 1, 86_400),
+      },
+      loginPerIp: {
+        max: int(env, 'RATE_LIMIT_LOGIN_IP_MAX', 30, 1, 1_000_000),
+        windowSeconds: int(env, 'RATE_LIMIT_LOGIN_IP_WINDOW', 900, 1, 86_400),
+      },
+      emailRequests: {
+        max: int(env, 'RATE_LIMIT_EMAIL_MAX', 3, 1, 1_000_000),
+        windowSeconds: int(env, 'RATE_LIMIT_EMAIL_WINDOW', 900, 1, 86_400),
+      },
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// Every queue the system uses, with its retry policy and payload type. A queue not listed here
+// does not exist: `enqueue` and the workers only accept these names.
+import type { Queue } from 'pg-boss';
+import type { EmailMessage } from '../mail/mailer.ts';
+
+/** Failed jobs that exhausted their retries land here and stay (30 days) for staff to inspect or redrive. */
+export const DEAD_LETTER_QUEUE = 'dead_letter';
+
+const THIRTY_DAYS = 30 * 24 * 3600;
+
+export interface JobPayloads {
+  send_email: EmailMessage;
+}
+
+export type QueueName = keyof JobPayloads;
+
+export const QUEUES: Record<QueueName, Omit<Queue, 'name'>> = {
+  send_email: {
+    retryLimit: 8,
+    retryDelay: 5,
+    retryBackoff: true,
+    retryDelayMax: 3600,
+    expireInSeconds: 120,
+    retentionSeconds: THIRTY_DAYS,
+    deleteAfterSeconds: 7 * 24 * 3600,
+    deadLetter: DEAD_LETTER_QUEUE,
+  },
+};
+
+export const DEAD_LETTER_OPTIONS: Omit<Queue, 'name'> = {
+  retentionSeconds: THIRTY_DAYS,
+  deleteAfterSeconds: THIRTY_DAYS,
+};

@@ -1,0 +1,57 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { pendingMigrations } from '../../db/migrate.ts';
+import type { Runtime } from '../../runtime.ts';
+
+const Check = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
+const Readiness = Type.Object({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
+  checks: Type.Object({ database: Check, migrations: Check, jobs: Check }),
+});
+
+/** Liveness (the process answers) and readiness (database reachable, migrations applied, jobs started). */
+export function healthRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/health/live',
+      {
+        schema: {
+          tags: ['health'],
+          summary: 'The process is up',
+          response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+        },
+      },
+      async () => ({ status: 'ok' as const }),
+    );
+
+    app.get(
+      '/health/ready',
+      {
+        schema: {
+          tags: ['health'],
+          summary: 'Ready to serve: database reachable, migrations applied, job system started',
+          response: { 200: Readiness, 503: Readiness },
+        },
+      },
+      async (_request, reply) => {
+        const checks = {
+          database: { ok: false } as { ok: boolean; detail?: string },
+          migrations: { ok: false } as { ok: boolean; detail?: string },
+          jobs: { ok: runtime.state.bossStarted && !runtime.state.closing },
+        };
+        try {
+          await runtime.database.query('select 1');
+          checks.database.ok = true;
+          const pending = await pendingMigrations(runtime.database);
+          checks.migrations = pending.length
+            ? { ok: false, detail: `pending: ${pending.join(', ')}` }
+            : { ok: true };
+        } catch (error) {
+          checks.database.detail = (error as Error).message;
+        }
+        const ready = checks.database.ok && checks.migrations.ok && checks.jobs.ok;
+        return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
+      },
+    );
+  };
+}

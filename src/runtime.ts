@@ -1,0 +1,137 @@
+// Everything a process needs, opened once: configuration, database, job system, mailer, clock, log.
+// The server, the worker, CLIs and tests all build one of these; services receive it (or a
+// transaction scope from it) as their first argument.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PgBoss } from 'pg-boss';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config.ts';
+import { type Database, type DatabaseHandle, openPglite, openPostgres } from './db/client.ts';
+import { acquireDataDirLock, type DataDirLock } from './db/lock.ts';
+import { migrate } from './db/migrate.ts';
+import { startBoss, startWorkers, stopBoss } from './jobs/boss.ts';
+import { type Clock, systemClock } from './lib/clock.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
+
+export interface Runtime {
+  config: Config;
+  database: DatabaseHandle;
+  /** Top-level query handle. Never use it inside a transaction callback. */
+  db: Database;
+  boss: PgBoss;
+  mailer: Mailer;
+  clock: Clock;
+  log: Logger;
+  /** Key for signing access tokens. */
+  authSecret: string;
+  state: { migrated: boolean; bossStarted: boolean; workersStarted: boolean; closing: boolean };
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  log?: Logger;
+  /** An already open database (tests); otherwise opened from the config. */
+  database?: DatabaseHandle;
+  mailer?: Mailer;
+  clock?: Clock;
+  /** Apply pending migrations before anything else (default: config.migrateOnStart). */
+  migrate?: boolean;
+  /** Work jobs in this process (default: config.runWorkers). */
+  workers?: boolean;
+  /** Poll interval of the workers; tests lower it. */
+  pollingIntervalSeconds?: number;
+}
+
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({
+    level: config.logLevel,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'],
+      remove: true,
+    },
+  });
+}
+
+export interface OpenedDatabase {
+  database: DatabaseHandle;
+  lock?: DataDirLock;
+}
+
+/** The configured database: a node-postgres pool, or the embedded PGlite behind the data-folder lock. */
+export async function openConfiguredDatabase(config: Config): Promise<OpenedDatabase> {
+  if (config.databaseUrl) return { database: openPostgres(config.databaseUrl, config.databasePoolSize) };
+  const lock = acquireDataDirLock(config.dataDir);
+  try {
+    return { database: await openPglite(path.join(config.dataDir, 'pg')), lock };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+/** AUTH_SECRET, or in embedded mode a secret generated once and kept in DATA_DIR. */
+export function resolveAuthSecret(config: Config): string {
+  if (config.authSecret) return config.authSecret;
+  const file = path.join(config.dataDir, 'auth-secret');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    const secret = randomBytes(48).toString('base64url');
+    fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+    return secret;
+  }
+}
+
+export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const log = options.log ?? createLogger(config);
+  let lock: DataDirLock | undefined;
+  let database = options.database;
+  if (!database) {
+    const opened = await openConfiguredDatabase(config);
+    database = opened.database;
+    lock = opened.lock;
+  }
+  const state = { migrated: false, bossStarted: false, workersStarted: false, closing: false };
+  const mailer = options.mailer ?? createMailer(config, log);
+  try {
+    if (options.migrate ?? config.migrateOnStart) {
+      const applied = await migrate(database);
+      if (applied.length) log.info({ applied }, 'migrations applied');
+    }
+    state.migrated = true;
+    const boss = await startBoss(database, log);
+    state.bossStarted = true;
+    const runtime: Runtime = {
+      config,
+      database,
+      db: database.db,
+      boss,
+      mailer,
+      clock: options.clock ?? systemClock,
+      log,
+      authSecret: options.database
+        ? (config.authSecret ?? randomBytes(32).toString('hex'))
+        : resolveAuthSecret(config),
+      state,
+      async close() {
+        if (state.closing) return;
+        state.closing = true;
+        await stopBoss(boss, config.shutdownTimeoutMs);
+        mailer.close();
+        if (!options.database) await database.close();
+        lock?.release();
+      },
+    };
+    if (options.workers ?? config.runWorkers) {
+      await startWorkers(runtime, { pollingIntervalSeconds: options.pollingIntervalSeconds });
+      state.workersStarted = true;
+    }
+    return runtime;
+  } catch (error) {
+    if (!options.database) await database.close().catch(() => {});
+    lock?.release();
+    throw error;
+  }
+}

@@ -1,0 +1,40 @@
+// `npm start`: the API (and, unless RUN_WORKERS=false, the job workers) in one process.
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { DataDirLockedError } from './db/lock.ts';
+import { installShutdown } from './lib/shutdown.ts';
+import { createLogger } from './runtime.ts';
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`Configuration error: ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const log = createLogger(config);
+try {
+  const app = await buildApp(config, { log });
+  const { runtime } = app;
+  await app.listen({ port: config.port, host: config.host });
+  log.info(
+    {
+      url: `http://${config.host}:${config.port}`,
+      docs: `${config.publicUrl}/docs`,
+      database: runtime.database.kind,
+    },
+    'Zakupka is listening',
+  );
+  installShutdown(log, config.shutdownTimeoutMs, () => app.close());
+} catch (error) {
+  if (error instanceof DataDirLockedError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  log.fatal({ err: error }, 'failed to start');
+  process.exit(1);
+}
