@@ -11,8 +11,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { Config } from './config.ts';
+import { installAuth } from './http/auth.ts';
 import { ProblemSchema } from './http/common-schemas.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
+import { resolveApiToken } from './modules/accounts/api-tokens.service.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
 
@@ -65,6 +67,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   if (!options.runtime) app.addHook('onClose', async () => runtime.close());
 
   installErrorHandlers(app);
+  installAuth(app, runtime, resolveApiToken);
   app.addSchema(ProblemSchema);
 
   await app.register(helmet, {

@@ -18,10 +18,15 @@ export interface UserOverrides extends Partial<typeof users.$inferInsert> {
   confirmed?: boolean;
 }
 
-export async function createUser(runtime: Runtime, overrides: UserOverrides = {}): Promise<User & { password: string }> {
+export async function createUser(
+  runtime: Runtime,
+  overrides: UserOverrides = {},
+): Promise<User & { password: string }> {
   const { password = DEFAULT_PASSWORD, confirmed = true, ...columns } = overrides;
   const passwordHash =
-    password === DEFAULT_PASSWORD ? await (defaultHash ??= hashPassword(DEFAULT_PASSWORD)) : await hashPassword(password);
+    password === DEFAULT_PASSWORD
+      ? await (defaultHash ??= hashPassword(DEFAULT_PASSWORD))
+      : await hashPassword(password);
   const [user] = await runtime.db
     .insert(users)
     .values({

@@ -14,7 +14,9 @@ import { startBoss } from '../src/jobs/boss.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    testDatabase: { kind: 'pglite'; dump: string } | { kind: 'postgres'; serverUrl: string; template: string; prefix: string };
+    testDatabase:
+      | { kind: 'pglite'; dump: string }
+      | { kind: 'postgres'; serverUrl: string; template: string; prefix: string };
   }
 }
 

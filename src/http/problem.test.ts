@@ -33,7 +33,11 @@ beforeAll(async () => {
         throw new Error('secret internal detail: password=hunter2');
       });
       app.get('/test/conflict', async () => {
-        throw conflict('out_of_stock', { ru: 'Недостаточно товара', en: 'Not enough stock' }, { lines: [{ offer_id: 7 }] });
+        throw conflict(
+          'out_of_stock',
+          { ru: 'Недостаточно товара', en: 'Not enough stock' },
+          { lines: [{ offer_id: 7 }] },
+        );
       });
     },
   });
@@ -42,15 +46,25 @@ afterAll(() => t?.close());
 
 describe('problem+json', () => {
   it('reports every invalid field with its path', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/test/validate', payload: { email: 'nope', extra: 1 } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/test/validate',
+      payload: { email: 'nope', extra: 1 },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     const body = res.json();
-    expect(body).toMatchObject({ status: 400, code: 'validation_failed', type: '/problems/validation_failed' });
+    expect(body).toMatchObject({
+      status: 400,
+      code: 'validation_failed',
+      type: '/problems/validation_failed',
+    });
     expect(body.title).toBe('Неверный запрос');
     const fields = body.errors.map((e: { field: string }) => e.field).sort();
     expect(fields).toEqual(['body.email', 'body.extra', 'body.quantity']);
-    expect(body.errors.find((e: { field: string }) => e.field === 'body.quantity').message).toBe('обязательное поле');
+    expect(body.errors.find((e: { field: string }) => e.field === 'body.quantity').message).toBe(
+      'обязательное поле',
+    );
   });
 
   it('answers in English on request', async () => {
@@ -62,7 +76,10 @@ describe('problem+json', () => {
     });
     const body = res.json();
     expect(body.title).toBe('Bad request');
-    expect(body.errors[0]).toEqual({ field: 'body.quantity', message: "must have required property 'quantity'" });
+    expect(body.errors[0]).toEqual({
+      field: 'body.quantity',
+      message: "must have required property 'quantity'",
+    });
   });
 
   it('turns an unknown route into a 404 problem', async () => {
@@ -78,7 +95,11 @@ describe('problem+json', () => {
   });
 
   it('hides internals of a 500 and carries the request id', async () => {
-    const res = await t.app.inject({ method: 'GET', url: '/test/boom', headers: { 'x-request-id': 'req-42' } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/test/boom',
+      headers: { 'x-request-id': 'req-42' },
+    });
     expect(res.statusCode).toBe(500);
     expect(res.headers['x-request-id']).toBe('req-42');
     const body = res.json();
@@ -91,7 +112,11 @@ describe('problem+json', () => {
   it('keeps extra members of a typed error', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/test/conflict' });
     expect(res.statusCode).toBe(409);
-    expect(res.json()).toMatchObject({ code: 'out_of_stock', detail: 'Недостаточно товара', lines: [{ offer_id: 7 }] });
+    expect(res.json()).toMatchObject({
+      code: 'out_of_stock',
+      detail: 'Недостаточно товара',
+      lines: [{ offer_id: 7 }],
+    });
   });
 
   it('gives every response a request id', async () => {

@@ -1,5 +1,5 @@
 // A real SMTP server in the test process that keeps every message it receives, parsed.
-import { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -59,7 +59,11 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`no matching email within ${timeoutMs} ms; got: ${messages.map((m) => `${m.recipients} ${m.subject}`).join(' | ')}`));
+          reject(
+            new Error(
+              `no matching email within ${timeoutMs} ms; got: ${messages.map((m) => `${m.recipients} ${m.subject}`).join(' | ')}`,
+            ),
+          );
         }, timeoutMs);
         if (!check()) waiters.add(check);
       });

@@ -1,2 +1,4 @@
 // Every table of every module, for Drizzle's relational queries and drizzle-kit.
+
+export * from './catalog.ts';
 export * from './users.ts';
