@@ -23,10 +23,8 @@ export async function createUser(
   overrides: UserOverrides = {},
 ): Promise<User & { password: string }> {
   const { password = DEFAULT_PASSWORD, confirmed = true, ...columns } = overrides;
-  const passwordHash =
-    password === DEFAULT_PASSWORD
-      ? await (defaultHash ??= hashPassword(DEFAULT_PASSWORD))
-      : await hashPassword(password);
+  if (!defaultHash) defaultHash = hashPassword(DEFAULT_PASSWORD);
+  const passwordHash = password === DEFAULT_PASSWORD ? await defaultHash : await hashPassword(password);
   const [user] = await runtime.db
     .insert(users)
     .values({

@@ -1,4 +1,5 @@
 // Every table of every module, for Drizzle's relational queries and drizzle-kit.
 
 export * from './catalog.ts';
+export * from './contacts.ts';
 export * from './users.ts';
