@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Logger } from 'pino';
 import { type App, buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
 import type { DatabaseHandle } from '../../src/db/client.ts';
@@ -39,6 +40,8 @@ export interface TestAppOptions {
   /** Work jobs in-process (default true). */
   workers?: boolean;
   register?: (app: App) => Promise<void> | void;
+  /** A logger to observe (default: silent unless TEST_LOG_LEVEL is set). */
+  log?: Logger;
 }
 
 export const TEST_STAFF_EMAIL = 'staff-inbox@zakupka.test';
@@ -60,7 +63,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const runtime = await createRuntime(config, {
     database,
     clock,
-    log: createLogger(config),
+    log: options.log ?? createLogger(config),
     migrate: false,
     workers: options.workers ?? true,
     pollingIntervalSeconds: 0.5,

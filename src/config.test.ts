@@ -1,0 +1,62 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('config', () => {
+  it('has working defaults for the embedded mode', () => {
+    const config = loadConfig({}, '/srv/app');
+    expect(config).toMatchObject({
+      port: 8000,
+      host: '127.0.0.1',
+      publicUrl: 'http://localhost:8000',
+      databaseUrl: undefined,
+      dataDir: '/srv/app/data',
+      smtpUrl: undefined,
+      runWorkers: true,
+      migrateOnStart: true,
+      allowPrivateImportUrls: false,
+      demoData: false,
+    });
+    expect(config.rateLimit.enabled).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ RUN_WORKERS: 'maybe' }, 'RUN_WORKERS'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://root@127.0.0.1/db' }, 'AUTH_SECRET'],
+    [{ AUTH_SECRET: 'short' }, 'AUTH_SECRET'],
+    [{ SMTP_URL: 'http://mail' }, 'SMTP_URL'],
+    [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
+    [{ STAFF_EMAIL: 'nobody' }, 'STAFF_EMAIL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ RATE_LIMIT: 'sometimes' }, 'RATE_LIMIT'],
+  ])('refuses %o naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    try {
+      loadConfig(env);
+    } catch (error) {
+      expect((error as ConfigError).variable).toBe(variable);
+      expect((error as Error).message.startsWith(`${variable}: expected`)).toBe(true);
+    }
+  });
+
+  it('accepts a display name in MAIL_FROM and switches rate limits off', () => {
+    const config = loadConfig({ MAIL_FROM: 'Закупка <noreply@example.com>', RATE_LIMIT: 'false' });
+    expect(config.mailFrom).toBe('Закупка <noreply@example.com>');
+    expect(config.rateLimit.enabled).toBe(false);
+  });
+
+  it('stops the server with one line naming the variable', () => {
+    const result = spawnSync(process.execPath, ['src/server.ts'], {
+      env: { ...process.env, PORT: 'abc', DATABASE_URL: '' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'Configuration error: PORT: expected an integer from 0 to 65535, got "abc"',
+    );
+  });
+});

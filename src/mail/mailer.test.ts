@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startSmtpCapture } from '../../test/helpers/smtp.ts';
+import { renderLayout } from './layout.ts';
+import { createMailer, mailboxDir } from './mailer.ts';
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zakupka-mail-'));
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+const message = {
+  to: 'buyer@example.test',
+  ...renderLayout('ru', 'Подтвердите адрес', 'Здравствуйте, Иван!', [
+    { kind: 'paragraph', text: 'Ваш код <подтверждения>:' },
+    { kind: 'code', label: 'Код', value: 'abc123' },
+    { kind: 'table', head: ['Товар', 'Кол-во'], rows: [['Смартфон', '2']], foot: ['Итого', '2'] },
+  ]),
+  kind: 'test',
+};
+
+describe('mail delivery', () => {
+  it('writes one .eml per message to DATA_DIR/mailbox without SMTP_URL', async () => {
+    const mailer = createMailer(
+      { smtpUrl: undefined, mailFrom: 'Zakupka <noreply@zakupka.test>', dataDir },
+      pino({ level: 'silent' }),
+    );
+    const sent = await mailer.send(message);
+    expect(path.dirname(sent.file!)).toBe(mailboxDir({ dataDir }));
+    const parsed = await simpleParser(fs.readFileSync(sent.file!));
+    expect(parsed.subject).toBe('Подтвердите адрес');
+    expect(parsed.to && 'text' in parsed.to ? parsed.to.text : '').toBe('buyer@example.test');
+    expect(parsed.text).toContain('Код: abc123');
+    expect(parsed.text).toContain('Смартфон');
+    expect(parsed.html).toContain('&lt;подтверждения&gt;');
+    expect(fs.readdirSync(mailboxDir({ dataDir }))).toHaveLength(1);
+  });
+
+  it('delivers through SMTP with SMTP_URL', async () => {
+    const smtp = await startSmtpCapture();
+    try {
+      const mailer = createMailer(
+        { smtpUrl: smtp.url, mailFrom: 'noreply@zakupka.test', dataDir },
+        pino({ level: 'silent' }),
+      );
+      await mailer.send(message);
+      const mail = await smtp.waitFor((m) => m.recipients.includes('buyer@example.test'));
+      expect(mail.subject).toBe('Подтвердите адрес');
+      expect(mail.html).toContain('<code');
+      mailer.close();
+    } finally {
+      await smtp.close();
+    }
+  });
+});
