@@ -84,7 +84,7 @@ describe('retries and the dead-letter queue', () => {
       (line) => line.msg === 'job failed for the last time' && line.queue === queue,
     );
     expect(final).toMatchObject({ level: 50, attempt: 3, deadLetter: DEAD_LETTER_QUEUE });
-    expect((final?.err as { message: string }).message).toBe('smtp down (attempt 3)');
+    expect((final!.err as { message: string }).message).toBe('smtp down (attempt 3)');
     expect(
       logLines.filter((line) => line.msg === 'job failed, will retry' && line.queue === queue),
     ).toHaveLength(2);
