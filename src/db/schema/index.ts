@@ -2,4 +2,5 @@
 
 export * from './catalog.ts';
 export * from './contacts.ts';
+export * from './orders.ts';
 export * from './users.ts';
