@@ -32,7 +32,8 @@ export default async function setup(project: TestProject) {
   if (serverUrl) {
     const prefix = `zk_test_${randomBytes(4).toString('hex')}`;
     const template = `${prefix}_template`;
-    const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+    // The database named in DATABASE_URL serves only as the connection for creating and dropping ours.
+    const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
     await admin.query(`create database ${template}`);
     const handle = openPostgres(withDatabase(serverUrl, template), 2);

@@ -12,7 +12,7 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
     return openPglite(undefined, dump);
   }
   const name = `${provided.prefix}_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverDatabaseUrl('postgres') });
+  const admin = new pg.Client({ connectionString: provided.serverUrl });
   await admin.connect();
   try {
     await admin.query(`create database ${name} template ${provided.template}`);
@@ -23,7 +23,7 @@ export async function createTestDatabase(): Promise<DatabaseHandle> {
   const close = handle.close;
   handle.close = async () => {
     await close();
-    const dropper = new pg.Client({ connectionString: serverDatabaseUrl('postgres') });
+    const dropper = new pg.Client({ connectionString: provided.serverUrl });
     await dropper.connect();
     await dropper.query(`drop database if exists ${name} with (force)`).catch(() => {});
     await dropper.end();
