@@ -1,5 +1,6 @@
 // Every table of every module, for Drizzle's relational queries and drizzle-kit.
 
+export * from './accounts.ts';
 export * from './catalog.ts';
 export * from './contacts.ts';
 export * from './orders.ts';
