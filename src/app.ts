@@ -89,7 +89,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
   await app.register(multipart, { limits: { fileSize: config.importMaxBytes, files: 1, fields: 50 } });
   // Routes opt in with `config.rateLimit`; RATE_LIMIT=false turns every limit off.
-  await app.register(rateLimit, { global: false, enableDraftSpec: false });
+  await app.register(rateLimit, {
+    global: false,
+    allowList: config.rateLimit.enabled ? undefined : () => true,
+  });
 
   await app.register(swagger, {
     openapi: {

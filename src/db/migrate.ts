@@ -17,9 +17,15 @@ interface JournalEntry {
   when: number;
 }
 
+let journalCache: JournalEntry[] | undefined;
+
+/** The committed migrations in order (read once: they do not change while a process runs). */
 export function migrationJournal(): JournalEntry[] {
-  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8'));
-  return (journal.entries as JournalEntry[]).toSorted((a, b) => a.idx - b.idx);
+  if (!journalCache) {
+    const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8'));
+    journalCache = (journal.entries as JournalEntry[]).toSorted((a, b) => a.idx - b.idx);
+  }
+  return journalCache;
 }
 
 async function appliedSet(handle: DatabaseHandle): Promise<Set<number>> {
