@@ -8,6 +8,8 @@ export interface RateLimitConfig {
   loginPerAccount: { max: number; windowSeconds: number };
   loginPerIp: { max: number; windowSeconds: number };
   emailRequests: { max: number; windowSeconds: number };
+  /** Email-sending requests (registration, confirmation resend, password reset) per client address. */
+  emailRequestsPerIp: { max: number; windowSeconds: number };
 }
 
 export interface Config {
@@ -165,6 +167,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       emailRequests: {
         max: int(env, 'RATE_LIMIT_EMAIL_MAX', 3, 1, 1_000_000),
         windowSeconds: int(env, 'RATE_LIMIT_EMAIL_WINDOW', 900, 1, 86_400),
+      },
+      emailRequestsPerIp: {
+        max: int(env, 'RATE_LIMIT_EMAIL_IP_MAX', 20, 1, 1_000_000),
+        windowSeconds: int(env, 'RATE_LIMIT_EMAIL_IP_WINDOW', 900, 1, 86_400),
       },
     },
   };
