@@ -2,8 +2,10 @@
 // same category); an offer is one supplier's good for it, keyed by the supplier's own id.
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -15,6 +17,12 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { users } from './users.ts';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
 
 export const shops = pgTable(
   'shops',
@@ -83,8 +91,33 @@ export const products = pgTable(
     name: text('name').notNull(),
     normalizedName: text('normalized_name').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    // A summary of the product's visible offers (active, of a shop accepting orders), kept by
+    // catalog_refresh_product_stats() so that listing, sorting and price filters read one row.
+    /** Visible offers; 0 hides the product from the catalog. */
+    offerCount: integer('offer_count').notNull().default(0),
+    minPrice: numeric('min_price', { precision: 14, scale: 2 }),
+    maxPrice: numeric('max_price', { precision: 14, scale: 2 }),
+    /** Some visible offer has stock (kept current by a trigger when an offer's stock crosses zero). */
+    inStock: boolean('in_stock').notNull().default(false),
+    /** The best price among visible offers that have stock. */
+    inStockMinPrice: numeric('in_stock_min_price', { precision: 14, scale: 2 }),
+    /** Name (A), models and category (B), characteristic values (C); russian and english. */
+    searchVector: tsvector('search_vector').notNull().default(sql`''::tsvector`),
   },
-  (t) => [uniqueIndex('products_category_name_key').on(t.categoryId, t.normalizedName)],
+  (t) => [
+    uniqueIndex('products_category_name_key').on(t.categoryId, t.normalizedName),
+    index('products_visible_name_idx').on(t.normalizedName, t.id).where(sql`${t.offerCount} > 0`),
+    index('products_visible_category_name_idx')
+      .on(t.categoryId, t.normalizedName, t.id)
+      .where(sql`${t.offerCount} > 0`),
+    index('products_visible_price_idx').on(t.minPrice, t.id).where(sql`${t.offerCount} > 0`),
+    index('products_visible_category_price_idx')
+      .on(t.categoryId, t.minPrice, t.id)
+      .where(sql`${t.offerCount} > 0`),
+    index('products_in_stock_price_idx').on(t.inStockMinPrice, t.id).where(sql`${t.inStock}`),
+    index('products_visible_new_idx').on(t.id).where(sql`${t.offerCount} > 0`),
+    index('products_search_idx').using('gin', t.searchVector),
+  ],
 );
 
 export const offers = pgTable(
@@ -117,6 +150,7 @@ export const offers = pgTable(
   (t) => [
     uniqueIndex('offers_shop_external_key').on(t.shopId, t.externalId),
     index('offers_product_idx').on(t.productId),
+    index('offers_active_shop_idx').on(t.shopId, t.id).where(sql`${t.isActive}`),
     index('offers_shop_model_idx').on(t.shopId, t.model),
     check('offers_quantity_check', sql`${t.quantity} >= 0`),
     check('offers_price_check', sql`${t.price} >= 0 and ${t.priceRrc} >= 0`),
@@ -134,6 +168,8 @@ export const parameters = pgTable(
     name: text('name').notNull(),
     normalizedName: text('normalized_name').notNull(),
     kind: text('kind').$type<ParameterKind>().notNull().default('text'),
+    /** Set when staff fixed the kind: imports no longer re-infer it. */
+    kindFixed: boolean('kind_fixed').notNull().default(false),
   },
   (t) => [
     uniqueIndex('parameters_normalized_name_key').on(t.normalizedName),
@@ -153,12 +189,147 @@ export const offerParameters = pgTable(
     value: text('value').notNull(),
     /** The value as a number when it is one: numeric facets and range filters. */
     valueNumber: numeric('value_number'),
+    /** normalizeName(value): "Черный" and "черный " are one facet value and one filter. */
+    valueKey: text('value_key').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.offerId, t.parameterId] }),
-    index('offer_parameters_parameter_value_idx').on(t.parameterId, t.value),
+    index('offer_parameters_parameter_key_idx').on(t.parameterId, t.valueKey, t.offerId),
+    index('offer_parameters_parameter_number_idx').on(t.parameterId, t.valueNumber, t.offerId),
   ],
 );
 
+/** Distinct words of product and category names: the dictionary the typo-tolerant search corrects to. */
+export const searchWords = pgTable(
+  'search_words',
+  { word: text('word').primaryKey() },
+  (t) => [index('search_words_trgm_idx').using('gin', sql`${t.word} gin_trgm_ops`)],
+);
+
+export const IMPORT_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+export const IMPORT_SOURCES = ['url', 'upload', 'cli', 'schedule'] as const;
+export type ImportSource = (typeof IMPORT_SOURCES)[number];
+export const IMPORT_MODES = ['lenient', 'strict'] as const;
+export type ImportMode = (typeof IMPORT_MODES)[number];
+
+export interface ImportCounts {
+  total: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  deactivated: number;
+  rejected: number;
+}
+
+/** One price-list import: queued by a supplier, staff, the CLI or the schedule; applied by a job. */
+export const imports = pgTable(
+  'imports',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    shopId: integer('shop_id')
+      .notNull()
+      .references(() => shops.id),
+    requestedBy: integer('requested_by').references(() => users.id),
+    source: text('source').$type<ImportSource>().notNull(),
+    url: text('url'),
+    fileName: text('file_name'),
+    mode: text('mode').$type<ImportMode>().notNull().default('lenient'),
+    status: text('status').$type<ImportStatus>().notNull().default('queued'),
+    /** 0–100; what the job is doing in `phase`. */
+    progress: integer('progress').notNull().default(0),
+    phase: text('phase'),
+    totalRows: integer('total_rows').notNull().default(0),
+    created: integer('created').notNull().default(0),
+    updated: integer('updated').notNull().default(0),
+    unchanged: integer('unchanged').notNull().default(0),
+    deactivated: integer('deactivated').notNull().default(0),
+    rejected: integer('rejected').notNull().default(0),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }),
+    /** When the file's `shop` differs from the shop's name, the shop was renamed: from → to. */
+    shopRenamedFrom: text('shop_renamed_from'),
+    shopRenamedTo: text('shop_renamed_to'),
+    errorCode: text('error_code'),
+    errorMessage: jsonb('error_message').$type<{ ru: string; en: string }>(),
+    /** Milliseconds per phase: download, parse, apply. */
+    timings: jsonb('timings').$type<Record<string, number>>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('imports_shop_idx').on(t.shopId, t.id),
+    check('imports_status_check', sql`${t.status} in ('queued', 'running', 'succeeded', 'failed')`),
+    check('imports_source_check', sql`${t.source} in ('url', 'upload', 'cli', 'schedule')`),
+    check('imports_mode_check', sql`${t.mode} in ('lenient', 'strict')`),
+    check('imports_progress_check', sql`${t.progress} between 0 and 100`),
+  ],
+);
+
+/** An uploaded price list waiting for its job (any worker process can read it); removed once applied. */
+export const importFiles = pgTable('import_files', {
+  importId: integer('import_id')
+    .primaryKey()
+    .references(() => imports.id, { onDelete: 'cascade' }),
+  content: bytea('content').notNull(),
+});
+
+/** The per-row report of an import: rejected rows and warnings, in file order. */
+export const importIssues = pgTable(
+  'import_issues',
+  {
+    importId: integer('import_id')
+      .notNull()
+      .references(() => imports.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    /** 1-based position in `goods` (0: the file as a whole or its `shop`/`categories`). */
+    row: integer('row').notNull(),
+    line: integer('line'),
+    goodId: text('good_id'),
+    field: text('field'),
+    severity: text('severity').$type<'error' | 'warning'>().notNull(),
+    code: text('code').notNull(),
+    message: jsonb('message').$type<{ ru: string; en: string }>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.seq] })],
+);
+
+export const EXPORT_FORMATS = ['yaml', 'csv', 'json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** A large export produced by a job; the file is downloadable until removed. */
+export const priceListExports = pgTable(
+  'exports',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    shopId: integer('shop_id')
+      .notNull()
+      .references(() => shops.id),
+    requestedBy: integer('requested_by').references(() => users.id),
+    format: text('format').$type<ExportFormat>().notNull(),
+    status: text('status').$type<ImportStatus>().notNull().default('queued'),
+    rowCount: integer('row_count'),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }),
+    errorMessage: text('error_message'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('exports_shop_idx').on(t.shopId, t.id),
+    check('exports_format_check', sql`${t.format} in ('yaml', 'csv', 'json')`),
+    check('exports_status_check', sql`${t.status} in ('queued', 'running', 'succeeded', 'failed')`),
+  ],
+);
+
+export const priceListExportFiles = pgTable('export_files', {
+  exportId: integer('export_id')
+    .primaryKey()
+    .references(() => priceListExports.id, { onDelete: 'cascade' }),
+  content: bytea('content').notNull(),
+});
+
 export type Shop = typeof shops.$inferSelect;
+export type Import = typeof imports.$inferSelect;
+export type PriceListExport = typeof priceListExports.$inferSelect;
 export type Offer = typeof offers.$inferSelect;
