@@ -4,4 +4,5 @@ export * from './accounts.ts';
 export * from './catalog.ts';
 export * from './contacts.ts';
 export * from './orders.ts';
+export * from './promotions.ts';
 export * from './users.ts';
