@@ -14,6 +14,7 @@ import type { Config } from './config.ts';
 import { installAuth } from './http/auth.ts';
 import { ProblemSchema } from './http/common-schemas.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
+import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { resolveApiToken } from './modules/accounts/api-tokens.service.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
@@ -126,6 +127,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false });
 
   await app.register(healthRoutes(runtime));
+  await app.register(accountsRoutes(runtime));
   if (options.register) await app.register(async (scope) => options.register!(scope as App));
 
   await app.ready();

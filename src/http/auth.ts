@@ -2,9 +2,10 @@
 // Authorization header; routes declare who may call them with `config: { roles: [...] }` and this
 // module enforces it in one preHandler. The declarations are collected in `routePermissions` so the
 // whole permission table can be listed (and is, by a test that walks it).
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import type { Language, UserRole } from '../db/schema/users.ts';
+import { type Language, type UserRole, users } from '../db/schema/users.ts';
 import type { Runtime } from '../runtime.ts';
 import { forbidden, unauthorized } from './errors.ts';
 
@@ -16,6 +17,8 @@ export interface AuthUser {
   preferredLanguage?: Language;
   /** The API token's id, when authenticated by one. */
   apiTokenId?: number;
+  /** The login session (refresh-token family) an access token belongs to, when it names one. */
+  sessionId?: string;
 }
 
 /** Who may call a route: a list of roles, or 'authenticated' for any signed-in account. */
@@ -45,9 +48,11 @@ function secretKey(runtime: Runtime): Uint8Array {
 export async function signAccessToken(
   runtime: Runtime,
   user: { id: number; role: UserRole },
+  options: { sessionId?: string } = {},
 ): Promise<string> {
   const now = Math.floor(runtime.clock.now().getTime() / 1000);
-  return new SignJWT({ role: user.role })
+  const claims = options.sessionId ? { role: user.role, sid: options.sessionId } : { role: user.role };
+  return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(String(user.id))
     .setIssuedAt(now)
@@ -71,7 +76,8 @@ export async function verifyAccessToken(
     if (!Number.isInteger(id) || !['buyer', 'supplier', 'staff'].includes(role)) {
       return { ok: false, reason: 'invalid_token' };
     }
-    return { ok: true, user: { id, role, via: 'jwt' } };
+    const sessionId = typeof payload.sid === 'string' ? payload.sid : undefined;
+    return { ok: true, user: { id, role, via: 'jwt', ...(sessionId ? { sessionId } : {}) } };
   } catch (error) {
     return { ok: false, reason: error instanceof joseErrors.JWTExpired ? 'token_expired' : 'invalid_token' };
   }
@@ -114,8 +120,26 @@ export function installAuth(app: FastifyInstance, runtime: Runtime, resolveApiTo
     }
     if (presented.scheme === 'bearer' && presented.value) {
       const result = await verifyAccessToken(runtime, presented.value);
-      if (result.ok) request.user = result.user;
-      else request.authError = result.reason;
+      if (!result.ok) {
+        request.authError = result.reason;
+        return;
+      }
+      // The token is signed, but the account may have been blocked (or its role changed) since it
+      // was issued: the account's current state decides.
+      const [account] = await runtime.db
+        .select({
+          role: users.role,
+          isActive: users.isActive,
+          emailConfirmedAt: users.emailConfirmedAt,
+          preferredLanguage: users.preferredLanguage,
+        })
+        .from(users)
+        .where(eq(users.id, result.user.id));
+      if (!account?.isActive || !account.emailConfirmedAt) {
+        request.authError = 'invalid_token';
+        return;
+      }
+      request.user = { ...result.user, role: account.role, preferredLanguage: account.preferredLanguage };
       return;
     }
     request.authError = 'invalid_token';

@@ -4,6 +4,10 @@ import { transaction } from '../../db/transaction.ts';
 import { validationError } from '../../http/errors.ts';
 import { hashPassword } from '../../lib/passwords.ts';
 import type { Runtime } from '../../runtime.ts';
+import { emailFieldError, normalizeEmail } from './accounts.shared.ts';
+import { passwordFieldErrors } from './password-rules.ts';
+
+export { normalizeEmail };
 
 export interface StaffInput {
   email: string;
@@ -12,29 +16,25 @@ export interface StaffInput {
   lastName?: string;
 }
 
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
 /** Creates a confirmed staff account, or promotes an existing one (setting its password if given). */
 export async function createOrPromoteStaff(
   runtime: Runtime,
   input: StaffInput,
 ): Promise<{ id: number; email: string; created: boolean }> {
   const email = normalizeEmail(input.email);
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-    throw validationError([
-      { field: 'email', message: { ru: 'Неверный адрес email', en: 'Invalid email address' } },
-    ]);
-  }
-  if (input.password !== undefined && input.password.length < 8) {
-    throw validationError([
-      {
-        field: 'password',
-        message: { ru: 'Пароль короче 8 символов', en: 'Password is shorter than 8 characters' },
-      },
-    ]);
-  }
+  const emailError = emailFieldError('email', email);
+  // The same rules as for every account: staff passwords guard the most.
+  const errors = [
+    ...(emailError ? [emailError] : []),
+    ...(input.password === undefined
+      ? []
+      : passwordFieldErrors('password', input.password, {
+          email,
+          firstName: input.firstName,
+          lastName: input.lastName,
+        })),
+  ];
+  if (errors.length) throw validationError(errors);
   const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
   return transaction(runtime, async ({ tx, now }) => {
     const [existing] = await tx.select().from(users).where(eq(users.email, email)).for('update');

@@ -1,0 +1,12 @@
+// Every route of the accounts module, for one registration in app.ts.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Runtime } from '../../runtime.ts';
+import { authRoutes } from './auth.routes.ts';
+import { meRoutes } from './me.routes.ts';
+
+export function accountsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    await app.register(authRoutes(runtime));
+    await app.register(meRoutes(runtime));
+  };
+}

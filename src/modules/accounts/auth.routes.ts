@@ -1,0 +1,196 @@
+// /api/v2/auth: registration, email confirmation, login sessions, password reset. All public: the
+// credential is in the body.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { problemResponses } from '../../http/common-schemas.ts';
+import { requestLanguage } from '../../http/error-handler.ts';
+import type { Runtime } from '../../runtime.ts';
+import {
+  AcceptedSchema,
+  EmailBody,
+  EmailTokenBody,
+  LoginBody,
+  profileJson,
+  RefreshBody,
+  RegisterBody,
+  RegisteredSchema,
+  ResetConfirmBody,
+  TokenPairSchema,
+  tokenPairJson,
+} from './accounts.schemas.ts';
+import { confirmPasswordReset, requestPasswordReset } from './passwords.service.ts';
+import { confirmEmail, register, resendConfirmation } from './registration.service.ts';
+import { login, logout, refreshSession } from './sessions.service.ts';
+
+const tags = ['auth'];
+const NoContent = Type.Null({ description: 'Done' });
+
+export function authRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.post(
+      '/api/v2/auth/register',
+      {
+        schema: {
+          tags,
+          summary: 'Register a buyer or supplier account',
+          description:
+            'The account starts unconfirmed: an email with a confirmation link and token goes to the ' +
+            'address. A supplier account gets its shop, named after the company. Password rules: at ' +
+            'least 8 characters, not entirely numeric, not a common password, not too similar to the ' +
+            'email or names; each broken rule is its own field error. Rate-limited per client address.',
+          body: RegisterBody,
+          response: { 201: RegisteredSchema, ...problemResponses(400, 409, 429) },
+        },
+      },
+      async (request, reply) => {
+        const { body } = request;
+        const registered = await register(
+          runtime,
+          {
+            email: body.email,
+            password: body.password,
+            firstName: body.first_name,
+            lastName: body.last_name,
+            company: body.company,
+            position: body.position,
+            type: body.type,
+          },
+          request.ip,
+        );
+        return reply.status(201).send({ user: profileJson(registered.user), shop: registered.shop });
+      },
+    );
+
+    app.post(
+      '/api/v2/auth/confirm-email',
+      {
+        schema: {
+          tags,
+          summary: 'Confirm the email with the token from the confirmation email',
+          description: 'The token works once, for 48 hours, and only with the address it was sent to.',
+          body: EmailTokenBody,
+          response: { 204: NoContent, ...problemResponses(400) },
+        },
+      },
+      async (request, reply) => {
+        await confirmEmail(runtime, request.body);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/api/v2/auth/resend-confirmation',
+      {
+        schema: {
+          tags,
+          summary: 'Send a new confirmation email',
+          description:
+            'Answers 202 whether or not an unconfirmed account has this address, so accounts cannot be ' +
+            'probed. The new link replaces earlier ones. Rate-limited per address and per client.',
+          body: EmailBody,
+          response: { 202: AcceptedSchema, ...problemResponses(400, 429) },
+        },
+      },
+      async (request, reply) => {
+        await resendConfirmation(runtime, request.body.email, request.ip);
+        const detail =
+          requestLanguage(request) === 'en'
+            ? 'If an unconfirmed account has this address, a new confirmation email is on its way.'
+            : 'Если у этого адреса есть неподтверждённая учётная запись, мы отправили новое письмо.';
+        return reply.status(202).send({ detail });
+      },
+    );
+
+    app.post(
+      '/api/v2/auth/login',
+      {
+        schema: {
+          tags,
+          summary: 'Log in: an access token (JWT, 15 min) and a refresh token (30 days)',
+          description:
+            'A wrong password and an unknown email get the same 401 `invalid_credentials`. An ' +
+            'unconfirmed account gets 403 `email_not_confirmed`. Failed attempts are throttled per ' +
+            'account and per client address: 429 `too_many_login_attempts` with Retry-After.',
+          body: LoginBody,
+          response: { 200: TokenPairSchema, ...problemResponses(400, 401, 403, 429) },
+        },
+      },
+      async (request) => tokenPairJson(await login(runtime, request.body, request.ip)),
+    );
+
+    app.post(
+      '/api/v2/auth/refresh',
+      {
+        schema: {
+          tags,
+          summary: 'Trade a refresh token for a new token pair',
+          description:
+            'The refresh token is rotated: the one presented stops working. Presenting an already ' +
+            'rotated token revokes the whole session (401 `refresh_token_reused`).',
+          body: RefreshBody,
+          response: { 200: TokenPairSchema, ...problemResponses(400, 401) },
+        },
+      },
+      async (request) => tokenPairJson(await refreshSession(runtime, request.body.refresh_token)),
+    );
+
+    app.post(
+      '/api/v2/auth/logout',
+      {
+        schema: {
+          tags,
+          summary: 'Log out: revoke the session of this refresh token',
+          description: 'Idempotent: an unknown or already revoked token also answers 204.',
+          body: RefreshBody,
+          response: { 204: NoContent, ...problemResponses(400) },
+        },
+      },
+      async (request, reply) => {
+        await logout(runtime, request.body.refresh_token);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/api/v2/auth/password-reset',
+      {
+        schema: {
+          tags,
+          summary: 'Email a password reset link',
+          description:
+            'Answers 202 whether or not the address has an account. The token is single-use and ' +
+            'lives one hour. Rate-limited per address and per client.',
+          body: EmailBody,
+          response: { 202: AcceptedSchema, ...problemResponses(400, 429) },
+        },
+      },
+      async (request, reply) => {
+        await requestPasswordReset(runtime, request.body.email, request.ip);
+        const detail =
+          requestLanguage(request) === 'en'
+            ? 'If an account has this address, a password reset email is on its way.'
+            : 'Если для этого адреса есть учётная запись, мы отправили письмо для сброса пароля.';
+        return reply.status(202).send({ detail });
+      },
+    );
+
+    app.post(
+      '/api/v2/auth/password-reset/confirm',
+      {
+        schema: {
+          tags,
+          summary: 'Set a new password with the reset token',
+          description:
+            'Signs out every session of the account (refresh tokens). API tokens stay: they belong to ' +
+            'integrations; their owner deletes them at /api/v2/me/api-tokens.',
+          body: ResetConfirmBody,
+          response: { 204: NoContent, ...problemResponses(400) },
+        },
+      },
+      async (request, reply) => {
+        await confirmPasswordReset(runtime, request.body);
+        return reply.status(204).send(null);
+      },
+    );
+  };
+}

@@ -1,0 +1,128 @@
+// The accounts module's emails, in the recipient's language. A link carries the token and the
+// address; the token is also printed on its own, for clients that confirm through the API.
+import type { Config } from '../../config.ts';
+import type { Language } from '../../db/schema/users.ts';
+import { renderLayout } from '../../mail/layout.ts';
+import type { EmailMessage } from '../../mail/mailer.ts';
+
+export interface Recipient {
+  email: string;
+  firstName: string;
+  preferredLanguage: Language;
+}
+
+function greeting(recipient: Recipient): string {
+  const name = recipient.firstName.trim();
+  if (recipient.preferredLanguage === 'en') return name ? `Hello, ${name}!` : 'Hello!';
+  return name ? `Здравствуйте, ${name}!` : 'Здравствуйте!';
+}
+
+function link(config: Pick<Config, 'publicUrl'>, page: string, token: string, email: string): string {
+  const query = new URLSearchParams({ token, email });
+  return `${config.publicUrl}/${page}?${query.toString()}`;
+}
+
+export function confirmationEmail(
+  config: Pick<Config, 'publicUrl'>,
+  recipient: Recipient,
+  token: string,
+  options: { resent: boolean; validHours: number },
+): EmailMessage {
+  const url = link(config, 'confirm-email', token, recipient.email);
+  const en = recipient.preferredLanguage === 'en';
+  const rendered = en
+    ? renderLayout('en', 'Confirm your email for Zakupka', greeting(recipient), [
+        {
+          kind: 'paragraph',
+          text: options.resent
+            ? 'Here is a new confirmation link, as you asked. Earlier links no longer work.'
+            : 'Thank you for registering with Zakupka. Confirm your email address to activate the account.',
+        },
+        { kind: 'link', label: 'Confirm email', url },
+        { kind: 'code', label: 'Confirmation token', value: token },
+        {
+          kind: 'paragraph',
+          text: `The link works once and for ${options.validHours} hours. If you did not register, ignore this email.`,
+        },
+      ])
+    : renderLayout('ru', 'Подтвердите email в Zakupka', greeting(recipient), [
+        {
+          kind: 'paragraph',
+          text: options.resent
+            ? 'Вот новая ссылка для подтверждения, как вы просили. Прежние ссылки больше не действуют.'
+            : 'Спасибо за регистрацию в Zakupka. Подтвердите адрес электронной почты, чтобы активировать учётную запись.',
+        },
+        { kind: 'link', label: 'Подтвердить email', url },
+        { kind: 'code', label: 'Код подтверждения', value: token },
+        {
+          kind: 'paragraph',
+          text: `Ссылка действует один раз в течение ${options.validHours} ч. Если вы не регистрировались, просто проигнорируйте это письмо.`,
+        },
+      ]);
+  return {
+    to: recipient.email,
+    ...rendered,
+    kind: options.resent ? 'email_confirmation_resent' : 'email_confirmation',
+  };
+}
+
+export function passwordResetEmail(
+  config: Pick<Config, 'publicUrl'>,
+  recipient: Recipient,
+  token: string,
+  options: { validMinutes: number },
+): EmailMessage {
+  const url = link(config, 'reset-password', token, recipient.email);
+  const rendered =
+    recipient.preferredLanguage === 'en'
+      ? renderLayout('en', 'Reset your Zakupka password', greeting(recipient), [
+          { kind: 'paragraph', text: 'Someone asked to reset the password of your Zakupka account.' },
+          { kind: 'link', label: 'Choose a new password', url },
+          { kind: 'code', label: 'Reset token', value: token },
+          {
+            kind: 'paragraph',
+            text: `The link works once and for ${options.validMinutes} minutes. If it was not you, ignore this email: your password stays as it is.`,
+          },
+        ])
+      : renderLayout('ru', 'Сброс пароля Zakupka', greeting(recipient), [
+          { kind: 'paragraph', text: 'Поступил запрос на сброс пароля вашей учётной записи Zakupka.' },
+          { kind: 'link', label: 'Задать новый пароль', url },
+          { kind: 'code', label: 'Код сброса', value: token },
+          {
+            kind: 'paragraph',
+            text: `Ссылка действует один раз в течение ${options.validMinutes} мин. Если это были не вы, проигнорируйте письмо: пароль останется прежним.`,
+          },
+        ]);
+  return { to: recipient.email, ...rendered, kind: 'password_reset' };
+}
+
+export function passwordChangedEmail(
+  config: Pick<Config, 'publicUrl'>,
+  recipient: Recipient,
+  options: { at: Date; how: 'reset' | 'change' },
+): EmailMessage {
+  const at = options.at.toISOString().replace('T', ' ').slice(0, 16);
+  const rendered =
+    recipient.preferredLanguage === 'en'
+      ? renderLayout('en', 'Your Zakupka password was changed', greeting(recipient), [
+          {
+            kind: 'paragraph',
+            text: `The password of your account was ${options.how === 'reset' ? 'reset' : 'changed'} at ${at} UTC. Sessions on other devices were signed out.`,
+          },
+          {
+            kind: 'paragraph',
+            text: `If it was not you, reset the password right away: ${config.publicUrl}/reset-password, and check your API tokens.`,
+          },
+        ])
+      : renderLayout('ru', 'Пароль Zakupka изменён', greeting(recipient), [
+          {
+            kind: 'paragraph',
+            text: `Пароль вашей учётной записи ${options.how === 'reset' ? 'сброшен' : 'изменён'} ${at} UTC. Сеансы на других устройствах завершены.`,
+          },
+          {
+            kind: 'paragraph',
+            text: `Если это были не вы, немедленно сбросьте пароль: ${config.publicUrl}/reset-password, и проверьте свои API-токены.`,
+          },
+        ]);
+  return { to: recipient.email, ...rendered, kind: 'password_changed' };
+}

@@ -1,0 +1,132 @@
+// Russian company and bank requisites with their official check digits (Federal Tax Service for
+// INN and OGRN, Bank of Russia regulation 385-P for account numbers). Each check returns the
+// problem with the value as a localized message, or undefined when the value is valid.
+import type { Localized } from '../../http/errors.ts';
+
+function digits(value: string): number[] {
+  return [...value].map(Number);
+}
+
+function weightedMod11(values: number[], weights: number[]): number {
+  const sum = weights.reduce((total, weight, i) => total + weight * values[i], 0);
+  return (sum % 11) % 10;
+}
+
+const INN10_WEIGHTS = [2, 4, 10, 3, 5, 9, 4, 6, 8];
+const INN12_WEIGHTS_11 = [7, 2, 4, 10, 3, 5, 9, 4, 6, 8];
+const INN12_WEIGHTS_12 = [3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8];
+
+/** INN: 10 digits (organisations) or 12 (individuals and sole proprietors), with check digits. */
+export function innProblem(inn: string): Localized | undefined {
+  if (!/^\d{10}$|^\d{12}$/.test(inn)) {
+    return { ru: 'ИНН должен состоять из 10 или 12 цифр', en: 'INN must be 10 or 12 digits' };
+  }
+  const d = digits(inn);
+  const valid =
+    inn.length === 10
+      ? weightedMod11(d, INN10_WEIGHTS) === d[9]
+      : weightedMod11(d, INN12_WEIGHTS_11) === d[10] && weightedMod11(d, INN12_WEIGHTS_12) === d[11];
+  if (!valid) {
+    return { ru: 'Неверное контрольное число ИНН', en: 'The INN check digit is wrong' };
+  }
+  return undefined;
+}
+
+/** KPP: 9 characters, the 5th and 6th may be Latin capitals (since 2019); it has no check digit. */
+export function kppProblem(kpp: string): Localized | undefined {
+  if (!/^\d{4}[\dA-Z]{2}\d{3}$/.test(kpp)) {
+    return {
+      ru: 'КПП должен состоять из 9 знаков: 4 цифры, 2 цифры или заглавные латинские буквы, 3 цифры',
+      en: 'KPP must be 9 characters: 4 digits, 2 digits or capital Latin letters, 3 digits',
+    };
+  }
+  return undefined;
+}
+
+/**
+ * OGRN (13 digits, organisations): the 13th digit is the first 12 as a number mod 11, mod 10.
+ * OGRNIP (15 digits, sole proprietors): the 15th is the first 14 mod 13, mod 10.
+ */
+export function ogrnProblem(ogrn: string): Localized | undefined {
+  if (!/^\d{13}$|^\d{15}$/.test(ogrn)) {
+    return {
+      ru: 'ОГРН должен состоять из 13 цифр (ОГРНИП — из 15)',
+      en: 'OGRN must be 13 digits (OGRNIP: 15)',
+    };
+  }
+  const body = BigInt(ogrn.slice(0, -1));
+  const modulus = ogrn.length === 13 ? 11n : 13n;
+  if (Number((body % modulus) % 10n) !== Number(ogrn.at(-1))) {
+    return { ru: 'Неверное контрольное число ОГРН', en: 'The OGRN check digit is wrong' };
+  }
+  return undefined;
+}
+
+/** BIK: 9 digits; Russian banks' BIKs start with 04. No check digit. */
+export function bikProblem(bik: string): Localized | undefined {
+  if (!/^04\d{7}$/.test(bik)) {
+    return {
+      ru: 'БИК должен состоять из 9 цифр и начинаться с 04',
+      en: 'BIK must be 9 digits starting with 04',
+    };
+  }
+  return undefined;
+}
+
+const ACCOUNT_WEIGHTS = [7, 1, 3];
+
+/** The 385-P key: over the 3 key digits and the 20 account digits, Σ (digit × 7,1,3,…) mod 10 = 0. */
+function accountKeyValid(key: string, account: string): boolean {
+  const d = digits(key + account);
+  const sum = d.reduce((total, digit, i) => total + ((digit * ACCOUNT_WEIGHTS[i % 3]) % 10), 0);
+  return sum % 10 === 0;
+}
+
+/** Settlement account: 20 digits, keyed with the last 3 digits of the bank's BIK. */
+export function settlementAccountProblem(
+  account: string,
+  bik: string | null | undefined,
+): Localized | undefined {
+  if (!/^\d{20}$/.test(account)) {
+    return { ru: 'Расчётный счёт должен состоять из 20 цифр', en: 'Settlement account must be 20 digits' };
+  }
+  if (!bik || bikProblem(bik)) {
+    return {
+      ru: 'Укажите БИК банка: расчётный счёт проверяется вместе с ним',
+      en: "Give the bank's BIK: the settlement account is checked against it",
+    };
+  }
+  if (!accountKeyValid(bik.slice(-3), account)) {
+    return {
+      ru: 'Расчётный счёт не соответствует БИК банка (неверный контрольный ключ)',
+      en: "The settlement account does not match the bank's BIK (wrong check key)",
+    };
+  }
+  return undefined;
+}
+
+/** Correspondent account: 20 digits starting with 301, keyed with "0" and the 5th–6th BIK digits. */
+export function correspondentAccountProblem(
+  account: string,
+  bik: string | null | undefined,
+): Localized | undefined {
+  if (!/^301\d{17}$/.test(account)) {
+    return {
+      ru: 'Корреспондентский счёт должен состоять из 20 цифр и начинаться с 301',
+      en: 'Correspondent account must be 20 digits starting with 301',
+    };
+  }
+  if (!bik || bikProblem(bik)) {
+    return {
+      ru: 'Укажите БИК банка: корреспондентский счёт проверяется вместе с ним',
+      en: "Give the bank's BIK: the correspondent account is checked against it",
+    };
+  }
+  if (!accountKeyValid(`0${bik.slice(4, 6)}`, account)) {
+    return {
+      ru: 'Корреспондентский счёт не соответствует БИК банка (неверный контрольный ключ)',
+      en: "The correspondent account does not match the bank's BIK (wrong check key)",
+    };
+  }
+  return undefined;
+}
