@@ -17,6 +17,7 @@ import { installErrorHandlers } from './http/error-handler.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { resolveApiToken } from './modules/accounts/api-tokens.service.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { ordersModule } from './modules/orders/routes.ts';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
 
 declare module 'fastify' {
@@ -128,6 +129,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 
   await app.register(healthRoutes(runtime));
   await app.register(accountsRoutes(runtime));
+  await app.register(ordersModule(runtime));
   if (options.register) await app.register(async (scope) => options.register!(scope as App));
 
   await app.ready();

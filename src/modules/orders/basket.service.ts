@@ -1,0 +1,404 @@
+// The buyer's basket: one per buyer, across any number of suppliers. It reserves nothing; it checks
+// each change against the offer as it is now, and shows every line's problems as they are now.
+import { and, asc, eq } from 'drizzle-orm';
+import type { Queryable, Transaction } from '../../db/client.ts';
+import { offers, products, shops } from '../../db/schema/catalog.ts';
+import { basketItems, baskets, type DiscountSource } from '../../db/schema/orders.ts';
+import { transaction } from '../../db/transaction.ts';
+import { conflict, notFound } from '../../http/errors.ts';
+import type { Runtime } from '../../runtime.ts';
+import { chooseDiscounts } from './discounts.ts';
+import { type OrderPricingLine, priceOrder } from './pricing.ts';
+
+/** The most of one offer a basket line may hold. */
+export const MAX_LINE_QUANTITY = 10_000;
+/** The most distinct offers one basket may hold. */
+export const MAX_BASKET_LINES = 200;
+
+/** What is wrong with a line now; the first three block checkout. */
+export type LineProblem =
+  | 'offer_unavailable'
+  | 'shop_not_accepting_orders'
+  | 'out_of_stock'
+  | 'price_changed';
+
+export interface BasketLine {
+  id: number;
+  offerId: number;
+  productId: number;
+  productName: string;
+  name: string;
+  model: string | null;
+  externalId: string;
+  quantity: number;
+  availableQuantity: number;
+  unitPrice: string;
+  priceWhenAdded: string;
+  priceRrc: string;
+  amount: string;
+  discount: string;
+  discountSource: DiscountSource | null;
+  total: string;
+  problems: LineProblem[];
+}
+
+export interface BasketGroup {
+  shop: { id: number; name: string; acceptingOrders: boolean };
+  lines: BasketLine[];
+  subtotal: string;
+  linesDiscount: string;
+  total: string;
+}
+
+export interface Basket {
+  /** Null while the basket is empty. */
+  currency: string | null;
+  groups: BasketGroup[];
+  itemsCount: number;
+  subtotal: string;
+  linesDiscount: string;
+  orderDiscount: string;
+  total: string;
+  /** True when some line cannot be ordered as it is (price changes alone do not block). */
+  hasBlockingProblems: boolean;
+  updatedAt: Date | null;
+}
+
+/** A basket line joined with its offer and shop as they are now. */
+export interface LiveLine {
+  itemId: number;
+  quantity: number;
+  priceWhenAdded: string;
+  offerId: number;
+  productId: number;
+  categoryId: number;
+  productName: string;
+  name: string;
+  model: string | null;
+  externalId: string;
+  price: string;
+  priceRrc: string;
+  stock: number;
+  isActive: boolean;
+  parameters: Record<string, string | number | boolean>;
+  shopId: number;
+  shopName: string;
+  acceptingOrders: boolean;
+  currency: string;
+}
+
+export const liveLineColumns = {
+  itemId: basketItems.id,
+  quantity: basketItems.quantity,
+  priceWhenAdded: basketItems.priceWhenAdded,
+  offerId: offers.id,
+  productId: offers.productId,
+  categoryId: products.categoryId,
+  productName: products.name,
+  name: offers.name,
+  model: offers.model,
+  externalId: offers.externalId,
+  price: offers.price,
+  priceRrc: offers.priceRrc,
+  stock: offers.quantity,
+  isActive: offers.isActive,
+  parameters: offers.parameters,
+  shopId: shops.id,
+  shopName: shops.name,
+  acceptingOrders: shops.acceptingOrders,
+  currency: shops.currency,
+};
+
+export function lineProblems(line: LiveLine): LineProblem[] {
+  const problems: LineProblem[] = [];
+  if (!line.isActive) problems.push('offer_unavailable');
+  if (!line.acceptingOrders) problems.push('shop_not_accepting_orders');
+  if (line.isActive && line.quantity > line.stock) problems.push('out_of_stock');
+  if (line.price !== line.priceWhenAdded) problems.push('price_changed');
+  return problems;
+}
+
+/** A basket line as the pricing step takes it, keyed by the basket item id. */
+export function pricingLine(line: LiveLine): OrderPricingLine<number> {
+  return {
+    key: line.itemId,
+    shopId: line.shopId,
+    productId: line.productId,
+    categoryId: line.categoryId,
+    unitPrice: line.price,
+    quantity: line.quantity,
+  };
+}
+
+export const BLOCKING: ReadonlySet<LineProblem> = new Set([
+  'offer_unavailable',
+  'shop_not_accepting_orders',
+  'out_of_stock',
+]);
+
+async function liveLines(
+  db: Queryable,
+  userId: number,
+): Promise<{ lines: LiveLine[]; updatedAt: Date | null }> {
+  const rows = await db
+    .select({ ...liveLineColumns, basketUpdatedAt: baskets.updatedAt })
+    .from(baskets)
+    .innerJoin(basketItems, eq(basketItems.basketId, baskets.id))
+    .innerJoin(offers, eq(offers.id, basketItems.offerId))
+    .innerJoin(products, eq(products.id, offers.productId))
+    .innerJoin(shops, eq(shops.id, offers.shopId))
+    .where(eq(baskets.userId, userId))
+    .orderBy(asc(basketItems.id));
+  return { lines: rows, updatedAt: rows[0]?.basketUpdatedAt ?? null };
+}
+
+/** The basket priced as checkout would price it now, grouped by supplier, with each line's problems. */
+export async function getBasket(db: Queryable, userId: number, now: Date = new Date()): Promise<Basket> {
+  const { lines, updatedAt } = await liveLines(db, userId);
+  const pricingLines = lines.map(pricingLine);
+  const discounts = await chooseDiscounts(db, { userId, lines: pricingLines, now });
+  const priced = priceOrder({ lines: pricingLines, ...discounts, now });
+  const byItem = new Map(lines.map((line) => [line.itemId, line]));
+  let hasBlockingProblems = false;
+  const groups = priced.parts.map((part): BasketGroup => {
+    const first = byItem.get(part.lines[0].key)!;
+    return {
+      shop: { id: first.shopId, name: first.shopName, acceptingOrders: first.acceptingOrders },
+      lines: part.lines.map((pricedLine) => {
+        const line = byItem.get(pricedLine.key)!;
+        const problems = lineProblems(line);
+        if (problems.some((problem) => BLOCKING.has(problem))) hasBlockingProblems = true;
+        return {
+          id: line.itemId,
+          offerId: line.offerId,
+          productId: line.productId,
+          productName: line.productName,
+          name: line.name,
+          model: line.model,
+          externalId: line.externalId,
+          quantity: line.quantity,
+          availableQuantity: line.isActive ? line.stock : 0,
+          unitPrice: pricedLine.unitPrice,
+          priceWhenAdded: line.priceWhenAdded,
+          priceRrc: line.priceRrc,
+          amount: pricedLine.amount,
+          discount: pricedLine.discount,
+          discountSource: pricedLine.discountSource,
+          total: pricedLine.total,
+          problems,
+        };
+      }),
+      subtotal: part.subtotal,
+      linesDiscount: part.linesDiscount,
+      total: part.total,
+    };
+  });
+  return {
+    currency: lines[0]?.currency ?? null,
+    groups,
+    itemsCount: lines.length,
+    subtotal: priced.subtotal,
+    linesDiscount: priced.linesDiscount,
+    orderDiscount: priced.orderDiscount,
+    total: priced.total,
+    hasBlockingProblems,
+    updatedAt,
+  };
+}
+
+/** The buyer's basket row, created on first use and locked for the rest of the transaction. */
+export async function lockBasket(tx: Transaction, userId: number, now: Date): Promise<number> {
+  const [row] = await tx
+    .insert(baskets)
+    .values({ userId, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({ target: baskets.userId, set: { updatedAt: now } })
+    .returning({ id: baskets.id });
+  return row.id;
+}
+
+function offerNamed(offerId: number, name: string): { ru: string; en: string } {
+  return { ru: `«${name}» (предложение ${offerId})`, en: `"${name}" (offer ${offerId})` };
+}
+
+export function offerUnavailable(offerId: number, name: string) {
+  const offer = offerNamed(offerId, name);
+  return conflict(
+    'offer_unavailable',
+    { ru: `Товар ${offer.ru} больше не продаётся`, en: `${offer.en} is no longer offered` },
+    { offer_id: offerId },
+  );
+}
+
+export function shopNotAccepting(offerId: number, name: string, shopName: string) {
+  const offer = offerNamed(offerId, name);
+  return conflict(
+    'shop_not_accepting_orders',
+    {
+      ru: `Поставщик «${shopName}» сейчас не принимает заказы: ${offer.ru}`,
+      en: `Supplier "${shopName}" is not accepting orders now: ${offer.en}`,
+    },
+    { offer_id: offerId },
+  );
+}
+
+export function outOfStock(offerId: number, name: string, requested: number, available: number) {
+  const offer = offerNamed(offerId, name);
+  return conflict(
+    'out_of_stock',
+    {
+      ru: `Недостаточно товара ${offer.ru}: запрошено ${requested}, в наличии ${available}`,
+      en: `Not enough of ${offer.en}: requested ${requested}, available ${available}`,
+    },
+    { offer_id: offerId, requested_quantity: requested, available_quantity: available },
+  );
+}
+
+function quantityTooLarge(offerId: number) {
+  return conflict(
+    'quantity_limit_exceeded',
+    {
+      ru: `В строке корзины не больше ${MAX_LINE_QUANTITY} единиц`,
+      en: `A basket line holds at most ${MAX_LINE_QUANTITY} units`,
+    },
+    { offer_id: offerId, max_quantity: MAX_LINE_QUANTITY },
+  );
+}
+
+export type PutMode = 'add' | 'set';
+
+/**
+ * Puts an offer into the (locked) basket: adds to the line's quantity or sets it. The offer must be
+ * active, its shop accepting orders, the resulting quantity within stock and the basket's currency
+ * the offer's. Answers the line's id and quantity.
+ */
+export async function putIntoBasket(
+  tx: Transaction,
+  basketId: number,
+  input: { offerId: number; quantity: number; mode: PutMode; now: Date },
+): Promise<{ itemId: number; quantity: number }> {
+  const [offer] = await tx
+    .select({
+      id: offers.id,
+      name: offers.name,
+      price: offers.price,
+      stock: offers.quantity,
+      isActive: offers.isActive,
+      shopName: shops.name,
+      acceptingOrders: shops.acceptingOrders,
+      currency: shops.currency,
+    })
+    .from(offers)
+    .innerJoin(shops, eq(shops.id, offers.shopId))
+    .where(eq(offers.id, input.offerId));
+  if (!offer) {
+    throw notFound('offer_not_found', {
+      ru: `Предложение ${input.offerId} не найдено`,
+      en: `Offer ${input.offerId} not found`,
+    });
+  }
+  const present = await tx
+    .select({ offerId: basketItems.offerId, quantity: basketItems.quantity, currency: shops.currency })
+    .from(basketItems)
+    .innerJoin(offers, eq(offers.id, basketItems.offerId))
+    .innerJoin(shops, eq(shops.id, offers.shopId))
+    .where(eq(basketItems.basketId, basketId));
+  const existing = present.find((line) => line.offerId === offer.id);
+  const quantity = input.mode === 'add' ? (existing?.quantity ?? 0) + input.quantity : input.quantity;
+
+  if (!offer.isActive) throw offerUnavailable(offer.id, offer.name);
+  if (!offer.acceptingOrders) throw shopNotAccepting(offer.id, offer.name, offer.shopName);
+  if (quantity > MAX_LINE_QUANTITY) throw quantityTooLarge(offer.id);
+  if (quantity > offer.stock) throw outOfStock(offer.id, offer.name, quantity, offer.stock);
+  const other = present.find((line) => line.currency !== offer.currency);
+  if (other) {
+    throw conflict(
+      'currency_mismatch',
+      {
+        ru: `Корзина в валюте ${other.currency}, а предложение ${offer.id} — в ${offer.currency}; оформите их разными заказами`,
+        en: `The basket is in ${other.currency} but offer ${offer.id} is in ${offer.currency}; order them separately`,
+      },
+      { offer_id: offer.id },
+    );
+  }
+  if (!existing && present.length >= MAX_BASKET_LINES) {
+    throw conflict('basket_full', {
+      ru: `В корзине не больше ${MAX_BASKET_LINES} разных товаров`,
+      en: `A basket holds at most ${MAX_BASKET_LINES} different goods`,
+    });
+  }
+
+  const [row] = await tx
+    .insert(basketItems)
+    .values({
+      basketId,
+      offerId: offer.id,
+      quantity,
+      priceWhenAdded: offer.price,
+      createdAt: input.now,
+      updatedAt: input.now,
+    })
+    .onConflictDoUpdate({
+      target: [basketItems.basketId, basketItems.offerId],
+      set: { quantity, priceWhenAdded: offer.price, updatedAt: input.now },
+    })
+    .returning({ id: basketItems.id });
+  return { itemId: row.id, quantity };
+}
+
+/** Adds an offer; an offer already in the basket gets the quantity added to its line. */
+export async function addBasketItem(
+  runtime: Runtime,
+  userId: number,
+  input: { offerId: number; quantity: number },
+): Promise<Basket> {
+  return transaction(runtime, async ({ tx, now }) => {
+    const basketId = await lockBasket(tx, userId, now);
+    await putIntoBasket(tx, basketId, { ...input, mode: 'add', now });
+    return getBasket(tx, userId, now);
+  });
+}
+
+async function ownItem(tx: Transaction, userId: number, itemId: number) {
+  const [item] = await tx
+    .select({ id: basketItems.id, basketId: basketItems.basketId, offerId: basketItems.offerId })
+    .from(basketItems)
+    .innerJoin(baskets, eq(baskets.id, basketItems.basketId))
+    .where(and(eq(basketItems.id, itemId), eq(baskets.userId, userId)));
+  if (!item) {
+    throw notFound('basket_item_not_found', {
+      ru: `В корзине нет строки ${itemId}`,
+      en: `No basket line ${itemId}`,
+    });
+  }
+  return item;
+}
+
+/** Sets a line's quantity, checked like an addition. */
+export async function updateBasketItem(
+  runtime: Runtime,
+  userId: number,
+  itemId: number,
+  input: { quantity: number },
+): Promise<Basket> {
+  return transaction(runtime, async ({ tx, now }) => {
+    const basketId = await lockBasket(tx, userId, now);
+    const item = await ownItem(tx, userId, itemId);
+    await putIntoBasket(tx, basketId, { offerId: item.offerId, quantity: input.quantity, mode: 'set', now });
+    return getBasket(tx, userId, now);
+  });
+}
+
+export async function removeBasketItem(runtime: Runtime, userId: number, itemId: number): Promise<void> {
+  await transaction(runtime, async ({ tx, now }) => {
+    await lockBasket(tx, userId, now);
+    const item = await ownItem(tx, userId, itemId);
+    await tx.delete(basketItems).where(eq(basketItems.id, item.id));
+  });
+}
+
+export async function clearBasket(runtime: Runtime, userId: number): Promise<void> {
+  await transaction(runtime, async ({ tx, now }) => {
+    const basketId = await lockBasket(tx, userId, now);
+    await tx.delete(basketItems).where(eq(basketItems.basketId, basketId));
+  });
+}

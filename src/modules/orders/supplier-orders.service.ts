@@ -1,0 +1,115 @@
+// The supplier's side of orders: the orders that contain its goods, each showing only its own part —
+// its lines, its sums, its history — and where to deliver. Another supplier's lines, prices and sums
+// never leave the database for it.
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Queryable } from '../../db/client.ts';
+import {
+  type BillingSnapshot,
+  type DeliverySnapshot,
+  type OrderState,
+  orderParts,
+  orders,
+} from '../../db/schema/orders.ts';
+import { notFound } from '../../http/errors.ts';
+import { supplierShop } from './lifecycle.service.ts';
+import { type ListFilters, type Page, pageConditions, toPage } from './listing.ts';
+import { allowedTargets } from './transitions.ts';
+import { type HistoryEntry, loadOrder, type OrderDetail, type OrderPartView, orderNumber } from './views.ts';
+
+export interface SupplierOrderSummary {
+  id: number;
+  number: string;
+  createdAt: Date;
+  /** The state of the supplier's part. */
+  state: OrderState;
+  total: string;
+  currency: string;
+  buyerCompany: string;
+}
+
+export interface SupplierOrderFilters extends ListFilters {
+  state?: OrderState;
+}
+
+export async function listSupplierOrders(
+  db: Queryable,
+  supplierId: number,
+  filters: SupplierOrderFilters,
+): Promise<Page<SupplierOrderSummary>> {
+  const shop = await supplierShop(db, supplierId);
+  const rows = await db
+    .select({
+      id: orderParts.orderId,
+      createdAt: orderParts.orderCreatedAt,
+      state: orderParts.state,
+      total: orderParts.total,
+      currency: orders.currency,
+      buyerCompany: sql<string>`${orders.billing}->>'company'`,
+    })
+    .from(orderParts)
+    .innerJoin(orders, eq(orders.id, orderParts.orderId))
+    .where(
+      and(
+        eq(orderParts.shopId, shop.id),
+        filters.state ? eq(orderParts.state, filters.state) : undefined,
+        ...pageConditions(orderParts.orderCreatedAt, orderParts.orderId, filters),
+      ),
+    )
+    .orderBy(desc(orderParts.orderCreatedAt), desc(orderParts.orderId))
+    .limit(filters.limit + 1);
+  return toPage(
+    rows,
+    filters.limit,
+    (row) => row,
+    (row) => ({ ...row, number: orderNumber(row.id) }),
+  );
+}
+
+/** What a supplier sees of an order. */
+export interface SupplierOrder {
+  id: number;
+  number: string;
+  createdAt: Date;
+  currency: string;
+  comment: string;
+  delivery: DeliverySnapshot;
+  buyer: Pick<BillingSnapshot, 'company' | 'firstName' | 'lastName' | 'email' | 'phone'>;
+  part: OrderPartView;
+  /** The moves the supplier may make from here. */
+  allowedStates: readonly OrderState[];
+  /** Changes of its own part only. */
+  history: HistoryEntry[];
+}
+
+/** Cuts a whole order down to what the supplier of `shopId` may see. */
+export function supplierView(order: OrderDetail, shopId: number): SupplierOrder | null {
+  const part = order.parts.find((candidate) => candidate.shop.id === shopId);
+  if (!part) return null;
+  const { company, firstName, lastName, email, phone } = order.billing;
+  return {
+    id: order.id,
+    number: order.number,
+    createdAt: order.createdAt,
+    currency: order.currency,
+    comment: order.comment,
+    delivery: order.delivery,
+    buyer: { company, firstName, lastName, email, phone },
+    part,
+    allowedStates: allowedTargets('supplier', part.state),
+    history: order.history.filter((entry) => entry.partId === part.id),
+  };
+}
+
+export async function getSupplierOrder(
+  db: Queryable,
+  supplierId: number,
+  orderId: number,
+): Promise<SupplierOrder> {
+  const shop = await supplierShop(db, supplierId);
+  const order = await loadOrder(db, orderId);
+  const view = order && supplierView(order, shop.id);
+  if (!view) {
+    throw notFound('order_not_found', { ru: `Заказ ${orderId} не найден`, en: `Order ${orderId} not found` });
+  }
+  return view;
+}
