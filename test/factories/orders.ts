@@ -2,11 +2,11 @@
 // through the HTTP API exactly as a client would.
 import { expect } from 'vitest';
 import type { Shop } from '../../src/db/schema/catalog.ts';
-import type { Contact } from '../../src/db/schema/contacts.ts';
+import { type Contact, contacts } from '../../src/db/schema/contacts.ts';
 import type { User } from '../../src/db/schema/users.ts';
 import { createUser, type UserOverrides } from '../factories.ts';
 import type { TestApp } from '../helpers/app.ts';
-import { authHeader, createContact } from './accounts.ts';
+import { authHeader } from './accounts.ts';
 import { createShop, type ShopOverrides } from './catalog.ts';
 
 export interface Actor {
@@ -22,9 +22,31 @@ export interface Supplier extends Actor {
   shop: Shop;
 }
 
+/** A delivery address with a phone, inserted as the contacts API would store it. */
+export async function createDeliveryContact(
+  t: TestApp,
+  userId: number,
+  overrides: Partial<typeof contacts.$inferInsert> = {},
+): Promise<Contact> {
+  const [contact] = await t.runtime.db
+    .insert(contacts)
+    .values({
+      userId,
+      city: 'Москва',
+      street: 'Тверская',
+      house: '7',
+      apartment: '15',
+      phone: '+79161234567',
+      recipientName: 'Иван Петров',
+      ...overrides,
+    })
+    .returning();
+  return contact;
+}
+
 export async function createBuyer(t: TestApp, overrides: UserOverrides = {}): Promise<Buyer> {
   const user = await createUser(t.runtime, { role: 'buyer', ...overrides });
-  const contact = await createContact(t, user);
+  const contact = await createDeliveryContact(t, user.id);
   return { user, contact, headers: await authHeader(t, user) };
 }
 
