@@ -1,6 +1,6 @@
 // Who is calling, and may they. Every request is authenticated once (onRequest) from its
 // Authorization header; routes declare who may call them with `config: { roles: [...] }` and this
-// module enforces it in one preHandler. The declarations are collected in `routePermissions` so the
+// module enforces it in one route-level onRequest hook. The declarations are collected in `routePermissions` so the
 // whole permission table can be listed (and is, by a test that walks it).
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -175,8 +175,11 @@ export function installAuth(app: FastifyInstance, runtime: Runtime, resolveApiTo
         });
       }
     };
-    const existing = route.preHandler;
-    route.preHandler = existing ? [guard, ...(Array.isArray(existing) ? existing : [existing])] : [guard];
+    // A route-level onRequest hook runs after the app-level one that authenticated the request and
+    // before the body is parsed or validated: an unauthorised caller learns nothing about the input
+    // rules (401/403, never 400) and an unauthorised upload is not even read.
+    const existing = route.onRequest;
+    route.onRequest = existing ? [guard, ...(Array.isArray(existing) ? existing : [existing])] : [guard];
   });
 }
 

@@ -62,13 +62,10 @@ export function ogrnProblem(ogrn: string): Localized | undefined {
   return undefined;
 }
 
-/** BIK: 9 digits; Russian banks' BIKs start with 04. No check digit. */
+/** BIK: 9 digits (banks' start with 04, the Treasury's with 00 or 02). No check digit. */
 export function bikProblem(bik: string): Localized | undefined {
-  if (!/^04\d{7}$/.test(bik)) {
-    return {
-      ru: 'БИК должен состоять из 9 цифр и начинаться с 04',
-      en: 'BIK must be 9 digits starting with 04',
-    };
+  if (!/^\d{9}$/.test(bik)) {
+    return { ru: 'БИК должен состоять из 9 цифр', en: 'BIK must be 9 digits' };
   }
   return undefined;
 }
@@ -105,15 +102,18 @@ export function settlementAccountProblem(
   return undefined;
 }
 
-/** Correspondent account: 20 digits starting with 301, keyed with "0" and the 5th–6th BIK digits. */
+/**
+ * Correspondent account: 20 digits (301… at a bank, ending with the BIK's last 3 digits; the
+ * Treasury's single account 40102… at a Treasury office), keyed with "0" and the 5th–6th BIK digits.
+ */
 export function correspondentAccountProblem(
   account: string,
   bik: string | null | undefined,
 ): Localized | undefined {
-  if (!/^301\d{17}$/.test(account)) {
+  if (!/^\d{20}$/.test(account)) {
     return {
-      ru: 'Корреспондентский счёт должен состоять из 20 цифр и начинаться с 301',
-      en: 'Correspondent account must be 20 digits starting with 301',
+      ru: 'Корреспондентский счёт должен состоять из 20 цифр',
+      en: 'Correspondent account must be 20 digits',
     };
   }
   if (!bik || bikProblem(bik)) {
@@ -122,7 +122,9 @@ export function correspondentAccountProblem(
       en: "Give the bank's BIK: the correspondent account is checked against it",
     };
   }
-  if (!accountKeyValid(`0${bik.slice(4, 6)}`, account)) {
+  // A bank's correspondent account at the Bank of Russia ends with the bank's own BIK digits.
+  const bankMismatch = account.startsWith('301') && account.slice(-3) !== bik.slice(-3);
+  if (bankMismatch || !accountKeyValid(`0${bik.slice(4, 6)}`, account)) {
     return {
       ru: 'Корреспондентский счёт не соответствует БИК банка (неверный контрольный ключ)',
       en: "The correspondent account does not match the bank's BIK (wrong check key)",
