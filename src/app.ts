@@ -18,6 +18,7 @@ import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { resolveApiToken } from './modules/accounts/api-tokens.service.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { ordersModule } from './modules/orders/routes.ts';
+import { promotionsRoutes } from './modules/promotions/promotions.routes.ts';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
 
 declare module 'fastify' {
@@ -128,6 +129,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false });
 
   await app.register(healthRoutes(runtime));
+  await app.register(promotionsRoutes(runtime));
   await app.register(accountsRoutes(runtime));
   await app.register(ordersModule(runtime));
   if (options.register) await app.register(async (scope) => options.register!(scope as App));
