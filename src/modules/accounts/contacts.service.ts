@@ -5,7 +5,7 @@ import type { Queryable } from '../../db/client.ts';
 import { type Contact, contacts } from '../../db/schema/contacts.ts';
 import { users } from '../../db/schema/users.ts';
 import { transaction } from '../../db/transaction.ts';
-import { conflict, notFound, validationError } from '../../http/errors.ts';
+import { conflict, type FieldError, notFound, validationError } from '../../http/errors.ts';
 import type { Runtime } from '../../runtime.ts';
 import { normalizePhone, phoneFieldError } from './accounts.shared.ts';
 
@@ -28,13 +28,12 @@ const REQUIRED = ['city', 'street', 'phone'] as const;
 /** Trimmed fields; required ones non-empty, the phone normalised. */
 function clean<T extends Partial<ContactInput>>(input: T): T {
   const out: Record<string, string> = {};
-  const errors = [];
+  const errors: FieldError[] = [];
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined) continue;
     const trimmed = (value as string).trim();
     if ((REQUIRED as readonly string[]).includes(key) && !trimmed) {
-      const field = key === 'recipientName' ? 'recipient_name' : key;
-      errors.push({ field: `body.${field}`, message: { ru: 'не может быть пустым', en: 'cannot be empty' } });
+      errors.push({ field: `body.${key}`, message: { ru: 'не может быть пустым', en: 'cannot be empty' } });
       continue;
     }
     out[key] = trimmed;

@@ -94,7 +94,7 @@ function emailTaken(): AppError {
   return new AppError(409, 'email_taken', { detail: message, errors: [{ field: 'body.email', message }] });
 }
 
-/** Confirms the account whose confirmation token and email these are. Idempotent it is not: a token works once. */
+/** Confirms the account the token was sent to; the address must be that account's. A token works once. */
 export async function confirmEmail(runtime: Runtime, input: { email: string; token: string }): Promise<void> {
   const email = normalizeEmail(input.email);
   await transaction(runtime, async ({ tx, now }) => {
