@@ -99,7 +99,7 @@ describe('staff coupons', () => {
       method: 'PATCH',
       url: `/api/v2/admin/coupons/${created.id}`,
       headers: staff,
-      payload: { code: 'renamed-' + created.id, per_buyer_limit: null, combines_with_promotions: true },
+      payload: { code: `renamed-${created.id}`, per_buyer_limit: null, combines_with_promotions: true },
     });
     expect(patched.statusCode, patched.body).toBe(200);
     expect(patched.json()).toMatchObject({
