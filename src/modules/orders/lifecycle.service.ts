@@ -71,10 +71,14 @@ async function applyMoves(
   const states = new Map(parts.map((part) => [part.id, part.state]));
   const canceled: OrderPart[] = [];
   for (const move of moves) {
-    await tx
+    // The order row is locked, so the part is still in `from`; the guard keeps that an invariant.
+    const moved = await tx
       .update(orderParts)
       .set({ state: move.to, updatedAt: now })
-      .where(and(eq(orderParts.id, move.part.id), eq(orderParts.state, move.from)));
+      .where(and(eq(orderParts.id, move.part.id), eq(orderParts.state, move.from)))
+      .returning({ id: orderParts.id });
+    if (moved.length === 0)
+      throw new Error(`order part ${move.part.id} left state ${move.from} under the order lock`);
     states.set(move.part.id, move.to);
     if (move.to === 'canceled') canceled.push(move.part);
   }

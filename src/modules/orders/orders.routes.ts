@@ -119,10 +119,14 @@ export function orderRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           body: NoteBody,
           response: { 200: BuyerOrderSchema, ...problemResponses(400, 401, 403, 404, 409) },
         },
+        // The body (a note) is optional: a bare POST cancels too.
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
       },
       async (request) =>
         buyerView(
-          await cancelOrderAsBuyer(runtime, currentUser(request).id, request.params.id, request.body?.note),
+          await cancelOrderAsBuyer(runtime, currentUser(request).id, request.params.id, request.body.note),
         ),
     );
 
