@@ -43,6 +43,20 @@ export type App = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
+const API_TAGS = [
+  { name: 'auth', description: 'Registration, email confirmation, sessions, password reset' },
+  { name: 'profile', description: 'The caller’s profile and billing details' },
+  { name: 'api-tokens', description: 'Long-lived tokens for integrations (ERP), `Authorization: Bearer zk_…`' },
+  { name: 'contacts', description: 'Delivery addresses and phones (up to 5)' },
+  { name: 'catalog', description: 'Shops, categories, products, offers, search and facets (public)' },
+  { name: 'supplier', description: 'A supplier’s shop, price-list imports and exports, its orders' },
+  { name: 'basket', description: 'The buyer’s basket across suppliers' },
+  { name: 'orders', description: 'Checkout and the buyer’s orders' },
+  { name: 'admin', description: 'Staff: orders, shops, imports, catalog upkeep, promotions, coupons' },
+  { name: 'v1', description: 'Seed-compatible API (drop-in for the reference implementation); see /api/v1' },
+  { name: 'health', description: 'Liveness and readiness' },
+];
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<App> {
@@ -50,7 +64,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const app = Fastify({
     loggerInstance: runtime.log as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: true,
+    // Per-address rate limits are only as good as this: trust X-Forwarded-For only from our proxies.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
     forceCloseConnections: 'idle',
     requestIdHeader: false,
     genReqId: (request) => {
@@ -120,7 +138,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
           },
         },
       },
-      tags: [{ name: 'health', description: 'Liveness and readiness' }],
+      tags: API_TAGS,
     },
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) ?? `def-${i}`,

@@ -33,6 +33,8 @@ export interface Config {
   importMaxBytes: number;
   demoData: boolean;
   corsOrigins: string[] | true | false;
+  /** Whom to believe about the client address (X-Forwarded-For): false, true, a hop count or addresses. */
+  trustProxy: boolean | number | string[];
   bodyLimitBytes: number;
   shutdownTimeoutMs: number;
   rateLimit: RateLimitConfig;
@@ -105,6 +107,16 @@ function email(env: Env, name: string, fallback: string): string {
   return value;
 }
 
+function trustProxy(env: Env): Config['trustProxy'] {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || FALSE.has(raw.toLowerCase())) return false;
+  if (TRUE.has(raw.toLowerCase())) return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const addresses = raw.split(',').map((part) => part.trim());
+  if (addresses.every((address) => /^[0-9a-fA-F.:/]+$/.test(address))) return addresses;
+  throw new ConfigError('TRUST_PROXY', 'false, true, a hop count, or comma-separated proxy addresses/CIDRs', raw);
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
@@ -152,6 +164,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 100 * 1024 * 1024, 1024, 2 ** 40),
     demoData: bool(env, 'DEMO_DATA', false),
     corsOrigins,
+    trustProxy: trustProxy(env),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 2 ** 31),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     rateLimit: {
