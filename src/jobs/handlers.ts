@@ -1,4 +1,7 @@
 // What each queue's jobs do. One line per queue; the work itself lives in the owning module.
+import { runExport } from '../modules/catalog/export.service.ts';
+import { runImport } from '../modules/catalog/import.service.ts';
+import { queueDueImports } from '../modules/catalog/shops.service.ts';
 import type { Runtime } from '../runtime.ts';
 import type { JobPayloads, QueueName } from './queues.ts';
 
@@ -6,4 +9,7 @@ type Handlers = { [Q in QueueName]: (runtime: Runtime, data: JobPayloads[Q]) => 
 
 export const JOB_HANDLERS: Handlers = {
   send_email: (runtime, message) => runtime.mailer.send(message),
+  catalog_import: (runtime, { importId }) => runImport(runtime, importId),
+  catalog_export: (runtime, { exportId }) => runExport(runtime, exportId),
+  catalog_scheduled_imports: (runtime) => queueDueImports(runtime),
 };

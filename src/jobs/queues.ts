@@ -10,6 +10,9 @@ const THIRTY_DAYS = 30 * 24 * 3600;
 
 export interface JobPayloads {
   send_email: EmailMessage;
+  catalog_import: { importId: number };
+  catalog_export: { exportId: number };
+  catalog_scheduled_imports: Record<string, never>;
 }
 
 export type QueueName = keyof JobPayloads;
@@ -24,6 +27,30 @@ export const QUEUES: Record<QueueName, Omit<Queue, 'name'>> = {
     retentionSeconds: THIRTY_DAYS,
     deleteAfterSeconds: 7 * 24 * 3600,
     deadLetter: DEAD_LETTER_QUEUE,
+  },
+  // One attempt more after a crash or a lost database; a bad file fails once, with its report.
+  catalog_import: {
+    retryLimit: 1,
+    retryDelay: 30,
+    expireInSeconds: 30 * 60,
+    retentionSeconds: THIRTY_DAYS,
+    deleteAfterSeconds: 7 * 24 * 3600,
+    deadLetter: DEAD_LETTER_QUEUE,
+  },
+  catalog_export: {
+    retryLimit: 1,
+    retryDelay: 30,
+    expireInSeconds: 30 * 60,
+    retentionSeconds: THIRTY_DAYS,
+    deleteAfterSeconds: 7 * 24 * 3600,
+    deadLetter: DEAD_LETTER_QUEUE,
+  },
+  // Sent by a pg-boss schedule every few minutes: queues the re-imports that are due.
+  catalog_scheduled_imports: {
+    retryLimit: 0,
+    expireInSeconds: 300,
+    retentionSeconds: 24 * 3600,
+    deleteAfterSeconds: 24 * 3600,
   },
 };
 

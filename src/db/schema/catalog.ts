@@ -200,11 +200,11 @@ export const offerParameters = pgTable(
 );
 
 /** Distinct words of product and category names: the dictionary the typo-tolerant search corrects to. */
-export const searchWords = pgTable(
-  'search_words',
-  { word: text('word').primaryKey() },
-  (t) => [index('search_words_trgm_idx').using('gin', sql`${t.word} gin_trgm_ops`)],
-);
+export const searchWords = pgTable('search_words', { word: text('word').primaryKey() }, (t) => [
+  // Nearest words by trigram distance (KNN) and prefix lookups in any collation.
+  index('search_words_trgm_gist_idx').using('gist', sql`${t.word} gist_trgm_ops`),
+  index('search_words_prefix_idx').using('btree', sql`${t.word} text_pattern_ops`),
+]);
 
 export const IMPORT_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];

@@ -1,5 +1,13 @@
-import { shops } from '../../db/schema/catalog.ts';
-import type { TxScope } from '../../db/transaction.ts';
+// Shops: one per supplier account. Settings (name, price-list URL, order acceptance, scheduled
+// re-import) and the public list. Switching order acceptance off hides the shop's goods from the
+// catalog at once (a trigger refreshes the product summary) and stops new orders of them.
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import type { Queryable } from '../../db/client.ts';
+import { type Shop, shops } from '../../db/schema/catalog.ts';
+import { type TxScope, transaction } from '../../db/transaction.ts';
+import { notFound } from '../../http/errors.ts';
+import type { Runtime } from '../../runtime.ts';
+import { queueImport } from './import.service.ts';
 
 /** Every supplier account has its shop; it starts named after the company and accepting orders. */
 export async function createShopForOwner(
@@ -12,4 +20,105 @@ export async function createShopForOwner(
     .values({ ownerId: owner.id, name })
     .returning({ id: shops.id, name: shops.name });
   return shop;
+}
+
+export function shopNotFound() {
+  return notFound('shop_not_found', { ru: 'Магазин не найден', en: 'Shop not found' });
+}
+
+/** The supplier's shop; 404 when the account has none. */
+export async function shopOfOwner(db: Queryable, ownerId: number): Promise<Shop> {
+  const [shop] = await db.select().from(shops).where(eq(shops.ownerId, ownerId));
+  if (!shop) throw shopNotFound();
+  return shop;
+}
+
+export async function getShop(db: Queryable, shopId: number): Promise<Shop | undefined> {
+  const [shop] = await db.select().from(shops).where(eq(shops.id, shopId));
+  return shop;
+}
+
+export interface ShopPatch {
+  name?: string;
+  priceListUrl?: string | null;
+  acceptingOrders?: boolean;
+  importEveryHours?: number | null;
+}
+
+export async function updateShop(runtime: Runtime, shopId: number, patch: ShopPatch): Promise<Shop> {
+  return transaction(runtime, async ({ tx, now }) => {
+    const [shop] = await tx
+      .update(shops)
+      .set({ ...patch, updatedAt: now })
+      .where(eq(shops.id, shopId))
+      .returning();
+    if (!shop) throw shopNotFound();
+    return shop;
+  });
+}
+
+export interface ShopListItem {
+  id: number;
+  name: string;
+  accepting_orders: boolean;
+  currency: string;
+  offer_count: number;
+}
+
+/** Shops by id; only those accepting orders unless `all` (staff). */
+export async function listShops(
+  db: Queryable,
+  options: { all?: boolean; limit: number; afterId?: number },
+): Promise<ShopListItem[]> {
+  const conditions = [];
+  if (!options.all) conditions.push(eq(shops.acceptingOrders, true));
+  if (options.afterId) conditions.push(gt(shops.id, options.afterId));
+  const found = await db
+    .select({
+      id: shops.id,
+      name: shops.name,
+      accepting_orders: shops.acceptingOrders,
+      currency: shops.currency,
+      offer_count: sql<number>`(select count(*)::integer from offers o where o.shop_id = ${shops.id} and o.is_active)`,
+    })
+    .from(shops)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(asc(shops.id))
+    .limit(options.limit);
+  return found;
+}
+
+/**
+ * Queues the scheduled re-imports that are due: shops with a price-list URL and an interval whose
+ * last import began longer ago than the interval, and that have none queued or running.
+ */
+export async function queueDueImports(runtime: Runtime): Promise<number> {
+  return transaction(runtime, async (scope) => {
+    const due = (await scope.tx.execute(sql`
+      select s.id, s.price_list_url from shops s
+      where s.import_every_hours is not null and s.price_list_url is not null
+        and not exists (
+          select 1 from imports i
+          where i.shop_id = s.id
+            and (i.status in ('queued', 'running')
+                 or i.created_at > ${scope.now}::timestamptz - make_interval(hours => s.import_every_hours))
+        )
+      order by s.id
+      for update of s skip locked`)) as unknown as { rows: { id: number; price_list_url: string }[] };
+    for (const shop of due.rows) {
+      await queueImport(scope, {
+        shopId: shop.id,
+        requestedBy: null,
+        source: 'schedule',
+        mode: 'lenient',
+        url: shop.price_list_url,
+      });
+    }
+    return due.rows.length;
+  });
+}
+
+/** Every 5 minutes the job system checks for due re-imports (one schedule, whichever process runs it). */
+export async function installImportSchedule(runtime: Runtime): Promise<void> {
+  await runtime.boss.schedule('catalog_scheduled_imports', '*/5 * * * *', {});
 }

@@ -1,0 +1,283 @@
+// Downloads a price list from a supplier's URL without letting the URL reach inside our network.
+//
+// - http and https only; at most 3 redirects, each target checked again;
+// - every address a host name resolves to is checked at connection time (inside the socket's DNS
+//   lookup, so a name cannot resolve to a public address for the check and a private one for the
+//   connection); literal IPs are checked before connecting; loopback, private, link-local, CGNAT,
+//   multicast and reserved ranges are refused unless ALLOW_PRIVATE_IMPORT_URLS=true;
+// - one deadline for the whole download (30 s by default), a byte limit on the (decompressed)
+//   body, and the Content-Type is not trusted: the parser decides what the bytes are.
+import dns from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import zlib from 'node:zlib';
+
+export class FetchError extends Error {
+  readonly code: string;
+  readonly text: { ru: string; en: string };
+  constructor(code: string, text: { ru: string; en: string }) {
+    super(text.en);
+    this.name = 'FetchError';
+    this.code = code;
+    this.text = text;
+  }
+}
+
+export interface FetchOptions {
+  maxBytes: number;
+  allowPrivate: boolean;
+  timeoutMs?: number;
+  maxRedirects?: number;
+}
+
+export interface Fetched {
+  content: Buffer;
+  /** The URL that answered, after redirects. */
+  url: string;
+  /** The last path segment, for format detection. */
+  fileName: string | null;
+}
+
+const blocked = new net.BlockList();
+for (const [address, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const) {
+  blocked.addSubnet(address, prefix, 'ipv4');
+}
+for (const [address, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['100::', 64],
+  ['2001:db8::', 32],
+  ['2002::', 16],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
+] as const) {
+  blocked.addSubnet(address, prefix, 'ipv6');
+}
+
+/** True for addresses a price-list URL must not reach: loopback, private, link-local, reserved. */
+export function isForbiddenAddress(address: string): boolean {
+  const family = net.isIP(address);
+  if (family === 4) return blocked.check(address, 'ipv4');
+  if (family === 6) {
+    const mapped = address.toLowerCase().match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/)?.[1];
+    if (mapped) return blocked.check(mapped, 'ipv4');
+    // ::ffff:7f00:1 and other hex-written IPv4-mapped addresses
+    if (/^::ffff:[0-9a-f]{1,4}:[0-9a-f]{1,4}$/i.test(address)) return true;
+    return blocked.check(address, 'ipv6');
+  }
+  return true;
+}
+
+function forbidden(host: string): FetchError {
+  return new FetchError('url_not_allowed', {
+    ru: `Адрес ${host} ведёт во внутреннюю сеть; загрузка с него запрещена`,
+    en: `The address ${host} points into a private network; importing from it is not allowed`,
+  });
+}
+
+/** Parses and checks a URL's form: http(s), a host. Throws FetchError. */
+export function checkUrlForm(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new FetchError('invalid_url', { ru: 'Неверный URL', en: 'Invalid URL' });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new FetchError('invalid_url', {
+      ru: 'Поддерживаются только адреса http:// и https://',
+      en: 'Only http:// and https:// URLs are supported',
+    });
+  }
+  if (!url.hostname)
+    throw new FetchError('invalid_url', { ru: 'В URL нет хоста', en: 'The URL has no host' });
+  return url;
+}
+
+function bareHost(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '');
+}
+
+/**
+ * Checks that the URL's host is allowed now (literal address or every DNS answer); the fetch checks
+ * again at connection time. Lets callers refuse an obviously internal URL before queuing work.
+ */
+export async function checkUrlTarget(raw: string, allowPrivate: boolean): Promise<URL> {
+  const url = checkUrlForm(raw);
+  if (allowPrivate) return url;
+  const host = bareHost(url);
+  if (net.isIP(host)) {
+    if (isForbiddenAddress(host)) throw forbidden(host);
+    return url;
+  }
+  let addresses: dns.LookupAddress[];
+  try {
+    addresses = await dns.promises.lookup(host, { all: true, verbatim: true });
+  } catch {
+    throw new FetchError('url_unreachable', {
+      ru: `Не удалось найти хост ${host}`,
+      en: `The host ${host} could not be resolved`,
+    });
+  }
+  if (addresses.length === 0 || addresses.some((entry) => isForbiddenAddress(entry.address)))
+    throw forbidden(host);
+  return url;
+}
+
+/** A DNS lookup for sockets that fails when any answer is a forbidden address. */
+function guardedLookup(allowPrivate: boolean): net.LookupFunction {
+  return (hostname, options, callback) => {
+    dns.lookup(hostname, { ...options, all: true, verbatim: true }, (error, addresses) => {
+      if (error) return callback(error, '', 0);
+      const list = addresses as unknown as dns.LookupAddress[];
+      if (!allowPrivate && (list.length === 0 || list.some((entry) => isForbiddenAddress(entry.address)))) {
+        return callback(forbidden(hostname), '', 0);
+      }
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
+      return callback(null, list[0].address, list[0].family);
+    });
+  };
+}
+
+function tooLarge(maxBytes: number): FetchError {
+  const mb = (maxBytes / 1024 / 1024).toFixed(maxBytes < 1024 * 1024 ? 3 : 0);
+  return new FetchError('file_too_large', {
+    ru: `Файл больше допустимых ${mb} МБ`,
+    en: `The file is larger than the allowed ${mb} MB`,
+  });
+}
+
+/** Downloads the URL under the rules above. Throws FetchError with a code and a localized text. */
+export async function fetchPriceList(raw: string, options: FetchOptions): Promise<Fetched> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const maxRedirects = options.maxRedirects ?? 3;
+  const deadline = AbortSignal.timeout(timeoutMs);
+  let url = checkUrlForm(raw);
+  for (let redirects = 0; ; redirects += 1) {
+    const host = bareHost(url);
+    if (!options.allowPrivate && net.isIP(host) && isForbiddenAddress(host)) throw forbidden(host);
+    const answer = await requestOnce(url, options, deadline, timeoutMs);
+    if (answer.kind === 'redirect') {
+      if (redirects >= maxRedirects) {
+        throw new FetchError('too_many_redirects', {
+          ru: `Больше ${maxRedirects} перенаправлений`,
+          en: `More than ${maxRedirects} redirects`,
+        });
+      }
+      let next: URL;
+      try {
+        next = new URL(answer.location, url);
+      } catch {
+        throw new FetchError('invalid_url', {
+          ru: 'Неверный адрес перенаправления',
+          en: 'Invalid redirect target',
+        });
+      }
+      url = checkUrlForm(next.toString());
+      continue;
+    }
+    const segment = decodeURIComponent(url.pathname.split('/').pop() ?? '');
+    return { content: answer.body, url: url.toString(), fileName: segment || null };
+  }
+}
+
+type Answer = { kind: 'redirect'; location: string } | { kind: 'body'; body: Buffer };
+
+function requestOnce(
+  url: URL,
+  options: FetchOptions,
+  deadline: AbortSignal,
+  timeoutMs: number,
+): Promise<Answer> {
+  return new Promise<Answer>((resolve, reject) => {
+    const client = url.protocol === 'https:' ? https : http;
+    const timedOut = () =>
+      new FetchError('url_timeout', {
+        ru: `Сервер не отдал файл за ${Math.round(timeoutMs / 1000)} с`,
+        en: `The server did not deliver the file within ${Math.round(timeoutMs / 1000)} s`,
+      });
+    if (deadline.aborted) return reject(timedOut());
+    const request = client.get(
+      url,
+      {
+        lookup: guardedLookup(options.allowPrivate),
+        signal: deadline,
+        headers: { 'accept-encoding': 'gzip, deflate, br', 'user-agent': 'Zakupka price-list import' },
+      },
+      (response) => {
+        const status = response.statusCode ?? 0;
+        if (status >= 300 && status < 400 && response.headers.location) {
+          response.resume();
+          return resolve({ kind: 'redirect', location: response.headers.location });
+        }
+        if (status < 200 || status >= 300) {
+          response.resume();
+          return reject(
+            new FetchError('url_http_error', {
+              ru: `Сервер ответил ${status} на запрос файла`,
+              en: `The server answered ${status} to the file request`,
+            }),
+          );
+        }
+        const declared = Number(response.headers['content-length']);
+        const encoding = String(response.headers['content-encoding'] ?? 'identity').toLowerCase();
+        if (encoding === 'identity' && Number.isFinite(declared) && declared > options.maxBytes) {
+          response.destroy();
+          return reject(tooLarge(options.maxBytes));
+        }
+        let stream: NodeJS.ReadableStream = response;
+        if (encoding === 'gzip' || encoding === 'x-gzip') stream = response.pipe(zlib.createGunzip());
+        else if (encoding === 'deflate') stream = response.pipe(zlib.createInflate());
+        else if (encoding === 'br') stream = response.pipe(zlib.createBrotliDecompress());
+        const chunks: Buffer[] = [];
+        let size = 0;
+        stream.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > options.maxBytes) {
+            response.destroy();
+            reject(tooLarge(options.maxBytes));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        stream.on('end', () => resolve({ kind: 'body', body: Buffer.concat(chunks, size) }));
+        stream.on('error', (error) => reject(translate(error, timedOut)));
+        response.on('error', (error) => reject(translate(error, timedOut)));
+      },
+    );
+    request.on('error', (error) => reject(translate(error, timedOut)));
+  });
+}
+
+function translate(error: Error, timedOut: () => FetchError): FetchError {
+  if (error instanceof FetchError) return error;
+  if ((error as { cause?: unknown }).cause instanceof FetchError)
+    return (error as { cause: FetchError }).cause;
+  if (error.name === 'AbortError' || error.name === 'TimeoutError') return timedOut();
+  return new FetchError('url_unreachable', {
+    ru: `Не удалось скачать файл: ${error.message}`,
+    en: `Could not download the file: ${error.message}`,
+  });
+}

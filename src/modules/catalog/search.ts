@@ -1,0 +1,119 @@
+// Catalog search: PostgreSQL full-text search in the russian and english configurations at once
+// (so "смартфоны" finds "Смартфон" and "phones" finds "phone"), every word also a prefix (search as
+// you type: "самс" finds "Samsung"), ranked by where the words occur (name > model and category >
+// characteristics). When nothing matches, each unknown word is corrected to its nearest catalog
+// word (trigram distance, then edit distance: "samsnug" → "samsung", "смартфом" → "смартфон") and
+// the search runs once more with the corrected words.
+import { type SQL, sql } from 'drizzle-orm';
+import type { Queryable } from '../../db/client.ts';
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const MAX_TOKENS = 8;
+
+function fold(word: string): string {
+  return word.toLowerCase().replace(/ё/g, 'е');
+}
+
+/** The words of a search query, lower-cased (ё→е), at most 8, each at most 40 characters. */
+export function queryTokens(q: string): string[] {
+  const tokens: string[] = [];
+  for (const match of q.matchAll(WORD)) {
+    const token = fold(match[0]).slice(0, 40);
+    if (!tokens.includes(token)) tokens.push(token);
+    if (tokens.length === MAX_TOKENS) break;
+  }
+  return tokens;
+}
+
+/** Distinct words (3–40 letters or digits, not only digits) for the correction dictionary. */
+export function searchWordsOf(texts: Iterable<string>): string[] {
+  const words = new Set<string>();
+  for (const text of texts) {
+    for (const match of text.matchAll(WORD)) {
+      const word = fold(match[0]);
+      if (word.length >= 3 && word.length <= 40 && !/^\d+$/.test(word)) words.add(word);
+    }
+  }
+  return [...words];
+}
+
+/**
+ * The tsquery for the tokens: each token is a prefix in both configurations, all tokens required.
+ * Tokens hold only letters and digits, so they cannot break the query syntax.
+ */
+export function tsQuery(tokens: readonly string[]): SQL {
+  const parts = tokens.map(
+    (token) => sql`(to_tsquery('russian', ${`${token}:*`}) || to_tsquery('english', ${`${token}:*`}))`,
+  );
+  return sql.join(parts, sql` && `);
+}
+
+/** Damerau–Levenshtein (optimal string alignment) distance, small strings only. */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, i) => {
+    const row = new Array<number>(cols).fill(0);
+    row[0] = i;
+    return row;
+  });
+  for (let j = 0; j < cols; j += 1) d[0][j] = j;
+  for (let i = 1; i < rows; i += 1) {
+    for (let j = 1; j < cols; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** How many edits a word of this length may contain and still be corrected. */
+function allowedEdits(length: number): number {
+  if (length < 4) return 0;
+  if (length < 8) return 1;
+  return 2;
+}
+
+/**
+ * Corrects the tokens that are not the start of any catalog word. Returns null when nothing could
+ * be corrected.
+ */
+export async function correctTokens(db: Queryable, tokens: readonly string[]): Promise<string[] | null> {
+  let changed = false;
+  const corrected: string[] = [];
+  for (const token of tokens) {
+    const limit = allowedEdits(token.length);
+    if (limit === 0) {
+      corrected.push(token);
+      continue;
+    }
+    const known = (await db.execute(
+      sql`select 1 from search_words where word like ${`${escapeLike(token)}%`} limit 1`,
+    )) as unknown as { rows: unknown[] };
+    if (known.rows.length > 0) {
+      corrected.push(token);
+      continue;
+    }
+    const candidates = (await db.execute(
+      sql`select word from search_words order by word <-> ${token} limit 12`,
+    )) as unknown as { rows: { word: string }[] };
+    let best: { word: string; distance: number } | undefined;
+    for (const { word } of candidates.rows) {
+      // A candidate may also be a longer word the user was typing: compare with its start too.
+      const distance = Math.min(editDistance(token, word), editDistance(token, word.slice(0, token.length)));
+      if (distance <= limit && (!best || distance < best.distance)) best = { word, distance };
+    }
+    if (best) {
+      corrected.push(best.word);
+      changed = true;
+    } else corrected.push(token);
+  }
+  return changed ? corrected : null;
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
