@@ -1,7 +1,7 @@
 // API tokens for integrations (a supplier's ERP pushing price lists): `zk_` + 32 random bytes, shown
 // once, stored as SHA-256, optionally expiring, revoked by deletion. Accepted as
 // `Authorization: Bearer zk_…` and `Authorization: Token zk_…`.
-import { and, asc, count, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import { apiTokens } from '../../db/schema/accounts.ts';
 import { users } from '../../db/schema/users.ts';
@@ -151,4 +151,35 @@ export async function deleteApiToken(runtime: Runtime, userId: number, id: numbe
       throw notFound('api_token_not_found', { ru: 'API-токен не найден', en: 'API token not found' });
     }
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens issued by a password login (API v1 `user/login`)
+
+/** The name of the tokens API v1 logins issue; they are listed and deleted like any other. */
+export const LOGIN_API_TOKEN_NAME = 'API v1 login';
+/** How many login-issued tokens an account keeps; a newer login retires the oldest beyond this. */
+export const LOGIN_API_TOKENS_KEPT = 10;
+
+/**
+ * A new API token for a password login. The reference hands out one token per account forever; here
+ * each login gets its own (only hashes are stored, so an old one cannot be shown again), and the
+ * oldest login-issued tokens beyond LOGIN_API_TOKENS_KEPT are deleted first, so repeated logins never
+ * use up the account's token limit. Tokens the owner made for integrations are never touched.
+ */
+export async function createLoginApiToken(
+  runtime: Runtime,
+  userId: number,
+): Promise<ApiToken & { token: string }> {
+  await transaction(runtime, async ({ tx }) => {
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+    const issued = await tx
+      .select({ id: apiTokens.id })
+      .from(apiTokens)
+      .where(and(eq(apiTokens.userId, userId), eq(apiTokens.name, LOGIN_API_TOKEN_NAME)))
+      .orderBy(desc(apiTokens.id));
+    const retired = issued.slice(LOGIN_API_TOKENS_KEPT - 1).map((row) => row.id);
+    if (retired.length) await tx.delete(apiTokens).where(inArray(apiTokens.id, retired));
+  });
+  return createApiToken(runtime, userId, { name: LOGIN_API_TOKEN_NAME });
 }

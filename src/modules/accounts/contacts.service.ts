@@ -1,6 +1,6 @@
 // Delivery addresses of an account: at most MAX_CONTACTS, enforced under concurrency by locking the
 // owner's row before counting. Other people's contacts are "not found".
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import { type Contact, contacts } from '../../db/schema/contacts.ts';
 import { users } from '../../db/schema/users.ts';
@@ -114,5 +114,21 @@ export async function deleteContact(runtime: Runtime, userId: number, id: number
       .where(and(eq(contacts.id, id), eq(contacts.userId, userId)))
       .returning({ id: contacts.id });
     if (!deleted.length) throw contactNotFound();
+  });
+}
+
+/** Deletes those of `ids` that are the caller's contacts; answers how many went. */
+export async function deleteContacts(
+  runtime: Runtime,
+  userId: number,
+  ids: readonly number[],
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  return transaction(runtime, async ({ tx }) => {
+    const deleted = await tx
+      .delete(contacts)
+      .where(and(inArray(contacts.id, [...new Set(ids)]), eq(contacts.userId, userId)))
+      .returning({ id: contacts.id });
+    return deleted.length;
   });
 }

@@ -123,3 +123,25 @@ export async function changePassword(
     await enqueue('send_email', passwordChangedEmail(runtime.config, user, { at: now, how: 'change' }));
   });
 }
+
+/**
+ * Sets a new password without asking for the current one: API v1's `user/details` does so with the
+ * caller's token, as the reference does. The rules, the signing out of every login session and the
+ * password-changed email are those of a change.
+ */
+export async function setPasswordWithoutCurrent(
+  runtime: Runtime,
+  userId: number,
+  newPassword: string,
+): Promise<void> {
+  const [user] = await runtime.db.select().from(users).where(eq(users.id, userId));
+  if (!user) throw notFound();
+  const errors = passwordFieldErrors('body.password', newPassword, user);
+  if (errors.length) throw validationError(errors);
+  const passwordHash = await hashPassword(newPassword);
+  await transaction(runtime, async ({ tx, now, enqueue }) => {
+    await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, user.id));
+    await revokeSessions(tx, user.id, now);
+    await enqueue('send_email', passwordChangedEmail(runtime.config, user, { at: now, how: 'change' }));
+  });
+}

@@ -64,6 +64,25 @@ export async function login(
   input: { email: string; password: string },
   clientIp: string,
 ): Promise<TokenPair> {
+  const user = await authenticate(runtime, input, clientIp);
+  return transaction(runtime, async ({ tx, now }) => {
+    // A login is a good moment to drop this account's long-expired refresh tokens.
+    await tx
+      .delete(refreshTokens)
+      .where(and(eq(refreshTokens.userId, user.id), lt(refreshTokens.expiresAt, now)));
+    return openSession(runtime, tx, user, randomUUID(), now);
+  });
+}
+
+/**
+ * The account whose password this is, throttled and checked exactly as `login` checks it, without
+ * opening a session (API v1 logins answer with an API token instead).
+ */
+export async function authenticate(
+  runtime: Runtime,
+  input: { email: string; password: string },
+  clientIp: string,
+): Promise<User> {
   const email = normalizeEmail(input.email);
   const limits = runtime.config.rateLimit;
   const accountKey = loginAccountKey(email);
@@ -82,13 +101,7 @@ export async function login(
   if (!user || !valid) throw invalidCredentials();
   await releaseHits(runtime, { reset: [accountKey], forgive: [ipKey] });
   assertCanSignIn(user);
-  return transaction(runtime, async ({ tx, now }) => {
-    // A login is a good moment to drop this account's long-expired refresh tokens.
-    await tx
-      .delete(refreshTokens)
-      .where(and(eq(refreshTokens.userId, user.id), lt(refreshTokens.expiresAt, now)));
-    return openSession(runtime, tx, user, randomUUID(), now);
-  });
+  return user;
 }
 
 async function openSession(

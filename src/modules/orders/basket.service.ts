@@ -1,6 +1,6 @@
 // The buyer's basket: one per buyer, across any number of suppliers. It reserves nothing; it checks
 // each change against the offer as it is now, and shows every line's problems as they are now.
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Queryable, Transaction } from '../../db/client.ts';
 import { offers, products, shops } from '../../db/schema/catalog.ts';
 import { basketItems, baskets, type DiscountSource } from '../../db/schema/orders.ts';
@@ -400,5 +400,82 @@ export async function clearBasket(runtime: Runtime, userId: number): Promise<voi
   await transaction(runtime, async ({ tx, now }) => {
     const basketId = await lockBasket(tx, userId, now);
     await tx.delete(basketItems).where(eq(basketItems.basketId, basketId));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Several lines at once (API v1 sends lists); each call is one transaction: all or nothing.
+
+/** The buyer's basket row, if one was ever made: its id is the basket's id in API v1. */
+export async function findBasket(
+  db: Queryable,
+  userId: number,
+): Promise<{ id: number; createdAt: Date; updatedAt: Date } | null> {
+  const [row] = await db
+    .select({ id: baskets.id, createdAt: baskets.createdAt, updatedAt: baskets.updatedAt })
+    .from(baskets)
+    .where(eq(baskets.userId, userId));
+  return row ?? null;
+}
+
+/** Adds every offer as `addBasketItem` would; one refusal refuses them all. Answers the count. */
+export async function addBasketItems(
+  runtime: Runtime,
+  userId: number,
+  items: readonly { offerId: number; quantity: number }[],
+): Promise<number> {
+  return transaction(runtime, async ({ tx, now }) => {
+    const basketId = await lockBasket(tx, userId, now);
+    for (const item of items) await putIntoBasket(tx, basketId, { ...item, mode: 'add', now });
+    return items.length;
+  });
+}
+
+/**
+ * Sets the quantities of the buyer's own lines, each checked as `updateBasketItem` checks it; one
+ * refusal refuses them all. Ids that are not lines of this basket are skipped. Answers how many
+ * lines were set.
+ */
+export async function setBasketQuantities(
+  runtime: Runtime,
+  userId: number,
+  items: readonly { itemId: number; quantity: number }[],
+): Promise<number> {
+  return transaction(runtime, async ({ tx, now }) => {
+    const basketId = await lockBasket(tx, userId, now);
+    const ids = [...new Set(items.map((item) => item.itemId))];
+    const own =
+      ids.length === 0
+        ? []
+        : await tx
+            .select({ id: basketItems.id, offerId: basketItems.offerId })
+            .from(basketItems)
+            .where(and(eq(basketItems.basketId, basketId), inArray(basketItems.id, ids)));
+    const offerOf = new Map(own.map((line) => [line.id, line.offerId]));
+    let set = 0;
+    for (const item of items) {
+      const offerId = offerOf.get(item.itemId);
+      if (offerId === undefined) continue;
+      await putIntoBasket(tx, basketId, { offerId, quantity: item.quantity, mode: 'set', now });
+      set += 1;
+    }
+    return set;
+  });
+}
+
+/** Removes the buyer's own lines among `itemIds`; other ids are ignored. Answers how many went. */
+export async function removeBasketItems(
+  runtime: Runtime,
+  userId: number,
+  itemIds: readonly number[],
+): Promise<number> {
+  if (itemIds.length === 0) return 0;
+  return transaction(runtime, async ({ tx, now }) => {
+    const basketId = await lockBasket(tx, userId, now);
+    const removed = await tx
+      .delete(basketItems)
+      .where(and(eq(basketItems.basketId, basketId), inArray(basketItems.id, [...new Set(itemIds)])))
+      .returning({ id: basketItems.id });
+    return removed.length;
   });
 }

@@ -1,6 +1,6 @@
 // An order as the services hand it out: the order, its parts with their lines, and its history,
 // assembled from rows. Who may see which part of it is decided by the callers (buyer, supplier, staff).
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import {
   type BillingSnapshot,
@@ -182,4 +182,34 @@ export async function loadOrder(db: Queryable, orderId: number): Promise<OrderDe
       .orderBy(asc(orderStatusHistory.id)),
   ]);
   return assembleOrder(order, parts, lines, history);
+}
+
+/** Several whole orders in four queries, in the order of `orderIds` (missing ids are left out). */
+export async function loadOrders(db: Queryable, orderIds: readonly number[]): Promise<OrderDetail[]> {
+  const ids = [...new Set(orderIds)];
+  if (ids.length === 0) return [];
+  const [rows, parts, lines, history] = await Promise.all([
+    db.select().from(orders).where(inArray(orders.id, ids)),
+    db.select().from(orderParts).where(inArray(orderParts.orderId, ids)).orderBy(asc(orderParts.id)),
+    db.select().from(orderLines).where(inArray(orderLines.orderId, ids)).orderBy(asc(orderLines.id)),
+    db
+      .select()
+      .from(orderStatusHistory)
+      .where(inArray(orderStatusHistory.orderId, ids))
+      .orderBy(asc(orderStatusHistory.id)),
+  ]);
+  const byId = new Map(rows.map((order) => [order.id, order]));
+  const group = <T extends { orderId: number }>(items: T[]) => {
+    const grouped = new Map<number, T[]>();
+    for (const item of items) {
+      const list = grouped.get(item.orderId);
+      if (list) list.push(item);
+      else grouped.set(item.orderId, [item]);
+    }
+    return (id: number) => grouped.get(id) ?? [];
+  };
+  const [partsOf, linesOf, historyOf] = [group(parts), group(lines), group(history)];
+  return ids
+    .filter((id) => byId.has(id))
+    .map((id) => assembleOrder(byId.get(id)!, partsOf(id), linesOf(id), historyOf(id)));
 }
