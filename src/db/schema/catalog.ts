@@ -2,6 +2,7 @@
 // same category); an offer is one supplier's good for it, keyed by the supplier's own id.
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
@@ -58,6 +59,8 @@ export const categories = pgTable(
     name: text('name').notNull(),
     /** lower-case, ё→е, single spaces: two suppliers' "Смартфоны" and "смартфоны " are one category. */
     normalizedName: text('normalized_name').notNull(),
+    /** Set when staff merged this category into another: imports of this name go there. */
+    mergedIntoId: integer('merged_into_id').references((): AnyPgColumn => categories.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('categories_normalized_name_key').on(t.normalizedName)],
@@ -90,6 +93,8 @@ export const products = pgTable(
       .references(() => categories.id),
     name: text('name').notNull(),
     normalizedName: text('normalized_name').notNull(),
+    /** Set when a category merge folded this product into one of the same name: its offers moved there. */
+    mergedIntoId: integer('merged_into_id').references((): AnyPgColumn => products.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     // A summary of the product's visible offers (active, of a shop accepting orders), kept by
     // catalog_refresh_product_stats() so that listing, sorting and price filters read one row.
@@ -170,6 +175,8 @@ export const parameters = pgTable(
     kind: text('kind').$type<ParameterKind>().notNull().default('text'),
     /** Set when staff fixed the kind: imports no longer re-infer it. */
     kindFixed: boolean('kind_fixed').notNull().default(false),
+    /** Set when staff merged this parameter into another: imports of this name go there. */
+    mergedIntoId: integer('merged_into_id').references((): AnyPgColumn => parameters.id),
   },
   (t) => [
     uniqueIndex('parameters_normalized_name_key').on(t.normalizedName),

@@ -342,3 +342,402 @@ function reorder(sort: ProductSort): SQL {
       return sql`page.id desc`;
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Facets
+
+export interface Facets {
+  total: number;
+  categories: { id: number; name: string; count: number }[];
+  shops: { id: number; name: string; count: number }[];
+  parameters: {
+    id: number;
+    name: string;
+    kind: string;
+    values: { value: string; count: number }[];
+    min: string | null;
+    max: string | null;
+  }[];
+  corrected_query: string | null;
+}
+
+/** Values shown per characteristic, and characteristics shown. */
+const FACET_VALUES = 30;
+const FACET_PARAMETERS = 25;
+
+/** Offers matching the filters (all but `skip`), with their product's category. */
+function matchingOffers(filters: ProductFilters, prepared: Prepared, skip?: string): SQL {
+  const where = [
+    ...offerConditions(filters, prepared.parameters, skip),
+    ...productConditions(filters, prepared.tokens, skip),
+  ];
+  return sql`select o.id, o.product_id, o.shop_id, p.category_id
+    from offers o join shops s on s.id = o.shop_id join products p on p.id = o.product_id
+    where ${sql.join(where, sql` and `)}`;
+}
+
+/**
+ * Counts of products per category, shop and characteristic value under the filters. Each group is
+ * counted without its own filter (choosing "black" still shows how many are red), the usual
+ * behaviour of faceted navigation.
+ */
+export async function productFacets(db: Queryable, filters: ProductFilters): Promise<Facets> {
+  let prepared = await prepare(db, filters);
+  const none: Facets = { total: 0, categories: [], shops: [], parameters: [], corrected_query: null };
+  if (prepared.impossible) return none;
+  let corrected: string | null = null;
+  if (prepared.tokens.length > 0) {
+    const [hit] = rows<{ found: boolean }>(
+      await db.execute(sql`select exists(${matchingOffers(filters, prepared)}) as found`),
+    );
+    if (!hit.found) {
+      const tokens = await correctTokens(db, prepared.tokens);
+      if (!tokens) return none;
+      prepared = { ...prepared, tokens };
+      corrected = tokens.join(' ');
+    }
+  }
+
+  const [total] = rows<{ count: number }>(
+    await db.execute(sql`select count(distinct m.product_id)::integer as count from (${matchingOffers(filters, prepared)}) m`),
+  );
+  const categories = rows<{ id: number; name: string; count: number }>(
+    await db.execute(sql`
+      select c.id, c.name, count(distinct m.product_id)::integer as count
+      from (${matchingOffers(filters, prepared, 'category')}) m join categories c on c.id = m.category_id
+      group by c.id, c.name order by count desc, c.name limit 200`),
+  );
+  const shopCounts = rows<{ id: number; name: string; count: number }>(
+    await db.execute(sql`
+      select sh.id, sh.name, count(distinct m.product_id)::integer as count
+      from (${matchingOffers(filters, prepared, 'shop')}) m join shops sh on sh.id = m.shop_id
+      group by sh.id, sh.name order by count desc, sh.name limit 200`),
+  );
+
+  const parameterFacets = async (skip: string, only?: number) =>
+    rows<{
+      parameter_id: number;
+      name: string;
+      kind: string;
+      value: string;
+      count: number;
+      coverage: number;
+      min: string | null;
+      max: string | null;
+    }>(
+      await db.execute(sql`
+        with v as (
+          select op.parameter_id, op.value_key, min(op.value) as value,
+                 count(distinct m.product_id)::integer as count,
+                 min(op.value_number) as min_number, max(op.value_number) as max_number
+          from (${matchingOffers(filters, prepared, skip)}) m
+          join offer_parameters op on op.offer_id = m.id
+          ${only !== undefined ? sql`where op.parameter_id = ${only}` : sql``}
+          group by op.parameter_id, op.value_key
+        ), ranked as (
+          select v.*,
+                 row_number() over (partition by v.parameter_id order by v.count desc, v.value) as n,
+                 sum(v.count) over (partition by v.parameter_id) as coverage,
+                 min(v.min_number) over (partition by v.parameter_id) as low,
+                 max(v.max_number) over (partition by v.parameter_id) as high
+          from v
+        ), top as (
+          select parameter_id from ranked where n = 1 order by coverage desc, parameter_id limit ${FACET_PARAMETERS}
+        )
+        select r.parameter_id, pa.name, pa.kind, r.value, r.count, r.coverage::integer as coverage,
+               r.low::text as min, r.high::text as max
+        from ranked r join top t on t.parameter_id = r.parameter_id
+        join parameters pa on pa.id = r.parameter_id
+        where r.n <= ${FACET_VALUES}
+        order by r.coverage desc, r.parameter_id, r.count desc, r.value`),
+    );
+
+  let valueRows = await parameterFacets('parameters');
+  // A filtered characteristic is counted without its own filter, and always shown.
+  for (const parameter of prepared.parameters) {
+    const own = await parameterFacets(`parameter:${parameter.id}`, parameter.id);
+    valueRows = [...valueRows.filter((row) => row.parameter_id !== parameter.id), ...own];
+  }
+  const byParameter = new Map<number, Facets['parameters'][number]>();
+  for (const row of valueRows) {
+    let facet = byParameter.get(row.parameter_id);
+    if (!facet) {
+      facet = {
+        id: row.parameter_id,
+        name: row.name,
+        kind: row.kind,
+        values: [],
+        min: row.kind === 'number' ? row.min : null,
+        max: row.kind === 'number' ? row.max : null,
+      };
+      byParameter.set(row.parameter_id, facet);
+    }
+    facet.values.push({ value: row.value, count: row.count });
+  }
+  // Numbers read best in numeric order.
+  for (const facet of byParameter.values()) {
+    if (facet.kind === 'number') facet.values.sort((a, b) => Number(a.value) - Number(b.value));
+  }
+  return {
+    total: total.count,
+    categories,
+    shops: shopCounts,
+    parameters: [...byParameter.values()],
+    corrected_query: corrected,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Product detail, offers, categories
+
+export interface CharacteristicView {
+  name: string;
+  value: string;
+  kind: string;
+}
+
+/** Characteristics of offers, by offer id, in parameter-name order. */
+export async function characteristicsOf(
+  db: Queryable,
+  offerIds: number[],
+): Promise<Map<number, CharacteristicView[]>> {
+  const result = new Map<number, CharacteristicView[]>();
+  if (offerIds.length === 0) return result;
+  const found = rows<{ offer_id: number; name: string; value: string; kind: string }>(
+    await db.execute(sql`
+      select op.offer_id, pa.name, op.value, pa.kind
+      from offer_parameters op join parameters pa on pa.id = op.parameter_id
+      where op.offer_id = any(${sql.param(offerIds)}::integer[])
+      order by op.offer_id, pa.name`),
+  );
+  for (const row of found) {
+    let list = result.get(row.offer_id);
+    if (!list) {
+      list = [];
+      result.set(row.offer_id, list);
+    }
+    list.push({ name: row.name, value: row.value, kind: row.kind });
+  }
+  return result;
+}
+
+export interface ProductDetail {
+  id: number;
+  name: string;
+  category: { id: number; name: string };
+  best_price: string;
+  currency: string;
+  offer_count: number;
+  total_stock: number;
+  offers: {
+    id: number;
+    shop: { id: number; name: string };
+    external_id: string;
+    model: string | null;
+    name: string;
+    price: string;
+    price_rrc: string;
+    currency: string;
+    quantity: number;
+    in_stock: boolean;
+    characteristics: CharacteristicView[];
+  }[];
+  variants: {
+    product_id: number;
+    offer_id: number;
+    shop_id: number;
+    model: string;
+    name: string;
+    price: string;
+    quantity: number;
+    characteristics: CharacteristicView[];
+  }[];
+}
+
+/** A product with its visible offers (cheapest first) and its families' other units; undefined when hidden. */
+export async function getProduct(db: Queryable, productId: number): Promise<ProductDetail | undefined> {
+  const [product] = rows<{ id: number; name: string; category_id: number; category_name: string }>(
+    await db.execute(sql`
+      select p.id, p.name, p.category_id, c.name as category_name
+      from products p join categories c on c.id = p.category_id
+      where p.id = ${productId} and p.offer_count > 0`),
+  );
+  if (!product) return undefined;
+  const offerRows = rows<{
+    id: number;
+    shop_id: number;
+    shop_name: string;
+    currency: string;
+    external_id: string;
+    model: string | null;
+    name: string;
+    price: string;
+    price_rrc: string;
+    quantity: number;
+  }>(
+    await db.execute(sql`
+      select o.id, o.shop_id, s.name as shop_name, s.currency, o.external_id, o.model, o.name,
+             o.price::text as price, o.price_rrc::text as price_rrc, o.quantity
+      from offers o join shops s on s.id = o.shop_id
+      where o.product_id = ${productId} and o.is_active and s.accepting_orders
+      order by o.price, o.id`),
+  );
+  if (offerRows.length === 0) return undefined;
+  const variantRows = rows<{
+    offer_id: number;
+    product_id: number;
+    shop_id: number;
+    model: string;
+    name: string;
+    price: string;
+    quantity: number;
+  }>(
+    await db.execute(sql`
+      select distinct on (v.id) v.id as offer_id, v.product_id, v.shop_id, v.model, v.name,
+             v.price::text as price, v.quantity
+      from offers o
+      join offers v on v.shop_id = o.shop_id and v.model = o.model and v.product_id <> o.product_id
+      join shops s on s.id = v.shop_id
+      where o.product_id = ${productId} and o.is_active and o.model is not null
+        and v.is_active and s.accepting_orders
+      order by v.id
+      limit 200`),
+  );
+  const characteristics = await characteristicsOf(db, [
+    ...offerRows.map((o) => o.id),
+    ...variantRows.map((v) => v.offer_id),
+  ]);
+  return {
+    id: product.id,
+    name: product.name,
+    category: { id: product.category_id, name: product.category_name },
+    best_price: offerRows[0].price,
+    currency: CATALOG_CURRENCY,
+    offer_count: offerRows.length,
+    total_stock: offerRows.reduce((sum, o) => sum + o.quantity, 0),
+    offers: offerRows.map((o) => ({
+      id: o.id,
+      shop: { id: o.shop_id, name: o.shop_name },
+      external_id: o.external_id,
+      model: o.model,
+      name: o.name,
+      price: o.price,
+      price_rrc: o.price_rrc,
+      currency: o.currency,
+      quantity: o.quantity,
+      in_stock: o.quantity > 0,
+      characteristics: characteristics.get(o.id) ?? [],
+    })),
+    variants: variantRows
+      .sort((a, b) => a.model.localeCompare(b.model) || a.name.localeCompare(b.name) || a.offer_id - b.offer_id)
+      .map((v) => ({ ...v, characteristics: characteristics.get(v.offer_id) ?? [] })),
+  };
+}
+
+export interface OfferFilters {
+  shop?: number;
+  category?: number;
+  q?: string;
+  /** Offers after this id (keyset). */
+  afterId?: number;
+  limit: number;
+}
+
+export interface OfferView {
+  id: number;
+  product_id: number;
+  shop: { id: number; name: string };
+  category: { id: number; name: string };
+  external_id: string;
+  model: string | null;
+  name: string;
+  price: string;
+  price_rrc: string;
+  currency: string;
+  quantity: number;
+  characteristics: CharacteristicView[];
+}
+
+/** Visible offers by id: the flat list (what the v1 adapter serves as `products`). */
+export async function listOffers(db: Queryable, filters: OfferFilters): Promise<OfferView[]> {
+  const where: SQL[] = [sql`o.is_active`, sql`s.accepting_orders`];
+  if (filters.shop !== undefined) where.push(sql`o.shop_id = ${filters.shop}`);
+  if (filters.category !== undefined) where.push(sql`p.category_id = ${filters.category}`);
+  if (filters.afterId !== undefined) where.push(sql`o.id > ${filters.afterId}`);
+  if (filters.q !== undefined) {
+    const tokens = queryTokens(filters.q);
+    if (tokens.length === 0) return [];
+    where.push(sql`p.search_vector @@ (${tsQuery(tokens)})`);
+  }
+  const found = rows<{
+    id: number;
+    product_id: number;
+    shop_id: number;
+    shop_name: string;
+    category_id: number;
+    category_name: string;
+    external_id: string;
+    model: string | null;
+    name: string;
+    price: string;
+    price_rrc: string;
+    currency: string;
+    quantity: number;
+  }>(
+    await db.execute(sql`
+      select o.id, o.product_id, o.shop_id, s.name as shop_name, p.category_id, c.name as category_name,
+             o.external_id, o.model, o.name, o.price::text as price, o.price_rrc::text as price_rrc,
+             s.currency, o.quantity
+      from offers o
+      join shops s on s.id = o.shop_id
+      join products p on p.id = o.product_id
+      join categories c on c.id = p.category_id
+      where ${sql.join(where, sql` and `)}
+      order by o.id
+      limit ${filters.limit}`),
+  );
+  const characteristics = await characteristicsOf(
+    db,
+    found.map((o) => o.id),
+  );
+  return found.map((o) => ({
+    id: o.id,
+    product_id: o.product_id,
+    shop: { id: o.shop_id, name: o.shop_name },
+    category: { id: o.category_id, name: o.category_name },
+    external_id: o.external_id,
+    model: o.model,
+    name: o.name,
+    price: o.price,
+    price_rrc: o.price_rrc,
+    currency: o.currency,
+    quantity: o.quantity,
+    characteristics: characteristics.get(o.id) ?? [],
+  }));
+}
+
+export interface CategoryView {
+  id: number;
+  name: string;
+  product_count: number;
+  normalized_name: string;
+}
+
+/** Categories by name with their visible product counts; empty ones only with `all`. */
+export async function listCategories(
+  db: Queryable,
+  options: { all?: boolean; limit: number; after?: { name: string; id: number } },
+): Promise<CategoryView[]> {
+  return rows<CategoryView>(
+    await db.execute(sql`
+      select * from (
+        select c.id, c.name, c.normalized_name,
+               (select count(*)::integer from products p where p.category_id = c.id and p.offer_count > 0) as product_count
+        from categories c
+        ${options.after ? sql`where (c.normalized_name, c.id) > (${options.after.name}, ${options.after.id})` : sql``}
+        order by c.normalized_name, c.id
+      ) c
+      ${options.all ? sql`` : sql`where c.product_count > 0`}
+      limit ${options.limit}`),
+  );
+}

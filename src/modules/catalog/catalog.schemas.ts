@@ -1,0 +1,333 @@
+// Request and response schemas of the catalog, supplier and staff catalog routes.
+import { Type } from 'typebox';
+import { CursorQuery, LimitQuery, Money, Page, Timestamp } from '../../http/common-schemas.ts';
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const ShopItem = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  accepting_orders: Type.Boolean(),
+  currency: Type.String(),
+  offer_count: Type.Integer({ description: 'Active offers' }),
+});
+export const ShopPage = Page(ShopItem);
+export const ShopListQuery = Type.Object(
+  {
+    all: Type.Optional(Type.Boolean({ description: 'Staff only: include shops not accepting orders' })),
+    limit: Type.Optional(LimitQuery),
+    cursor: Type.Optional(CursorQuery),
+  },
+  { additionalProperties: false },
+);
+
+export const CategoryItem = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  product_count: Type.Integer({ description: 'Products with a visible offer' }),
+});
+export const CategoryPage = Page(CategoryItem);
+export const CategoryListQuery = Type.Object(
+  {
+    all: Type.Optional(Type.Boolean({ description: 'Include categories without visible products' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 200 })),
+    cursor: Type.Optional(CursorQuery),
+  },
+  { additionalProperties: false },
+);
+
+const Decimal = Type.String({ pattern: '^\\d{1,12}(\\.\\d{1,2})?$', examples: ['1500', '64000.50'] });
+
+const filterProperties = {
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'Search words (Russian or English; prefixes and typos allowed)' })),
+  category: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
+  shop: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
+  price_min: Type.Optional(Decimal),
+  price_max: Type.Optional(Decimal),
+  in_stock: Type.Optional(Type.Boolean()),
+};
+const parameterFilters = {
+  '^param\\..+$': Type.Array(Type.String({ maxLength: 200 }), {
+    maxItems: 20,
+    description:
+      '`param.<characteristic>=<value>`; repeat for any of several values; numbers also take ranges `min..max`',
+  }),
+};
+
+export const ProductListQuery = Type.Object(
+  {
+    ...filterProperties,
+    sort: Type.Optional(
+      Type.Union([
+        Type.Literal('relevance'),
+        Type.Literal('price'),
+        Type.Literal('-price'),
+        Type.Literal('name'),
+        Type.Literal('new'),
+      ]),
+    ),
+    limit: Type.Optional(LimitQuery),
+    cursor: Type.Optional(CursorQuery),
+  },
+  { additionalProperties: false, patternProperties: parameterFilters },
+);
+export const FacetQuery = Type.Object(filterProperties, {
+  additionalProperties: false,
+  patternProperties: parameterFilters,
+});
+
+export const ProductItem = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  category: Type.Object({ id: Type.Integer(), name: Type.String() }),
+  best_price: Money,
+  currency: Type.String(),
+  offer_count: Type.Integer(),
+  total_stock: Type.Integer(),
+  in_stock: Type.Boolean(),
+});
+export const ProductPageSchema = Type.Object({
+  items: Type.Array(ProductItem),
+  next_cursor: Type.Union([Type.String(), Type.Null()]),
+  corrected_query: Type.Union([Type.String(), Type.Null()], {
+    description: 'When the query found nothing as typed: the corrected words that were searched instead',
+  }),
+});
+
+const FacetValue = Type.Object({ value: Type.String(), count: Type.Integer() });
+export const FacetsSchema = Type.Object({
+  total: Type.Integer({ description: 'Products matching every filter' }),
+  categories: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), count: Type.Integer() })),
+  shops: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), count: Type.Integer() })),
+  parameters: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      name: Type.String(),
+      kind: Type.String(),
+      values: Type.Array(FacetValue),
+      min: Nullable(Type.String()),
+      max: Nullable(Type.String()),
+    }),
+  ),
+  corrected_query: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const Characteristic = Type.Object({
+  name: Type.String(),
+  value: Type.String(),
+  kind: Type.String({ description: 'number, text or boolean' }),
+});
+
+export const OfferItem = Type.Object({
+  id: Type.Integer(),
+  product_id: Type.Integer(),
+  shop: Type.Object({ id: Type.Integer(), name: Type.String() }),
+  category: Type.Object({ id: Type.Integer(), name: Type.String() }),
+  external_id: Type.String(),
+  model: Nullable(Type.String()),
+  name: Type.String(),
+  price: Money,
+  price_rrc: Money,
+  currency: Type.String(),
+  quantity: Type.Integer(),
+  characteristics: Type.Array(Characteristic),
+});
+export const OfferPage = Page(OfferItem);
+export const OfferListQuery = Type.Object(
+  {
+    shop: filterProperties.shop,
+    category: filterProperties.category,
+    q: filterProperties.q,
+    limit: Type.Optional(LimitQuery),
+    cursor: Type.Optional(CursorQuery),
+  },
+  { additionalProperties: false },
+);
+
+export const ProductDetailSchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  category: Type.Object({ id: Type.Integer(), name: Type.String() }),
+  best_price: Money,
+  currency: Type.String(),
+  offer_count: Type.Integer(),
+  total_stock: Type.Integer(),
+  offers: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      shop: Type.Object({ id: Type.Integer(), name: Type.String() }),
+      external_id: Type.String(),
+      model: Nullable(Type.String()),
+      name: Type.String(),
+      price: Money,
+      price_rrc: Money,
+      currency: Type.String(),
+      quantity: Type.Integer(),
+      in_stock: Type.Boolean(),
+      characteristics: Type.Array(Characteristic),
+    }),
+    { description: 'Visible offers, cheapest first' },
+  ),
+  variants: Type.Array(
+    Type.Object({
+      product_id: Type.Integer(),
+      offer_id: Type.Integer(),
+      shop_id: Type.Integer(),
+      model: Type.String(),
+      name: Type.String(),
+      price: Money,
+      quantity: Type.Integer(),
+      characteristics: Type.Array(Characteristic),
+    }),
+    { description: 'Other units of the same family: goods of the same shop sharing a model' },
+  ),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Supplier
+
+export const ShopSettings = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  price_list_url: Nullable(Type.String()),
+  accepting_orders: Type.Boolean(),
+  currency: Type.String(),
+  import_every_hours: Type.Union([Type.Integer(), Type.Null()]),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+export const ShopPatchBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    price_list_url: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+    accepting_orders: Type.Optional(Type.Boolean()),
+    import_every_hours: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 720 }), Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const ImportMode = Type.Union([Type.Literal('lenient'), Type.Literal('strict')], {
+  description: 'lenient (default): bad rows are rejected and reported, the rest applied; strict: any bad row refuses the file',
+});
+
+export const ImportUrlBody = Type.Object(
+  {
+    url: Type.Optional(Type.String({ maxLength: 2000, description: 'http(s) URL; default: the shop’s price-list URL' })),
+    mode: Type.Optional(ImportMode),
+  },
+  { additionalProperties: false },
+);
+
+export const ImportAccepted = Type.Object({
+  id: Type.Integer(),
+  status: Type.String(),
+});
+
+const Counts = Type.Object({
+  total: Type.Integer(),
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  unchanged: Type.Integer(),
+  deactivated: Type.Integer(),
+  rejected: Type.Integer(),
+});
+
+export const ImportSummary = Type.Object({
+  id: Type.Integer(),
+  shop_id: Type.Integer(),
+  status: Type.String({ description: 'queued, running, succeeded, failed' }),
+  source: Type.String(),
+  mode: Type.String(),
+  url: Nullable(Type.String()),
+  file_name: Nullable(Type.String()),
+  size_bytes: Type.Union([Type.Integer(), Type.Null()]),
+  progress: Type.Integer({ minimum: 0, maximum: 100 }),
+  phase: Nullable(Type.String()),
+  counts: Counts,
+  shop_renamed: Type.Union([Type.Object({ from: Type.String(), to: Type.String() }), Type.Null()]),
+  error: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()]),
+  queued_at: Timestamp,
+  started_at: Type.Union([Timestamp, Type.Null()]),
+  finished_at: Type.Union([Timestamp, Type.Null()]),
+  duration_ms: Type.Union([Type.Integer(), Type.Null()]),
+  timings: Type.Record(Type.String(), Type.Integer(), { description: 'Milliseconds: download_ms, parse_ms, apply_ms' }),
+});
+export const ImportPage = Page(ImportSummary);
+
+export const ReportLine = Type.Object({
+  row: Type.Integer({ description: 'Position in goods (1-based); 0: the file, shop or categories' }),
+  line: Type.Union([Type.Integer(), Type.Null()]),
+  good_id: Nullable(Type.String()),
+  field: Nullable(Type.String()),
+  severity: Type.String(),
+  code: Type.String(),
+  message: Type.String(),
+});
+export const ImportDetail = Type.Object({
+  ...ImportSummary.properties,
+  report: Type.Array(ReportLine),
+  report_next_cursor: Type.Union([Type.String(), Type.Null()], {
+    description: 'More report lines: GET …/imports/:id?report_cursor=…',
+  }),
+});
+export const ImportDetailQuery = Type.Object(
+  {
+    report_limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
+    report_cursor: Type.Optional(CursorQuery),
+  },
+  { additionalProperties: false },
+);
+export const PageQuery = Type.Object(
+  { limit: Type.Optional(LimitQuery), cursor: Type.Optional(CursorQuery) },
+  { additionalProperties: false },
+);
+
+export const ExportFormatSchema = Type.Union([Type.Literal('yaml'), Type.Literal('csv'), Type.Literal('json')]);
+export const ExportQuery = Type.Object({ format: Type.Optional(ExportFormatSchema) }, { additionalProperties: false });
+export const ExportBody = Type.Object({ format: Type.Optional(ExportFormatSchema) }, { additionalProperties: false });
+export const ExportSchema = Type.Object({
+  id: Type.Integer(),
+  shop_id: Type.Integer(),
+  format: Type.String(),
+  status: Type.String(),
+  row_count: Type.Union([Type.Integer(), Type.Null()]),
+  size_bytes: Type.Union([Type.Integer(), Type.Null()]),
+  error: Nullable(Type.String()),
+  download_url: Nullable(Type.String()),
+  created_at: Timestamp,
+  finished_at: Type.Union([Timestamp, Type.Null()]),
+});
+export const ExportPage = Page(ExportSchema);
+
+// ---------------------------------------------------------------------------------------------
+// Staff
+
+export const RenameBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+export const MergeBody = Type.Object(
+  { into: Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'The id that stays' }) },
+  { additionalProperties: false },
+);
+export const ParameterPatchBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    kind: Type.Optional(Type.Union([Type.Literal('number'), Type.Literal('text'), Type.Literal('boolean')])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export const ParameterSchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  kind: Type.String(),
+  kind_fixed: Type.Boolean(),
+  offer_count: Type.Integer(),
+});
+export const ParameterPage = Page(ParameterSchema);
+export const CategoryAdminSchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  product_count: Type.Integer(),
+});
