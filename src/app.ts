@@ -10,12 +10,14 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import { apiV1Routes } from './api-v1/v1.routes.ts';
 import type { Config } from './config.ts';
 import { installAuth } from './http/auth.ts';
 import { ProblemSchema } from './http/common-schemas.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { resolveApiToken } from './modules/accounts/api-tokens.service.ts';
+import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { ordersModule } from './modules/orders/routes.ts';
 import { promotionsRoutes } from './modules/promotions/promotions.routes.ts';
@@ -46,7 +48,10 @@ export type App = FastifyInstance<
 const API_TAGS = [
   { name: 'auth', description: 'Registration, email confirmation, sessions, password reset' },
   { name: 'profile', description: 'The caller’s profile and billing details' },
-  { name: 'api-tokens', description: 'Long-lived tokens for integrations (ERP), `Authorization: Bearer zk_…`' },
+  {
+    name: 'api-tokens',
+    description: 'Long-lived tokens for integrations (ERP), `Authorization: Bearer zk_…`',
+  },
   { name: 'contacts', description: 'Delivery addresses and phones (up to 5)' },
   { name: 'catalog', description: 'Shops, categories, products, offers, search and facets (public)' },
   { name: 'supplier', description: 'A supplier’s shop, price-list imports and exports, its orders' },
@@ -150,6 +155,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(promotionsRoutes(runtime));
   await app.register(accountsRoutes(runtime));
   await app.register(ordersModule(runtime));
+  await app.register(catalogRoutes(runtime));
+  await app.register(apiV1Routes(runtime), { prefix: '/api/v1' });
   if (options.register) await app.register(async (scope) => options.register!(scope as App));
 
   await app.ready();

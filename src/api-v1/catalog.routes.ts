@@ -1,0 +1,162 @@
+// API v1 catalog (public): categories and shops in DRF pages of 40, and the flat list of offers
+// (`products`) with the shop and category filters, on the catalog services v2 uses.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { listCategories, listOffers } from '../modules/catalog/catalog.service.ts';
+import { listShops } from '../modules/catalog/shops.service.ts';
+import type { Runtime } from '../runtime.ts';
+import {
+  CategorySchema,
+  DrfPage,
+  InvalidPageSchema,
+  OfferSchema,
+  PageQuery,
+  ProductsQuery,
+  ShopSchema,
+  transportResponses,
+  V1FailureSchema,
+} from './schemas.ts';
+import { offerJson } from './shapes.ts';
+import { failure, say, toId, WRONG_ARGUMENTS } from './transport.ts';
+
+/** DRF's PAGE_SIZE in the reference. */
+export const V1_PAGE_SIZE = 40;
+/** How many rows one call of a catalog listing fetches while v1 collects a whole list. */
+const CHUNK = 1000;
+
+const tags = ['v1'];
+
+interface DrfPageOf<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+/**
+ * One page of `all` as DRF's PageNumberPagination answers it, with absolute links built on
+ * PUBLIC_URL (never on the Host header) keeping the other query parameters; the link to page 1 has
+ * no `page`, as DRF's has not. Undefined for a page that does not exist.
+ */
+function drfPage<T>(runtime: Runtime, request: FastifyRequest, all: T[], rawPage: string | undefined) {
+  const page = rawPage === undefined || rawPage === '' ? 1 : toId(rawPage);
+  const pages = Math.max(1, Math.ceil(all.length / V1_PAGE_SIZE));
+  if (page === undefined || page > pages) return undefined;
+  const [path, query = ''] = request.url.split('?', 2);
+  const link = (target: number) => {
+    const params = new URLSearchParams(query);
+    if (target === 1) params.delete('page');
+    else params.set('page', String(target));
+    const search = params.toString();
+    return `${runtime.config.publicUrl}${path}${search ? `?${search}` : ''}`;
+  };
+  const result: DrfPageOf<T> = {
+    count: all.length,
+    next: page < pages ? link(page + 1) : null,
+    previous: page > 1 ? link(page - 1) : null,
+    results: all.slice((page - 1) * V1_PAGE_SIZE, page * V1_PAGE_SIZE),
+  };
+  return result;
+}
+
+const invalidPage = { ru: 'Неверная страница.', en: 'Invalid page.' };
+
+export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/categories',
+      {
+        schema: {
+          tags,
+          summary: 'Categories that have goods on sale, by name (40 per page)',
+          querystring: PageQuery,
+          response: { 200: DrfPage(CategorySchema), 404: InvalidPageSchema, ...transportResponses },
+        },
+      },
+      async (request, reply) => {
+        const all: { id: number; name: string }[] = [];
+        let after: { name: string; id: number } | undefined;
+        for (;;) {
+          const chunk = await listCategories(runtime.db, { limit: CHUNK, after });
+          all.push(...chunk.map(({ id, name }) => ({ id, name })));
+          if (chunk.length < CHUNK) break;
+          const last = chunk[chunk.length - 1];
+          after = { name: last.normalized_name, id: last.id };
+        }
+        const page = drfPage(runtime, request, all, request.query.page);
+        if (!page) return reply.code(404).send({ detail: say(request, invalidPage) });
+        return page;
+      },
+    );
+
+    app.get(
+      '/shops',
+      {
+        schema: {
+          tags,
+          summary: 'Shops accepting orders (40 per page)',
+          querystring: PageQuery,
+          response: { 200: DrfPage(ShopSchema), 404: InvalidPageSchema, ...transportResponses },
+        },
+      },
+      async (request, reply) => {
+        const all: { id: number; name: string; state: boolean }[] = [];
+        let afterId: number | undefined;
+        for (;;) {
+          const chunk = await listShops(runtime.db, { limit: CHUNK, afterId });
+          all.push(...chunk.map((shop) => ({ id: shop.id, name: shop.name, state: shop.accepting_orders })));
+          if (chunk.length < CHUNK) break;
+          afterId = chunk[chunk.length - 1].id;
+        }
+        const page = drfPage(runtime, request, all, request.query.page);
+        if (!page) return reply.code(404).send({ detail: say(request, invalidPage) });
+        return page;
+      },
+    );
+
+    app.get(
+      '/products',
+      {
+        schema: {
+          tags,
+          summary: 'Offers on sale (shops accepting orders), optionally of one shop and/or category',
+          description: 'Not paged, as in the reference.',
+          querystring: ProductsQuery,
+          response: { 200: Type.Union([Type.Array(OfferSchema), V1FailureSchema]), ...transportResponses },
+        },
+      },
+      async (request) => {
+        const { shop_id: rawShop, category_id: rawCategory } = request.query;
+        const shop = rawShop ? toId(rawShop) : undefined;
+        const category = rawCategory ? toId(rawCategory) : undefined;
+        if ((rawShop && shop === undefined) || (rawCategory && category === undefined)) {
+          return failure(WRONG_ARGUMENTS);
+        }
+        const all = [];
+        let afterId: number | undefined;
+        for (;;) {
+          const chunk = await listOffers(runtime.db, { shop, category, afterId, limit: CHUNK });
+          all.push(
+            ...chunk.map((offer) =>
+              offerJson({
+                id: offer.id,
+                model: offer.model,
+                name: offer.name,
+                categoryName: offer.category.name,
+                shopId: offer.shop.id,
+                stock: offer.quantity,
+                price: offer.price,
+                priceRrc: offer.price_rrc,
+                parameters: offer.characteristics,
+              }),
+            ),
+          );
+          if (chunk.length < CHUNK) break;
+          afterId = chunk[chunk.length - 1].id;
+        }
+        return all;
+      },
+    );
+  };
+}
