@@ -3,10 +3,12 @@
 // name and category share one product.
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
+import { expect } from 'vitest';
 import { categories, type Offer, offers, products, type Shop, shops } from '../../src/db/schema/catalog.ts';
 import { normalizeName } from '../../src/modules/catalog/normalize.ts';
 import type { Runtime } from '../../src/runtime.ts';
 import { createUser } from '../factories.ts';
+import type { TestApp } from '../helpers/app.ts';
 
 export interface ShopOverrides {
   /** A supplier account; one is created when absent. */
@@ -90,4 +92,104 @@ export async function createOffer(runtime: Runtime, overrides: OfferOverrides): 
     })
     .returning();
   return offer;
+}
+
+/** A multipart/form-data body with fields first, then one file. */
+export function multipartBody(
+  file: { name: string; content: string | Buffer; field?: string },
+  fields: Record<string, string> = {},
+): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = `----zakupka${randomBytes(8).toString('hex')}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`),
+    );
+  }
+  parts.push(
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.name}"\r\n` +
+        'Content-Type: application/octet-stream\r\n\r\n',
+    ),
+    Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  );
+  return {
+    payload: Buffer.concat(parts),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+/** Uploads a price list as the supplier (or, with `shopId`, as staff) and answers the 202 body. */
+export async function uploadPriceList(
+  t: TestApp,
+  headers: Record<string, string>,
+  content: string | Buffer,
+  options: { fileName?: string; mode?: 'lenient' | 'strict'; shopId?: number } = {},
+): Promise<{ id: number; status: string }> {
+  const body = multipartBody(
+    { name: options.fileName ?? 'price.yaml', content },
+    options.mode ? { mode: options.mode } : {},
+  );
+  const res = await t.app.inject({
+    method: 'POST',
+    url: options.shopId ? `/api/v2/admin/shops/${options.shopId}/imports` : '/api/v2/supplier/imports',
+    headers: { ...headers, ...body.headers },
+    payload: body.payload,
+  });
+  expect(res.statusCode, res.body).toBe(202);
+  return res.json();
+}
+
+/** Polls an import until it has finished; answers its detail. */
+export async function waitForImport(
+  t: TestApp,
+  headers: Record<string, string>,
+  id: number,
+  path = '/api/v2/supplier/imports',
+): Promise<ImportDetailBody> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const res = await t.app.inject({ method: 'GET', url: `${path}/${id}`, headers });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as ImportDetailBody;
+    if (body.status === 'succeeded' || body.status === 'failed') return body;
+    if (Date.now() > deadline) throw new Error(`import ${id} still ${body.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Upload and wait: the finished import. */
+export async function importFile(
+  t: TestApp,
+  headers: Record<string, string>,
+  content: string | Buffer,
+  options: { fileName?: string; mode?: 'lenient' | 'strict' } = {},
+): Promise<ImportDetailBody> {
+  const { id } = await uploadPriceList(t, headers, content, options);
+  return waitForImport(t, headers, id);
+}
+
+export interface ImportDetailBody {
+  id: number;
+  status: string;
+  counts: {
+    total: number;
+    created: number;
+    updated: number;
+    unchanged: number;
+    deactivated: number;
+    rejected: number;
+  };
+  shop_renamed: { from: string; to: string } | null;
+  error: { code: string; message: string } | null;
+  report: {
+    row: number;
+    line: number | null;
+    good_id: string | null;
+    field: string | null;
+    code: string;
+    message: string;
+  }[];
+  [key: string]: unknown;
 }

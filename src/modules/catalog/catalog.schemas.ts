@@ -39,7 +39,12 @@ export const CategoryListQuery = Type.Object(
 const Decimal = Type.String({ pattern: '^\\d{1,12}(\\.\\d{1,2})?$', examples: ['1500', '64000.50'] });
 
 const filterProperties = {
-  q: Type.Optional(Type.String({ maxLength: 200, description: 'Search words (Russian or English; prefixes and typos allowed)' })),
+  q: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description: 'Search words (Russian or English; prefixes and typos allowed)',
+    }),
+  ),
   category: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
   shop: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
   price_min: Type.Optional(Decimal),
@@ -208,12 +213,15 @@ export const ShopPatchBody = Type.Object(
 );
 
 export const ImportMode = Type.Union([Type.Literal('lenient'), Type.Literal('strict')], {
-  description: 'lenient (default): bad rows are rejected and reported, the rest applied; strict: any bad row refuses the file',
+  description:
+    'lenient (default): bad rows are rejected and reported, the rest applied; strict: any bad row refuses the file',
 });
 
 export const ImportUrlBody = Type.Object(
   {
-    url: Type.Optional(Type.String({ maxLength: 2000, description: 'http(s) URL; default: the shop’s price-list URL' })),
+    url: Type.Optional(
+      Type.String({ maxLength: 2000, description: 'http(s) URL; default: the shop’s price-list URL' }),
+    ),
     mode: Type.Optional(ImportMode),
   },
   { additionalProperties: false },
@@ -251,7 +259,9 @@ export const ImportSummary = Type.Object({
   started_at: Type.Union([Timestamp, Type.Null()]),
   finished_at: Type.Union([Timestamp, Type.Null()]),
   duration_ms: Type.Union([Type.Integer(), Type.Null()]),
-  timings: Type.Record(Type.String(), Type.Integer(), { description: 'Milliseconds: download_ms, parse_ms, apply_ms' }),
+  timings: Type.Record(Type.String(), Type.Integer(), {
+    description: 'Milliseconds: download_ms, parse_ms, apply_ms',
+  }),
 });
 export const ImportPage = Page(ImportSummary);
 
@@ -283,9 +293,19 @@ export const PageQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const ExportFormatSchema = Type.Union([Type.Literal('yaml'), Type.Literal('csv'), Type.Literal('json')]);
-export const ExportQuery = Type.Object({ format: Type.Optional(ExportFormatSchema) }, { additionalProperties: false });
-export const ExportBody = Type.Object({ format: Type.Optional(ExportFormatSchema) }, { additionalProperties: false });
+export const ExportFormatSchema = Type.Union([
+  Type.Literal('yaml'),
+  Type.Literal('csv'),
+  Type.Literal('json'),
+]);
+export const ExportQuery = Type.Object(
+  { format: Type.Optional(ExportFormatSchema) },
+  { additionalProperties: false },
+);
+export const ExportBody = Type.Object(
+  { format: Type.Optional(ExportFormatSchema) },
+  { additionalProperties: false },
+);
 export const ExportSchema = Type.Object({
   id: Type.Integer(),
   shop_id: Type.Integer(),

@@ -399,7 +399,9 @@ export async function productFacets(db: Queryable, filters: ProductFilters): Pro
   }
 
   const [total] = rows<{ count: number }>(
-    await db.execute(sql`select count(distinct m.product_id)::integer as count from (${matchingOffers(filters, prepared)}) m`),
+    await db.execute(
+      sql`select count(distinct m.product_id)::integer as count from (${matchingOffers(filters, prepared)}) m`,
+    ),
   );
   const categories = rows<{ id: number; name: string; count: number }>(
     await db.execute(sql`
@@ -629,7 +631,9 @@ export async function getProduct(db: Queryable, productId: number): Promise<Prod
       characteristics: characteristics.get(o.id) ?? [],
     })),
     variants: variantRows
-      .sort((a, b) => a.model.localeCompare(b.model) || a.name.localeCompare(b.name) || a.offer_id - b.offer_id)
+      .sort(
+        (a, b) => a.model.localeCompare(b.model) || a.name.localeCompare(b.name) || a.offer_id - b.offer_id,
+      )
       .map((v) => ({ ...v, characteristics: characteristics.get(v.offer_id) ?? [] })),
   };
 }
@@ -734,7 +738,8 @@ export async function listCategories(
         select c.id, c.name, c.normalized_name,
                (select count(*)::integer from products p where p.category_id = c.id and p.offer_count > 0) as product_count
         from categories c
-        ${options.after ? sql`where (c.normalized_name, c.id) > (${options.after.name}, ${options.after.id})` : sql``}
+        where c.merged_into_id is null
+        ${options.after ? sql`and (c.normalized_name, c.id) > (${options.after.name}, ${options.after.id})` : sql``}
         order by c.normalized_name, c.id
       ) c
       ${options.all ? sql`` : sql`where c.product_count > 0`}

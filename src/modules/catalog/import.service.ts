@@ -109,11 +109,13 @@ class ImportFailure extends Error {
   readonly code: string;
   readonly text: { ru: string; en: string };
   readonly issues: PriceListIssue[];
-  constructor(code: string, text: { ru: string; en: string }, issues: PriceListIssue[] = []) {
+  readonly rejected: number;
+  constructor(code: string, text: { ru: string; en: string }, issues: PriceListIssue[] = [], rejected = 0) {
     super(text.en);
     this.code = code;
     this.text = text;
     this.issues = issues;
+    this.rejected = rejected;
   }
 }
 
@@ -131,7 +133,7 @@ export async function runImport(runtime: Runtime, importId: number, content?: Bu
   }
   const timings: Record<string, number> = {};
   const log = runtime.log.child({ importId, shopId: claimed.shopId });
-  let issues: PriceListIssue[] = [];
+  let totalRows = 0;
   try {
     let started = performance.now();
     let bytes = content;
@@ -167,7 +169,8 @@ export async function runImport(runtime: Runtime, importId: number, content?: Bu
     bytes = undefined;
     const priceList = readPriceList(text, detectFormat(text, fileName));
     const staged = await stageInMemory(runtime, importId, priceList);
-    issues = staged.issues;
+    const issues = staged.issues;
+    totalRows = priceList.goodsCount;
     timings.parse_ms = Math.round(performance.now() - started);
     if (claimed.mode === 'strict' && staged.rejected + priceList.issues.length > 0) {
       throw new ImportFailure(
@@ -177,6 +180,7 @@ export async function runImport(runtime: Runtime, importId: number, content?: Bu
           en: `Strict mode: the whole file is refused, rows with errors: ${staged.rejected + priceList.issues.length}`,
         },
         issues,
+        staged.rejected,
       );
     }
     await setProgress(runtime, importId, 'apply', 60);
@@ -256,7 +260,8 @@ export async function runImport(runtime: Runtime, importId: number, content?: Bu
           phase: null,
           errorCode: code,
           errorMessage: message,
-          rejected: error instanceof ImportFailure ? error.issues.filter((i) => i.row > 0).length : 0,
+          totalRows: known && error instanceof ImportFailure ? totalRows : 0,
+          rejected: error instanceof ImportFailure ? error.rejected : 0,
           timings,
           finishedAt: scope.now,
         })
@@ -433,7 +438,7 @@ async function applyPriceList(
       on conflict (normalized_name) do nothing`);
     await tx.execute(sql`
       insert into shop_categories (shop_id, external_id, category_id)
-      select ${shopId}, u.external_id, c.id
+      select ${shopId}, u.external_id, coalesce(c.merged_into_id, c.id)
       from unnest(${param(categoryList.map((c) => c.externalId))}::text[],
                   ${param(categoryList.map((c) => c.normalizedName))}::text[]) as u(external_id, normalized_name)
       join categories c on c.normalized_name = u.normalized_name
@@ -475,16 +480,17 @@ async function applyPriceList(
   // Products: the same normalised name in the same category is the same product.
   await tx.execute(sql`
     insert into products (category_id, name, normalized_name)
-    select distinct on (c.id, g.normalized_name) c.id, g.name, g.normalized_name
+    select distinct on (coalesce(c.merged_into_id, c.id), g.normalized_name)
+           coalesce(c.merged_into_id, c.id), g.name, g.normalized_name
     from import_goods g join categories c on c.normalized_name = g.category_norm
-    order by c.id, g.normalized_name, g.row
+    order by coalesce(c.merged_into_id, c.id), g.normalized_name, g.row
     on conflict (category_id, normalized_name) do nothing`);
   await tx.execute(sql`
     create temp table import_offers on commit drop as
     select g.row, g.external_id, p.id as product_id, g.model, g.name, g.price, g.price_rrc, g.quantity, g.parameters
     from import_goods g
     join categories c on c.normalized_name = g.category_norm
-    join products p on p.category_id = c.id and p.normalized_name = g.normalized_name`);
+    join products p on p.category_id = coalesce(c.merged_into_id, c.id) and p.normalized_name = g.normalized_name`);
   await tx.execute(sql`create index on import_offers (external_id)`);
   await tx.execute(sql`analyze import_offers`);
 
@@ -602,7 +608,7 @@ async function writeParameters(
       where not p.kind_fixed and p.kind <> excluded.kind`);
     const rows = rowsOf<{ id: number; normalized_name: string }>(
       await tx.execute(sql`
-        select id, normalized_name from parameters
+        select coalesce(merged_into_id, id) as id, normalized_name from parameters
         where normalized_name = any(${param(entries.map(([k]) => k))}::text[])`),
     );
     for (const row of rows) ids.set(row.normalized_name, row.id);

@@ -1,0 +1,277 @@
+// Staff upkeep of the shared catalog: rename and merge categories and characteristics, fix a
+// characteristic's kind.
+//
+// A rename changes the name people see; the key imports match on (the normalised name as suppliers
+// write it) stays, so the next price list keeps landing in the renamed category. A merge moves
+// everything to the target and leaves the source as an alias (merged_into_id): later imports of the
+// source's name go to the target, and nothing is deleted (ids in promotions, links and orders stay
+// meaningful). Two products of the same name meeting in the target category become one: the
+// offers move to the target's product and the other product is kept, empty, as an alias.
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { Queryable } from '../../db/client.ts';
+import { categories, type ParameterKind, parameters } from '../../db/schema/catalog.ts';
+import { transaction } from '../../db/transaction.ts';
+import { conflict, notFound, unprocessable } from '../../http/errors.ts';
+import type { Runtime } from '../../runtime.ts';
+import { normalizeName } from './normalize.ts';
+import { searchWordsOf } from './search.ts';
+
+function categoryNotFound() {
+  return notFound('category_not_found', { ru: 'Категория не найдена', en: 'Category not found' });
+}
+
+function parameterNotFound() {
+  return notFound('parameter_not_found', { ru: 'Характеристика не найдена', en: 'Parameter not found' });
+}
+
+function rows<T>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
+}
+
+export async function renameCategory(runtime: Runtime, categoryId: number, name: string) {
+  const trimmed = name.trim();
+  return transaction(runtime, async ({ tx }) => {
+    const [category] = await tx.select().from(categories).where(eq(categories.id, categoryId)).for('update');
+    if (!category || category.mergedIntoId) throw categoryNotFound();
+    const normalized = normalizeName(trimmed);
+    const [other] = await tx
+      .select({ id: categories.id })
+      .from(categories)
+      .where(and(eq(categories.normalizedName, normalized), sql`${categories.id} <> ${categoryId}`));
+    if (other) {
+      throw conflict(
+        'category_exists',
+        {
+          ru: `Категория «${trimmed}» уже есть; объедините категории`,
+          en: `The category "${trimmed}" already exists; merge the categories instead`,
+        },
+        { existing_id: other.id },
+      );
+    }
+    const [renamed] = await tx
+      .update(categories)
+      .set({ name: trimmed })
+      .where(eq(categories.id, categoryId))
+      .returning();
+    // The category name is part of what search sees.
+    await tx.execute(sql`
+      select catalog_refresh_product_search(array(select id from products where category_id = ${categoryId}))`);
+    await addSearchWords(tx, [trimmed]);
+    return renamed;
+  });
+}
+
+async function addSearchWords(tx: Queryable, texts: string[]): Promise<void> {
+  const words = searchWordsOf(texts);
+  if (words.length === 0) return;
+  await tx.execute(
+    sql`insert into search_words (word) select unnest(${sql.param(words)}::text[]) on conflict do nothing`,
+  );
+}
+
+export async function mergeCategories(runtime: Runtime, sourceId: number, targetId: number) {
+  if (sourceId === targetId) {
+    throw unprocessable('merge_into_itself', {
+      ru: 'Нельзя объединить категорию с самой собой',
+      en: 'A category cannot be merged into itself',
+    });
+  }
+  return transaction(runtime, async ({ tx }) => {
+    const locked = await tx
+      .select()
+      .from(categories)
+      .where(sql`${categories.id} in (${sourceId}, ${targetId})`)
+      .orderBy(asc(categories.id))
+      .for('update');
+    const source = locked.find((c) => c.id === sourceId);
+    const target = locked.find((c) => c.id === targetId);
+    if (!source || !target || source.mergedIntoId || target.mergedIntoId) throw categoryNotFound();
+
+    // Products whose name the target already has: their offers join the target's product.
+    const collisions = rows<{ source_id: number; target_id: number }>(
+      await tx.execute(sql`
+        select s.id as source_id, t.id as target_id
+        from products s join products t on t.category_id = ${targetId} and t.normalized_name = s.normalized_name
+        where s.category_id = ${sourceId} and s.merged_into_id is null`),
+    );
+    for (const pair of collisions) {
+      await tx.execute(
+        sql`update offers set product_id = ${pair.target_id} where product_id = ${pair.source_id}`,
+      );
+      await tx.execute(
+        sql`update products set merged_into_id = ${pair.target_id} where id = ${pair.source_id}`,
+      );
+    }
+    const moved = rows<{ id: number }>(
+      await tx.execute(sql`
+        update products set category_id = ${targetId}
+        where category_id = ${sourceId} and merged_into_id is null
+        returning id`),
+    ).map((row) => row.id);
+    if (moved.length > 0) {
+      await tx.execute(sql`select catalog_refresh_product_search(${sql.param(moved)}::integer[])`);
+    }
+    await tx.execute(
+      sql`update shop_categories set category_id = ${targetId} where category_id = ${sourceId}`,
+    );
+    // Aliases of the source now point at the target: one hop, always.
+    await tx.execute(
+      sql`update categories set merged_into_id = ${targetId} where merged_into_id = ${sourceId}`,
+    );
+    await tx.execute(sql`update categories set merged_into_id = ${targetId} where id = ${sourceId}`);
+    return { target, movedProducts: moved.length, mergedProducts: collisions.length };
+  });
+}
+
+export interface ParameterView {
+  id: number;
+  name: string;
+  kind: string;
+  kind_fixed: boolean;
+  offer_count: number;
+}
+
+export async function listParameters(
+  db: Queryable,
+  options: { limit: number; afterId?: number },
+): Promise<ParameterView[]> {
+  return db
+    .select({
+      id: parameters.id,
+      name: parameters.name,
+      kind: parameters.kind,
+      kind_fixed: parameters.kindFixed,
+      offer_count: sql<number>`(select count(*)::integer from offer_parameters op where op.parameter_id = ${parameters.id})`,
+    })
+    .from(parameters)
+    .where(
+      options.afterId
+        ? and(isNull(parameters.mergedIntoId), gt(parameters.id, options.afterId))
+        : isNull(parameters.mergedIntoId),
+    )
+    .orderBy(asc(parameters.id))
+    .limit(options.limit);
+}
+
+async function parameterView(db: Queryable, id: number): Promise<ParameterView> {
+  const [view] = await db
+    .select({
+      id: parameters.id,
+      name: parameters.name,
+      kind: parameters.kind,
+      kind_fixed: parameters.kindFixed,
+      offer_count: sql<number>`(select count(*)::integer from offer_parameters op where op.parameter_id = ${parameters.id})`,
+    })
+    .from(parameters)
+    .where(eq(parameters.id, id));
+  return view;
+}
+
+/** Renames a characteristic (what people see) and/or fixes its kind (imports stop re-inferring it). */
+export async function updateParameter(
+  runtime: Runtime,
+  parameterId: number,
+  patch: { name?: string; kind?: ParameterKind },
+): Promise<ParameterView> {
+  return transaction(runtime, async ({ tx }) => {
+    const [parameter] = await tx
+      .select()
+      .from(parameters)
+      .where(eq(parameters.id, parameterId))
+      .for('update');
+    if (!parameter || parameter.mergedIntoId) throw parameterNotFound();
+    if (patch.name !== undefined) {
+      const name = patch.name.trim();
+      const [other] = await tx
+        .select({ id: parameters.id })
+        .from(parameters)
+        .where(
+          and(eq(parameters.normalizedName, normalizeName(name)), sql`${parameters.id} <> ${parameterId}`),
+        );
+      if (other) {
+        throw conflict(
+          'parameter_exists',
+          {
+            ru: `Характеристика «${name}» уже есть; объедините характеристики`,
+            en: `The parameter "${name}" already exists; merge the parameters instead`,
+          },
+          { existing_id: other.id },
+        );
+      }
+      await tx.update(parameters).set({ name }).where(eq(parameters.id, parameterId));
+    }
+    if (patch.kind !== undefined) {
+      if (patch.kind === 'number') {
+        const [bad] = rows<{ value: string }>(
+          await tx.execute(sql`
+            select value from offer_parameters where parameter_id = ${parameterId} and value_number is null limit 1`),
+        );
+        if (bad) {
+          throw unprocessable('kind_mismatch', {
+            ru: `Не все значения — числа (например «${bad.value}»)`,
+            en: `Not every value is a number (e.g. "${bad.value}")`,
+          });
+        }
+      }
+      if (patch.kind === 'boolean') {
+        const [bad] = rows<{ value: string }>(
+          await tx.execute(sql`
+            select value from offer_parameters
+            where parameter_id = ${parameterId} and value_key not in ('true', 'false') limit 1`),
+        );
+        if (bad) {
+          throw unprocessable('kind_mismatch', {
+            ru: `Не все значения — да/нет (например «${bad.value}»)`,
+            en: `Not every value is true/false (e.g. "${bad.value}")`,
+          });
+        }
+      }
+      await tx
+        .update(parameters)
+        .set({ kind: patch.kind, kindFixed: true })
+        .where(eq(parameters.id, parameterId));
+    }
+    return parameterView(tx, parameterId);
+  });
+}
+
+/** Moves every value of the source characteristic to the target (the target's value wins on an offer that has both). */
+export async function mergeParameters(
+  runtime: Runtime,
+  sourceId: number,
+  targetId: number,
+): Promise<ParameterView> {
+  if (sourceId === targetId) {
+    throw unprocessable('merge_into_itself', {
+      ru: 'Нельзя объединить характеристику с самой собой',
+      en: 'A parameter cannot be merged into itself',
+    });
+  }
+  return transaction(runtime, async ({ tx }) => {
+    const locked = await tx
+      .select()
+      .from(parameters)
+      .where(sql`${parameters.id} in (${sourceId}, ${targetId})`)
+      .orderBy(asc(parameters.id))
+      .for('update');
+    const source = locked.find((p) => p.id === sourceId);
+    const target = locked.find((p) => p.id === targetId);
+    if (!source || !target || source.mergedIntoId || target.mergedIntoId) throw parameterNotFound();
+    await tx.execute(sql`
+      delete from offer_parameters s
+      where s.parameter_id = ${sourceId}
+        and exists (select 1 from offer_parameters t where t.offer_id = s.offer_id and t.parameter_id = ${targetId})`);
+    await tx.execute(
+      sql`update offer_parameters set parameter_id = ${targetId} where parameter_id = ${sourceId}`,
+    );
+    await tx.execute(
+      sql`update parameters set merged_into_id = ${targetId} where merged_into_id = ${sourceId}`,
+    );
+    await tx.execute(sql`update parameters set merged_into_id = ${targetId} where id = ${sourceId}`);
+    // Values of another kind make the target text, unless staff fixed its kind.
+    if (!target.kindFixed && source.kind !== target.kind) {
+      await tx.update(parameters).set({ kind: 'text' }).where(eq(parameters.id, targetId));
+    }
+    return parameterView(tx, targetId);
+  });
+}

@@ -1,0 +1,440 @@
+import fs from 'node:fs';
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authHeader } from '../../../test/factories/accounts.ts';
+import { importFile, uploadPriceList, waitForImport } from '../../../test/factories/catalog.ts';
+import {
+  createBuyer,
+  createStaff,
+  createSupplier,
+  placeOrder,
+  type Supplier,
+} from '../../../test/factories/orders.ts';
+import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { offerParameters, offers, parameters, shopCategories, shops } from '../../db/schema/catalog.ts';
+
+const SAMPLE = fs.readFileSync(new URL('../../../../shared/data/shop1.yaml', import.meta.url), 'utf8');
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await buildTestApp({ env: { ALLOW_PRIVATE_IMPORT_URLS: 'true' } });
+});
+afterAll(() => t?.close());
+
+async function offersOf(shopId: number) {
+  return t.runtime.db.select().from(offers).where(eq(offers.shopId, shopId)).orderBy(offers.externalId);
+}
+
+/** The sample with edits applied to the good whose id is given. */
+function editGood(yaml: string, id: string, edit: (block: string) => string): string {
+  const start = yaml.indexOf(`  - id: ${id}\n`);
+  if (start < 0) throw new Error(`no good ${id}`);
+  const next = yaml.indexOf('\n  - id: ', start + 1);
+  const end = next < 0 ? yaml.length : next + 1;
+  return yaml.slice(0, start) + edit(yaml.slice(start, end)) + yaml.slice(end);
+}
+
+function withoutGood(yaml: string, id: string): string {
+  return editGood(yaml, id, () => '');
+}
+
+describe('importing the sample price list', () => {
+  let supplier: Supplier;
+
+  beforeAll(async () => {
+    supplier = await createSupplier(t, { shop: { name: 'Старое имя' } });
+  });
+
+  it('creates exactly the expected rows, exact money and typed characteristics', async () => {
+    const result = await importFile(t, supplier.headers, SAMPLE, { fileName: 'shop1.yaml' });
+    expect(result.status).toBe('succeeded');
+    expect(result.counts).toEqual({
+      total: 14,
+      created: 14,
+      updated: 0,
+      unchanged: 0,
+      deactivated: 0,
+      rejected: 0,
+    });
+    expect(result.report).toEqual([]);
+    // The file's `shop` names the shop.
+    expect(result.shop_renamed).toEqual({ from: 'Старое имя', to: 'Связной' });
+    const [shop] = await t.runtime.db.select().from(shops).where(eq(shops.id, supplier.shop.id));
+    expect(shop.name).toBe('Связной');
+
+    const rows = await offersOf(supplier.shop.id);
+    expect(rows).toHaveLength(14);
+    const xsMax = rows.find((o) => o.externalId === '4216292')!;
+    expect(xsMax).toMatchObject({
+      model: 'apple/iphone/xs-max',
+      name: 'Смартфон Apple iPhone XS Max 512GB (золотистый)',
+      price: '110000.00',
+      priceRrc: '116990.00',
+      quantity: 14,
+      isActive: true,
+    });
+    expect(xsMax.parameters).toEqual({
+      'Диагональ (дюйм)': 6.5,
+      'Разрешение (пикс)': '2688x1242',
+      'Встроенная память (Гб)': 512,
+      Цвет: 'золотистый',
+    });
+
+    // The supplier's category ids are kept per shop.
+    const mapping = await t.runtime.db
+      .select({ externalId: shopCategories.externalId })
+      .from(shopCategories)
+      .where(eq(shopCategories.shopId, supplier.shop.id));
+    expect(mapping.map((m) => m.externalId).sort()).toEqual(['1', '15', '224', '5']);
+
+    const kinds = Object.fromEntries(
+      (await t.runtime.db.select().from(parameters)).map((p) => [p.name, p.kind]),
+    );
+    expect(kinds).toMatchObject({
+      'Диагональ (дюйм)': 'number',
+      'Разрешение (пикс)': 'text',
+      Цвет: 'text',
+      'Smart TV': 'boolean',
+      'Capacity (GB)': 'number',
+    });
+    const [{ count }] = await t.runtime.db
+      .select({ count: sql<number>`count(*)::integer` })
+      .from(offerParameters)
+      .innerJoin(offers, eq(offers.id, offerParameters.offerId))
+      .where(eq(offers.shopId, supplier.shop.id));
+    expect(count).toBe(4 * 4 + 2 * 4 + 2 * 2 + 1 * 4 + 5 * 3);
+  });
+
+  it('reports everything unchanged on re-import and writes nothing', async () => {
+    const before = await offersOf(supplier.shop.id);
+    const result = await importFile(t, supplier.headers, SAMPLE);
+    expect(result.counts).toEqual({
+      total: 14,
+      created: 0,
+      updated: 0,
+      unchanged: 14,
+      deactivated: 0,
+      rejected: 0,
+    });
+    expect(result.shop_renamed).toBeNull();
+    const after = await offersOf(supplier.shop.id);
+    expect(after.map((o) => o.updatedAt.getTime())).toEqual(before.map((o) => o.updatedAt.getTime()));
+  });
+
+  it('updates a changed price and stock in place, exactly', async () => {
+    const before = (await offersOf(supplier.shop.id)).find((o) => o.externalId === '4216313')!;
+    const changed = editGood(SAMPLE, '4216313', (block) =>
+      block.replace('price: 65000', 'price: 64000.50').replace('quantity: 9', 'quantity: 3'),
+    );
+    const result = await importFile(t, supplier.headers, changed);
+    expect(result.counts).toMatchObject({ created: 0, updated: 1, unchanged: 13, deactivated: 0 });
+    const after = (await offersOf(supplier.shop.id)).find((o) => o.externalId === '4216313')!;
+    expect(after.id).toBe(before.id);
+    expect(after).toMatchObject({ price: '64000.50', quantity: 3 });
+  });
+
+  it('deactivates removed goods, never deletes them: orders keep their lines', async () => {
+    const buyer = await createBuyer(t);
+    const offer = (await offersOf(supplier.shop.id)).find((o) => o.externalId === '1234572')!;
+    const order = await placeOrder(t, buyer, [{ offerId: offer.id, quantity: 1 }]);
+
+    const result = await importFile(
+      t,
+      supplier.headers,
+      withoutGood(withoutGood(SAMPLE, '1234572'), '123476573'),
+    );
+    expect(result.counts).toMatchObject({ total: 12, deactivated: 2 });
+    const rows = await offersOf(supplier.shop.id);
+    expect(rows).toHaveLength(14);
+    expect(
+      rows
+        .filter((o) => !o.isActive)
+        .map((o) => o.externalId)
+        .sort(),
+    ).toEqual(['1234572', '123476573']);
+
+    const seen = await t.app.inject({
+      method: 'GET',
+      url: `/api/v2/orders/${order.id}`,
+      headers: buyer.headers,
+    });
+    expect(seen.statusCode).toBe(200);
+    expect(JSON.stringify(seen.json())).toContain('Samsung QLED Q90R');
+
+    // The deactivated good is out of the catalog.
+    const listed = await t.app.inject({
+      method: 'GET',
+      url: `/api/v2/offers?shop=${supplier.shop.id}&limit=50`,
+    });
+    expect(listed.json().items.map((o: { external_id: string }) => o.external_id)).not.toContain('1234572');
+
+    // Back in the file: the same offer comes back.
+    const again = await importFile(t, supplier.headers, SAMPLE);
+    expect(again.counts).toMatchObject({ created: 0, updated: 2, deactivated: 0 });
+    const back = (await offersOf(supplier.shop.id)).find((o) => o.externalId === '1234572')!;
+    // The file's stock is the truth again (the order had taken one of the 4).
+    expect(back).toMatchObject({ id: offer.id, isActive: true, quantity: 4 });
+  });
+
+  it('keeps the supplier’s category ids apart from another supplier’s', async () => {
+    const other = await createSupplier(t);
+    const file = [
+      'shop: Другой',
+      'categories:',
+      '  - id: 224',
+      '    name: Телевизоры',
+      '  - id: 7',
+      '    name: " смартфоны "',
+      'goods:',
+      '  - id: 1',
+      '    category: 224',
+      '    name: Телевизор LG 43"',
+      '    price: 30000',
+      '    quantity: 2',
+      '  - id: 2',
+      '    category: 7',
+      '    name: Смартфон Apple iPhone XS Max 512GB (ЗОЛОТИСТЫЙ)',
+      '    price: 109000',
+      '    quantity: 1',
+    ].join('\n');
+    const result = await importFile(t, other.headers, file);
+    expect(result.counts).toMatchObject({ created: 2, rejected: 0 });
+    const res = await t.app.inject({ method: 'GET', url: `/api/v2/offers?shop=${other.shop.id}` });
+    const byId = Object.fromEntries(
+      res.json().items.map((o: { external_id: string; category: { name: string } }) => [o.external_id, o]),
+    );
+    expect(byId['1'].category.name).toBe('Телевизоры');
+    // " смартфоны " is the first supplier's "Смартфоны"; the same normalised name there is the same product.
+    expect(byId['2'].category.name).toBe('Смартфоны');
+    const mine = (await offersOf(supplier.shop.id)).find((o) => o.externalId === '4216292')!;
+    expect(byId['2'].product_id).toBe(mine.productId);
+    const product = await t.app.inject({ method: 'GET', url: `/api/v2/products/${mine.productId}` });
+    expect(product.json().offers.map((o: { price: string }) => o.price)).toEqual(['109000.00', '110000.00']);
+  });
+});
+
+describe('bad files and bad rows', () => {
+  let supplier: Supplier;
+  let baseline: { externalId: string; price: string; isActive: boolean }[];
+
+  beforeAll(async () => {
+    supplier = await createSupplier(t);
+    const result = await importFile(t, supplier.headers, SAMPLE);
+    expect(result.status).toBe('succeeded');
+    baseline = (await offersOf(supplier.shop.id)).map(({ externalId, price, isActive }) => ({
+      externalId,
+      price,
+      isActive,
+    }));
+  });
+
+  async function unchangedCatalog() {
+    const now = (await offersOf(supplier.shop.id)).map(({ externalId, price, isActive }) => ({
+      externalId,
+      price,
+      isActive,
+    }));
+    expect(now).toEqual(baseline);
+  }
+
+  it.each([
+    ['not YAML at all', 'shop: [Связной\ngoods: {', 'invalid_yaml'],
+    ['a binary file', Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x9c]), 'not_utf8'],
+    ['a YAML list instead of a price list', '- a\n- b\n', 'not_a_price_list'],
+    ['no goods', 'shop: Связной\ncategories: []\n', 'missing_goods'],
+    ['no shop', 'categories: []\ngoods: []\n', 'missing_shop'],
+    ['categories not a list', 'shop: Связной\ncategories: 5\ngoods: []\n', 'invalid_categories'],
+    ['an empty file', '', 'empty_file'],
+  ])('refuses %s with a clear message and changes nothing', async (_name, content, code) => {
+    const result = await importFile(t, supplier.headers, content as string);
+    expect(result.status).toBe('failed');
+    expect(result.error?.code).toBe(code);
+    expect(result.error?.message.length).toBeGreaterThan(5);
+    await unchangedCatalog();
+  });
+
+  it('refuses broken JSON', async () => {
+    const result = await importFile(t, supplier.headers, '{"shop": "x", "goods": [', { fileName: 'p.json' });
+    expect(result.error?.code).toBe('invalid_json');
+    await unchangedCatalog();
+  });
+
+  const badRows = (): string =>
+    [
+      'shop: Связной',
+      'categories:',
+      '  - id: 224',
+      '    name: Смартфоны',
+      'goods:',
+      '  - id: 4216292',
+      '    category: 224',
+      '    name: Смартфон Apple iPhone XS Max 512GB (золотистый)',
+      '    price: -5',
+      '    quantity: 14',
+      '  - id: 900',
+      '    category: 224',
+      '    price: 100',
+      '    quantity: 1',
+      '  - id: 901',
+      '    category: 224',
+      '    name: Без цены',
+      '    price: сто',
+      '    quantity: много',
+      '  - id: 902',
+      '    category: 999',
+      '    name: Чужая категория',
+      '    price: 100',
+      '    quantity: 1',
+      '  - id: 903',
+      '    category: 224',
+      '    name: Хороший товар',
+      '    price: 99.99',
+      '    quantity: 1',
+      '  - id: 903',
+      '    category: 224',
+      '    name: Дубликат',
+      '    price: 1',
+      '    quantity: 1',
+      '  - id: 904',
+      '    category: 224',
+      `    name: ${'Д'.repeat(501)}`,
+      '    price: 1',
+      '    quantity: 1',
+      '  - id: 905',
+      '    category: 224',
+      '    name: Дробное количество',
+      '    price: 1.001',
+      '    quantity: 1.5',
+    ].join('\n');
+
+  it('strict mode refuses the whole file and reports every bad row', async () => {
+    const result = await importFile(t, supplier.headers, badRows(), { mode: 'strict' });
+    expect(result.status).toBe('failed');
+    expect(result.error?.code).toBe('rows_rejected');
+    expect(result.counts.rejected).toBe(7);
+    expect(result.report.map((r) => [r.row, r.field, r.code])).toEqual([
+      [1, 'price', 'invalid_price'],
+      [2, 'name', 'missing_field'],
+      [3, 'price', 'invalid_price'],
+      [3, 'quantity', 'invalid_quantity'],
+      [4, 'category', 'unknown_category'],
+      [6, 'id', 'duplicate_id'],
+      [7, 'name', 'too_long'],
+      [8, 'price', 'invalid_price'],
+      [8, 'quantity', 'invalid_quantity'],
+    ]);
+    await unchangedCatalog();
+  });
+
+  it('lenient mode rejects the bad rows, applies the rest and keeps a rejected good as it was', async () => {
+    const result = await importFile(t, supplier.headers, badRows());
+    expect(result.status).toBe('succeeded');
+    expect(result.counts).toMatchObject({ total: 8, created: 1, rejected: 7 });
+    const first = result.report.find((r) => r.row === 1)!;
+    expect(first).toMatchObject({ good_id: '4216292', line: 6, field: 'price' });
+    expect(first.message).toContain('отрицательной');
+    const rows = await offersOf(supplier.shop.id);
+    // 4216292 had a bad price: the stored offer stays active with its old price.
+    expect(rows.find((o) => o.externalId === '4216292')).toMatchObject({
+      isActive: true,
+      price: '110000.00',
+    });
+    expect(rows.find((o) => o.externalId === '903')).toMatchObject({ name: 'Хороший товар', price: '99.99' });
+    // Goods absent from this file are deactivated.
+    expect(
+      rows
+        .filter((o) => o.isActive)
+        .map((o) => o.externalId)
+        .sort(),
+    ).toEqual(['4216292', '903']);
+
+    const english = await t.app.inject({
+      method: 'GET',
+      url: `/api/v2/supplier/imports/${result.id}`,
+      headers: { ...supplier.headers, 'accept-language': 'en' },
+    });
+    expect(english.json().report[0].message).toBe('the price must not be negative');
+  });
+});
+
+describe('sources and access', () => {
+  it('imports JSON with exact decimals', async () => {
+    const supplier = await createSupplier(t);
+    const json = JSON.stringify({
+      shop: 'JSON-магазин',
+      categories: [{ id: 1, name: 'Смартфоны' }],
+      goods: [
+        {
+          id: 'A-1',
+          category: 1,
+          name: 'Телефон',
+          price: 1,
+          price_rrc: 2,
+          quantity: 3,
+          parameters: { Вес: 0.1 },
+        },
+      ],
+    }).replace('"price":1,', '"price":64000.50,');
+    const result = await importFile(t, supplier.headers, json, { fileName: 'price.json' });
+    expect(result.counts).toMatchObject({ created: 1, rejected: 0 });
+    const [offer] = await offersOf(supplier.shop.id);
+    expect(offer).toMatchObject({ externalId: 'A-1', price: '64000.50', priceRrc: '2.00', quantity: 3 });
+  });
+
+  it('refuses uploads that are not YAML or JSON by name', async () => {
+    const supplier = await createSupplier(t);
+    const { multipartBody } = await import('../../../test/factories/catalog.ts');
+    const body = multipartBody({ name: 'price.xlsx', content: 'PK\u0003\u0004' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v2/supplier/imports',
+      headers: { ...supplier.headers, ...body.headers },
+      payload: body.payload,
+    });
+    expect(res.statusCode).toBe(415);
+    expect(res.json().code).toBe('unsupported_file_type');
+  });
+
+  it('lets staff import for any shop and keeps imports private to their shop', async () => {
+    const supplier = await createSupplier(t);
+    const intruder = await createSupplier(t);
+    const staff = await createStaff(t);
+    const { id } = await uploadPriceList(t, staff.headers, SAMPLE, { shopId: supplier.shop.id });
+    const done = await waitForImport(t, staff.headers, id, '/api/v2/admin/imports');
+    expect(done.counts.created).toBe(14);
+    const mine = await t.app.inject({
+      method: 'GET',
+      url: `/api/v2/supplier/imports/${id}`,
+      headers: supplier.headers,
+    });
+    expect(mine.statusCode).toBe(200);
+    const theirs = await t.app.inject({
+      method: 'GET',
+      url: `/api/v2/supplier/imports/${id}`,
+      headers: intruder.headers,
+    });
+    expect(theirs.statusCode).toBe(404);
+    const list = await t.app.inject({
+      method: 'GET',
+      url: '/api/v2/supplier/imports',
+      headers: supplier.headers,
+    });
+    expect(list.json().items.map((i: { id: number }) => i.id)).toContain(id);
+    const buyer = await createBuyer(t);
+    const refused = await t.app.inject({
+      method: 'GET',
+      url: '/api/v2/supplier/imports',
+      headers: buyer.headers,
+    });
+    expect(refused.statusCode).toBe(403);
+    const anonymous = await t.app.inject({ method: 'GET', url: '/api/v2/supplier/imports' });
+    expect(anonymous.statusCode).toBe(401);
+    expect(await authHeader(t, staff.user)).toBeTruthy();
+    const rows = await t.runtime.db
+      .select()
+      .from(offers)
+      .where(and(eq(offers.shopId, supplier.shop.id), eq(offers.isActive, true)));
+    expect(rows).toHaveLength(14);
+  });
+});
