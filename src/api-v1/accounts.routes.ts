@@ -2,6 +2,7 @@
 // reset, contacts — on the accounts services v2 uses.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { normalizeEmail } from '../modules/accounts/accounts.shared.ts';
 import { createLoginApiToken } from '../modules/accounts/api-tokens.service.ts';
 import {
   type ContactInput,
@@ -10,7 +11,6 @@ import {
   listContacts,
   updateContact,
 } from '../modules/accounts/contacts.service.ts';
-import { normalizeEmail } from '../modules/accounts/accounts.shared.ts';
 import { passwordFieldErrors } from '../modules/accounts/password-rules.ts';
 import {
   confirmPasswordReset,

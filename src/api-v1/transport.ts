@@ -4,8 +4,8 @@
 // this file only translates their answers.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../http/auth.ts';
-import { AppError, type Localized } from '../http/errors.ts';
 import { requestLanguage } from '../http/error-handler.ts';
+import { AppError, type Localized } from '../http/errors.ts';
 import { localize } from '../lib/i18n.ts';
 
 /** The reference's fixed texts: clients may compare them, so they are never translated. */
@@ -172,7 +172,7 @@ export function v1Refusal(request: FastifyRequest, error: unknown): V1Failure | 
     const fields: FieldMessages = {};
     for (const item of error.errors) {
       const name = fieldName(item.field);
-      (fields[name] ??= []).push(say(request, item.message));
+      fields[name] = [...(fields[name] ?? []), say(request, item.message)];
     }
     return failure(fields);
   }

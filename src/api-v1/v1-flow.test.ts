@@ -3,9 +3,9 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenFromEmail } from '../../test/factories/accounts.ts';
+import { uniqueEmail } from '../../test/factories.ts';
 import { buildTestApp, TEST_STAFF_EMAIL, type TestApp } from '../../test/helpers/app.ts';
 import { serveFiles, type V1Encoding, v1 } from '../../test/helpers/v1.ts';
-import { uniqueEmail } from '../../test/factories.ts';
 
 const SHOP1 = path.resolve(import.meta.dirname, '../../test/fixtures/shop1.yaml');
 const PASSWORD = 'Zakupka-Flow-2026';
