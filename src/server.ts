@@ -3,6 +3,7 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { installShutdown } from './lib/shutdown.ts';
+import { loadDemoIfEmpty } from './modules/catalog/demo/demo.service.ts';
 import { createLogger } from './runtime.ts';
 
 let config: ReturnType<typeof loadConfig>;
@@ -20,6 +21,7 @@ const log = createLogger(config);
 try {
   const app = await buildApp(config, { log });
   const { runtime } = app;
+  if (config.demoData) await loadDemoIfEmpty(runtime);
   await app.listen({ port: config.port, host: config.host });
   log.info(
     {

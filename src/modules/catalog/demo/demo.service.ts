@@ -1,0 +1,172 @@
+// Demo data: the sample price list, a generated catalog of several suppliers whose goods overlap
+// (the same products at different prices) and demo accounts for each role. `npm run demo` loads
+// it; DEMO_DATA=true loads it at start when the database has no shops yet.
+import fs from 'node:fs';
+import { eq, sql } from 'drizzle-orm';
+import { shops } from '../../../db/schema/catalog.ts';
+import { users } from '../../../db/schema/users.ts';
+import { transaction } from '../../../db/transaction.ts';
+import { hashPassword } from '../../../lib/passwords.ts';
+import type { Runtime } from '../../../runtime.ts';
+import { importPriceList } from '../import.service.ts';
+import { createShopForOwner } from '../shops.service.ts';
+import { DEMO_SHOP_NAMES, generatePriceList } from './generate.ts';
+
+export const DEMO_PASSWORD = 'Zakupka-Demo-2026';
+const SAMPLE = new URL('./shop1.yaml', import.meta.url);
+
+export interface DemoAccount {
+  role: 'buyer' | 'supplier' | 'staff';
+  email: string;
+  password: string;
+  shop?: string;
+}
+
+export interface DemoResult {
+  loaded: boolean;
+  accounts: DemoAccount[];
+  shops: number;
+  goods: number;
+}
+
+async function demoUser(
+  runtime: Runtime,
+  email: string,
+  role: DemoAccount['role'],
+  names: { first: string; last: string; company: string; position: string },
+  passwordHash: string,
+): Promise<{ id: number; created: boolean }> {
+  return transaction(runtime, async ({ tx, now }) => {
+    const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
+    if (existing) return { id: existing.id, created: false };
+    const [user] = await tx
+      .insert(users)
+      .values({
+        email,
+        passwordHash,
+        role,
+        firstName: names.first,
+        lastName: names.last,
+        company: names.company,
+        position: names.position,
+        emailConfirmedAt: now,
+      })
+      .returning({ id: users.id });
+    if (role === 'supplier') await createShopForOwner({ tx }, { id: user.id, company: names.company });
+    return { id: user.id, created: true };
+  });
+}
+
+/** True when no shop exists yet: DEMO_DATA=true loads the demo only then. */
+export async function catalogIsEmpty(runtime: Runtime): Promise<boolean> {
+  const result = (await runtime.db.execute(
+    sql`select not exists (select 1 from shops) as empty`,
+  )) as unknown as {
+    rows: { empty: boolean }[];
+  };
+  return result.rows[0].empty;
+}
+
+/**
+ * Creates the demo accounts (kept if they exist) and imports the demo price lists into their
+ * shops. Importing again changes nothing, so running it twice is harmless.
+ */
+export async function loadDemoData(
+  runtime: Runtime,
+  options: { goodsPerShop?: number; shops?: number } = {},
+): Promise<DemoResult> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const accounts: DemoAccount[] = [];
+  await demoUser(
+    runtime,
+    'buyer@demo.zakupka.local',
+    'buyer',
+    { first: 'Анна', last: 'Покупателева', company: 'ООО «Сеть магазинов»', position: 'Закупщик' },
+    passwordHash,
+  );
+  accounts.push({ role: 'buyer', email: 'buyer@demo.zakupka.local', password: DEMO_PASSWORD });
+  await demoUser(
+    runtime,
+    'staff@demo.zakupka.local',
+    'staff',
+    { first: 'Олег', last: 'Админов', company: 'Zakupka', position: 'Администратор' },
+    passwordHash,
+  );
+  accounts.push({ role: 'staff', email: 'staff@demo.zakupka.local', password: DEMO_PASSWORD });
+
+  const lists: { email: string; company: string; content: string; fileName: string }[] = [
+    {
+      email: 'supplier@demo.zakupka.local',
+      company: 'Связной',
+      content: fs.readFileSync(SAMPLE, 'utf8'),
+      fileName: 'shop1.yaml',
+    },
+  ];
+  const count = options.shops ?? DEMO_SHOP_NAMES.length;
+  for (let i = 0; i < count; i += 1) {
+    const name =
+      DEMO_SHOP_NAMES[i % DEMO_SHOP_NAMES.length] + (i >= DEMO_SHOP_NAMES.length ? ` ${i + 1}` : '');
+    lists.push({
+      email: `supplier${i + 2}@demo.zakupka.local`,
+      company: name,
+      content: generatePriceList({
+        shop: i,
+        shopName: name,
+        goods: options.goodsPerShop ?? 300,
+        stride: 120,
+      }),
+      fileName: `demo-${i + 1}.yaml`,
+    });
+  }
+  let goods = 0;
+  for (const list of lists) {
+    const owner = await demoUser(
+      runtime,
+      list.email,
+      'supplier',
+      { first: 'Поставщик', last: list.company, company: list.company, position: 'Менеджер' },
+      passwordHash,
+    );
+    const [shop] = await runtime.db.select().from(shops).where(eq(shops.ownerId, owner.id));
+    const result = await importPriceList(runtime, {
+      shopId: shop.id,
+      requestedBy: owner.id,
+      source: 'cli',
+      content: Buffer.from(list.content),
+      fileName: list.fileName,
+    });
+    if (result.status !== 'succeeded') {
+      throw new Error(
+        `demo import for ${list.company} failed: ${result.errorCode} ${result.errorMessage?.en ?? ''}`,
+      );
+    }
+    goods += result.totalRows;
+    accounts.push({ role: 'supplier', email: list.email, password: DEMO_PASSWORD, shop: list.company });
+  }
+  return { loaded: true, accounts, shops: lists.length, goods };
+}
+
+/** The credentials as printed by `npm run demo` and at start with DEMO_DATA=true. */
+export function describeDemo(result: DemoResult): string {
+  const lines = [
+    `Demo data: ${result.shops} shops, ${result.goods} goods.`,
+    'Demo accounts (password for all: ' + DEMO_PASSWORD + '):',
+  ];
+  for (const account of result.accounts) {
+    lines.push(
+      `  ${account.role.padEnd(8)} ${account.email}${account.shop ? `  (shop «${account.shop}»)` : ''}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** DEMO_DATA=true: loads the demo into an empty database (no shops) and prints the credentials. */
+export async function loadDemoIfEmpty(runtime: Runtime): Promise<void> {
+  if (!(await catalogIsEmpty(runtime))) {
+    runtime.log.info('DEMO_DATA: the database already has shops; demo data not loaded');
+    return;
+  }
+  const result = await loadDemoData(runtime);
+  runtime.log.info({ shops: result.shops, goods: result.goods }, 'demo data loaded');
+  process.stdout.write(`${describeDemo(result)}\n`);
+}
