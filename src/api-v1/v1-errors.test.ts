@@ -13,6 +13,7 @@ import { buildTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { serveFiles, v1 } from '../../test/helpers/v1.ts';
 import { offers } from '../db/schema/catalog.ts';
 import { orders } from '../db/schema/orders.ts';
+import { LOGIN_API_TOKENS_KEPT } from '../modules/accounts/api-tokens.service.ts';
 import { V1_PAGE_SIZE } from './catalog.routes.ts';
 import { V1_INLINE_IMPORT_BYTES } from './partner.routes.ts';
 
@@ -257,6 +258,23 @@ describe('accounts', () => {
       body: { items: `${added.id}` },
     });
     expect(removed.json()).toEqual({ Status: true, 'Удалено объектов': 1 });
+  });
+
+  it('gives every login its own token and keeps the latest ten, never touching integration tokens', async () => {
+    const user = await createUser(t.runtime, { role: 'buyer' });
+    const integration = await createApiTokenFor(t, user, { name: 'ERP' });
+    const issued: string[] = [];
+    for (let i = 0; i < LOGIN_API_TOKENS_KEPT + 1; i += 1) {
+      const res = await v1(t, 'POST', 'user/login', {
+        body: { email: user.email, password: DEFAULT_PASSWORD },
+      });
+      issued.push(res.json().Token);
+    }
+    expect(new Set(issued).size).toBe(issued.length);
+    const works = async (token: string) => (await v1(t, 'GET', 'user/details', { token })).statusCode === 200;
+    expect(await works(issued[0])).toBe(false);
+    for (const token of issued.slice(1)) expect(await works(token)).toBe(true);
+    expect(await works(integration.token)).toBe(true);
   });
 
   it('changes details and the password; refuses a weak password and another email', async () => {

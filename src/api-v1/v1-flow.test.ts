@@ -228,6 +228,13 @@ describe.each<V1Encoding>(['form', 'json'])('API v1 end to end (%s bodies)', (en
     ]);
     basketTotal = 4 * a.price + 2 * c.price;
     expect(basket[0].total_sum).toBe(basketTotal);
+    // The same basket through v2 (the v1 token is an API token, good there too): the same total.
+    const v2 = await t.app.inject({
+      method: 'GET',
+      url: '/api/v2/basket',
+      headers: { authorization: `Token ${buyer.token}` },
+    });
+    expect(v2.json().total).toBe(basketTotal.toFixed(2));
     ordered.set(a.id, 4).set(c.id, 2);
   });
 
@@ -292,6 +299,13 @@ describe.each<V1Encoding>(['form', 'json'])('API v1 end to end (%s bodies)', (en
         item.quantity,
       ]),
     ).toEqual([...ordered.entries()]);
+
+    const v2 = await t.app.inject({
+      method: 'GET',
+      url: `/api/v2/orders/${order.id}`,
+      headers: { authorization: `Token ${buyer.token}` },
+    });
+    expect(v2.json()).toMatchObject({ id: order.id, state: 'new', total: basketTotal.toFixed(2) });
 
     const number = `Z-${String(order.id).padStart(6, '0')}`;
     const toBuyer = await t.mail.waitFor(
