@@ -26,6 +26,7 @@ import {
   ContactCreateBody,
   ContactSchema,
   ContactUpdateBody,
+  DeletedSchema,
   DetailsBody,
   EmailBody,
   IdsBody,
@@ -64,7 +65,6 @@ const TokenSchema = Type.Object({
   Status: Type.Literal(true),
   Token: Type.String({ description: 'Send as `Authorization: Token <key>`' }),
 });
-const DeletedSchema = Type.Object({ Status: Type.Literal(true), 'Удалено объектов': Type.Integer() });
 
 const CONTACT_FIELDS = ['city', 'street', 'house', 'structure', 'building', 'apartment', 'phone'] as const;
 

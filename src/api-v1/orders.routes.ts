@@ -23,6 +23,7 @@ import { allIds, offersById, offersOfOrders } from './reads.ts';
 import {
   BasketAddBody,
   BasketUpdateBody,
+  DeletedSchema,
   IdsBody,
   OrderBody,
   OrderSchema,
@@ -57,7 +58,6 @@ const CHUNK = 200;
 
 const CreatedSchema = Type.Object({ Status: Type.Literal(true), 'Создано объектов': Type.Integer() });
 const UpdatedSchema = Type.Object({ Status: Type.Literal(true), 'Обновлено объектов': Type.Integer() });
-const DeletedSchema = Type.Object({ Status: Type.Literal(true), 'Удалено объектов': Type.Integer() });
 
 /** A line checkout refused, as the orders service reports it. */
 interface RefusedLine {

@@ -24,6 +24,7 @@ export const V1ForbiddenSchema = Type.Object(
 );
 
 export const V1OkSchema = Type.Object({ Status: Type.Literal(true) });
+export const DeletedSchema = Type.Object({ Status: Type.Literal(true), 'Удалено объектов': Type.Integer() });
 
 /** A success or a failure, both with HTTP 200 (clients read `Status`). */
 export function okOr<T extends TSchema>(success: T) {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiTokenFor, createContact } from '../../test/factories/accounts.ts';
-import { createOffer, createShop } from '../../test/factories/catalog.ts';
+import { createOffer, createShop, multipartBody } from '../../test/factories/catalog.ts';
 import { createUser, DEFAULT_PASSWORD } from '../../test/factories.ts';
 import { buildTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { serveFiles, v1 } from '../../test/helpers/v1.ts';
@@ -251,6 +251,19 @@ describe('accounts', () => {
       encoding: 'multipart',
     });
     expect(contact.json()).toEqual({ Status: true });
+    // A file part among the fields is not taken, and does not stop the fields from being read.
+    const withFile = multipartBody(
+      { name: 'note.txt', content: 'ignored' },
+      { email: buyer.email, password: DEFAULT_PASSWORD },
+    );
+    const fileLogin = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/user/login',
+      payload: withFile.payload,
+      headers: withFile.headers,
+    });
+    expect(fileLogin.json()).toEqual({ Status: true, Token: expect.stringMatching(/^zk_/) });
+
     const list = (await v1(t, 'GET', 'user/contact', { token: tokens.buyer })).json();
     const added = list.find((c: { city: string }) => c.city === 'Казань');
     const removed = await v1(t, 'DELETE', 'user/contact', {
