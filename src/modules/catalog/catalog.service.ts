@@ -454,7 +454,7 @@ export async function productFacets(db: Queryable, filters: ProductFilters): Pro
         order by r.coverage desc, r.parameter_id, r.count desc, r.value`),
     );
 
-  let valueRows = await parameterFacets('parameters');
+  let valueRows = await parameterFacets('none');
   // A filtered characteristic is counted without its own filter, and always shown.
   for (const parameter of prepared.parameters) {
     const own = await parameterFacets(`parameter:${parameter.id}`, parameter.id);

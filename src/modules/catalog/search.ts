@@ -102,8 +102,10 @@ export async function correctTokens(db: Queryable, tokens: readonly string[]): P
     )) as unknown as { rows: { word: string }[] };
     let best: { word: string; distance: number } | undefined;
     for (const { word } of candidates.rows) {
-      // A candidate may also be a longer word the user was typing: compare with its start too.
-      const distance = Math.min(editDistance(token, word), editDistance(token, word.slice(0, token.length)));
+      // A longer token may also be the start of a word the user was still typing.
+      const whole = editDistance(token, word);
+      const distance =
+        token.length >= 6 ? Math.min(whole, editDistance(token, word.slice(0, token.length))) : whole;
       if (distance <= limit && (!best || distance < best.distance)) best = { word, distance };
     }
     if (best) {

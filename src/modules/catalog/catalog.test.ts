@@ -1,0 +1,334 @@
+import fs from 'node:fs';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importFile } from '../../../test/factories/catalog.ts';
+import { createStaff, createSupplier, type Supplier } from '../../../test/factories/orders.ts';
+import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { offers } from '../../db/schema/catalog.ts';
+
+const SAMPLE = fs.readFileSync(new URL('../../../../shared/data/shop1.yaml', import.meta.url), 'utf8');
+
+// A second supplier: some of the sample's products (same names, other prices), some of its own.
+const SECOND = `shop: Электроника Оптом
+categories:
+  - id: 224
+    name: Телевизоры
+  - id: 3
+    name: смартфоны
+goods:
+  - id: A1
+    category: 3
+    model: apple/iphone/xr
+    name: Смартфон Apple iPhone XR 256GB (красный)
+    price: 63500.50
+    price_rrc: 69990
+    quantity: 2
+    parameters:
+      "Цвет": красный
+      "Встроенная память (Гб)": 256
+  - id: A2
+    category: 224
+    model: samsung/qled
+    name: Samsung QLED Q90R 65" 4K UHD Smart TV
+    price: 2400
+    price_rrc: 2999
+    quantity: 0
+    parameters:
+      "Smart TV": true
+      "Screen Size (inches)": 65
+  - id: A3
+    category: 224
+    name: Телевизор Хайсенс 50 дюймов
+    price: 31000
+    price_rrc: 35000
+    quantity: 5
+    parameters:
+      "Screen Size (inches)": 50
+      "Smart TV": false
+`;
+
+let t: TestApp;
+let first: Supplier;
+let second: Supplier;
+
+interface Item {
+  id: number;
+  name: string;
+  best_price: string;
+  offer_count: number;
+  total_stock: number;
+  category: { id: number; name: string };
+}
+
+async function get(url: string, headers: Record<string, string> = {}) {
+  const res = await t.app.inject({ method: 'GET', url, headers });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json();
+}
+
+async function names(query: string): Promise<string[]> {
+  const body = await get(`/api/v2/products?${query}`);
+  return body.items.map((item: Item) => item.name);
+}
+
+beforeAll(async () => {
+  t = await buildTestApp({ workers: true });
+  first = await createSupplier(t);
+  second = await createSupplier(t);
+  expect((await importFile(t, first.headers, SAMPLE)).status).toBe('succeeded');
+  expect((await importFile(t, second.headers, SECOND)).status).toBe('succeeded');
+});
+afterAll(() => t?.close());
+
+describe('product list', () => {
+  it('lists products once with the best price, offer count and stock across suppliers', async () => {
+    const body = await get('/api/v2/products?limit=200');
+    expect(body.items).toHaveLength(15);
+    const xr = body.items.find((item: Item) => item.name === 'Смартфон Apple iPhone XR 256GB (красный)');
+    expect(xr).toMatchObject({
+      best_price: '63500.50',
+      currency: 'RUB',
+      offer_count: 2,
+      total_stock: 11,
+      in_stock: true,
+    });
+    expect(xr.category.name).toBe('Смартфоны');
+    const qled = body.items.find((item: Item) => item.name.startsWith('Samsung QLED'));
+    expect(qled).toMatchObject({ best_price: '2400.00', offer_count: 2, total_stock: 4 });
+  });
+
+  it('sorts by price both ways, by name and by novelty', async () => {
+    const cheapest = await get('/api/v2/products?sort=price&limit=3');
+    expect(cheapest.items.map((i: Item) => i.best_price)).toEqual(['700.00', '1000.00', '1200.00']);
+    const dearest = await get('/api/v2/products?sort=-price&limit=2');
+    expect(dearest.items.map((i: Item) => i.best_price)).toEqual(['110000.00', '95000.00']);
+    const byName = await names('sort=name&limit=200');
+    expect(byName).toEqual([...byName].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)));
+    const newest = await names('sort=new&limit=1');
+    expect(newest).toEqual(['Телевизор Хайсенс 50 дюймов']);
+  });
+
+  it('filters by category, shop, price range, stock and characteristics', async () => {
+    const categories = await get('/api/v2/categories');
+    const tv = categories.items.find((c: { name: string }) => c.name === 'Телевизоры');
+    expect(tv.product_count).toBe(6);
+    expect(await names(`category=${tv.id}&price_min=1000&price_max=2500&sort=price`)).toEqual([
+      'Vizio P-Series Quantum 65" 4K UHD Smart TV',
+      'LG OLED CX 55" 4K UHD Smart TV',
+      'Samsung QLED Q90R 65" 4K UHD Smart TV',
+    ]);
+    // With a shop filter, the best price is that shop's.
+    const secondOnly = await get(`/api/v2/products?shop=${second.shop.id}&sort=price`);
+    expect(secondOnly.items.map((i: Item) => [i.name.slice(0, 14), i.best_price, i.offer_count])).toEqual([
+      ['Samsung QLED Q', '2400.00', 1],
+      ['Телевизор Хайс', '31000.00', 1],
+      ['Смартфон Apple', '63500.50', 1],
+    ]);
+    // In stock: the second supplier's QLED has none, so the first's price shows.
+    const inStock = await get(`/api/v2/products?category=${tv.id}&in_stock=true&sort=price&limit=50`);
+    expect(inStock.items.find((i: Item) => i.name.startsWith('Samsung QLED')).best_price).toBe('2500.00');
+    expect(await names(`param.Screen Size (inches)=65&sort=name`)).toEqual([
+      'Samsung QLED Q90R 65" 4K UHD Smart TV',
+      'Vizio P-Series Quantum 65" 4K UHD Smart TV',
+    ]);
+    expect(await names(`param.Screen Size (inches)=50..56&sort=name`)).toEqual([
+      'LG OLED CX 55" 4K UHD Smart TV',
+      'TCL 6-Series 55" 4K UHD Smart TV',
+      'Телевизор Хайсенс 50 дюймов',
+    ]);
+    expect(await names(`param.цвет=Красный&param.цвет=синий&sort=name`)).toEqual([
+      'Смартфон Apple iPhone XR 128GB (синий)',
+      'Смартфон Apple iPhone XR 256GB (красный)',
+    ]);
+    expect(await names(`param.Smart TV=нет`)).toEqual(['Телевизор Хайсенс 50 дюймов']);
+    expect(await names(`param.No such thing=1`)).toEqual([]);
+  });
+
+  it('rejects unknown query parameters and bad cursors with problems', async () => {
+    const unknown = await t.app.inject({ method: 'GET', url: '/api/v2/products?colour=red' });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().code).toBe('validation_failed');
+    const cursor = await t.app.inject({ method: 'GET', url: '/api/v2/products?cursor=bm9wZQ' });
+    expect(cursor.statusCode).toBe(400);
+    expect(cursor.json().code).toBe('invalid_cursor');
+  });
+
+  it('pages with a keyset cursor that stays stable while data changes', async () => {
+    const page1 = await get('/api/v2/products?sort=price&limit=5');
+    expect(page1.next_cursor).toBeTruthy();
+    // Meanwhile: a cheaper product appears before the cursor, and a listed one goes away.
+    const extra = `shop: Электроника Оптом\ncategories:\n  - id: 224\n    name: Телевизоры\n  - id: 3\n    name: смартфоны\ngoods:\n${SECOND.split('goods:\n')[1]}  - id: A4\n    category: 224\n    name: Самый дешёвый телевизор\n    price: 1\n    quantity: 1\n`;
+    expect((await importFile(t, second.headers, extra)).counts.created).toBe(1);
+    const page2 = await get(`/api/v2/products?sort=price&limit=5&cursor=${page1.next_cursor}`);
+    const seen = [...page1.items, ...page2.items].map((i: Item) => i.id);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(page2.items.map((i: Item) => i.name)).not.toContain('Самый дешёвый телевизор');
+    // Walking the rest of the list ends, with every product exactly once.
+    let cursor = page2.next_cursor;
+    while (cursor) {
+      const next = await get(`/api/v2/products?sort=price&limit=5&cursor=${cursor}`);
+      seen.push(...next.items.map((i: Item) => i.id));
+      cursor = next.next_cursor;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toHaveLength(15);
+    expect((await importFile(t, second.headers, SECOND)).counts.deactivated).toBe(1);
+  });
+});
+
+describe('search', () => {
+  it('understands Russian morphology and ranks name matches first', async () => {
+    const found = await names('q=смартфоны');
+    expect(found.length).toBeGreaterThanOrEqual(4);
+    expect(found.slice(0, 4).every((name) => name.startsWith('Смартфон'))).toBe(true);
+    expect(await names('q=телевизоры хайсенс')).toEqual(['Телевизор Хайсенс 50 дюймов']);
+  });
+
+  it('understands English morphology and characteristic values', async () => {
+    expect(await names('q=drives&sort=name')).toEqual([
+      'USB Flash Drive Kingston DataTraveler 32GB (red)',
+      'USB Flash Drive SanDisk Ultra Flair 64GB (silver)',
+    ]);
+    expect(await names('q=mystic bronze')).toEqual([
+      'Smartphone Samsung Galaxy Note20 256GB (mystic bronze)',
+    ]);
+    // A model key: "apple/iphone/xr" is found by "xr".
+    expect((await names('q=xr')).length).toBe(3);
+  });
+
+  it('matches prefixes as the user types', async () => {
+    expect(await names('q=самс')).toEqual([]);
+    expect((await names('q=sams')).length).toBe(3);
+    expect(await names('q=kingst')).toEqual(['USB Flash Drive Kingston DataTraveler 32GB (red)']);
+    expect(await names('q=хайс')).toEqual(['Телевизор Хайсенс 50 дюймов']);
+  });
+
+  it('corrects typos when nothing matches as typed', async () => {
+    const samsung = await get('/api/v2/products?q=samsnug');
+    expect(samsung.corrected_query).toBe('samsung');
+    expect(samsung.items.length).toBe(3);
+    const phone = await get('/api/v2/products?q=смартфом%20xioami');
+    expect(phone.corrected_query).toBe('смартфон xiaomi');
+    expect(phone.items.map((i: Item) => i.name)).toEqual([
+      'Smartphone Xiaomi Mi 10T Pro 256GB (cosmic black)',
+    ]);
+    // "телевизр" is corrected to the category's word: every TV, the one named so first.
+    const tv = await get('/api/v2/products?q=телевизр');
+    expect(tv.corrected_query).toMatch(/^телевизор/);
+    expect(tv.items).toHaveLength(6);
+    expect(tv.items[0].name).toBe('Телевизор Хайсенс 50 дюймов');
+    const nothing = await get('/api/v2/products?q=qwertyuiop');
+    expect(nothing).toEqual({ items: [], next_cursor: null, corrected_query: null });
+  });
+
+  it('pages search results by relevance', async () => {
+    const page1 = await get('/api/v2/products?q=smart&limit=2');
+    const page2 = await get(`/api/v2/products?q=smart&limit=2&cursor=${page1.next_cursor}`);
+    const ids = [...page1.items, ...page2.items].map((i: Item) => i.id);
+    expect(new Set(ids).size).toBe(4);
+  });
+});
+
+describe('facets', () => {
+  it('counts products per category, shop and characteristic value, each without its own filter', async () => {
+    const all = await get('/api/v2/products/facets');
+    expect(all.total).toBe(15);
+    const byCategory = Object.fromEntries(
+      all.categories.map((c: { name: string; count: number }) => [c.name, c.count]),
+    );
+    expect(byCategory).toEqual({ Смартфоны: 5, Телевизоры: 6, Аксессуары: 2, 'Flash-накопители': 2 });
+    const byShop = Object.fromEntries(all.shops.map((s: { id: number; count: number }) => [s.id, s.count]));
+    expect(byShop).toEqual({ [first.shop.id]: 14, [second.shop.id]: 3 });
+
+    const tvs = await get('/api/v2/products/facets?param.Screen Size (inches)=65');
+    expect(tvs.total).toBe(2);
+    const size = tvs.parameters.find((p: { name: string }) => p.name === 'Screen Size (inches)');
+    // Counted without its own filter: every size stays visible, in numeric order.
+    expect(size.values).toEqual([
+      { value: '6.2', count: 1 },
+      { value: '6.67', count: 1 },
+      { value: '6.7', count: 1 },
+      { value: '50', count: 1 },
+      { value: '55', count: 2 },
+      { value: '65', count: 2 },
+      { value: '75', count: 1 },
+    ]);
+    expect(size).toMatchObject({ kind: 'number', min: '6.2', max: '75' });
+    const smart = tvs.parameters.find((p: { name: string }) => p.name === 'Smart TV');
+    expect(smart.values).toEqual([{ value: 'true', count: 2 }]);
+    expect(tvs.categories).toEqual([expect.objectContaining({ name: 'Телевизоры', count: 2 })]);
+  });
+});
+
+describe('product detail and offers', () => {
+  it('shows every visible offer, cheapest first, and the family’s other units', async () => {
+    const [offer] = await t.runtime.db.select().from(offers).where(eq(offers.externalId, '4216313'));
+    const product = await get(`/api/v2/products/${offer.productId}`);
+    expect(product.name).toBe('Смартфон Apple iPhone XR 256GB (красный)');
+    expect(product.offers.map((o: { price: string; shop: { id: number } }) => [o.shop.id, o.price])).toEqual([
+      [second.shop.id, '63500.50'],
+      [first.shop.id, '65000.00'],
+    ]);
+    expect(product.offers[1].characteristics).toContainEqual({
+      name: 'Цвет',
+      value: 'красный',
+      kind: 'text',
+    });
+    // The other XR units of both suppliers' apple/iphone/xr families.
+    expect(product.variants.map((v: { name: string }) => v.name).sort()).toEqual([
+      'Смартфон Apple iPhone XR 128GB (синий)',
+      'Смартфон Apple iPhone XR 256GB (черный)',
+    ]);
+  });
+
+  it('lists flat offers with filters and a cursor', async () => {
+    const page = await get(`/api/v2/offers?shop=${first.shop.id}&limit=10`);
+    expect(page.items).toHaveLength(10);
+    const rest = await get(`/api/v2/offers?shop=${first.shop.id}&limit=10&cursor=${page.next_cursor}`);
+    expect(rest.items).toHaveLength(4);
+    expect(rest.next_cursor).toBeNull();
+    const found = await get('/api/v2/offers?q=iphone');
+    expect(found.items).toHaveLength(5);
+    expect(found.items[0]).toMatchObject({ currency: 'RUB', price: expect.stringMatching(/^\d+\.\d{2}$/) });
+  });
+});
+
+describe('a shop that stops accepting orders', () => {
+  it('disappears from every catalog endpoint, and comes back', async () => {
+    const patch = (accepting: boolean) =>
+      t.app.inject({
+        method: 'PATCH',
+        url: '/api/v2/supplier/shop',
+        headers: second.headers,
+        payload: { accepting_orders: accepting },
+      });
+    const [own] = await t.runtime.db.select().from(offers).where(eq(offers.externalId, 'A3'));
+    expect((await patch(false)).json().accepting_orders).toBe(false);
+
+    const shopsList = await get('/api/v2/shops');
+    expect(shopsList.items.map((s: { id: number }) => s.id)).not.toContain(second.shop.id);
+    expect((await t.app.inject({ method: 'GET', url: `/api/v2/shops/${second.shop.id}` })).statusCode).toBe(
+      404,
+    );
+    expect(await names('limit=200')).not.toContain('Телевизор Хайсенс 50 дюймов');
+    expect((await get('/api/v2/products?limit=200')).items).toHaveLength(14);
+    expect((await t.app.inject({ method: 'GET', url: `/api/v2/products/${own.productId}` })).statusCode).toBe(
+      404,
+    );
+    expect((await get(`/api/v2/offers?shop=${second.shop.id}`)).items).toEqual([]);
+    const facets = await get('/api/v2/products/facets');
+    expect(facets.shops.map((s: { id: number }) => s.id)).toEqual([first.shop.id]);
+    const xr = (await get('/api/v2/products?q=iphone xr 256 красный')).items[0];
+    expect(xr).toMatchObject({ best_price: '65000.00', offer_count: 1 });
+    const categories = await get('/api/v2/categories');
+    expect(categories.items.find((c: { name: string }) => c.name === 'Телевизоры').product_count).toBe(5);
+    // Staff still see it.
+    const staff = await createStaff(t);
+    const all = await get('/api/v2/shops?all=true', staff.headers);
+    expect(all.items.map((s: { id: number }) => s.id)).toContain(second.shop.id);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v2/shops?all=true' })).statusCode).toBe(403);
+
+    await patch(true);
+    expect((await get('/api/v2/products?limit=200')).items).toHaveLength(15);
+  });
+});
