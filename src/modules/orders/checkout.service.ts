@@ -3,7 +3,8 @@
 // are then locked in id order, re-checked, and their stock taken with conditional updates, so stock
 // is never oversold whatever other buyers do. Emails are queued in the same transaction.
 import { createHash } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Transaction } from '../../db/client.ts';
 import { offers, products, shops } from '../../db/schema/catalog.ts';
 import { contacts } from '../../db/schema/contacts.ts';
 import {
@@ -12,10 +13,10 @@ import {
   baskets,
   checkoutIdempotencyKeys,
   type DeliverySnapshot,
-  orderLines,
-  orderParts,
-  orderStatusHistory,
-  orders,
+  type Order,
+  type OrderLine,
+  type OrderPart,
+  type OrderStatusHistoryRow,
 } from '../../db/schema/orders.ts';
 import { type Language, users } from '../../db/schema/users.ts';
 import { transaction } from '../../db/transaction.ts';
@@ -31,8 +32,10 @@ import {
 } from './basket.service.ts';
 import { chooseDiscounts, normalizeCouponCode } from './discounts.ts';
 import { buyerConfirmationEmail, staffInvoiceEmail, supplierPartEmail } from './emails.ts';
+import { enqueueEmails } from './jobs.ts';
 import { MAX_MINOR, toMinor } from './money.ts';
-import { priceOrder } from './pricing.ts';
+import { runPrepared } from './prepared.ts';
+import { type PricedOrder, priceOrder } from './pricing.ts';
 import { takeStock } from './stock.ts';
 import { assembleOrder, loadOrder, type OrderDetail } from './views.ts';
 
@@ -132,13 +135,39 @@ export async function checkout(
   input: CheckoutInput,
 ): Promise<CheckoutResult> {
   const requestHash = input.idempotencyKey === undefined ? null : checkoutRequestHash(input);
-  const outcome = await transaction(runtime, async ({ tx, now, enqueue }) => {
-    // The buyer's lock: a second checkout of the same basket waits here, then finds it empty.
-    const [basket] = await tx
-      .select({ id: baskets.id })
+  const outcome = await transaction(runtime, async (scope) => {
+    const { tx, now } = scope;
+    // The buyer's lock: a second checkout of the same basket waits here, then finds it empty. The
+    // same statement reads the buyer's billing details and the delivery contact (if it is theirs).
+    const [head] = await tx
+      .select({
+        basketId: baskets.id,
+        contact: contacts,
+        email: users.email,
+        firstName: users.firstName,
+        lastName: users.lastName,
+        company: users.company,
+        position: users.position,
+        phone: users.phone,
+        preferredLanguage: users.preferredLanguage,
+        legalName: users.legalName,
+        inn: users.inn,
+        kpp: users.kpp,
+        ogrn: users.ogrn,
+        bankBik: users.bankBik,
+        settlementAccount: users.settlementAccount,
+        correspondentAccount: users.correspondentAccount,
+      })
       .from(baskets)
-      .where(eq(baskets.userId, userId))
-      .for('update');
+      .innerJoin(users, eq(users.id, baskets.userId))
+      .leftJoin(
+        contacts,
+        and(eq(contacts.id, sql.placeholder('contactId')), eq(contacts.userId, baskets.userId)),
+      )
+      .where(eq(baskets.userId, sql.placeholder('userId')))
+      .for('update', { of: baskets })
+      .prepare('orders_checkout_head')
+      .execute({ userId, contactId: input.contactId });
 
     if (input.idempotencyKey !== undefined) {
       const [known] = await tx
@@ -163,30 +192,9 @@ export async function checkout(
         return { replayOf: known.orderId };
       }
     }
-    if (!basket) throw basketEmpty();
-
-    const [buyer] = await tx
-      .select({
-        contact: contacts,
-        email: users.email,
-        firstName: users.firstName,
-        lastName: users.lastName,
-        company: users.company,
-        position: users.position,
-        phone: users.phone,
-        preferredLanguage: users.preferredLanguage,
-        legalName: users.legalName,
-        inn: users.inn,
-        kpp: users.kpp,
-        ogrn: users.ogrn,
-        bankBik: users.bankBik,
-        settlementAccount: users.settlementAccount,
-        correspondentAccount: users.correspondentAccount,
-      })
-      .from(contacts)
-      .innerJoin(users, eq(users.id, contacts.userId))
-      .where(and(eq(contacts.id, input.contactId), eq(contacts.userId, userId)));
-    if (!buyer) {
+    if (!head) throw basketEmpty();
+    const { contact, ...buyer } = head;
+    if (!contact) {
       throw notFound('contact_not_found', {
         ru: `Адрес доставки ${input.contactId} не найден`,
         en: `Delivery contact ${input.contactId} not found`,
@@ -201,9 +209,11 @@ export async function checkout(
       .innerJoin(products, eq(products.id, offers.productId))
       .innerJoin(shops, eq(shops.id, offers.shopId))
       .innerJoin(users, eq(users.id, shops.ownerId))
-      .where(eq(basketItems.basketId, basket.id))
+      .where(eq(basketItems.basketId, sql.placeholder('basketId')))
       .orderBy(asc(offers.id))
-      .for('update', { of: offers });
+      .for('update', { of: offers })
+      .prepare('orders_checkout_lines')
+      .execute({ basketId: head.basketId });
     if (locked.length === 0) throw basketEmpty();
     const lines = [...locked].sort((a, b) => a.itemId - b.itemId);
 
@@ -252,138 +262,56 @@ export async function checkout(
       )!;
     }
 
-    const delivery: DeliverySnapshot = {
-      contactId: buyer.contact.id,
-      city: buyer.contact.city,
-      street: buyer.contact.street,
-      house: buyer.contact.house,
-      structure: buyer.contact.structure,
-      building: buyer.contact.building,
-      apartment: buyer.contact.apartment,
-      phone: buyer.contact.phone,
-      recipientName: buyer.contact.recipientName,
-      comment: buyer.contact.comment,
-    };
-    const billing: BillingSnapshot = {
-      email: buyer.email,
-      firstName: buyer.firstName,
-      lastName: buyer.lastName,
-      company: buyer.company,
-      position: buyer.position,
-      phone: buyer.phone,
-      legalName: buyer.legalName,
-      inn: buyer.inn,
-      kpp: buyer.kpp,
-      ogrn: buyer.ogrn,
-      bankBik: buyer.bankBik,
-      settlementAccount: buyer.settlementAccount,
-      correspondentAccount: buyer.correspondentAccount,
-    };
-
-    const [order] = await tx
-      .insert(orders)
-      .values({
-        userId,
-        state: 'new',
-        currency,
-        subtotal: priced.subtotal,
-        linesDiscount: priced.linesDiscount,
-        orderDiscount: priced.orderDiscount,
-        total: priced.total,
-        couponCode: priced.coupon?.status === 'applied' ? priced.coupon.code : null,
-        contactId: buyer.contact.id,
-        delivery,
-        billing,
-        comment: input.comment?.trim() ?? '',
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-
-    const byItem = new Map(lines.map((line) => [line.itemId, line]));
-    const parts = await tx
-      .insert(orderParts)
-      .values(
-        priced.parts.map((part) => ({
-          orderId: order.id,
-          shopId: part.shopId,
-          shopName: byItem.get(part.lines[0].key)!.shopName,
-          state: 'new' as const,
-          subtotal: part.subtotal,
-          linesDiscount: part.linesDiscount,
-          orderDiscount: part.orderDiscount,
-          total: part.total,
-          orderCreatedAt: now,
-          updatedAt: now,
-        })),
-      )
-      .returning();
-    const partOfShop = new Map(parts.map((part) => [part.shopId, part.id]));
-
-    const insertedLines = await tx
-      .insert(orderLines)
-      .values(
-        priced.lines.map((pricedLine) => {
-          const line = byItem.get(pricedLine.key)!;
-          return {
-            orderId: order.id,
-            partId: partOfShop.get(line.shopId)!,
-            offerId: line.offerId,
-            productId: line.productId,
-            productName: line.productName,
-            name: line.name,
-            model: line.model,
-            externalId: line.externalId,
-            shopId: line.shopId,
-            shopName: line.shopName,
-            characteristics: line.parameters,
-            quantity: line.quantity,
-            unitPrice: pricedLine.unitPrice,
-            priceRrc: line.priceRrc,
-            amount: pricedLine.amount,
-            discount: pricedLine.discount,
-            discountSource: pricedLine.discountSource,
-            total: pricedLine.total,
-          };
-        }),
-      )
-      .returning();
-
-    const history = await tx
-      .insert(orderStatusHistory)
-      .values({
-        orderId: order.id,
-        actorId: userId,
-        actorRole: 'buyer',
-        fromState: null,
-        toState: 'new',
-        createdAt: now,
-      })
-      .returning();
-
+    const detail = await insertOrder(tx, {
+      userId,
+      basketId: head.basketId,
+      now,
+      currency,
+      priced,
+      lines,
+      couponCode: priced.coupon?.status === 'applied' ? priced.coupon.code : null,
+      comment: input.comment?.trim() ?? '',
+      idempotency:
+        input.idempotencyKey === undefined ? null : { key: input.idempotencyKey, requestHash: requestHash! },
+      delivery: {
+        contactId: contact.id,
+        city: contact.city,
+        street: contact.street,
+        house: contact.house,
+        structure: contact.structure,
+        building: contact.building,
+        apartment: contact.apartment,
+        phone: contact.phone,
+        recipientName: contact.recipientName,
+        comment: contact.comment,
+      },
+      billing: {
+        email: buyer.email,
+        firstName: buyer.firstName,
+        lastName: buyer.lastName,
+        company: buyer.company,
+        position: buyer.position,
+        phone: buyer.phone,
+        legalName: buyer.legalName,
+        inn: buyer.inn,
+        kpp: buyer.kpp,
+        ogrn: buyer.ogrn,
+        bankBik: buyer.bankBik,
+        settlementAccount: buyer.settlementAccount,
+        correspondentAccount: buyer.correspondentAccount,
+      },
+    });
     // Promotions and coupons: a coupon that applied (priced.coupon.status === 'applied') is redeemed
     // here, in this transaction, under the coupon's row lock taken by chooseDiscounts.
-    await tx.delete(basketItems).where(eq(basketItems.basketId, basket.id));
-    if (input.idempotencyKey !== undefined) {
-      await tx.insert(checkoutIdempotencyKeys).values({
-        userId,
-        key: input.idempotencyKey,
-        requestHash: requestHash!,
-        orderId: order.id,
-        createdAt: now,
-      });
-    }
 
-    const detail = assembleOrder(order, parts, insertedLines, history);
-    await enqueue('send_email', buyerConfirmationEmail(detail, buyer.preferredLanguage));
-    await enqueue('send_email', staffInvoiceEmail(detail, runtime.config.staffEmail));
-    for (const part of detail.parts) {
-      const owner = lines.find((line) => line.shopId === part.shop.id)!;
-      await enqueue(
-        'send_email',
-        supplierPartEmail(detail, part, { email: owner.ownerEmail, language: owner.ownerLanguage }),
-      );
-    }
+    await enqueueEmails(scope, [
+      buyerConfirmationEmail(detail, buyer.preferredLanguage),
+      staffInvoiceEmail(detail, runtime.config.staffEmail),
+      ...detail.parts.map((part) => {
+        const owner = lines.find((line) => line.shopId === part.shop.id)!;
+        return supplierPartEmail(detail, part, { email: owner.ownerEmail, language: owner.ownerLanguage });
+      }),
+    ]);
     return { order: detail };
   });
 
@@ -391,4 +319,188 @@ export async function checkout(
   const order = await loadOrder(runtime.db, outcome.replayOf);
   if (!order) throw new Error(`idempotency key points at missing order ${outcome.replayOf}`);
   return { order, replayed: true };
+}
+
+interface NewOrder {
+  userId: number;
+  basketId: number;
+  now: Date;
+  currency: string;
+  priced: PricedOrder<number>;
+  /** The basket's lines, keyed by item id in `priced`. */
+  lines: readonly LiveLine[];
+  couponCode: string | null;
+  comment: string;
+  delivery: DeliverySnapshot;
+  billing: BillingSnapshot;
+  idempotency: { key: string; requestHash: string } | null;
+}
+
+/**
+ * Writes the order, its parts, its lines (snapshots of the offers), its first history row and the
+ * idempotency key, and empties the basket — one statement, so one round trip. Answers the order as
+ * the services show it, assembled from what was written.
+ */
+async function insertOrder(tx: Transaction, order: NewOrder): Promise<OrderDetail> {
+  const { now, priced } = order;
+  const byItem = new Map(order.lines.map((line) => [line.itemId, line]));
+  const parts = priced.parts.map((part, index) => ({
+    index,
+    shop_id: part.shopId,
+    shop_name: byItem.get(part.lines[0].key)!.shopName,
+    subtotal: part.subtotal,
+    lines_discount: part.linesDiscount,
+    order_discount: part.orderDiscount,
+    total: part.total,
+  }));
+  const lines = priced.lines.map((pricedLine, index) => {
+    const line = byItem.get(pricedLine.key)!;
+    return {
+      index,
+      offer_id: line.offerId,
+      product_id: line.productId,
+      product_name: line.productName,
+      name: line.name,
+      model: line.model,
+      external_id: line.externalId,
+      shop_id: line.shopId,
+      shop_name: line.shopName,
+      characteristics: line.parameters,
+      quantity: line.quantity,
+      unit_price: pricedLine.unitPrice,
+      price_rrc: line.priceRrc,
+      amount: pricedLine.amount,
+      discount: pricedLine.discount,
+      discount_source: pricedLine.discountSource,
+      total: pricedLine.total,
+    };
+  });
+  const at = now.toISOString();
+  const [ids] = await runPrepared<{
+    order_id: number;
+    history_id: number;
+    parts: [number, number][];
+    lines: [number, number][];
+  }>(
+    tx,
+    'orders_insert_order',
+    sql`
+    with new_order as (
+      insert into orders (user_id, state, currency, subtotal, lines_discount, order_discount, total,
+                          coupon_code, contact_id, delivery, billing, comment, created_at, updated_at)
+      values (${order.userId}, 'new', ${order.currency}, ${priced.subtotal}, ${priced.linesDiscount},
+              ${priced.orderDiscount}, ${priced.total}, ${order.couponCode}, ${order.delivery.contactId},
+              ${JSON.stringify(order.delivery)}::jsonb, ${JSON.stringify(order.billing)}::jsonb, ${order.comment},
+              ${at}::timestamptz, ${at}::timestamptz)
+      returning id
+    ), new_parts as (
+      insert into order_parts (order_id, shop_id, shop_name, state, subtotal, lines_discount, order_discount,
+                               total, order_created_at, updated_at)
+      select new_order.id, p.shop_id, p.shop_name, 'new', p.subtotal, p.lines_discount, p.order_discount, p.total,
+             ${at}::timestamptz, ${at}::timestamptz
+      from new_order, jsonb_to_recordset(${JSON.stringify(parts)}::jsonb) as p(
+        index int, shop_id int, shop_name text, subtotal numeric, lines_discount numeric, order_discount numeric,
+        total numeric)
+      order by p.index
+      returning id, shop_id
+    ), new_lines as (
+      insert into order_lines (order_id, part_id, offer_id, product_id, product_name, name, model, external_id,
+                               shop_id, shop_name, characteristics, quantity, unit_price, price_rrc, amount,
+                               discount, discount_source, total)
+      select new_order.id, new_parts.id, l.offer_id, l.product_id, l.product_name, l.name, l.model, l.external_id,
+             l.shop_id, l.shop_name, l.characteristics, l.quantity, l.unit_price, l.price_rrc, l.amount,
+             l.discount, l.discount_source, l.total
+      from new_order, jsonb_to_recordset(${JSON.stringify(lines)}::jsonb) as l(
+        index int, offer_id int, product_id int, product_name text, name text, model text, external_id text,
+        shop_id int, shop_name text, characteristics jsonb, quantity int, unit_price numeric, price_rrc numeric,
+        amount numeric, discount numeric, discount_source jsonb, total numeric)
+      join new_parts on new_parts.shop_id = l.shop_id
+      order by l.index
+      returning id, offer_id
+    ), first_state as (
+      insert into order_status_history (order_id, actor_id, actor_role, from_state, to_state, created_at)
+      select new_order.id, ${order.userId}, 'buyer', null, 'new', ${at}::timestamptz from new_order
+      returning id
+    ), emptied as (
+      delete from basket_items where basket_id = ${order.basketId}
+    ), remembered as (
+      insert into checkout_idempotency_keys (user_id, key, request_hash, order_id, created_at)
+      select ${order.userId}, ${order.idempotency?.key ?? null}::text, ${order.idempotency?.requestHash ?? null}::text,
+             new_order.id, ${at}::timestamptz
+      from new_order where ${order.idempotency !== null}
+    )
+    select new_order.id as order_id,
+           (select id from first_state) as history_id,
+           (select json_agg(json_build_array(id, shop_id)) from new_parts) as parts,
+           (select json_agg(json_build_array(id, offer_id)) from new_lines) as lines
+    from new_order`,
+  );
+  const partIdOfShop = new Map(ids.parts.map(([id, shopId]) => [shopId, id]));
+  const lineIdOfOffer = new Map(ids.lines.map(([id, offerId]) => [offerId, id]));
+
+  const orderRow: Order = {
+    id: ids.order_id,
+    userId: order.userId,
+    state: 'new',
+    currency: order.currency,
+    subtotal: priced.subtotal,
+    linesDiscount: priced.linesDiscount,
+    orderDiscount: priced.orderDiscount,
+    total: priced.total,
+    couponCode: order.couponCode,
+    contactId: order.delivery.contactId,
+    delivery: order.delivery,
+    billing: order.billing,
+    comment: order.comment,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const partRows: OrderPart[] = parts.map((part) => ({
+    id: partIdOfShop.get(part.shop_id)!,
+    orderId: ids.order_id,
+    shopId: part.shop_id,
+    shopName: part.shop_name,
+    state: 'new',
+    subtotal: part.subtotal,
+    linesDiscount: part.lines_discount,
+    orderDiscount: part.order_discount,
+    total: part.total,
+    orderCreatedAt: now,
+    updatedAt: now,
+  }));
+  const lineRows: OrderLine[] = lines.map((line) => ({
+    id: lineIdOfOffer.get(line.offer_id)!,
+    orderId: ids.order_id,
+    partId: partIdOfShop.get(line.shop_id)!,
+    offerId: line.offer_id,
+    productId: line.product_id,
+    productName: line.product_name,
+    name: line.name,
+    model: line.model,
+    externalId: line.external_id,
+    shopId: line.shop_id,
+    shopName: line.shop_name,
+    characteristics: line.characteristics,
+    quantity: line.quantity,
+    unitPrice: line.unit_price,
+    priceRrc: line.price_rrc,
+    amount: line.amount,
+    discount: line.discount,
+    discountSource: line.discount_source,
+    total: line.total,
+  }));
+  const history: OrderStatusHistoryRow[] = [
+    {
+      id: ids.history_id,
+      orderId: ids.order_id,
+      partId: null,
+      actorId: order.userId,
+      actorRole: 'buyer',
+      fromState: null,
+      toState: 'new',
+      note: '',
+      createdAt: now,
+    },
+  ];
+  return assembleOrder(orderRow, partRows, lineRows, history);
 }

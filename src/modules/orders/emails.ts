@@ -14,14 +14,14 @@ function pick(texts: Texts, language: Language): string {
   return texts[language];
 }
 
+// Building a formatter is costly; two are enough.
+const DATE_FORMATS: Record<Language, Intl.DateTimeFormat> = {
+  ru: new Intl.DateTimeFormat('ru-RU', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }),
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }),
+};
+
 function formatDate(date: Date, language: Language): string {
-  return new Intl.DateTimeFormat(language === 'ru' ? 'ru-RU' : 'en-GB', {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone: 'UTC',
-  })
-    .format(date)
-    .concat(' UTC');
+  return `${DATE_FORMATS[language].format(date)} UTC`;
 }
 
 export function deliveryLine(order: Pick<OrderDetail, 'delivery'>, language: Language): string {

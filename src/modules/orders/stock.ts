@@ -3,6 +3,7 @@
 // whatever runs at the same time; the caller locks the offers first (in id order) and re-checks them.
 import { sql } from 'drizzle-orm';
 import type { Transaction } from '../../db/client.ts';
+import { runPrepared } from './prepared.ts';
 
 export interface StockLine {
   offerId: number;
@@ -25,12 +26,16 @@ function merged(lines: readonly StockLine[]): { ids: number[]; quantities: numbe
 export async function takeStock(tx: Transaction, lines: readonly StockLine[]): Promise<number[]> {
   const { ids, quantities } = merged(lines);
   if (ids.length === 0) return [];
-  const result = (await tx.execute(sql`
+  const rows = await runPrepared<{ id: number }>(
+    tx,
+    'orders_take_stock',
+    sql`
     update offers set quantity = offers.quantity - wanted.quantity
     from unnest(${sql.param(ids)}::int[], ${sql.param(quantities)}::int[]) as wanted(id, quantity)
     where offers.id = wanted.id and offers.is_active and offers.quantity >= wanted.quantity
-    returning offers.id`)) as unknown as { rows: { id: number }[] };
-  const taken = new Set(result.rows.map((row) => Number(row.id)));
+    returning offers.id`,
+  );
+  const taken = new Set(rows.map((row) => Number(row.id)));
   return ids.filter((id) => !taken.has(id));
 }
 
