@@ -104,15 +104,21 @@ async function resolveParameters(
   filters: ParameterFilter[] | undefined,
 ): Promise<ResolvedParameter[] | null> {
   if (!filters || filters.length === 0) return [];
-  const names = filters.map((f) => normalizeName(f.name));
-  const found = rows<{ id: number; kind: ParameterKind; normalized_name: string }>(
-    await db.execute(
-      sql`select id, kind, normalized_name from parameters where normalized_name = any(${sql.param(names)}::text[])`,
-    ),
+  // A filter names a characteristic by what people see (its name, maybe renamed by staff) or by
+  // the key suppliers write; a merged characteristic's key leads to the one it was merged into.
+  const nameKeys = filters.map((f) => normalizeName(f.name));
+  const shownNames = filters.map((f) => f.name.trim());
+  const found = rows<{ id: number; kind: ParameterKind; normalized_name: string; name: string }>(
+    await db.execute(sql`
+      select t.id, t.kind, p.normalized_name, t.name
+      from parameters p join parameters t on t.id = coalesce(p.merged_into_id, p.id)
+      where p.normalized_name = any(${sql.param(nameKeys)}::text[]) or p.name = any(${sql.param(shownNames)}::text[])`),
   );
   const resolved: ResolvedParameter[] = [];
   for (const filter of filters) {
-    const parameter = found.find((p) => p.normalized_name === normalizeName(filter.name));
+    const key = normalizeName(filter.name);
+    const parameter =
+      found.find((p) => normalizeName(p.name) === key) ?? found.find((p) => p.normalized_name === key);
     if (!parameter) return null;
     const keys: string[] = [];
     const ranges: ResolvedParameter['ranges'] = [];
