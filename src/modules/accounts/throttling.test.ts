@@ -17,6 +17,8 @@ beforeAll(async () => {
   t = await buildTestApp({
     workers: false,
     env: {
+      // These tests play clients behind our proxy, each with its own X-Forwarded-For.
+      TRUST_PROXY: 'true',
       RATE_LIMIT_LOGIN_ACCOUNT_MAX: '3',
       RATE_LIMIT_LOGIN_ACCOUNT_WINDOW: '600',
       RATE_LIMIT_LOGIN_IP_MAX: '5',
@@ -140,6 +142,27 @@ describe('email request limits', () => {
     const statuses = [];
     for (let i = 0; i < 5; i += 1) statuses.push((await resend(uniqueEmail('many'), ip)).statusCode);
     expect(statuses).toEqual([202, 202, 202, 202, 429]);
+  });
+});
+
+describe('client addresses', () => {
+  it('ignores X-Forwarded-For unless TRUST_PROXY says so: a client cannot dodge the per-address limit', async () => {
+    const direct = await buildTestApp({ workers: false, env: { RATE_LIMIT_LOGIN_IP_MAX: '2' } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        const res = await direct.app.inject({
+          method: 'POST',
+          url: '/api/v2/auth/login',
+          headers: { 'x-forwarded-for': `198.51.100.${i + 1}` },
+          payload: { email: `nobody-${i}@example.test`, password: 'Wrong-Guess-99' },
+        });
+        statuses.push(res.statusCode);
+      }
+      expect(statuses).toEqual([401, 401, 429]);
+    } finally {
+      await direct.close();
+    }
   });
 });
 
