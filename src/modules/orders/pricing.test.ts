@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CouponRule, PromotionRule } from '../promotions/discounts.ts';
-import { fromMinor, toMinor } from './money.ts';
+import { formatMoney, fromMinor, toMinor } from './money.ts';
 import { type OrderPricingLine, priceOrder } from './pricing.ts';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
@@ -146,5 +146,27 @@ describe('priceOrder', () => {
       total: '200.00',
       coupon: { code: 'MINUS100', status: 'applied' },
     });
+  });
+});
+
+describe('money', () => {
+  it('converts between decimal strings and minor units exactly', () => {
+    expect(toMinor('64000.50')).toBe(6_400_050n);
+    expect(toMinor('64000.5')).toBe(6_400_050n);
+    expect(toMinor('7')).toBe(700n);
+    expect(toMinor('-0.01')).toBe(-1n);
+    expect(fromMinor(6_400_050n)).toBe('64000.50');
+    expect(fromMinor(-1n)).toBe('-0.01');
+    expect(fromMinor(99_999_999_999_999n)).toBe('999999999999.99');
+    for (const bad of ['', '1.234', '1,5', 'abc', '1e3']) expect(() => toMinor(bad)).toThrow();
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }), (n) => toMinor(fromMinor(n)) === n),
+    );
+  });
+
+  it('formats amounts for people in either language', () => {
+    expect(formatMoney('1234567.5', 'RUB', 'ru')).toBe('1\u00a0234\u00a0567,50\u00a0₽');
+    expect(formatMoney('1234567.5', 'RUB', 'en')).toBe('1,234,567.50 RUB');
+    expect(formatMoney('-5', 'EUR', 'ru')).toBe('-5,00\u00a0€');
   });
 });
