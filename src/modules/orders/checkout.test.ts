@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOffer } from '../../../test/factories/catalog.ts';
 import {
@@ -13,6 +13,7 @@ import {
 import { buildTestApp, TEST_STAFF_EMAIL, type TestApp } from '../../../test/helpers/app.ts';
 import { offers, shops } from '../../db/schema/catalog.ts';
 import { users } from '../../db/schema/users.ts';
+import { importPriceList } from '../catalog/import.service.ts';
 
 let t: TestApp;
 let alpha: Supplier;
@@ -221,6 +222,67 @@ describe('checkout across two suppliers', () => {
       model: 'nb-1',
       unit_price: '50000.00',
       characteristics: {},
+    });
+  });
+
+  it('keeps a placed order unchanged through a real price-list import', async () => {
+    const supplier = await createSupplier(t, { shop: { name: 'Связной' } });
+    const list = (name: string, price: number, quantity: number, withSecond: boolean) =>
+      Buffer.from(
+        [
+          'shop: Связной',
+          'categories:',
+          '  - id: 224',
+          '    name: Смартфоны',
+          'goods:',
+          '  - id: 4216292',
+          '    category: 224',
+          '    model: apple/iphone/xs-max',
+          `    name: ${name}`,
+          `    price: ${price}`,
+          `    price_rrc: ${price + 1000}`,
+          `    quantity: ${quantity}`,
+          '    parameters:',
+          '      "Цвет": золотистый',
+          ...(withSecond
+            ? ['  - id: 77', '    category: 224', '    name: Чехол', '    price: 500', '    quantity: 3']
+            : []),
+        ].join('\n'),
+      );
+    const first = await importPriceList(t.runtime, {
+      shopId: supplier.shop.id,
+      content: list('iPhone XS Max', 110000, 14, true),
+    });
+    expect(first.status, JSON.stringify(first)).toBe('succeeded');
+    const [phone] = await t.runtime.db
+      .select()
+      .from(offers)
+      .where(and(eq(offers.shopId, supplier.shop.id), eq(offers.externalId, '4216292')));
+    const buyer = await createBuyer(t);
+    const order = await placeOrder(t, buyer, [{ offerId: phone.id, quantity: 2 }]);
+
+    const second = await importPriceList(t.runtime, {
+      shopId: supplier.shop.id,
+      content: list('iPhone XS Max (2025)', 99000, 50, false),
+    });
+    expect(second.status, JSON.stringify(second)).toBe('succeeded');
+    const [reimported] = await t.runtime.db.select().from(offers).where(eq(offers.id, phone.id));
+    expect(reimported).toMatchObject({ name: 'iPhone XS Max (2025)', price: '99000.00', quantity: 50 });
+
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/v2/orders/${order.id}`,
+      headers: buyer.headers,
+    });
+    const after = res.json();
+    expect(after.parts).toEqual(order.parts);
+    expect(after.total).toBe('220000.00');
+    expect(after.parts[0].lines[0]).toMatchObject({
+      name: 'iPhone XS Max',
+      unit_price: '110000.00',
+      price_rrc: '111000.00',
+      external_id: '4216292',
+      characteristics: { Цвет: 'золотистый' },
     });
   });
 
