@@ -33,7 +33,7 @@ const SERVER_URL =
 const BUYERS = Number(process.env.BENCH_BUYERS ?? 3000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const POOL = Number(process.env.BENCH_POOL_SIZE ?? 16);
+const POOL = Number(process.env.BENCH_POOL_SIZE ?? 8);
 const OFFERS_PER_SHOP = 200;
 /** The first offers of each shop are scarce: checkouts compete for their last units. */
 const SCARCE_PER_SHOP = 10;
