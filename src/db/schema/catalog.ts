@@ -106,23 +106,28 @@ export const products = pgTable(
     inStock: boolean('in_stock').notNull().default(false),
     /** The best price among visible offers that have stock. */
     inStockMinPrice: numeric('in_stock_min_price', { precision: 14, scale: 2 }),
-    /** Name (A), models and category (B), characteristic values (C); russian and english. */
-    searchVector: tsvector('search_vector').notNull().default(sql`''::tsvector`),
   },
   (t) => [
     uniqueIndex('products_category_name_key').on(t.categoryId, t.normalizedName),
     index('products_visible_name_idx').on(t.normalizedName, t.id).where(sql`${t.offerCount} > 0`),
-    index('products_visible_category_name_idx')
-      .on(t.categoryId, t.normalizedName, t.id)
-      .where(sql`${t.offerCount} > 0`),
     index('products_visible_price_idx').on(t.minPrice, t.id).where(sql`${t.offerCount} > 0`),
-    index('products_visible_category_price_idx')
-      .on(t.categoryId, t.minPrice, t.id)
-      .where(sql`${t.offerCount} > 0`),
     index('products_in_stock_price_idx').on(t.inStockMinPrice, t.id).where(sql`${t.inStock}`),
-    index('products_visible_new_idx').on(t.id).where(sql`${t.offerCount} > 0`),
-    index('products_search_idx').using('gin', t.searchVector),
   ],
+);
+
+/**
+ * What full-text search sees of a product: its name (weight A), its offers' models and its category
+ * (B), its offers' text characteristic values (C). Kept apart from `products` so that refreshing it
+ * does not rewrite the product rows and their many indexes, and the other way round.
+ */
+export const productSearch = pgTable(
+  'product_search',
+  {
+    /** products.id; no foreign key, like offer_parameters: products are never deleted. */
+    productId: integer('product_id').primaryKey(),
+    searchVector: tsvector('search_vector').notNull(),
+  },
+  (t) => [index('product_search_vector_idx').using('gin', t.searchVector)],
 );
 
 export const offers = pgTable(
@@ -184,17 +189,20 @@ export const parameters = pgTable(
   ],
 );
 
+/**
+ * Characteristic values per offer. No foreign keys on purpose: imports write hundreds of thousands
+ * of these rows and the per-row checks (and the row locks they take on offers) cost more than the
+ * rest of the import. Both sides are never deleted (offers are deactivated, parameters merged), and
+ * only the import writes here, with ids it has just read.
+ */
 export const offerParameters = pgTable(
   'offer_parameters',
   {
-    offerId: integer('offer_id')
-      .notNull()
-      .references(() => offers.id, { onDelete: 'cascade' }),
-    parameterId: integer('parameter_id')
-      .notNull()
-      .references(() => parameters.id),
+    offerId: integer('offer_id').notNull(),
+    parameterId: integer('parameter_id').notNull(),
     value: text('value').notNull(),
-    /** The value as a number when it is one: numeric facets and range filters. */
+    /** The value as a number when it is one: numeric facets and range filters (checked per offer,
+     * through the primary key, so it needs no index of its own). */
     valueNumber: numeric('value_number'),
     /** normalizeName(value): "Черный" and "черный " are one facet value and one filter. */
     valueKey: text('value_key').notNull(),
@@ -202,7 +210,6 @@ export const offerParameters = pgTable(
   (t) => [
     primaryKey({ columns: [t.offerId, t.parameterId] }),
     index('offer_parameters_parameter_key_idx').on(t.parameterId, t.valueKey, t.offerId),
-    index('offer_parameters_parameter_number_idx').on(t.parameterId, t.valueNumber, t.offerId),
   ],
 );
 

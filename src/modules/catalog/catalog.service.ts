@@ -193,11 +193,16 @@ function offerConditions(filters: ProductFilters, parameters: ResolvedParameter[
   return where;
 }
 
+/** The search text of products `p`, joined when the query has words. */
+function searchJoin(tokens: string[]): SQL {
+  return tokens.length > 0 ? sql` join product_search ps on ps.product_id = p.id` : sql``;
+}
+
 function productConditions(filters: ProductFilters, tokens: string[], skip?: string): SQL[] {
   const where: SQL[] = [];
   if (filters.category !== undefined && skip !== 'category')
     where.push(sql`p.category_id = ${filters.category}`);
-  if (tokens.length > 0) where.push(sql`p.search_vector @@ (${tsQuery(tokens)})`);
+  if (tokens.length > 0) where.push(sql`ps.search_vector @@ (${tsQuery(tokens)})`);
   return where;
 }
 
@@ -241,15 +246,15 @@ async function runProductQuery(
       from offers o join shops s on s.id = o.shop_id
       where ${sql.join(offerConditions(options, prepared.parameters), sql` and `)}
       group by o.product_id
-    ) m join products p on p.id = m.product_id`;
+    ) m join products p on p.id = m.product_id${searchJoin(tokens)}`;
   } else if (options.inStock) {
-    from = sql`(select p.*, p.in_stock_min_price as best_price from products p where p.in_stock) p`;
+    from = sql`(select p.*, p.in_stock_min_price as best_price from products p where p.in_stock) p${searchJoin(tokens)}`;
     where.push(sql`p.offer_count > 0`);
   } else {
-    from = sql`(select p.*, p.min_price as best_price from products p where p.offer_count > 0) p`;
+    from = sql`(select p.*, p.min_price as best_price from products p where p.offer_count > 0) p${searchJoin(tokens)}`;
   }
   const price = prepared.offerLevel ? sql`m.best_price` : sql`p.best_price`;
-  const rank = query ? sql`ts_rank(p.search_vector, ${query})` : sql`0::real`;
+  const rank = query ? sql`ts_rank(ps.search_vector, ${query})` : sql`0::real`;
 
   let order: SQL;
   let cursorValues: (row: Record<string, unknown>) => (string | number)[];
@@ -378,7 +383,7 @@ function matchingOffers(filters: ProductFilters, prepared: Prepared, skip?: stri
     ...productConditions(filters, prepared.tokens, skip),
   ];
   return sql`select o.id, o.product_id, o.shop_id, p.category_id
-    from offers o join shops s on s.id = o.shop_id join products p on p.id = o.product_id
+    from offers o join shops s on s.id = o.shop_id join products p on p.id = o.product_id${searchJoin(prepared.tokens)}
     where ${sql.join(where, sql` and `)}`;
 }
 
@@ -677,7 +682,9 @@ export async function listOffers(db: Queryable, filters: OfferFilters): Promise<
   if (filters.q !== undefined) {
     const tokens = queryTokens(filters.q);
     if (tokens.length === 0) return [];
-    where.push(sql`p.search_vector @@ (${tsQuery(tokens)})`);
+    where.push(
+      sql`exists (select 1 from product_search ps where ps.product_id = p.id and ps.search_vector @@ (${tsQuery(tokens)}))`,
+    );
   }
   const found = rows<{
     id: number;

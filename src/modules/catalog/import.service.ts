@@ -27,7 +27,6 @@ import { FetchError, fetchPriceList } from './fetch.ts';
 import {
   decodeContent,
   detectFormat,
-  type GoodParameter,
   type PriceList,
   PriceListError,
   type PriceListIssue,
@@ -146,7 +145,7 @@ export async function runImport(runtime: Runtime, importId: number, content?: Bu
       bytes = fetched.content;
       fileName = fileName ?? fetched.fileName;
     } else if (!bytes) {
-      const [file] = await runtime.db.select().from(importFiles).where(eq(importFiles.importId, importId));
+      const file = await readUploadedFile(runtime, importId);
       if (!file) {
         throw new ImportFailure('file_missing', {
           ru: 'Загруженный файл не найден',
@@ -187,7 +186,7 @@ export async function runImport(runtime: Runtime, importId: number, content?: Bu
 
     started = performance.now();
     const result = await transaction(runtime, async (scope) => {
-      const applied = await applyPriceList(scope, claimed, priceList, staged);
+      const applied = await applyPriceList(scope, claimed, priceList, staged, timings);
       timings.apply_ms = Math.round(performance.now() - started);
       const [done] = await scope.tx
         .update(imports)
@@ -211,7 +210,7 @@ export async function runImport(runtime: Runtime, importId: number, content?: Bu
               }
             : null,
           timings,
-          finishedAt: scope.now,
+          finishedAt: runtime.clock.now(),
         })
         .where(eq(imports.id, importId))
         .returning();
@@ -263,7 +262,7 @@ export async function runImport(runtime: Runtime, importId: number, content?: Bu
           totalRows: known && error instanceof ImportFailure ? totalRows : 0,
           rejected: error instanceof ImportFailure ? error.rejected : 0,
           timings,
-          finishedAt: scope.now,
+          finishedAt: runtime.clock.now(),
         })
         .where(eq(imports.id, importId))
         .returning();
@@ -275,6 +274,31 @@ export async function runImport(runtime: Runtime, importId: number, content?: Bu
     if (!known) throw error;
     return failed;
   }
+}
+
+/**
+ * The uploaded bytes, read in slices: a bytea comes over the text protocol as hex, twice its size,
+ * so one 100 MB read would briefly hold 300 MB.
+ */
+async function readUploadedFile(
+  runtime: Runtime,
+  importId: number,
+): Promise<{ content: Buffer } | undefined> {
+  const [head] = await runtime.database.query<{ size: number }>(
+    'select length(content)::integer as size from import_files where import_id = $1',
+    [importId],
+  );
+  if (!head) return undefined;
+  const SLICE = 8 * 1024 * 1024;
+  const chunks: Buffer[] = [];
+  for (let offset = 0; offset < head.size; offset += SLICE) {
+    const [row] = await runtime.database.query<{ chunk: Uint8Array }>(
+      'select substring(content from $2 for $3) as chunk from import_files where import_id = $1',
+      [importId, offset + 1, SLICE],
+    );
+    chunks.push(Buffer.isBuffer(row.chunk) ? row.chunk : Buffer.from(row.chunk));
+  }
+  return { content: Buffer.concat(chunks, head.size) };
 }
 
 async function setProgress(
@@ -323,7 +347,16 @@ interface Staged {
   pricesRrc: string[];
   quantities: number[];
   parametersJson: string[];
-  parameters: GoodParameter[][];
+  /** Characteristics, flat: good i's are at paramStart[i] … paramStart[i + 1] - 1. */
+  paramStart: number[];
+  params: {
+    name: string[];
+    key: string[];
+    kind: ParameterKind[];
+    value: string[];
+    valueKey: string[];
+    valueNumber: (string | null)[];
+  };
   /** Supplier ids of rejected rows: their stored offers are kept as they are, not deactivated. */
   keptIds: string[];
   rejected: number;
@@ -342,7 +375,8 @@ async function stageInMemory(runtime: Runtime, importId: number, priceList: Pric
     pricesRrc: [],
     quantities: [],
     parametersJson: [],
-    parameters: [],
+    paramStart: [0],
+    params: { name: [], key: [], kind: [], value: [], valueKey: [], valueNumber: [] },
     keptIds: [],
     rejected: 0,
     issues: [...priceList.issues],
@@ -373,7 +407,15 @@ async function stageInMemory(runtime: Runtime, importId: number, priceList: Pric
     staged.pricesRrc.push(good.priceRrc);
     staged.quantities.push(good.quantity);
     staged.parametersJson.push(good.parametersJson);
-    staged.parameters.push(good.parameters);
+    for (const parameter of good.parameters) {
+      staged.params.name.push(parameter.name);
+      staged.params.key.push(parameter.normalizedName);
+      staged.params.kind.push(parameter.kind);
+      staged.params.value.push(parameter.value);
+      staged.params.valueKey.push(parameter.valueKey);
+      staged.params.valueNumber.push(parameter.valueNumber);
+    }
+    staged.paramStart.push(staged.params.name.length);
   }
   return staged;
 }
@@ -400,11 +442,21 @@ async function applyPriceList(
   job: Import,
   priceList: PriceList,
   staged: Staged,
+  timings: Record<string, number>,
 ): Promise<Applied> {
   const { tx } = scope;
+  // Where the apply time goes, step by step (kept in the import's timings).
+  let mark = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round(now - mark);
+    mark = now;
+  };
   const shopId = job.shopId;
   // The summary triggers stand aside: this transaction refreshes the products it touched, once.
   await tx.execute(sql`select set_config('zakupka.catalog_bulk', 'on', true)`);
+  // Set-based statements over the whole file sort and hash in memory rather than on disk.
+  await tx.execute(sql`select set_config('work_mem', '256MB', true)`);
   await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK}, ${shopId})`);
 
   const newer = rowsOf<{ id: number }>(
@@ -417,9 +469,10 @@ async function applyPriceList(
   }
 
   // The shop takes the file's name.
-  const [shop] = rowsOf<{ name: string }>(
-    await tx.execute(sql`select name from shops where id = ${shopId} for update`),
+  const [shop] = rowsOf<{ name: string; accepting_orders: boolean }>(
+    await tx.execute(sql`select name, accepting_orders from shops where id = ${shopId} for update`),
   );
+  const accepting = shop.accepting_orders;
   let renamedFrom: string | null = null;
   if (shop.name !== priceList.shopName) {
     await tx.execute(
@@ -446,15 +499,58 @@ async function applyPriceList(
       where shop_categories.category_id <> excluded.category_id`);
   }
 
-  // Staging.
+  // Where each good's category is: the supplier's category's normalised name leads to a category
+  // (or to the one staff merged it into).
+  const categoryIds = new Map<string, { id: number; name: string }>();
+  if (categoryList.length > 0) {
+    const found = rowsOf<{ normalized_name: string; id: number; name: string }>(
+      await tx.execute(sql`
+        select c.normalized_name, t.id, t.name
+        from categories c join categories t on t.id = coalesce(c.merged_into_id, c.id)
+        where c.normalized_name = any(${param(categoryList.map((c) => c.normalizedName))}::text[])`),
+    );
+    for (const row of found) categoryIds.set(row.normalized_name, { id: row.id, name: row.name });
+  }
+  const goodCategory = staged.categoryNorms.map((norm) => categoryIds.get(norm)!.id);
+
+  // Products: the same normalised name in the same category is the same product. A product new in
+  // this import has all its offers in this file, so its catalog summary (and its search text) is
+  // computed here from the file, grouped in memory, and inserted with the product.
+  const groups = groupProducts(staged, goodCategory, accepting);
+  const createdRows: { id: number; category_id: number; normalized_name: string }[] = [];
+  for (let start = 0; start < groups.length; start += STAGE_BATCH) {
+    const batch = groups.slice(start, start + STAGE_BATCH);
+    createdRows.push(
+      ...rowsOf<{ id: number; category_id: number; normalized_name: string }>(
+        await tx.execute(sql`
+          insert into products (category_id, name, normalized_name, offer_count, min_price, max_price, in_stock, in_stock_min_price)
+          select * from unnest(
+            ${param(batch.map((g) => g.categoryId))}::integer[],
+            ${param(batch.map((g) => g.name))}::text[],
+            ${param(batch.map((g) => g.normalizedName))}::text[],
+            ${param(batch.map((g) => g.offerCount))}::integer[],
+            ${param(batch.map((g) => g.minPrice))}::numeric[],
+            ${param(batch.map((g) => g.maxPrice))}::numeric[],
+            ${param(batch.map((g) => g.inStock))}::boolean[],
+            ${param(batch.map((g) => g.inStockMinPrice))}::numeric[])
+          on conflict (category_id, normalized_name) do nothing
+          returning id, category_id, normalized_name`),
+      ),
+    );
+  }
+  const createdProducts = createdRows.map((row) => row.id);
+  const newProducts = new Set(createdProducts);
+  await writeNewProductSearch(scope, staged, groups, createdRows, categoryIds);
+  lap('apply_products_ms');
+
+  // Staging: the file's valid goods with their product, in a temporary table.
   await tx.execute(sql`
-    create temp table import_goods (
+    create temp table import_offers (
       row integer not null,
       external_id text not null,
-      category_norm text not null,
+      product_id integer not null,
       model text,
       name text not null,
-      normalized_name text not null,
       price numeric(14, 2) not null,
       price_rrc numeric(14, 2) not null,
       quantity integer not null,
@@ -463,68 +559,73 @@ async function applyPriceList(
   for (let start = 0; start < staged.rows.length; start += STAGE_BATCH) {
     const end = start + STAGE_BATCH;
     await tx.execute(sql`
-      insert into import_goods
-      select * from unnest(
+      insert into import_offers
+      select g.row, g.external_id, p.id, g.model, g.name, g.price, g.price_rrc, g.quantity, g.parameters
+      from unnest(
         ${param(staged.rows.slice(start, end))}::integer[],
         ${param(staged.externalIds.slice(start, end))}::text[],
-        ${param(staged.categoryNorms.slice(start, end))}::text[],
+        ${param(goodCategory.slice(start, end))}::integer[],
+        ${param(staged.normalizedNames.slice(start, end))}::text[],
         ${param(staged.models.slice(start, end))}::text[],
         ${param(staged.names.slice(start, end))}::text[],
-        ${param(staged.normalizedNames.slice(start, end))}::text[],
         ${param(staged.prices.slice(start, end))}::numeric[],
         ${param(staged.pricesRrc.slice(start, end))}::numeric[],
         ${param(staged.quantities.slice(start, end))}::integer[],
-        ${param(staged.parametersJson.slice(start, end))}::jsonb[])`);
+        ${param(staged.parametersJson.slice(start, end))}::jsonb[])
+        as g(row, external_id, category_id, normalized_name, model, name, price, price_rrc, quantity, parameters)
+      join products p on p.category_id = g.category_id and p.normalized_name = g.normalized_name`);
   }
-
-  // Products: the same normalised name in the same category is the same product.
-  await tx.execute(sql`
-    insert into products (category_id, name, normalized_name)
-    select distinct on (coalesce(c.merged_into_id, c.id), g.normalized_name)
-           coalesce(c.merged_into_id, c.id), g.name, g.normalized_name
-    from import_goods g join categories c on c.normalized_name = g.category_norm
-    order by coalesce(c.merged_into_id, c.id), g.normalized_name, g.row
-    on conflict (category_id, normalized_name) do nothing`);
-  await tx.execute(sql`
-    create temp table import_offers on commit drop as
-    select g.row, g.external_id, p.id as product_id, g.model, g.name, g.price, g.price_rrc, g.quantity, g.parameters
-    from import_goods g
-    join categories c on c.normalized_name = g.category_norm
-    join products p on p.category_id = coalesce(c.merged_into_id, c.id) and p.normalized_name = g.normalized_name`);
   await tx.execute(sql`create index on import_offers (external_id)`);
   await tx.execute(sql`analyze import_offers`);
+  lap('apply_stage_ms');
 
-  // Products that lose an offer to another product (a renamed or re-categorised good).
-  const moved = rowsOf<{ product_id: number }>(
+  // Stored offers whose search text changes (model, characteristics, product, reactivation):
+  // both their old and their new product need their search text refreshed; an old product that
+  // loses the offer (a renamed or re-categorised good) needs its summary refreshed too.
+  const searchChanged = rowsOf<{ old_id: number; new_id: number }>(
     await tx.execute(sql`
-      select distinct o.product_id
+      select distinct o.product_id as old_id, s.product_id as new_id
       from offers o join import_offers s on s.external_id = o.external_id
-      where o.shop_id = ${shopId} and o.product_id <> s.product_id`),
-  ).map((row) => row.product_id);
+      where o.shop_id = ${shopId}
+        and (o.product_id, o.model, o.parameters, o.is_active) is distinct from (s.product_id, s.model, s.parameters, true)`),
+  );
 
-  // Offers: insert the new, update the changed (and reactivate), leave the equal alone.
-  const written = rowsOf<{ id: number; external_id: string; product_id: number; inserted: boolean }>(
+  // Offers: insert the new, update the changed (and reactivate), leave the equal alone. The shop's
+  // import lock means nobody else inserts this shop's offers meanwhile, so plain statements do.
+  const inserted = rowsOf<{ id: number; external_id: string; product_id: number }>(
     await tx.execute(sql`
-      insert into offers as o (shop_id, product_id, external_id, model, name, price, price_rrc, quantity, is_active, parameters, created_at, updated_at)
+      insert into offers (shop_id, product_id, external_id, model, name, price, price_rrc, quantity, is_active, parameters, created_at, updated_at)
       select ${shopId}, s.product_id, s.external_id, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters, ${scope.now}, ${scope.now}
       from import_offers s
-      on conflict (shop_id, external_id) do update set
-        product_id = excluded.product_id,
-        model = excluded.model,
-        name = excluded.name,
-        price = excluded.price,
-        price_rrc = excluded.price_rrc,
-        quantity = excluded.quantity,
-        is_active = true,
-        parameters = excluded.parameters,
-        updated_at = excluded.updated_at
-      where (o.product_id, o.model, o.name, o.price, o.price_rrc, o.quantity, o.is_active, o.parameters)
-        is distinct from
-        (excluded.product_id, excluded.model, excluded.name, excluded.price, excluded.price_rrc, excluded.quantity, true, excluded.parameters)
-      returning o.id, o.external_id, o.product_id, (o.xmax = 0) as inserted`),
+      where not exists (select 1 from offers o where o.shop_id = ${shopId} and o.external_id = s.external_id)
+      order by s.product_id
+      returning id, external_id, product_id`),
   );
-  const created = written.filter((row) => row.inserted).length;
-  const updated = written.length - created;
+  const changed = rowsOf<{ id: number; external_id: string; product_id: number }>(
+    await tx.execute(sql`
+      update offers o set
+        product_id = s.product_id,
+        model = s.model,
+        name = s.name,
+        price = s.price,
+        price_rrc = s.price_rrc,
+        quantity = s.quantity,
+        is_active = true,
+        parameters = s.parameters,
+        updated_at = ${scope.now}
+      from import_offers s
+      where o.shop_id = ${shopId} and o.external_id = s.external_id
+        and (o.product_id, o.model, o.name, o.price, o.price_rrc, o.quantity, o.is_active, o.parameters)
+          is distinct from
+          (s.product_id, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters)
+      returning o.id, o.external_id, o.product_id`),
+  );
+  const written = [
+    ...inserted.map((row) => ({ ...row, inserted: true })),
+    ...changed.map((row) => ({ ...row, inserted: false })),
+  ];
+  const created = inserted.length;
+  const updated = changed.length;
 
   // Goods missing from the file: deactivated, never deleted (orders refer to them).
   const deactivatedRows = rowsOf<{ product_id: number }>(
@@ -536,21 +637,37 @@ async function applyPriceList(
       returning o.product_id`),
   );
 
+  lap('apply_offers_ms');
   await writeParameters(scope, staged, written);
+  lap('apply_parameters_ms');
 
-  // The catalog summary and search text of every product whose offers changed.
-  const affected = [
-    ...new Set([
-      ...written.map((row) => row.product_id),
-      ...moved,
-      ...deactivatedRows.map((r) => r.product_id),
-    ]),
-  ];
-  for (let start = 0; start < affected.length; start += 50_000) {
-    const ids = param(affected.slice(start, start + 50_000));
-    await tx.execute(sql`select catalog_refresh_product_stats(${ids}::integer[])`);
-    await tx.execute(sql`select catalog_refresh_product_search(${ids}::integer[])`);
+  // The summary of every older product whose offers changed; the search text of every product
+  // whose offers' searchable fields changed, and of the new products.
+  const deactivatedProducts = deactivatedRows.map((row) => row.product_id);
+  const stats = new Set([
+    ...written.map((row) => row.product_id),
+    ...searchChanged.map((row) => row.old_id),
+    ...deactivatedProducts,
+  ]);
+  const search = new Set([
+    ...written.filter((row) => row.inserted && !newProducts.has(row.product_id)).map((row) => row.product_id),
+    ...searchChanged.flatMap((row) => [row.old_id, row.new_id]),
+    ...deactivatedProducts,
+  ]);
+  const statsIds = [...stats].filter((id) => !newProducts.has(id));
+  const searchIds = [...search];
+  for (let start = 0; start < statsIds.length; start += 50_000) {
+    await tx.execute(
+      sql`select catalog_refresh_product_stats(${param(statsIds.slice(start, start + 50_000))}::integer[])`,
+    );
   }
+  for (let start = 0; start < searchIds.length; start += 50_000) {
+    await tx.execute(
+      sql`select catalog_refresh_product_search(${param(searchIds.slice(start, start + 50_000))}::integer[])`,
+    );
+  }
+
+  lap('apply_summary_ms');
 
   // Words for typo correction: names of the goods written and of the categories.
   const changedRows = new Set(written.map((row) => row.external_id));
@@ -564,6 +681,7 @@ async function applyPriceList(
       on conflict do nothing`);
   }
 
+  lap('apply_words_ms');
   return {
     created,
     updated,
@@ -574,11 +692,109 @@ async function applyPriceList(
   };
 }
 
+interface ProductGroup {
+  categoryId: number;
+  normalizedName: string;
+  /** The first good's name as written. */
+  name: string;
+  /** Positions of the group's goods in the staged columns. */
+  goods: number[];
+  offerCount: number;
+  minPrice: string | null;
+  maxPrice: string | null;
+  inStock: boolean;
+  inStockMinPrice: string | null;
+}
+
+function cents(price: string): bigint {
+  return BigInt(price.replace('.', ''));
+}
+
+/** The file's goods by product, with the summary a product has when these are all its offers. */
+function groupProducts(staged: Staged, goodCategory: number[], accepting: boolean): ProductGroup[] {
+  const byKey = new Map<string, ProductGroup>();
+  for (let i = 0; i < staged.rows.length; i += 1) {
+    const key = `${goodCategory[i]}\u0000${staged.normalizedNames[i]}`;
+    let group = byKey.get(key);
+    if (!group) {
+      group = {
+        categoryId: goodCategory[i],
+        normalizedName: staged.normalizedNames[i],
+        name: staged.names[i],
+        goods: [],
+        offerCount: 0,
+        minPrice: null,
+        maxPrice: null,
+        inStock: false,
+        inStockMinPrice: null,
+      };
+      byKey.set(key, group);
+    }
+    group.goods.push(i);
+    if (!accepting) continue;
+    const price = staged.prices[i];
+    group.offerCount += 1;
+    if (group.minPrice === null || cents(price) < cents(group.minPrice)) group.minPrice = price;
+    if (group.maxPrice === null || cents(price) > cents(group.maxPrice)) group.maxPrice = price;
+    if (staged.quantities[i] > 0) {
+      group.inStock = true;
+      if (group.inStockMinPrice === null || cents(price) < cents(group.inStockMinPrice))
+        group.inStockMinPrice = price;
+    }
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * Search text of the products this import created, from the file (all their offers are in it):
+ * the same weights as catalog_refresh_product_search, which keeps it current afterwards.
+ */
+async function writeNewProductSearch(
+  scope: TxScope,
+  staged: Staged,
+  groups: ProductGroup[],
+  created: { id: number; category_id: number; normalized_name: string }[],
+  categories: Map<string, { id: number; name: string }>,
+): Promise<void> {
+  if (created.length === 0) return;
+  const categoryNames = new Map([...categories.values()].map((c) => [c.id, c.name]));
+  const byKey = new Map(groups.map((g) => [`${g.categoryId}\u0000${g.normalizedName}`, g]));
+  const ids: number[] = [];
+  const names: string[] = [];
+  const middle: string[] = [];
+  const values: string[] = [];
+  for (const row of created) {
+    const group = byKey.get(`${row.category_id}\u0000${row.normalized_name}`)!;
+    const models = new Set<string>();
+    const texts = new Set<string>();
+    for (const i of group.goods) {
+      const model = staged.models[i];
+      if (model !== null) models.add(model.replace(/[/_\-.:]/g, ' '));
+      for (let j = staged.paramStart[i]; j < staged.paramStart[i + 1]; j += 1) {
+        if (staged.params.kind[j] === 'text') texts.add(staged.params.value[j]);
+      }
+    }
+    ids.push(row.id);
+    names.push(group.name);
+    middle.push(`${[...models].join(' ')} ${categoryNames.get(row.category_id) ?? ''}`);
+    values.push([...texts].join(' '));
+  }
+  for (let start = 0; start < ids.length; start += STAGE_BATCH) {
+    const end = start + STAGE_BATCH;
+    await scope.tx.execute(sql`
+      insert into product_search (product_id, search_vector)
+      select id, setweight(to_tsvector('russian', a), 'A') || setweight(to_tsvector('russian', b), 'B')
+                 || setweight(to_tsvector('russian', c), 'C')
+      from unnest(${param(ids.slice(start, end))}::integer[], ${param(names.slice(start, end))}::text[],
+                  ${param(middle.slice(start, end))}::text[], ${param(values.slice(start, end))}::text[]) as u(id, a, b, c)`);
+  }
+}
+
 /** Characteristics of the offers just written: parameters upserted, their values replaced. */
 async function writeParameters(
   scope: TxScope,
   staged: Staged,
-  written: { id: number; external_id: string }[],
+  written: { id: number; external_id: string; inserted: boolean }[],
 ): Promise<void> {
   const { tx } = scope;
   if (written.length === 0) return;
@@ -587,12 +803,11 @@ async function writeParameters(
 
   // The kind this file suggests for each parameter: one kind throughout, or text.
   const names = new Map<string, { name: string; kind: ParameterKind }>();
-  for (const list of staged.parameters) {
-    for (const parameter of list) {
-      const known = names.get(parameter.normalizedName);
-      if (!known) names.set(parameter.normalizedName, { name: parameter.name, kind: parameter.kind });
-      else if (known.kind !== parameter.kind) known.kind = 'text';
-    }
+  const { params } = staged;
+  for (let j = 0; j < params.key.length; j += 1) {
+    const known = names.get(params.key[j]);
+    if (!known) names.set(params.key[j], { name: params.name[j], kind: params.kind[j] });
+    else if (known.kind !== params.kind[j]) known.kind = 'text';
   }
   const ids = new Map<string, number>();
   if (names.size > 0) {
@@ -614,7 +829,8 @@ async function writeParameters(
     for (const row of rows) ids.set(row.normalized_name, row.id);
   }
 
-  const offerIds = written.map((row) => row.id);
+  // New offers have no values yet; changed ones lose their old values.
+  const offerIds = written.filter((row) => !row.inserted).map((row) => row.id);
   for (let start = 0; start < offerIds.length; start += 50_000) {
     await tx.execute(
       sql`delete from offer_parameters where offer_id = any(${param(offerIds.slice(start, start + 50_000))}::integer[])`,
@@ -633,12 +849,12 @@ async function writeParameters(
   for (const row of written) {
     const i = index.get(row.external_id);
     if (i === undefined) continue;
-    for (const parameter of staged.parameters[i]) {
+    for (let j = staged.paramStart[i]; j < staged.paramStart[i + 1]; j += 1) {
       batch.offerIds.push(row.id);
-      batch.parameterIds.push(ids.get(parameter.normalizedName)!);
-      batch.values.push(parameter.value);
-      batch.numbers.push(parameter.valueNumber);
-      batch.keys.push(parameter.valueKey);
+      batch.parameterIds.push(ids.get(params.key[j])!);
+      batch.values.push(params.value[j]);
+      batch.numbers.push(params.valueNumber[j]);
+      batch.keys.push(params.valueKey[j]);
     }
     if (batch.offerIds.length >= 20_000) await flush();
   }

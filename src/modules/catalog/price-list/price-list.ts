@@ -420,7 +420,10 @@ function parseQuantity(
 }
 
 /** A YAML/JSON number as JSON number text (exact), or undefined for .inf/.nan. */
+const PLAIN_CANONICAL = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$/;
+
 export function canonicalNumber(source: string): string | undefined {
+  if (PLAIN_CANONICAL.test(source) && source !== '-0' && !source.startsWith('-0.')) return source;
   if (/^0o[0-7]+$/.test(source)) return BigInt(`0o${source.slice(2)}`).toString();
   if (/^0x[0-9a-fA-F]+$/.test(source)) return BigInt(source).toString();
   if (!/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(source)) return undefined;
@@ -436,6 +439,44 @@ export function canonicalNumber(source: string): string | undefined {
   const body = fraction ? `${whole}.${fraction}` : whole;
   const result = `${sign}${body}${exponent !== undefined ? `e${exponent}` : ''}`;
   return /^-0(?:\.0*)?$/.test(result) ? result.slice(1) : result;
+}
+
+/** A plain decimal that fits numeric: it becomes value_number. */
+const NUMERIC_VALUE = /^-?[0-9]{1,30}(?:\.[0-9]{1,30})?$/;
+
+// Characteristic names and values repeat across goods ("Цвет", "черный"): normalise each once.
+// The cache is bounded so a file of unique values cannot grow it without limit.
+const normalizeCache = new Map<string, string>();
+function cachedNormalize(value: string): string {
+  let normalized = normalizeCache.get(value);
+  if (normalized === undefined) {
+    normalized = normalizeName(value);
+    if (normalizeCache.size >= 50_000) normalizeCache.clear();
+    normalizeCache.set(value, normalized);
+  }
+  return normalized;
+}
+
+// One string instance per repeated name or value: 100,000 goods × 5 characteristics share a few
+// hundred distinct strings instead of holding half a million copies.
+const interned = new Map<string, string>();
+function intern(value: string): string {
+  const known = interned.get(value);
+  if (known !== undefined) return known;
+  if (interned.size >= 50_000) interned.clear();
+  interned.set(value, value);
+  return value;
+}
+
+const quotedNames = new Map<string, string>();
+function quotedName(name: string): string {
+  let quoted = quotedNames.get(name);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(name);
+    if (quotedNames.size >= 10_000) quotedNames.clear();
+    quotedNames.set(name, quoted);
+  }
+  return quoted;
 }
 
 function checkGood(
@@ -573,7 +614,7 @@ function checkGood(
       for (const [rawName, raw] of entries.slice(0, LIMITS.parameters)) {
         const field = `parameters.${rawName}`;
         const paramName = rawName.trim();
-        const normalized = normalizeName(paramName);
+        const normalized = cachedNormalize(paramName);
         if (!paramName) {
           fail(field, 'invalid_parameter', 'пустое название характеристики', 'empty parameter name');
           continue;
@@ -626,18 +667,14 @@ function checkGood(
           continue;
         }
         parameters.push({
-          name: paramName,
+          name: intern(paramName),
           normalizedName: normalized,
           kind,
-          value: valueText,
-          valueKey: normalizeName(valueText),
-          valueNumber:
-            /^-?[0-9]+(?:\.[0-9]+)?$/.test(valueText) &&
-            valueText.replace(/^-/, '').split('.')[0].length <= 30
-              ? valueText
-              : null,
+          value: intern(valueText),
+          valueKey: cachedNormalize(valueText),
+          valueNumber: NUMERIC_VALUE.test(valueText) ? valueText : null,
         });
-        json.push(`${JSON.stringify(paramName)}:${jsonText}`);
+        json.push(`${quotedName(paramName)}:${jsonText}`);
       }
     }
   }
