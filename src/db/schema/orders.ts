@@ -210,6 +210,10 @@ export const orderLines = pgTable(
     index('order_lines_order_idx').on(t.orderId),
     index('order_lines_part_idx').on(t.partId),
     index('order_lines_offer_idx').on(t.offerId),
+    // A promotion's usage report (modules/promotions): only the lines a promotion discounted.
+    index('order_lines_promotion_idx')
+      .on(sql`((${t.discountSource}->>'id')::int)`)
+      .where(sql`${t.discountSource}->>'kind' = 'promotion'`),
     check('order_lines_quantity_check', sql`${t.quantity} > 0`),
     check(
       'order_lines_amounts_check',

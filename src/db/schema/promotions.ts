@@ -119,7 +119,10 @@ export const coupons = pgTable(
   (t) => [
     uniqueIndex('coupons_code_key').on(t.code),
     index('coupons_batch_idx').on(t.batchId, t.id),
-    check('coupons_code_check', sql`${t.code} = upper(btrim(${t.code})) and length(${t.code}) between 3 and 64`),
+    check(
+      'coupons_code_check',
+      sql`${t.code} = upper(btrim(${t.code})) and length(${t.code}) between 3 and 64`,
+    ),
     check('coupons_window_check', sql`${t.endsAt} is null or ${t.endsAt} > ${t.startsAt}`),
     check(
       'coupons_discount_check',

@@ -7,7 +7,9 @@ import { basketItems, baskets, type DiscountSource } from '../../db/schema/order
 import { transaction } from '../../db/transaction.ts';
 import { conflict, notFound } from '../../http/errors.ts';
 import type { Runtime } from '../../runtime.ts';
+import { type BasketCouponView, basketCouponView } from '../promotions/order-discounts.ts';
 import { chooseDiscounts } from './discounts.ts';
+import { toMinor } from './money.ts';
 import { type OrderPricingLine, priceOrder } from './pricing.ts';
 
 /** The most of one offer a basket line may hold. */
@@ -47,6 +49,8 @@ export interface BasketGroup {
   lines: BasketLine[];
   subtotal: string;
   linesDiscount: string;
+  /** This supplier's share of the order-level discount. */
+  orderDiscount: string;
   total: string;
 }
 
@@ -59,6 +63,8 @@ export interface Basket {
   linesDiscount: string;
   orderDiscount: string;
   total: string;
+  /** The coupon attached to the basket and what it does now. */
+  coupon: BasketCouponView | null;
   /** True when some line cannot be ordered as it is (price changes alone do not block). */
   hasBlockingProblems: boolean;
   updatedAt: Date | null;
@@ -190,6 +196,7 @@ export async function getBasket(db: Queryable, userId: number, now: Date = new D
       }),
       subtotal: part.subtotal,
       linesDiscount: part.linesDiscount,
+      orderDiscount: part.orderDiscount,
       total: part.total,
     };
   });
@@ -201,6 +208,12 @@ export async function getBasket(db: Queryable, userId: number, now: Date = new D
     linesDiscount: priced.linesDiscount,
     orderDiscount: priced.orderDiscount,
     total: priced.total,
+    coupon:
+      discounts.chosen &&
+      basketCouponView(
+        discounts.chosen,
+        priced.coupon && { status: priced.coupon.status, discount: toMinor(priced.coupon.discount) },
+      ),
     hasBlockingProblems,
     updatedAt,
   };

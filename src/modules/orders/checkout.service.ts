@@ -22,6 +22,7 @@ import { type Language, users } from '../../db/schema/users.ts';
 import { transaction } from '../../db/transaction.ts';
 import { type AppError, conflict, notFound, unprocessable } from '../../http/errors.ts';
 import type { Runtime } from '../../runtime.ts';
+import { assertCouponApplies, recordCouponUse } from '../promotions/order-discounts.ts';
 import {
   BLOCKING,
   type LineProblem,
@@ -232,9 +233,11 @@ export async function checkout(
       userId,
       lines: pricingLines,
       couponCode: input.couponCode,
+      purpose: 'checkout',
       now,
     });
     const priced = priceOrder({ lines: pricingLines, ...discounts, now });
+    assertCouponApplies(priced.coupon);
 
     if (input.expectedTotal !== undefined && toMinor(input.expectedTotal) !== toMinor(priced.total)) {
       throw conflict('price_changed', PROBLEM_TEXTS.price_changed, {
@@ -301,8 +304,17 @@ export async function checkout(
         correspondentAccount: buyer.correspondentAccount,
       },
     });
-    // Promotions and coupons: a coupon that applied (priced.coupon.status === 'applied') is redeemed
-    // here, in this transaction, under the coupon's row lock taken by chooseDiscounts.
+    // The coupon's use, in this transaction: a parallel checkout that took its last use makes this
+    // one fail with `coupon_used_up` and roll back, stock and all.
+    if (discounts.chosen && priced.coupon) {
+      const use = {
+        coupon: discounts.chosen.coupon,
+        orderId: detail.id,
+        userId,
+        discount: toMinor(priced.coupon.discount),
+      };
+      await recordCouponUse(tx, use, now);
+    }
 
     await enqueueEmails(scope, [
       buyerConfirmationEmail(detail, buyer.preferredLanguage),

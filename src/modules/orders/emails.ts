@@ -52,6 +52,14 @@ function hasDiscounts(parts: readonly OrderPartView[]): boolean {
   return parts.some((part) => part.lines.some((line) => line.discount !== '0.00'));
 }
 
+/** A line's discount with where it came from: "−1 500,00 ₽ (Смартфоны −10 %)", "−200,00 ₽ (SPRING)". */
+function lineDiscount(line: OrderPartView['lines'][number], money: (value: string) => string): string {
+  if (line.discount === '0.00') return '';
+  const source = line.discountSource;
+  const from = source ? ` (${source.kind === 'promotion' ? source.name : source.code})` : '';
+  return `−${money(line.discount)}${from}`;
+}
+
 /** One table per supplier part: its lines and its sums. */
 function partTable(part: OrderPartView, currency: string, language: Language, withDiscounts: boolean): Block {
   const money = (value: string) => formatMoney(value, currency, language);
@@ -64,7 +72,7 @@ function partTable(part: OrderPartView, currency: string, language: Language, wi
     line.externalId,
     String(line.quantity),
     money(line.unitPrice),
-    ...(withDiscounts ? [line.discount === '0.00' ? '' : `−${money(line.discount)}`] : []),
+    ...(withDiscounts ? [lineDiscount(line, money)] : []),
     money(line.total),
   ]);
   const empty = head.map(() => '');
@@ -185,7 +193,12 @@ export function invoiceDocument(order: OrderDetail): string {
             cell(escapeHtml(line.externalId)),
             cell(String(line.quantity), true),
             cell(money(line.unitPrice), true),
-            withDiscounts ? cell(line.discount === '0.00' ? '' : `−${money(line.discount)}`, true) : '',
+            withDiscounts
+              ? cell(
+                  escapeHtml(lineDiscount(line, (value) => formatMoney(value, order.currency, 'ru'))),
+                  true,
+                )
+              : '',
             cell(money(line.total), true),
             '</tr>',
           ].join(''),

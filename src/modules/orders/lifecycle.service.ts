@@ -16,6 +16,7 @@ import { users } from '../../db/schema/users.ts';
 import { type TxScope, transaction } from '../../db/transaction.ts';
 import { notFound, validationError } from '../../http/errors.ts';
 import type { Runtime } from '../../runtime.ts';
+import { releaseOrderCoupon } from '../promotions/order-discounts.ts';
 import { orderStateEmail, supplierPartCanceledEmail } from './emails.ts';
 import { returnStock } from './stock.ts';
 import {
@@ -138,9 +139,9 @@ async function applyMoves(
   }
 
   const derived = deriveOrderState([...states.values()]);
-  // Promotions and coupons: an order becoming canceled gives its coupon redemption back here (once:
-  // the order row is locked and `canceled` is final).
   if (derived !== order.state) {
+    // The coupon's use goes back once: the order row is locked and `canceled` is final.
+    if (derived === 'canceled') await releaseOrderCoupon(tx, order.id, now);
     await tx.update(orders).set({ state: derived, updatedAt: now }).where(eq(orders.id, order.id));
     await tx.insert(orderStatusHistory).values({
       orderId: order.id,

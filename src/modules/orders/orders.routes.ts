@@ -50,7 +50,10 @@ export function orderRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
             'Takes stock atomically, snapshots prices and names, empties the basket and queues the emails, all in one transaction. ' +
             'With `Idempotency-Key`, a retry returns the same order (header `idempotent-replayed: true`). ' +
             '409 codes: `basket_empty`, `out_of_stock`, `offer_unavailable`, `shop_not_accepting_orders` (with the offending `lines`), ' +
-            '`price_changed` (only when `expected_total` is sent). 404 `contact_not_found`; 422 `idempotency_key_reused`, `coupon_not_found`.',
+            '`price_changed` (only when `expected_total` is sent), `coupon_expired`, `coupon_used_up`, `coupon_already_used_by_you`, ' +
+            '`coupon_min_amount`, `coupon_not_applicable` (the coupon would take nothing off). ' +
+            'The coupon is `coupon_code`, else the one attached to the basket; its use is recorded in the same transaction. ' +
+            '404 `contact_not_found`; 422 `idempotency_key_reused`, `coupon_not_found`.',
           headers: CheckoutHeaders,
           body: CheckoutBody,
           response: { 201: BuyerOrderSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },

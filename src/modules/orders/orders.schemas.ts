@@ -2,6 +2,7 @@
 // currency alongside), and the presenters that turn service objects into them.
 import { type Static, Type } from 'typebox';
 import { CursorQuery, LimitQuery, Money, Page, Timestamp } from '../../http/common-schemas.ts';
+import { BasketCouponSchema, presentBasketCoupon } from '../promotions/promotions.schemas.ts';
 import type { AdminOrder, AdminOrderSummary } from './admin-orders.service.ts';
 import type { Basket, BasketLine } from './basket.service.ts';
 import { MAX_LINE_QUANTITY } from './basket.service.ts';
@@ -70,6 +71,7 @@ export const BasketSchema = Type.Object({
       lines: Type.Array(BasketLineSchema),
       subtotal: Money,
       lines_discount: Money,
+      order_discount: Money,
       total: Money,
     }),
     { description: 'Lines grouped by supplier' },
@@ -79,6 +81,9 @@ export const BasketSchema = Type.Object({
   lines_discount: Money,
   order_discount: Money,
   total: Money,
+  coupon: Type.Union([BasketCouponSchema, Type.Null()], {
+    description: 'The coupon attached with POST /api/v2/basket/coupon, and what it does now',
+  }),
   has_blocking_problems: Type.Boolean({ description: 'Some line cannot be ordered as it is now' }),
   updated_at: Nullable(Timestamp),
 });
@@ -126,6 +131,7 @@ export function presentBasket(basket: Basket): Static<typeof BasketSchema> {
       lines: group.lines.map(presentBasketLine),
       subtotal: group.subtotal,
       lines_discount: group.linesDiscount,
+      order_discount: group.orderDiscount,
       total: group.total,
     })),
     items_count: basket.itemsCount,
@@ -133,6 +139,7 @@ export function presentBasket(basket: Basket): Static<typeof BasketSchema> {
     lines_discount: basket.linesDiscount,
     order_discount: basket.orderDiscount,
     total: basket.total,
+    coupon: basket.coupon && presentBasketCoupon(basket.coupon),
     has_blocking_problems: basket.hasBlockingProblems,
     updated_at: basket.updatedAt?.toISOString() ?? null,
   };

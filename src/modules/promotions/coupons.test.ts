@@ -2,11 +2,11 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authHeader } from '../../../test/factories/accounts.ts';
 import { createOffer, createShop } from '../../../test/factories/catalog.ts';
+import { type Actor, addToBasket } from '../../../test/factories/orders.ts';
 import { couponCode, createCouponRow } from '../../../test/factories/promotions.ts';
 import { createUser } from '../../../test/factories.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import type { Offer, Shop } from '../../db/schema/catalog.ts';
-import { basketItems, baskets } from '../../db/schema/orders.ts';
 import { basketCoupons, coupons } from '../../db/schema/promotions.ts';
 
 let t: TestApp;
@@ -33,22 +33,14 @@ function fields(res: { json(): { errors?: { field: string }[] } }) {
   return (res.json().errors ?? []).map((e) => e.field).sort();
 }
 
-async function newBuyer() {
+async function newBuyer(): Promise<Actor> {
   const user = await createUser(t.runtime, { role: 'buyer' });
   return { user, headers: await authHeader(t, user) };
 }
 
-/** Puts `quantity` of the offer into the buyer's basket, as the basket would have stored it. */
-async function fillBasket(userId: number, quantity: number) {
-  const [basket] = await t.runtime.db
-    .insert(baskets)
-    .values({ userId })
-    .onConflictDoUpdate({ target: baskets.userId, set: { updatedAt: new Date() } })
-    .returning();
-  await t.runtime.db
-    .insert(basketItems)
-    .values({ basketId: basket.id, offerId: offer.id, quantity, priceWhenAdded: offer.price });
-  return basket.id;
+/** Puts `quantity` of the offer into the buyer's basket through the basket API. */
+async function fillBasket(buyer: Actor, quantity: number) {
+  await addToBasket(t, buyer, offer.id, quantity);
 }
 
 describe('staff coupons', () => {
@@ -252,8 +244,9 @@ describe('staff coupons', () => {
 
 describe('the buyer’s basket coupon', () => {
   it('attaches a valid coupon whatever the case, shows what it takes off, and detaches it', async () => {
-    const { user, headers } = await newBuyer();
-    await fillBasket(user.id, 3);
+    const buyer = await newBuyer();
+    const { user, headers } = buyer;
+    await fillBasket(buyer, 3);
     const coupon = await createCouponRow(t.runtime, { discountKind: 'percent', discountValue: '15.00' });
     const res = await post('/api/v2/basket/coupon', { code: ` ${coupon.code.toLowerCase()} ` }, headers);
     expect(res.statusCode, res.body).toBe(200);
@@ -337,7 +330,8 @@ describe('the buyer’s basket coupon', () => {
   });
 
   it('refuses a coupon above the basket with coupon_min_amount', async () => {
-    const { user, headers } = await newBuyer();
+    const buyer = await newBuyer();
+    const { headers } = buyer;
     const coupon = await createCouponRow(t.runtime, { minOrderAmount: '2500.00' });
     const empty = await post('/api/v2/basket/coupon', { code: coupon.code }, headers);
     expect(empty.statusCode).toBe(409);
@@ -346,10 +340,10 @@ describe('the buyer’s basket coupon', () => {
       min_order_amount: '2500.00',
       subtotal: '0.00',
     });
-    const basketId = await fillBasket(user.id, 2);
+    await fillBasket(buyer, 2);
     const short = await post('/api/v2/basket/coupon', { code: coupon.code }, headers);
     expect(short.json()).toMatchObject({ code: 'coupon_min_amount', subtotal: '2000.00' });
-    await t.runtime.db.update(basketItems).set({ quantity: 3 }).where(eq(basketItems.basketId, basketId));
+    await fillBasket(buyer, 1);
     const enough = await post('/api/v2/basket/coupon', { code: coupon.code }, headers);
     expect(enough.statusCode, enough.body).toBe(200);
   });

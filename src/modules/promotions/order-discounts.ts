@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import type { Queryable, Transaction } from '../../db/client.ts';
 import { basketCoupons, type Coupon } from '../../db/schema/promotions.ts';
 import { conflict } from '../../http/errors.ts';
+import { fromMinor, toMinor } from '../orders/money.ts';
 import { attachedCoupon } from './basket-coupon.service.ts';
 import { assertCouponUsable, couponNotFound, findCouponByCode, redemptionsBy } from './coupons.service.ts';
 import type { CouponOutcome, CouponRule, CouponStatus, PromotionRule } from './discounts.ts';
@@ -27,6 +28,41 @@ export interface ChosenCoupon {
 export interface DiscountRules {
   promotions: PromotionRule[];
   coupon: ChosenCoupon | null;
+}
+
+/** The basket's coupon as the buyer sees it: its terms, and what it does to the basket now. */
+export interface BasketCouponView {
+  code: string;
+  description: string;
+  discountKind: Coupon['discountKind'];
+  discountValue: string;
+  scope: Coupon['scope'];
+  endsAt: Date | null;
+  minOrderAmount: string | null;
+  combinesWithPromotions: boolean;
+  status: BasketCouponStatus;
+  /** What it takes off the basket now. */
+  discount: string;
+}
+
+export function basketCouponView(
+  chosen: Pick<ChosenCoupon, 'coupon' | 'block'>,
+  outcome: { status: CouponStatus; discount: bigint } | null,
+): BasketCouponView {
+  const { coupon } = chosen;
+  const money = (value: string) => fromMinor(toMinor(value));
+  return {
+    code: coupon.code,
+    description: coupon.description,
+    discountKind: coupon.discountKind,
+    discountValue: money(coupon.discountValue),
+    scope: coupon.scope,
+    endsAt: coupon.endsAt,
+    minOrderAmount: coupon.minOrderAmount === null ? null : money(coupon.minOrderAmount),
+    combinesWithPromotions: coupon.combinesWithPromotions,
+    status: chosen.block ?? outcome?.status ?? 'no_effect',
+    discount: fromMinor(chosen.block || !outcome ? 0n : outcome.discount),
+  };
 }
 
 /**

@@ -21,7 +21,7 @@ import {
   listCoupons,
   updateCoupon,
 } from './coupons.service.ts';
-import type { CouponOutcome } from './discounts.ts';
+import { basketCouponView } from './order-discounts.ts';
 import {
   AttachCouponBody,
   BasketCouponSchema,
@@ -39,6 +39,7 @@ import {
   PromotionPatchBody,
   PromotionSchema,
   PromotionUsageSchema,
+  presentBasketCoupon,
 } from './promotions.schemas.ts';
 import {
   createPromotion,
@@ -115,22 +116,6 @@ function batchOut(batch: BatchSummary) {
     used: batch.used,
     created_at: batch.createdAt.toISOString(),
     csv_url: batchCsvUrl(batch.id),
-  };
-}
-
-/** The coupon as the buyer sees it on their basket. */
-export function basketCouponOut(coupon: Coupon, outcome: CouponOutcome) {
-  return {
-    code: coupon.code,
-    description: coupon.description,
-    discount_kind: coupon.discountKind,
-    discount_value: money(coupon.discountValue),
-    scope: coupon.scope,
-    ends_at: coupon.endsAt?.toISOString() ?? null,
-    min_order_amount: maybeMoney(coupon.minOrderAmount),
-    combines_with_promotions: coupon.combinesWithPromotions,
-    status: outcome.status,
-    discount: fromMinor(outcome.discount),
   };
 }
 
@@ -462,7 +447,9 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         const attached = await transaction(runtime, (scope) =>
           attachCoupon(scope, buyer.id, request.body.code),
         );
-        return basketCouponOut(attached.coupon, attached.outcome);
+        return presentBasketCoupon(
+          basketCouponView({ coupon: attached.coupon, block: null }, attached.outcome),
+        );
       },
     );
 

@@ -1,6 +1,7 @@
 // Request and response shapes of promotions and coupons (snake_case on the wire).
 import { type Static, type TSchema, Type } from 'typebox';
 import { CursorQuery, LimitQuery, Money, Timestamp } from '../../http/common-schemas.ts';
+import type { BasketCouponView } from './order-discounts.ts';
 
 function Nullable<T extends TSchema>(schema: T, options: { description?: string } = {}) {
   return Type.Union([schema, Type.Null()], options);
@@ -302,8 +303,32 @@ export const BasketCouponSchema = Type.Object({
       Type.Literal('expired'),
       Type.Literal('min_amount'),
       Type.Literal('no_effect'),
+      Type.Literal('used_up'),
+      Type.Literal('already_used_by_you'),
+      Type.Literal('unavailable'),
     ],
-    { description: 'What it does to the basket now; `no_effect`: nothing in the basket is within its reach' },
+    {
+      description:
+        'What it does to the basket now: `applied`; or why it takes nothing off — `not_started`, ' +
+        '`expired`, `min_amount` (the subtotal before discounts is below its minimum), `no_effect` ' +
+        '(nothing in the basket is within its reach), `used_up`, `already_used_by_you`, ' +
+        '`unavailable` (switched off). Checkout refuses it unless `applied`.',
+    },
   ),
   discount: Type.Union([Money], { description: 'What it takes off the basket now' }),
 });
+
+export function presentBasketCoupon(view: BasketCouponView): Static<typeof BasketCouponSchema> {
+  return {
+    code: view.code,
+    description: view.description,
+    discount_kind: view.discountKind,
+    discount_value: view.discountValue,
+    scope: view.scope,
+    ends_at: view.endsAt?.toISOString() ?? null,
+    min_order_amount: view.minOrderAmount,
+    combines_with_promotions: view.combinesWithPromotions,
+    status: view.status,
+    discount: view.discount,
+  };
+}

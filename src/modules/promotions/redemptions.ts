@@ -35,7 +35,10 @@ export async function redeemCoupon(tx: Transaction, redemption: Redemption, now:
     )
     .returning();
   if (!taken) {
-    const [row] = await tx.select({ enabled: coupons.enabled }).from(coupons).where(eq(coupons.id, coupon.id));
+    const [row] = await tx
+      .select({ enabled: coupons.enabled })
+      .from(coupons)
+      .where(eq(coupons.id, coupon.id));
     throw row?.enabled ? couponUsedUp(coupon) : couponNotFound(coupon.code);
   }
   // The row is ours until commit: this buyer's other checkouts of this coupon wait above.

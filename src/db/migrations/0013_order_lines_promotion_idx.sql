@@ -1,0 +1,1 @@
+CREATE INDEX "order_lines_promotion_idx" ON "order_lines" USING btree ((("discount_source"->>'id')::int)) WHERE "order_lines"."discount_source"->>'kind' = 'promotion';
