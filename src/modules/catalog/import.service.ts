@@ -164,10 +164,8 @@ export async function runImport(runtime: Runtime, importId: number, content?: Bu
     await setProgress(runtime, importId, 'parse', 5, { sizeBytes: bytes.length, fileName });
 
     started = performance.now();
-    const text = decodeContent(bytes);
+    const { priceList, staged } = await readAndCheck(runtime, importId, bytes, fileName);
     bytes = undefined;
-    const priceList = readPriceList(text, detectFormat(text, fileName));
-    const staged = await stageInMemory(runtime, importId, priceList);
     const issues = staged.issues;
     totalRows = priceList.goodsCount;
     timings.parse_ms = Math.round(performance.now() - started);
@@ -346,7 +344,6 @@ interface Staged {
   prices: string[];
   pricesRrc: string[];
   quantities: number[];
-  parametersJson: string[];
   /** Characteristics, flat: good i's are at paramStart[i] … paramStart[i + 1] - 1. */
   paramStart: number[];
   params: {
@@ -363,6 +360,48 @@ interface Staged {
   issues: PriceListIssue[];
 }
 
+/** What the apply needs of the file besides its goods. */
+type PriceListSummary = Pick<PriceList, 'shopName' | 'categories' | 'goodsCount' | 'issues'>;
+
+/**
+ * Decodes, reads and checks the file. The file's text and its reader stay inside: once the goods
+ * are staged (as columns holding their own copies of the strings), they can be freed.
+ */
+async function readAndCheck(
+  runtime: Runtime,
+  importId: number,
+  bytes: Buffer,
+  fileName: string | null,
+): Promise<{ priceList: PriceListSummary; staged: Staged }> {
+  const text = decodeContent(bytes);
+  const priceList = readPriceList(text, detectFormat(text, fileName));
+  const staged = await stageInMemory(runtime, importId, priceList);
+  const categories = new Map(
+    [...priceList.categories].map(([id, c]) => [
+      own(id),
+      { externalId: own(c.externalId), name: own(c.name), normalizedName: c.normalizedName },
+    ]),
+  );
+  for (const issue of staged.issues) if (issue.goodId) issue.goodId = own(issue.goodId);
+  return {
+    priceList: {
+      shopName: own(priceList.shopName),
+      categories,
+      goodsCount: priceList.goodsCount,
+      issues: priceList.issues,
+    },
+    staged,
+  };
+}
+
+/**
+ * A copy of a string that does not keep a larger one alive: V8 represents substrings as slices of
+ * their parent, and the parent here is the whole decoded file.
+ */
+function own(value: string): string {
+  return value.length < 13 ? value : ` ${value}`.slice(1);
+}
+
 async function stageInMemory(runtime: Runtime, importId: number, priceList: PriceList): Promise<Staged> {
   const staged: Staged = {
     rows: [],
@@ -374,7 +413,6 @@ async function stageInMemory(runtime: Runtime, importId: number, priceList: Pric
     prices: [],
     pricesRrc: [],
     quantities: [],
-    parametersJson: [],
     paramStart: [0],
     params: { name: [], key: [], kind: [], value: [], valueKey: [], valueNumber: [] },
     keptIds: [],
@@ -398,15 +436,14 @@ async function stageInMemory(runtime: Runtime, importId: number, priceList: Pric
     }
     const good = result.good;
     staged.rows.push(good.row);
-    staged.externalIds.push(good.externalId);
+    staged.externalIds.push(own(good.externalId));
     staged.categoryNorms.push(priceList.categories.get(good.categoryExternalId)!.normalizedName);
-    staged.models.push(good.model);
-    staged.names.push(good.name);
+    staged.models.push(good.model === null ? null : own(good.model));
+    staged.names.push(own(good.name));
     staged.normalizedNames.push(good.normalizedName);
     staged.prices.push(good.price);
     staged.pricesRrc.push(good.priceRrc);
     staged.quantities.push(good.quantity);
-    staged.parametersJson.push(good.parametersJson);
     for (const parameter of good.parameters) {
       staged.params.name.push(parameter.name);
       staged.params.key.push(parameter.normalizedName);
@@ -440,7 +477,7 @@ function param<T>(value: T) {
 async function applyPriceList(
   scope: TxScope,
   job: Import,
-  priceList: PriceList,
+  priceList: PriceListSummary,
   staged: Staged,
   timings: Record<string, number>,
 ): Promise<Applied> {
@@ -546,7 +583,7 @@ async function applyPriceList(
   // Staging: the file's valid goods with their product, in a temporary table.
   await tx.execute(sql`
     create temp table import_offers (
-      row integer not null,
+      idx integer not null,
       external_id text not null,
       product_id integer not null,
       model text,
@@ -560,9 +597,9 @@ async function applyPriceList(
     const end = start + STAGE_BATCH;
     await tx.execute(sql`
       insert into import_offers
-      select g.row, g.external_id, p.id, g.model, g.name, g.price, g.price_rrc, g.quantity, g.parameters
+      select g.idx, g.external_id, p.id, g.model, g.name, g.price, g.price_rrc, g.quantity, g.parameters
       from unnest(
-        ${param(staged.rows.slice(start, end))}::integer[],
+        ${param(Array.from({ length: Math.min(end, staged.rows.length) - start }, (_, k) => start + k))}::integer[],
         ${param(staged.externalIds.slice(start, end))}::text[],
         ${param(goodCategory.slice(start, end))}::integer[],
         ${param(staged.normalizedNames.slice(start, end))}::text[],
@@ -571,8 +608,8 @@ async function applyPriceList(
         ${param(staged.prices.slice(start, end))}::numeric[],
         ${param(staged.pricesRrc.slice(start, end))}::numeric[],
         ${param(staged.quantities.slice(start, end))}::integer[],
-        ${param(staged.parametersJson.slice(start, end))}::jsonb[])
-        as g(row, external_id, category_id, normalized_name, model, name, price, price_rrc, quantity, parameters)
+        ${param(parametersJson(staged, start, end))}::jsonb[])
+        as g(idx, external_id, category_id, normalized_name, model, name, price, price_rrc, quantity, parameters)
       join products p on p.category_id = g.category_id and p.normalized_name = g.normalized_name`);
   }
   await tx.execute(sql`create index on import_offers (external_id)`);
@@ -592,16 +629,19 @@ async function applyPriceList(
 
   // Offers: insert the new, update the changed (and reactivate), leave the equal alone. The shop's
   // import lock means nobody else inserts this shop's offers meanwhile, so plain statements do.
-  const inserted = rowsOf<{ id: number; external_id: string; product_id: number }>(
+  const inserted = rowsOf<{ id: number; idx: number; product_id: number }>(
     await tx.execute(sql`
-      insert into offers (shop_id, product_id, external_id, model, name, price, price_rrc, quantity, is_active, parameters, created_at, updated_at)
-      select ${shopId}, s.product_id, s.external_id, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters, ${scope.now}, ${scope.now}
-      from import_offers s
-      where not exists (select 1 from offers o where o.shop_id = ${shopId} and o.external_id = s.external_id)
-      order by s.product_id
-      returning id, external_id, product_id`),
+      with added as (
+        insert into offers (shop_id, product_id, external_id, model, name, price, price_rrc, quantity, is_active, parameters, created_at, updated_at)
+        select ${shopId}, s.product_id, s.external_id, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters, ${scope.now}, ${scope.now}
+        from import_offers s
+        where not exists (select 1 from offers o where o.shop_id = ${shopId} and o.external_id = s.external_id)
+        order by s.product_id
+        returning id, external_id, product_id
+      )
+      select a.id, s.idx, a.product_id from added a join import_offers s on s.external_id = a.external_id`),
   );
-  const changed = rowsOf<{ id: number; external_id: string; product_id: number }>(
+  const changed = rowsOf<{ id: number; idx: number; product_id: number }>(
     await tx.execute(sql`
       update offers o set
         product_id = s.product_id,
@@ -618,7 +658,7 @@ async function applyPriceList(
         and (o.product_id, o.model, o.name, o.price, o.price_rrc, o.quantity, o.is_active, o.parameters)
           is distinct from
           (s.product_id, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters)
-      returning o.id, o.external_id, o.product_id`),
+      returning o.id, s.idx, o.product_id`),
   );
   const written = [
     ...inserted.map((row) => ({ ...row, inserted: true })),
@@ -670,10 +710,9 @@ async function applyPriceList(
   lap('apply_summary_ms');
 
   // Words for typo correction: names of the goods written and of the categories.
-  const changedRows = new Set(written.map((row) => row.external_id));
   const words = searchWordsOf([
     ...categoryList.map((c) => c.name),
-    ...staged.names.filter((_, i) => changedRows.has(staged.externalIds[i])),
+    ...written.map((row) => staged.names[row.idx]),
   ]);
   for (let start = 0; start < words.length; start += 20_000) {
     await tx.execute(sql`
@@ -690,6 +729,24 @@ async function applyPriceList(
     renamedFrom,
     superseded: false,
   };
+}
+
+/**
+ * Goods start…end-1's characteristics as JSON object texts, in file order: numbers written as
+ * their canonical text (exact), booleans bare, text quoted.
+ */
+function parametersJson(staged: Staged, start: number, end: number): string[] {
+  const { params, paramStart } = staged;
+  const out: string[] = [];
+  for (let i = start; i < Math.min(end, staged.rows.length); i += 1) {
+    const parts: string[] = [];
+    for (let j = paramStart[i]; j < paramStart[i + 1]; j += 1) {
+      const value = params.kind[j] === 'text' ? JSON.stringify(params.value[j]) : params.value[j];
+      parts.push(`${JSON.stringify(params.name[j])}:${value}`);
+    }
+    out.push(`{${parts.join(',')}}`);
+  }
+  return out;
 }
 
 interface ProductGroup {
@@ -794,12 +851,10 @@ async function writeNewProductSearch(
 async function writeParameters(
   scope: TxScope,
   staged: Staged,
-  written: { id: number; external_id: string; inserted: boolean }[],
+  written: { id: number; idx: number; inserted: boolean }[],
 ): Promise<void> {
   const { tx } = scope;
   if (written.length === 0) return;
-  const index = new Map<string, number>();
-  for (let i = 0; i < staged.externalIds.length; i += 1) index.set(staged.externalIds[i], i);
 
   // The kind this file suggests for each parameter: one kind throughout, or text.
   const names = new Map<string, { name: string; kind: ParameterKind }>();
@@ -847,8 +902,7 @@ async function writeParameters(
     batch = emptyBatch();
   };
   for (const row of written) {
-    const i = index.get(row.external_id);
-    if (i === undefined) continue;
+    const i = row.idx;
     for (let j = staged.paramStart[i]; j < staged.paramStart[i + 1]; j += 1) {
       batch.offerIds.push(row.id);
       batch.parameterIds.push(ids.get(params.key[j])!);

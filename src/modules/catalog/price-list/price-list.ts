@@ -79,8 +79,6 @@ export interface ValidGood {
   priceRrc: string;
   quantity: number;
   parameters: GoodParameter[];
-  /** The parameters as a JSON object text, numbers exact, in file order. */
-  parametersJson: string;
 }
 
 export type GoodResult = { ok: true; good: ValidGood } | { ok: false; issues: PriceListIssue[] };
@@ -464,19 +462,10 @@ function intern(value: string): string {
   const known = interned.get(value);
   if (known !== undefined) return known;
   if (interned.size >= 50_000) interned.clear();
-  interned.set(value, value);
-  return value;
-}
-
-const quotedNames = new Map<string, string>();
-function quotedName(name: string): string {
-  let quoted = quotedNames.get(name);
-  if (quoted === undefined) {
-    quoted = JSON.stringify(name);
-    if (quotedNames.size >= 10_000) quotedNames.clear();
-    quotedNames.set(name, quoted);
-  }
-  return quoted;
+  // A copy: the value may be a slice of the whole file's text, which must not outlive the read.
+  const own = value.length < 13 ? value : ` ${value}`.slice(1);
+  interned.set(own, own);
+  return own;
 }
 
 function checkGood(
@@ -591,7 +580,6 @@ function checkGood(
   }
 
   const parameters: GoodParameter[] = [];
-  const json: string[] = [];
   if (value.parameters !== undefined && value.parameters !== null) {
     if (!isMap(value.parameters)) {
       fail(
@@ -635,19 +623,15 @@ function checkGood(
         names.add(normalized);
         let kind: ParameterKind;
         let valueText: string;
-        let jsonText: string;
         if (typeof raw === 'boolean') {
           kind = 'boolean';
           valueText = String(raw);
-          jsonText = valueText;
         } else if (raw instanceof ExactNumber && canonicalNumber(raw.text) !== undefined) {
           kind = 'number';
           valueText = canonicalNumber(raw.text)!;
-          jsonText = valueText;
         } else if (typeof raw === 'string' || raw instanceof ExactNumber) {
           kind = 'text';
           valueText = typeof raw === 'string' ? raw.trim() : raw.text;
-          jsonText = JSON.stringify(valueText);
         } else {
           fail(
             field,
@@ -674,7 +658,6 @@ function checkGood(
           valueKey: cachedNormalize(valueText),
           valueNumber: NUMERIC_VALUE.test(valueText) ? valueText : null,
         });
-        json.push(`${quotedName(paramName)}:${jsonText}`);
       }
     }
   }
@@ -695,7 +678,6 @@ function checkGood(
       priceRrc,
       quantity,
       parameters,
-      parametersJson: `{${json.join(',')}}`,
     },
   };
 }
