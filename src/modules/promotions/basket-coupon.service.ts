@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import { offers, products } from '../../db/schema/catalog.ts';
 import { basketItems, baskets } from '../../db/schema/orders.ts';
-import { basketCoupons, type Coupon, coupons } from '../../db/schema/promotions.ts';
+import { basketCoupons, type Coupon } from '../../db/schema/promotions.ts';
 import type { TxScope } from '../../db/transaction.ts';
 import { toMinor } from '../orders/money.ts';
 import { assertCouponUsable, findCouponByCode } from './coupons.service.ts';
@@ -78,14 +78,4 @@ export async function attachCoupon(
 
 export async function detachCoupon({ tx }: TxScope, userId: number): Promise<void> {
   await tx.delete(basketCoupons).where(eq(basketCoupons.userId, userId));
-}
-
-/** The coupon attached to the buyer's basket, if any (whether or not it is still valid). */
-export async function attachedCoupon(db: Queryable, userId: number): Promise<Coupon | null> {
-  const [row] = await db
-    .select({ coupon: coupons })
-    .from(basketCoupons)
-    .innerJoin(coupons, eq(coupons.id, basketCoupons.couponId))
-    .where(eq(basketCoupons.userId, userId));
-  return row?.coupon ?? null;
 }

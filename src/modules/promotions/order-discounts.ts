@@ -3,14 +3,13 @@
 // exists, the coupon's use recorded in the same transaction or given back when the order is cancelled.
 import { eq } from 'drizzle-orm';
 import type { Queryable, Transaction } from '../../db/client.ts';
-import { basketCoupons, type Coupon } from '../../db/schema/promotions.ts';
+import { basketCoupons, type Coupon, coupons } from '../../db/schema/promotions.ts';
 import { conflict } from '../../http/errors.ts';
 import { fromMinor, toMinor } from '../orders/money.ts';
-import { attachedCoupon } from './basket-coupon.service.ts';
 import { assertCouponUsable, couponNotFound, findCouponByCode, redemptionsBy } from './coupons.service.ts';
 import type { CouponOutcome, CouponRule, CouponStatus, PromotionRule } from './discounts.ts';
 import { redeemCoupon, releaseCoupon } from './redemptions.ts';
-import { activePromotions, couponRule } from './rules.ts';
+import { couponRule, pricingRules } from './rules.ts';
 
 /** Why a coupon attached to the basket cannot be used now, beyond what pricing itself tells. */
 export type CouponBlock = 'unavailable' | 'used_up' | 'already_used_by_you';
@@ -65,13 +64,18 @@ export function basketCouponView(
   };
 }
 
+async function couponById(db: Queryable, id: number): Promise<Coupon | null> {
+  const [row] = await db.select().from(coupons).where(eq(coupons.id, id));
+  return row ?? null;
+}
+
 /**
  * The rules for the buyer's basket as it stands: the promotions in force and the attached coupon.
  * Nothing is refused here; a coupon that can no longer be used says why and takes nothing off.
  */
 export async function basketDiscountRules(db: Queryable, userId: number, now: Date): Promise<DiscountRules> {
-  const promotions = await activePromotions(db, now);
-  const coupon = await attachedCoupon(db, userId);
+  const { promotions, attachedCouponId } = await pricingRules(db, userId, now);
+  const coupon = attachedCouponId === null ? null : await couponById(db, attachedCouponId);
   if (!coupon) return { promotions, coupon: null };
   let block: CouponBlock | null = null;
   if (!coupon.enabled) block = 'unavailable';
@@ -95,9 +99,13 @@ export async function checkoutDiscountRules(
   db: Queryable,
   request: { userId: number; couponCode?: string; subtotal: bigint; now: Date },
 ): Promise<DiscountRules> {
-  const promotions = await activePromotions(db, request.now);
+  const { promotions, attachedCouponId } = await pricingRules(db, request.userId, request.now);
   const typed = request.couponCode?.trim();
-  const coupon = typed ? await findCouponByCode(db, typed) : await attachedCoupon(db, request.userId);
+  const coupon = typed
+    ? await findCouponByCode(db, typed)
+    : attachedCouponId === null
+      ? null
+      : await couponById(db, attachedCouponId);
   if (!coupon) return { promotions, coupon: null };
   if (!coupon.enabled) throw couponNotFound(coupon.code);
   await assertCouponUsable(db, coupon, request.userId, request.subtotal, request.now);

@@ -3,9 +3,10 @@
 import { and, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import { categories, products, shops } from '../../db/schema/catalog.ts';
-import { type Coupon, type DiscountKind, type Promotion, promotions } from '../../db/schema/promotions.ts';
+import type { Coupon, DiscountKind, Promotion } from '../../db/schema/promotions.ts';
 import type { FieldError } from '../../http/errors.ts';
 import { fromMinor, toMinor } from '../orders/money.ts';
+import { runPrepared } from '../orders/prepared.ts';
 import type { CouponRule, PromotionRule, Targets } from './discounts.ts';
 
 export type RuleState = 'active' | 'scheduled' | 'ended' | 'disabled';
@@ -73,11 +74,72 @@ export function couponRule(row: Coupon): CouponRule {
 
 /** The promotions in force at `now`, as the engine takes them. */
 export async function activePromotions(db: Queryable, now: Date): Promise<PromotionRule[]> {
-  const rows = await db
-    .select()
-    .from(promotions)
-    .where(stateCondition(promotions, 'active', now));
-  return rows.map(promotionRule);
+  return (await pricingRules(db, 0, now)).promotions;
+}
+
+interface PromotionJson {
+  id: number;
+  name: string;
+  starts_at: string;
+  ends_at: string | null;
+  applies_to_all: boolean;
+  category_ids: number[];
+  product_ids: number[];
+  shop_ids: number[];
+  discount_kind: DiscountKind;
+  discount_value: string;
+  min_line_quantity: number;
+  min_order_amount: string | null;
+  priority: number;
+}
+
+/**
+ * What every basket view and checkout needs, in one prepared statement (one round trip, planned
+ * once per connection): the promotions in force at `now` and the id of the coupon attached to the
+ * buyer's basket. Amounts travel as text, never as JSON numbers.
+ */
+export async function pricingRules(
+  db: Queryable,
+  userId: number,
+  now: Date,
+): Promise<{ promotions: PromotionRule[]; attachedCouponId: number | null }> {
+  const at = now.toISOString();
+  const [row] = await runPrepared<{ promotions: PromotionJson[]; coupon_id: number | null }>(
+    db,
+    'promotions_pricing_rules',
+    sql`
+    select
+      (select coalesce(json_agg(json_build_object(
+         'id', p.id, 'name', p.name, 'starts_at', p.starts_at, 'ends_at', p.ends_at,
+         'applies_to_all', p.applies_to_all, 'category_ids', p.category_ids, 'product_ids', p.product_ids,
+         'shop_ids', p.shop_ids, 'discount_kind', p.discount_kind, 'discount_value', p.discount_value::text,
+         'min_line_quantity', p.min_line_quantity, 'min_order_amount', p.min_order_amount::text,
+         'priority', p.priority) order by p.id), '[]'::json)
+       from promotions p
+       where p.enabled and p.starts_at <= ${at}::timestamptz
+         and (p.ends_at is null or p.ends_at > ${at}::timestamptz)) as promotions,
+      (select coupon_id from basket_coupons where user_id = ${userId}::int) as coupon_id`,
+  );
+  return {
+    promotions: row.promotions.map((p) => ({
+      id: p.id,
+      name: p.name,
+      enabled: true,
+      startsAt: new Date(p.starts_at),
+      endsAt: p.ends_at === null ? null : new Date(p.ends_at),
+      targets: {
+        all: p.applies_to_all,
+        categoryIds: p.category_ids,
+        productIds: p.product_ids,
+        shopIds: p.shop_ids,
+      },
+      discount: { kind: p.discount_kind, value: toMinor(p.discount_value) },
+      minLineQuantity: p.min_line_quantity,
+      minOrderAmount: p.min_order_amount === null ? null : toMinor(p.min_order_amount),
+      priority: p.priority,
+    })),
+    attachedCouponId: row.coupon_id,
+  };
 }
 
 // ---------- input checks ----------
