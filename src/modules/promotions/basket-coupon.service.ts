@@ -5,7 +5,9 @@ import type { Queryable } from '../../db/client.ts';
 import { offers, products } from '../../db/schema/catalog.ts';
 import { basketItems, baskets } from '../../db/schema/orders.ts';
 import { basketCoupons, type Coupon } from '../../db/schema/promotions.ts';
-import type { TxScope } from '../../db/transaction.ts';
+import { type TxScope, transaction } from '../../db/transaction.ts';
+import type { Runtime } from '../../runtime.ts';
+import { hitLimits } from '../accounts/rate-limit.ts';
 import { toMinor } from '../orders/money.ts';
 import { assertCouponUsable, findCouponByCode } from './coupons.service.ts';
 import { type CouponOutcome, type PricingLine, priceLines } from './discounts.ts';
@@ -74,6 +76,26 @@ export async function attachCoupon(
     .values({ userId, couponId: coupon.id, attachedAt: now })
     .onConflictDoUpdate({ target: basketCoupons.userId, set: { couponId: coupon.id, attachedAt: now } });
   return { coupon, outcome: await preview(tx, userId, coupon, now) };
+}
+
+/**
+ * Codes typed by hand ("SPRING10") can be guessed; a buyer gets this many tries per window, which no
+ * honest buyer reaches. Counted in PostgreSQL, so every API process sees the same count.
+ */
+export const COUPON_ATTEMPTS = { max: 20, windowSeconds: 600 };
+
+/** `attachCoupon` for one buyer's request, after counting it against the buyer's tries. */
+export async function attachCouponFor(
+  runtime: Runtime,
+  userId: number,
+  code: string,
+): Promise<AttachedCoupon> {
+  await hitLimits(
+    runtime,
+    [{ key: `coupon:user:${userId}`, limit: COUPON_ATTEMPTS }],
+    'too_many_coupon_attempts',
+  );
+  return transaction(runtime, (scope) => attachCoupon(scope, userId, code));
 }
 
 export async function detachCoupon({ tx }: TxScope, userId: number): Promise<void> {

@@ -348,6 +348,21 @@ describe('the buyer’s basket coupon', () => {
     expect(enough.statusCode, enough.body).toBe(200);
   });
 
+  it('throttles guessing: 20 tries per 10 minutes per buyer', async () => {
+    const { headers } = await newBuyer();
+    for (let i = 0; i < 20; i += 1) {
+      expect((await post('/api/v2/basket/coupon', { code: `GUESS-${i}` }, headers)).statusCode).toBe(422);
+    }
+    const coupon = await createCouponRow(t.runtime);
+    const res = await post('/api/v2/basket/coupon', { code: coupon.code }, headers);
+    expect(res.statusCode).toBe(429);
+    expect(res.json().code).toBe('too_many_coupon_attempts');
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    // Another buyer is unaffected.
+    const other = await newBuyer();
+    expect((await post('/api/v2/basket/coupon', { code: coupon.code }, other.headers)).statusCode).toBe(200);
+  });
+
   it('is for buyers only', async () => {
     const coupon = await createCouponRow(t.runtime);
     expect((await post('/api/v2/basket/coupon', { code: coupon.code })).statusCode).toBe(403);

@@ -8,7 +8,7 @@ import { currentUser } from '../../http/auth.ts';
 import { IdParams, Page, problemResponses } from '../../http/common-schemas.ts';
 import type { Runtime } from '../../runtime.ts';
 import { fromMinor, toMinor } from '../orders/money.ts';
-import { attachCoupon, detachCoupon } from './basket-coupon.service.ts';
+import { attachCouponFor, detachCoupon } from './basket-coupon.service.ts';
 import {
   type BatchSummary,
   couponBatchCsv,
@@ -436,17 +436,16 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           description:
             'Refusals: 422 `coupon_not_found`; 409 `coupon_expired` (also: not yet valid), ' +
             '`coupon_used_up`, `coupon_already_used_by_you`, `coupon_min_amount` (the basket subtotal ' +
-            'before discounts is below the minimum). Attaching another coupon replaces it. Checkout ' +
+            'before discounts is below the minimum); 429 `too_many_coupon_attempts` after 20 tries in 10 minutes. ' +
+            'Attaching another coupon replaces it. Checkout ' +
             'checks it again and records its use in the same transaction as the order.',
           body: AttachCouponBody,
-          response: { 200: BasketCouponSchema, ...problemResponses(400, 401, 403, 409, 422) },
+          response: { 200: BasketCouponSchema, ...problemResponses(400, 401, 403, 409, 422, 429) },
         },
       },
       async (request) => {
         const buyer = currentUser(request);
-        const attached = await transaction(runtime, (scope) =>
-          attachCoupon(scope, buyer.id, request.body.code),
-        );
+        const attached = await attachCouponFor(runtime, buyer.id, request.body.code);
         return presentBasketCoupon(
           basketCouponView({ coupon: attached.coupon, block: null }, attached.outcome),
         );
