@@ -140,6 +140,12 @@ export const offers = pgTable(
     productId: integer('product_id')
       .notNull()
       .references(() => products.id),
+    /**
+     * The product's category, copied here so that category and price filters are one index range
+     * over offers. Filled from the product by a trigger when a writer leaves it out (so it is
+     * never null in practice).
+     */
+    categoryId: integer('category_id'),
     /** The supplier's id of the good (the price list's `id`). */
     externalId: text('external_id').notNull(),
     /** Variant-group key: goods of one shop sharing a model are units of one family. */
@@ -161,6 +167,7 @@ export const offers = pgTable(
     uniqueIndex('offers_shop_external_key').on(t.shopId, t.externalId),
     index('offers_product_idx').on(t.productId),
     index('offers_active_shop_idx').on(t.shopId, t.id).where(sql`${t.isActive}`),
+    index('offers_active_category_price_idx').on(t.categoryId, t.price).where(sql`${t.isActive}`),
     index('offers_shop_model_idx').on(t.shopId, t.model),
     check('offers_quantity_check', sql`${t.quantity} >= 0`),
     check('offers_price_check', sql`${t.price} >= 0 and ${t.priceRrc} >= 0`),

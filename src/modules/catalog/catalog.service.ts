@@ -11,7 +11,7 @@ import type { Queryable } from '../../db/client.ts';
 import type { ParameterKind } from '../../db/schema/catalog.ts';
 import { AppError } from '../../http/errors.ts';
 import { normalizeName } from './normalize.ts';
-import { correctTokens, queryTokens, tsQuery } from './search.ts';
+import { compileQuery, correctTokens, queryTokens } from './search.ts';
 
 /** Listings show amounts in the catalog's currency (every shop's default). */
 export const CATALOG_CURRENCY = 'RUB';
@@ -157,6 +157,8 @@ function parameterCondition(offer: SQL, parameter: ResolvedParameter): SQL {
 
 interface Prepared {
   tokens: string[];
+  /** The compiled tsquery (text) of the tokens; null without a query. */
+  query: string | null;
   parameters: ResolvedParameter[];
   /** True when some filter applies to offers rather than products. */
   offerLevel: boolean;
@@ -166,11 +168,12 @@ interface Prepared {
 async function prepare(db: Queryable, filters: ProductFilters): Promise<Prepared> {
   const parameters = await resolveParameters(db, filters.parameters);
   const tokens = filters.q ? queryTokens(filters.q) : [];
+  const query = await compileQuery(db, tokens);
   return {
     tokens,
+    query,
     parameters: parameters ?? [],
-    impossible:
-      parameters === null || (filters.q !== undefined && filters.q.trim() !== '' && tokens.length === 0),
+    impossible: parameters === null || (filters.q !== undefined && filters.q.trim() !== '' && query === null),
     offerLevel:
       filters.shop !== undefined ||
       filters.priceMin !== undefined ||
@@ -182,6 +185,9 @@ async function prepare(db: Queryable, filters: ProductFilters): Promise<Prepared
 /** Conditions on an offer `o` (joined with its shop `s`) for the offer-level filters. */
 function offerConditions(filters: ProductFilters, parameters: ResolvedParameter[], skip?: string): SQL[] {
   const where: SQL[] = [sql`o.is_active`, sql`s.accepting_orders`];
+  // The offer's copy of its category: category and price ranges are one index range over offers.
+  if (filters.category !== undefined && skip !== 'category')
+    where.push(sql`o.category_id = ${filters.category}`);
   if (filters.shop !== undefined && skip !== 'shop') where.push(sql`o.shop_id = ${filters.shop}`);
   if (filters.inStock) where.push(sql`o.quantity > 0`);
   if (filters.priceMin !== undefined) where.push(sql`o.price >= ${filters.priceMin}::numeric`);
@@ -193,16 +199,16 @@ function offerConditions(filters: ProductFilters, parameters: ResolvedParameter[
   return where;
 }
 
-/** The search text of products `p`, joined when the query has words. */
-function searchJoin(tokens: string[]): SQL {
-  return tokens.length > 0 ? sql` join product_search ps on ps.product_id = p.id` : sql``;
+/** The search text of products `p`, joined when there is a query. */
+function searchJoin(query: string | null): SQL {
+  return query !== null ? sql` join product_search ps on ps.product_id = p.id` : sql``;
 }
 
-function productConditions(filters: ProductFilters, tokens: string[], skip?: string): SQL[] {
+function productConditions(filters: ProductFilters, query: string | null, skip?: string): SQL[] {
   const where: SQL[] = [];
   if (filters.category !== undefined && skip !== 'category')
     where.push(sql`p.category_id = ${filters.category}`);
-  if (tokens.length > 0) where.push(sql`ps.search_vector @@ (${tsQuery(tokens)})`);
+  if (query !== null) where.push(sql`ps.search_vector @@ ${query}::tsquery`);
   return where;
 }
 
@@ -221,8 +227,14 @@ export async function listProducts(db: Queryable, options: ProductListOptions): 
   if (page.items.length > 0 || prepared.tokens.length === 0 || options.cursor) return page;
   // Nothing as typed: try the nearest catalog words.
   const corrected = await correctTokens(db, prepared.tokens);
-  if (!corrected) return empty;
-  const retry = await runProductQuery(db, options, { ...prepared, tokens: corrected }, sort);
+  const correctedQuery = corrected ? await compileQuery(db, corrected) : null;
+  if (!corrected || correctedQuery === null) return empty;
+  const retry = await runProductQuery(
+    db,
+    options,
+    { ...prepared, tokens: corrected, query: correctedQuery },
+    sort,
+  );
   return { ...retry, corrected_query: corrected.join(' ') };
 }
 
@@ -232,29 +244,30 @@ async function runProductQuery(
   prepared: Prepared,
   sort: ProductSort,
 ): Promise<ProductPage> {
-  const { tokens } = prepared;
+  const { query } = prepared;
   const limit = options.limit;
-  const query = tokens.length > 0 ? tsQuery(tokens) : undefined;
 
   // The list's columns: best price, offer count, stock — from the summary or from matching offers.
   let from: SQL;
-  const where: SQL[] = productConditions(options, tokens);
+  const where: SQL[] = productConditions(options, query);
   if (prepared.offerLevel) {
+    // The product conditions (category, search) go inside too, so that only the offers of the
+    // category or of the found products are read and grouped.
     from = sql`(
       select o.product_id, min(o.price) as best_price, count(*)::integer as offer_count,
              sum(o.quantity)::bigint as total_stock
-      from offers o join shops s on s.id = o.shop_id
-      where ${sql.join(offerConditions(options, prepared.parameters), sql` and `)}
+      from offers o join shops s on s.id = o.shop_id join products p on p.id = o.product_id${searchJoin(query)}
+      where ${sql.join([...offerConditions(options, prepared.parameters), ...productConditions(options, query)], sql` and `)}
       group by o.product_id
-    ) m join products p on p.id = m.product_id${searchJoin(tokens)}`;
+    ) m join products p on p.id = m.product_id${searchJoin(query)}`;
   } else if (options.inStock) {
-    from = sql`(select p.*, p.in_stock_min_price as best_price from products p where p.in_stock) p${searchJoin(tokens)}`;
+    from = sql`(select p.*, p.in_stock_min_price as best_price from products p where p.in_stock) p${searchJoin(query)}`;
     where.push(sql`p.offer_count > 0`);
   } else {
-    from = sql`(select p.*, p.min_price as best_price from products p where p.offer_count > 0) p${searchJoin(tokens)}`;
+    from = sql`(select p.*, p.min_price as best_price from products p where p.offer_count > 0) p${searchJoin(query)}`;
   }
   const price = prepared.offerLevel ? sql`m.best_price` : sql`p.best_price`;
-  const rank = query ? sql`ts_rank(ps.search_vector, ${query})` : sql`0::real`;
+  const rank = query !== null ? sql`ts_rank(ps.search_vector, ${query}::tsquery)` : sql`0::real`;
 
   let order: SQL;
   let cursorValues: (row: Record<string, unknown>) => (string | number)[];
@@ -380,10 +393,10 @@ const FACET_PARAMETERS = 25;
 function matchingOffers(filters: ProductFilters, prepared: Prepared, skip?: string): SQL {
   const where = [
     ...offerConditions(filters, prepared.parameters, skip),
-    ...productConditions(filters, prepared.tokens, skip),
+    ...productConditions(filters, prepared.query, skip),
   ];
   return sql`select o.id, o.product_id, o.shop_id, p.category_id
-    from offers o join shops s on s.id = o.shop_id join products p on p.id = o.product_id${searchJoin(prepared.tokens)}
+    from offers o join shops s on s.id = o.shop_id join products p on p.id = o.product_id${searchJoin(prepared.query)}
     where ${sql.join(where, sql` and `)}`;
 }
 
@@ -403,8 +416,9 @@ export async function productFacets(db: Queryable, filters: ProductFilters): Pro
     );
     if (!hit.found) {
       const tokens = await correctTokens(db, prepared.tokens);
-      if (!tokens) return none;
-      prepared = { ...prepared, tokens };
+      const query = tokens ? await compileQuery(db, tokens) : null;
+      if (!tokens || query === null) return none;
+      prepared = { ...prepared, tokens, query };
       corrected = tokens.join(' ');
     }
   }
@@ -414,12 +428,20 @@ export async function productFacets(db: Queryable, filters: ProductFilters): Pro
       sql`select count(distinct m.product_id)::integer as count from (${matchingOffers(filters, prepared)}) m`,
     ),
   );
-  const categories = rows<{ id: number; name: string; count: number }>(
-    await db.execute(sql`
+  // Without other filters the category counts are the product summary's: one index scan, not a
+  // pass over every offer of the catalog.
+  const categoryCounts =
+    !prepared.offerLevel && prepared.query === null
+      ? sql`
+      select c.id, c.name, count(*)::integer as count
+      from products p join categories c on c.id = p.category_id
+      where ${filters.inStock ? sql`p.in_stock` : sql`p.offer_count > 0`}
+      group by c.id, c.name order by count desc, c.name limit 200`
+      : sql`
       select c.id, c.name, count(distinct m.product_id)::integer as count
       from (${matchingOffers(filters, prepared, 'category')}) m join categories c on c.id = m.category_id
-      group by c.id, c.name order by count desc, c.name limit 200`),
-  );
+      group by c.id, c.name order by count desc, c.name limit 200`;
+  const categories = rows<{ id: number; name: string; count: number }>(await db.execute(categoryCounts));
   const shopCounts = rows<{ id: number; name: string; count: number }>(
     await db.execute(sql`
       select sh.id, sh.name, count(distinct m.product_id)::integer as count
@@ -567,85 +589,69 @@ export interface ProductDetail {
   }[];
 }
 
-/** A product with its visible offers (cheapest first) and its families' other units; undefined when hidden. */
+/**
+ * A product with its visible offers (cheapest first) and its families' other units; undefined when
+ * hidden. One statement: the page is the hottest read after the list.
+ */
 export async function getProduct(db: Queryable, productId: number): Promise<ProductDetail | undefined> {
-  const [product] = rows<{ id: number; name: string; category_id: number; category_name: string }>(
-    await db.execute(sql`
-      select p.id, p.name, p.category_id, c.name as category_name
-      from products p join categories c on c.id = p.category_id
-      where p.id = ${productId} and p.offer_count > 0`),
-  );
-  if (!product) return undefined;
-  const offerRows = rows<{
-    id: number;
-    shop_id: number;
-    shop_name: string;
-    currency: string;
-    external_id: string;
-    model: string | null;
-    name: string;
-    price: string;
-    price_rrc: string;
-    quantity: number;
+  const [row] = rows<{
+    product: { id: number; name: string; category_id: number; category_name: string } | null;
+    offers: ProductDetail['offers'] | null;
+    variants: ProductDetail['variants'] | null;
   }>(
     await db.execute(sql`
-      select o.id, o.shop_id, s.name as shop_name, s.currency, o.external_id, o.model, o.name,
-             o.price::text as price, o.price_rrc::text as price_rrc, o.quantity
-      from offers o join shops s on s.id = o.shop_id
-      where o.product_id = ${productId} and o.is_active and s.accepting_orders
-      order by o.price, o.id`),
+      with product as (
+        select p.id, p.name, p.category_id, c.name as category_name
+        from products p join categories c on c.id = p.category_id
+        where p.id = ${productId} and p.offer_count > 0
+      ), offer_rows as (
+        select o.id, o.shop_id, s.name as shop_name, s.currency, o.external_id, o.model, o.name,
+               o.price, o.price_rrc, o.quantity
+        from offers o join shops s on s.id = o.shop_id
+        where o.product_id = ${productId} and o.is_active and s.accepting_orders
+      ), variant_rows as (
+        select distinct on (v.id) v.id, v.product_id, v.shop_id, v.model, v.name, v.price, v.quantity
+        from offer_rows o
+        join offers v on v.shop_id = o.shop_id and v.model = o.model and v.product_id <> ${productId}
+        join shops s on s.id = v.shop_id
+        where o.model is not null and v.is_active and s.accepting_orders
+        order by v.id
+        limit 200
+      ), chars as (
+        select op.offer_id,
+               json_agg(json_build_object('name', pa.name, 'value', op.value, 'kind', pa.kind) order by pa.name) as list
+        from offer_parameters op join parameters pa on pa.id = op.parameter_id
+        where op.offer_id in (select id from offer_rows union all select id from variant_rows)
+        group by op.offer_id
+      )
+      select
+        (select row_to_json(product) from product) as product,
+        (select json_agg(json_build_object(
+            'id', o.id, 'shop', json_build_object('id', o.shop_id, 'name', o.shop_name),
+            'external_id', o.external_id, 'model', o.model, 'name', o.name,
+            'price', o.price::text, 'price_rrc', o.price_rrc::text, 'currency', o.currency,
+            'quantity', o.quantity, 'in_stock', o.quantity > 0,
+            'characteristics', coalesce(ch.list, '[]'::json)) order by o.price, o.id)
+         from offer_rows o left join chars ch on ch.offer_id = o.id) as offers,
+        (select json_agg(json_build_object(
+            'product_id', v.product_id, 'offer_id', v.id, 'shop_id', v.shop_id, 'model', v.model,
+            'name', v.name, 'price', v.price::text, 'quantity', v.quantity,
+            'characteristics', coalesce(ch.list, '[]'::json)) order by v.model, v.name, v.id)
+         from variant_rows v left join chars ch on ch.offer_id = v.id) as variants`),
   );
-  if (offerRows.length === 0) return undefined;
-  const variantRows = rows<{
-    offer_id: number;
-    product_id: number;
-    shop_id: number;
-    model: string;
-    name: string;
-    price: string;
-    quantity: number;
-  }>(
-    await db.execute(sql`
-      select distinct on (v.id) v.id as offer_id, v.product_id, v.shop_id, v.model, v.name,
-             v.price::text as price, v.quantity
-      from offers o
-      join offers v on v.shop_id = o.shop_id and v.model = o.model and v.product_id <> o.product_id
-      join shops s on s.id = v.shop_id
-      where o.product_id = ${productId} and o.is_active and o.model is not null
-        and v.is_active and s.accepting_orders
-      order by v.id
-      limit 200`),
-  );
-  const characteristics = await characteristicsOf(db, [
-    ...offerRows.map((o) => o.id),
-    ...variantRows.map((v) => v.offer_id),
-  ]);
+  if (!row?.product || !row.offers) return undefined;
+  const { product } = row;
+  const offerList = row.offers;
   return {
     id: product.id,
     name: product.name,
     category: { id: product.category_id, name: product.category_name },
-    best_price: offerRows[0].price,
+    best_price: offerList[0].price,
     currency: CATALOG_CURRENCY,
-    offer_count: offerRows.length,
-    total_stock: offerRows.reduce((sum, o) => sum + o.quantity, 0),
-    offers: offerRows.map((o) => ({
-      id: o.id,
-      shop: { id: o.shop_id, name: o.shop_name },
-      external_id: o.external_id,
-      model: o.model,
-      name: o.name,
-      price: o.price,
-      price_rrc: o.price_rrc,
-      currency: o.currency,
-      quantity: o.quantity,
-      in_stock: o.quantity > 0,
-      characteristics: characteristics.get(o.id) ?? [],
-    })),
-    variants: variantRows
-      .sort(
-        (a, b) => a.model.localeCompare(b.model) || a.name.localeCompare(b.name) || a.offer_id - b.offer_id,
-      )
-      .map((v) => ({ ...v, characteristics: characteristics.get(v.offer_id) ?? [] })),
+    offer_count: offerList.length,
+    total_stock: offerList.reduce((sum, o) => sum + o.quantity, 0),
+    offers: offerList,
+    variants: row.variants ?? [],
   };
 }
 
@@ -680,10 +686,10 @@ export async function listOffers(db: Queryable, filters: OfferFilters): Promise<
   if (filters.category !== undefined) where.push(sql`p.category_id = ${filters.category}`);
   if (filters.afterId !== undefined) where.push(sql`o.id > ${filters.afterId}`);
   if (filters.q !== undefined) {
-    const tokens = queryTokens(filters.q);
-    if (tokens.length === 0) return [];
+    const query = await compileQuery(db, queryTokens(filters.q));
+    if (query === null) return [];
     where.push(
-      sql`exists (select 1 from product_search ps where ps.product_id = p.id and ps.search_vector @@ (${tsQuery(tokens)}))`,
+      sql`exists (select 1 from product_search ps where ps.product_id = p.id and ps.search_vector @@ ${query}::tsquery)`,
     );
   }
   const found = rows<{

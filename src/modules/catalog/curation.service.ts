@@ -111,6 +111,7 @@ export async function mergeCategories(runtime: Runtime, sourceId: number, target
     if (moved.length > 0) {
       await tx.execute(sql`select catalog_refresh_product_search(${sql.param(moved)}::integer[])`);
     }
+    await tx.execute(sql`update offers set category_id = ${targetId} where category_id = ${sourceId}`);
     await tx.execute(
       sql`update shop_categories set category_id = ${targetId} where category_id = ${sourceId}`,
     );

@@ -586,6 +586,7 @@ async function applyPriceList(
       idx integer not null,
       external_id text not null,
       product_id integer not null,
+      category_id integer not null,
       model text,
       name text not null,
       price numeric(14, 2) not null,
@@ -597,7 +598,7 @@ async function applyPriceList(
     const end = start + STAGE_BATCH;
     await tx.execute(sql`
       insert into import_offers
-      select g.idx, g.external_id, p.id, g.model, g.name, g.price, g.price_rrc, g.quantity, g.parameters
+      select g.idx, g.external_id, p.id, g.category_id, g.model, g.name, g.price, g.price_rrc, g.quantity, g.parameters
       from unnest(
         ${param(Array.from({ length: Math.min(end, staged.rows.length) - start }, (_, k) => start + k))}::integer[],
         ${param(staged.externalIds.slice(start, end))}::text[],
@@ -632,8 +633,8 @@ async function applyPriceList(
   const inserted = rowsOf<{ id: number; idx: number; product_id: number }>(
     await tx.execute(sql`
       with added as (
-        insert into offers (shop_id, product_id, external_id, model, name, price, price_rrc, quantity, is_active, parameters, created_at, updated_at)
-        select ${shopId}, s.product_id, s.external_id, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters, ${scope.now}, ${scope.now}
+        insert into offers (shop_id, product_id, category_id, external_id, model, name, price, price_rrc, quantity, is_active, parameters, created_at, updated_at)
+        select ${shopId}, s.product_id, s.category_id, s.external_id, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters, ${scope.now}, ${scope.now}
         from import_offers s
         where not exists (select 1 from offers o where o.shop_id = ${shopId} and o.external_id = s.external_id)
         order by s.product_id
@@ -645,6 +646,7 @@ async function applyPriceList(
     await tx.execute(sql`
       update offers o set
         product_id = s.product_id,
+        category_id = s.category_id,
         model = s.model,
         name = s.name,
         price = s.price,
@@ -655,9 +657,9 @@ async function applyPriceList(
         updated_at = ${scope.now}
       from import_offers s
       where o.shop_id = ${shopId} and o.external_id = s.external_id
-        and (o.product_id, o.model, o.name, o.price, o.price_rrc, o.quantity, o.is_active, o.parameters)
+        and (o.product_id, o.category_id, o.model, o.name, o.price, o.price_rrc, o.quantity, o.is_active, o.parameters)
           is distinct from
-          (s.product_id, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters)
+          (s.product_id, s.category_id, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters)
       returning o.id, s.idx, o.product_id`),
   );
   const written = [

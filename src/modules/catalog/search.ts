@@ -48,6 +48,20 @@ export function tsQuery(tokens: readonly string[]): SQL {
   return sql.join(parts, sql` && `);
 }
 
+/**
+ * The tsquery for the tokens as text, computed by the database once so that list queries get it
+ * as a constant (the planner can then estimate it and pick the GIN index); null when every word
+ * is a stop word.
+ */
+export async function compileQuery(db: Queryable, tokens: readonly string[]): Promise<string | null> {
+  if (tokens.length === 0) return null;
+  const result = (await db.execute(
+    sql`select q::text as query, numnode(q) as nodes from (select ${tsQuery(tokens)} as q) x`,
+  )) as unknown as { rows: { query: string; nodes: number }[] };
+  const [row] = result.rows;
+  return row && row.nodes > 0 ? row.query : null;
+}
+
 /** Damerau–Levenshtein (optimal string alignment) distance, small strings only. */
 export function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
