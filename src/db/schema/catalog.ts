@@ -167,7 +167,8 @@ export const offers = pgTable(
     uniqueIndex('offers_shop_external_key').on(t.shopId, t.externalId),
     index('offers_product_idx').on(t.productId),
     index('offers_active_shop_idx').on(t.shopId, t.id).where(sql`${t.isActive}`),
-    index('offers_active_category_price_idx').on(t.categoryId, t.price).where(sql`${t.isActive}`),
+    // offers_active_category_covering_idx (category_id, price) INCLUDE (product_id, shop_id, quantity)
+    // WHERE is_active lives in migration 0015: category and price filters read only the index.
     index('offers_shop_model_idx').on(t.shopId, t.model),
     check('offers_quantity_check', sql`${t.quantity} >= 0`),
     check('offers_price_check', sql`${t.price} >= 0 and ${t.priceRrc} >= 0`),

@@ -204,6 +204,15 @@ function searchJoin(query: string | null): SQL {
   return query !== null ? sql` join product_search ps on ps.product_id = p.id` : sql``;
 }
 
+/** The search text of an offer's product, joined when there is a query. */
+function offerSearchJoin(query: string | null): SQL {
+  return query !== null ? sql` join product_search ps on ps.product_id = o.product_id` : sql``;
+}
+
+function offerSearch(query: string | null): SQL[] {
+  return query !== null ? [sql`ps.search_vector @@ ${query}::tsquery`] : [];
+}
+
 function productConditions(filters: ProductFilters, query: string | null, skip?: string): SQL[] {
   const where: SQL[] = [];
   if (filters.category !== undefined && skip !== 'category')
@@ -249,17 +258,30 @@ async function runProductQuery(
 
   // The list's columns: best price, offer count, stock — from the summary or from matching offers.
   let from: SQL;
-  const where: SQL[] = productConditions(options, query);
+  // Offer-level lists filter inside the aggregate (offers carry the category); product-level lists
+  // filter the products.
+  const where: SQL[] = prepared.offerLevel ? [] : productConditions(options, query);
+  const values = options.cursor ? decodeCursor(options.cursor, sort, 2) : undefined;
   if (prepared.offerLevel) {
-    // The product conditions (category, search) go inside too, so that only the offers of the
-    // category or of the found products are read and grouped.
+    // Offers carry their category, so only the search needs another table inside: the offers of
+    // the category (or of the found products) are read and grouped, nothing else. Sorted by price,
+    // the page is cut inside the aggregate; otherwise each group finds its product by key.
+    let cut = sql``;
+    if (sort === 'price' || sort === '-price') {
+      const [direction, compare] = sort === 'price' ? [sql`asc`, sql`>`] : [sql`desc`, sql`<`];
+      const after = values
+        ? sql`having (min(o.price), o.product_id) ${compare} (${String(values[0])}::numeric, ${Number(values[1])})`
+        : sql``;
+      cut = sql`${after} order by min(o.price) ${direction}, o.product_id ${direction} limit ${limit + 1}`;
+    }
     from = sql`(
       select o.product_id, min(o.price) as best_price, count(*)::integer as offer_count,
              sum(o.quantity)::bigint as total_stock
-      from offers o join shops s on s.id = o.shop_id join products p on p.id = o.product_id${searchJoin(query)}
-      where ${sql.join([...offerConditions(options, prepared.parameters), ...productConditions(options, query)], sql` and `)}
+      from offers o join shops s on s.id = o.shop_id${offerSearchJoin(query)}
+      where ${sql.join([...offerConditions(options, prepared.parameters), ...offerSearch(query)], sql` and `)}
       group by o.product_id
-    ) m join products p on p.id = m.product_id${searchJoin(query)}`;
+      ${cut}
+    ) m cross join lateral (select * from products p where p.id = m.product_id offset 0) p${searchJoin(query)}`;
   } else if (options.inStock) {
     from = sql`(select p.*, p.in_stock_min_price as best_price from products p where p.in_stock) p${searchJoin(query)}`;
     where.push(sql`p.offer_count > 0`);
@@ -271,7 +293,6 @@ async function runProductQuery(
 
   let order: SQL;
   let cursorValues: (row: Record<string, unknown>) => (string | number)[];
-  const values = options.cursor ? decodeCursor(options.cursor, sort, 2) : undefined;
   switch (sort) {
     case 'name':
       order = sql`p.normalized_name, p.id`;
@@ -389,14 +410,11 @@ export interface Facets {
 const FACET_VALUES = 30;
 const FACET_PARAMETERS = 25;
 
-/** Offers matching the filters (all but `skip`), with their product's category. */
+/** Offers matching the filters (all but `skip`), with their category. */
 function matchingOffers(filters: ProductFilters, prepared: Prepared, skip?: string): SQL {
-  const where = [
-    ...offerConditions(filters, prepared.parameters, skip),
-    ...productConditions(filters, prepared.query, skip),
-  ];
-  return sql`select o.id, o.product_id, o.shop_id, p.category_id
-    from offers o join shops s on s.id = o.shop_id join products p on p.id = o.product_id${searchJoin(prepared.query)}
+  const where = [...offerConditions(filters, prepared.parameters, skip), ...offerSearch(prepared.query)];
+  return sql`select o.id, o.product_id, o.shop_id, o.category_id
+    from offers o join shops s on s.id = o.shop_id${offerSearchJoin(prepared.query)}
     where ${sql.join(where, sql` and `)}`;
 }
 
