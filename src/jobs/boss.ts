@@ -11,6 +11,7 @@ import {
   type JobPayloads,
   QUEUES,
   type QueueName,
+  WORKER_CONCURRENCY,
 } from './queues.ts';
 
 export async function startBoss(database: DatabaseHandle, log: Logger): Promise<PgBoss> {
@@ -50,6 +51,8 @@ export async function stopBoss(boss: PgBoss, timeoutMs: number): Promise<void> {
 export interface WorkerOptions {
   pollingIntervalSeconds?: number;
   batchSize?: number;
+  /** Jobs in hand at once in this process. */
+  concurrency?: number;
 }
 
 /**
@@ -65,7 +68,11 @@ export async function workQueue<T>(
   const retryLimit = (await runtime.boss.getQueue(name))?.retryLimit ?? 0;
   return runtime.boss.work<T>(
     name,
-    { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1, batchSize: options.batchSize ?? 1 },
+    {
+      pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1,
+      batchSize: options.batchSize ?? 1,
+      localConcurrency: options.concurrency ?? 1,
+    },
     async (jobs) => {
       for (const job of jobs) {
         const log = runtime.log.child({ queue: name, jobId: job.id, attempt: job.retryCount + 1 });
@@ -85,7 +92,7 @@ export async function workQueue<T>(
 export async function startWorkers(runtime: Runtime, options: WorkerOptions = {}): Promise<void> {
   for (const name of Object.keys(QUEUES) as QueueName[]) {
     const handler = JOB_HANDLERS[name] as (rt: Runtime, data: JobPayloads[typeof name]) => Promise<unknown>;
-    await workQueue(runtime, name, handler, options);
+    await workQueue(runtime, name, handler, { concurrency: WORKER_CONCURRENCY[name], ...options });
   }
   runtime.log.info({ queues: Object.keys(QUEUES) }, 'workers started');
 }

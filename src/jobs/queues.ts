@@ -54,6 +54,11 @@ export const QUEUES: Record<QueueName, Omit<Queue, 'name'>> = {
   },
 };
 
+/** Jobs of a queue worked at once by one process: mail is I/O-bound; imports and exports are not. */
+export const WORKER_CONCURRENCY: Partial<Record<QueueName, number>> = {
+  send_email: 4,
+};
+
 export const DEAD_LETTER_OPTIONS: Omit<Queue, 'name'> = {
   retentionSeconds: THIRTY_DAYS,
   deleteAfterSeconds: THIRTY_DAYS,
