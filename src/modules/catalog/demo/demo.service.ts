@@ -103,22 +103,19 @@ export async function loadDemoData(
     },
   ];
   const count = options.shops ?? DEMO_SHOP_NAMES.length;
+  const goods = options.goodsPerShop ?? 300;
   for (let i = 0; i < count; i += 1) {
     const name =
       DEMO_SHOP_NAMES[i % DEMO_SHOP_NAMES.length] + (i >= DEMO_SHOP_NAMES.length ? ` ${i + 1}` : '');
     lists.push({
       email: `supplier${i + 2}@demo.zakupka.local`,
       company: name,
-      content: generatePriceList({
-        shop: i,
-        shopName: name,
-        goods: options.goodsPerShop ?? 300,
-        stride: 120,
-      }),
+      // Each shop's slice of goods overlaps the next one's by 60%: the same products, other prices.
+      content: generatePriceList({ shop: i, shopName: name, goods, stride: Math.ceil(goods * 0.4) }),
       fileName: `demo-${i + 1}.yaml`,
     });
   }
-  let goods = 0;
+  let total = 0;
   for (const list of lists) {
     const owner = await demoUser(
       runtime,
@@ -140,10 +137,10 @@ export async function loadDemoData(
         `demo import for ${list.company} failed: ${result.errorCode} ${result.errorMessage?.en ?? ''}`,
       );
     }
-    goods += result.totalRows;
+    total += result.totalRows;
     accounts.push({ role: 'supplier', email: list.email, password: DEMO_PASSWORD, shop: list.company });
   }
-  return { loaded: true, accounts, shops: lists.length, goods };
+  return { loaded: true, accounts, shops: lists.length, goods: total };
 }
 
 /** The credentials as printed by `npm run demo` and at start with DEMO_DATA=true. */

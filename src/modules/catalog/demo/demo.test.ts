@@ -1,0 +1,73 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { offers, shops } from '../../../db/schema/catalog.ts';
+import { users } from '../../../db/schema/users.ts';
+import { catalogIsEmpty, DEMO_PASSWORD, describeDemo, loadDemoData } from './demo.service.ts';
+import { generatePriceList, worldProduct } from './generate.ts';
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await buildTestApp({ workers: false });
+});
+afterAll(() => t?.close());
+
+describe('the price-list generator', () => {
+  it('is deterministic and shares products between neighbouring shops', () => {
+    const a = generatePriceList({ shop: 0, shopName: 'A', goods: 50, stride: 25 });
+    expect(generatePriceList({ shop: 0, shopName: 'A', goods: 50, stride: 25 })).toBe(a);
+    const b = generatePriceList({ shop: 1, shopName: 'B', goods: 50, stride: 25 });
+    const names = (text: string) =>
+      new Set([...text.split('\ngoods:\n')[1].matchAll(/^ {4}name: (.+)$/gm)].map((m) => m[1]));
+    const shared = [...names(a)].filter((name) => names(b).has(name));
+    expect(shared).toHaveLength(25);
+    expect(worldProduct(7).parameters).toHaveLength(5);
+    expect(new Set(Array.from({ length: 5000 }, (_, i) => worldProduct(i).name)).size).toBe(5000);
+  });
+});
+
+describe('demo data', () => {
+  it('loads accounts and a multi-supplier catalog, and loading again changes nothing', async () => {
+    expect(await catalogIsEmpty(t.runtime)).toBe(true);
+    const result = await loadDemoData(t.runtime, { shops: 2, goodsPerShop: 40 });
+    expect(result).toMatchObject({ loaded: true, shops: 3, goods: 14 + 80 });
+    expect(result.accounts.map((a) => a.role).sort()).toEqual([
+      'buyer',
+      'staff',
+      'supplier',
+      'supplier',
+      'supplier',
+    ]);
+    expect(describeDemo(result)).toContain(DEMO_PASSWORD);
+
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v2/auth/login',
+      payload: { email: 'buyer@demo.zakupka.local', password: DEMO_PASSWORD },
+    });
+    expect(login.statusCode, login.body).toBe(200);
+
+    const [staff] = await t.runtime.db
+      .select()
+      .from(users)
+      .where(eq(users.email, 'staff@demo.zakupka.local'));
+    expect(staff).toMatchObject({ role: 'staff' });
+    expect(staff.emailConfirmedAt).not.toBeNull();
+
+    // Overlapping goods: some products are offered by both generated suppliers.
+    const [{ shared }] = (
+      (await t.runtime.db.execute(
+        sql`select count(*)::integer as shared from products where offer_count > 1`,
+      )) as unknown as { rows: { shared: number }[] }
+    ).rows;
+    expect(shared).toBeGreaterThan(0);
+
+    const before = await t.runtime.db.select({ id: offers.id, updatedAt: offers.updatedAt }).from(offers);
+    await loadDemoData(t.runtime, { shops: 2, goodsPerShop: 40 });
+    const after = await t.runtime.db.select({ id: offers.id, updatedAt: offers.updatedAt }).from(offers);
+    expect(after).toEqual(before);
+    expect(await t.runtime.db.select().from(shops)).toHaveLength(3);
+    expect(await catalogIsEmpty(t.runtime)).toBe(false);
+  });
+});
