@@ -111,6 +111,9 @@ export const products = pgTable(
     uniqueIndex('products_category_name_key').on(t.categoryId, t.normalizedName),
     index('products_visible_name_idx').on(t.normalizedName, t.id).where(sql`${t.offerCount} > 0`),
     index('products_visible_price_idx').on(t.minPrice, t.id).where(sql`${t.offerCount} > 0`),
+    index('products_visible_category_price_idx')
+      .on(t.categoryId, t.minPrice, t.id)
+      .where(sql`${t.offerCount} > 0`),
     index('products_in_stock_price_idx').on(t.inStockMinPrice, t.id).where(sql`${t.inStock}`),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "products_visible_category_price_idx" ON "products" USING btree ("category_id","min_price","id") WHERE "products"."offer_count" > 0;
