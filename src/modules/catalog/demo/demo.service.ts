@@ -147,7 +147,7 @@ export async function loadDemoData(
 export function describeDemo(result: DemoResult): string {
   const lines = [
     `Demo data: ${result.shops} shops, ${result.goods} goods.`,
-    'Demo accounts (password for all: ' + DEMO_PASSWORD + '):',
+    `Demo accounts (password for all: ${DEMO_PASSWORD}):`,
   ];
   for (const account of result.accounts) {
     lines.push(
