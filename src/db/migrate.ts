@@ -1,6 +1,6 @@
 // Applies the committed drizzle-kit migrations, in order, in one transaction under an advisory lock,
 // so that several processes starting at once against one PostgreSQL apply each migration once.
-// Run directly (`npm run db:migrate`) it migrates the configured database and exits.
+// `npm run db:migrate` (src/cli/migrate.ts) runs it against the configured database.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -76,15 +76,4 @@ export async function migrate(handle: DatabaseHandle): Promise<string[]> {
     }
     return done;
   });
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const { runCli } = await import('../cli/run-cli.ts');
-  await runCli(
-    async (rt) => {
-      const pending = await pendingMigrations(rt.database);
-      rt.log.info({ pending }, pending.length ? 'migrations applied' : 'database is up to date');
-    },
-    { migrate: true, workers: false },
-  );
 }
