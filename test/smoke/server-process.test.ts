@@ -116,4 +116,14 @@ describe('server process', () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('Usage: npm run create-staff');
   });
+
+  it('applies migrations from the command line (npm run db:migrate)', () => {
+    const result = spawnSync(process.execPath, ['src/cli/migrate.ts'], {
+      env: env(),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('"msg":"database is up to date"');
+  });
 });
