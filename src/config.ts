@@ -114,7 +114,11 @@ function trustProxy(env: Env): Config['trustProxy'] {
   if (/^\d+$/.test(raw)) return Number(raw);
   const addresses = raw.split(',').map((part) => part.trim());
   if (addresses.every((address) => /^[0-9a-fA-F.:/]+$/.test(address))) return addresses;
-  throw new ConfigError('TRUST_PROXY', 'false, true, a hop count, or comma-separated proxy addresses/CIDRs', raw);
+  throw new ConfigError(
+    'TRUST_PROXY',
+    'false, true, a hop count, or comma-separated proxy addresses/CIDRs',
+    raw,
+  );
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
