@@ -6,7 +6,7 @@ import { createStaff, createSupplier, type Supplier } from '../../../test/factor
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { offers } from '../../db/schema/catalog.ts';
 
-const SAMPLE = fs.readFileSync(new URL('../../../../shared/data/shop1.yaml', import.meta.url), 'utf8');
+const SAMPLE = fs.readFileSync(new URL('../../../test/fixtures/shop1.yaml', import.meta.url), 'utf8');
 
 // A second supplier: some of the sample's products (same names, other prices), some of its own.
 const SECOND = `shop: Электроника Оптом

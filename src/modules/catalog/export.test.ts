@@ -4,7 +4,7 @@ import { importFile } from '../../../test/factories/catalog.ts';
 import { createStaff, createSupplier, type Supplier } from '../../../test/factories/orders.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 
-const SAMPLE = fs.readFileSync(new URL('../../../../shared/data/shop1.yaml', import.meta.url), 'utf8');
+const SAMPLE = fs.readFileSync(new URL('../../../test/fixtures/shop1.yaml', import.meta.url), 'utf8');
 
 let t: TestApp;
 let supplier: Supplier;

@@ -16,7 +16,7 @@ import { fetchPriceList, isForbiddenAddress } from './fetch.ts';
 import { importPriceList } from './import.service.ts';
 import { queueDueImports } from './shops.service.ts';
 
-const SAMPLE = fs.readFileSync(new URL('../../../../shared/data/shop1.yaml', import.meta.url), 'utf8');
+const SAMPLE = fs.readFileSync(new URL('../../../test/fixtures/shop1.yaml', import.meta.url), 'utf8');
 
 let server: http.Server;
 let base: string;

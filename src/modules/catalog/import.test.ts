@@ -13,7 +13,7 @@ import {
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { offerParameters, offers, parameters, shopCategories, shops } from '../../db/schema/catalog.ts';
 
-const SAMPLE = fs.readFileSync(new URL('../../../../shared/data/shop1.yaml', import.meta.url), 'utf8');
+const SAMPLE = fs.readFileSync(new URL('../../../test/fixtures/shop1.yaml', import.meta.url), 'utf8');
 
 let t: TestApp;
 
