@@ -18,6 +18,12 @@ describe('config', () => {
       demoData: false,
     });
     expect(config.rateLimit.enabled).toBe(true);
+    expect(config.rateLimit.couponAttempts).toEqual({ max: 20, windowSeconds: 600 });
+  });
+
+  it('reads the coupon attempts limit like the other rate limits', () => {
+    const config = loadConfig({ RATE_LIMIT_COUPON_MAX: '5', RATE_LIMIT_COUPON_WINDOW: '60' });
+    expect(config.rateLimit.couponAttempts).toEqual({ max: 5, windowSeconds: 60 });
   });
 
   it.each([
@@ -32,6 +38,8 @@ describe('config', () => {
     [{ STAFF_EMAIL: 'nobody' }, 'STAFF_EMAIL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ RATE_LIMIT: 'sometimes' }, 'RATE_LIMIT'],
+    [{ RATE_LIMIT_COUPON_MAX: '0' }, 'RATE_LIMIT_COUPON_MAX'],
+    [{ RATE_LIMIT_COUPON_WINDOW: 'ten minutes' }, 'RATE_LIMIT_COUPON_WINDOW'],
   ])('refuses %o naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {

@@ -10,6 +10,8 @@ export interface RateLimitConfig {
   emailRequests: { max: number; windowSeconds: number };
   /** Email-sending requests (registration, confirmation resend, password reset) per client address. */
   emailRequestsPerIp: { max: number; windowSeconds: number };
+  /** Coupon codes a buyer may try attaching to the basket (codes typed by hand can be guessed). */
+  couponAttempts: { max: number; windowSeconds: number };
 }
 
 export interface Config {
@@ -188,6 +190,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       emailRequestsPerIp: {
         max: int(env, 'RATE_LIMIT_EMAIL_IP_MAX', 20, 1, 1_000_000),
         windowSeconds: int(env, 'RATE_LIMIT_EMAIL_IP_WINDOW', 900, 1, 86_400),
+      },
+      couponAttempts: {
+        max: int(env, 'RATE_LIMIT_COUPON_MAX', 20, 1, 1_000_000),
+        windowSeconds: int(env, 'RATE_LIMIT_COUPON_WINDOW', 600, 1, 86_400),
       },
     },
   };

@@ -1,6 +1,7 @@
-// Rate limits kept in PostgreSQL: failed logins per account and per address, email-sending requests,
-// and RATE_LIMIT=false switching them all off.
+// Rate limits kept in PostgreSQL: failed logins per account and per address, email-sending requests
+// (registration included), coupon attempts, and RATE_LIMIT=false switching them all off.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authHeader } from '../../../test/factories/accounts.ts';
 import { createUser, uniqueEmail } from '../../../test/factories.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 
@@ -27,6 +28,8 @@ beforeAll(async () => {
       RATE_LIMIT_EMAIL_WINDOW: '300',
       RATE_LIMIT_EMAIL_IP_MAX: '4',
       RATE_LIMIT_EMAIL_IP_WINDOW: '300',
+      RATE_LIMIT_COUPON_MAX: '2',
+      RATE_LIMIT_COUPON_WINDOW: '120',
     },
   });
 });
@@ -143,6 +146,58 @@ describe('email request limits', () => {
     for (let i = 0; i < 5; i += 1) statuses.push((await resend(uniqueEmail('many'), ip)).statusCode);
     expect(statuses).toEqual([202, 202, 202, 202, 429]);
   });
+
+  it('limits registrations per client address, and counts them with the other email requests', async () => {
+    const ip = newIp();
+    const register = (email: string, from: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v2/auth/register',
+        headers: { 'x-forwarded-for': from },
+        payload: {
+          email,
+          password: 'Sklad-Polka-2026',
+          first_name: 'Анна',
+          last_name: 'Смирнова',
+          company: 'ООО «Ромашка»',
+          position: 'Закупщик',
+          type: 'buyer',
+        },
+      });
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await register(uniqueEmail('reg'), ip)).statusCode);
+    statuses.push((await resend(uniqueEmail('many'), ip)).statusCode);
+    const refusedEmail = uniqueEmail('reg');
+    const refused = await register(refusedEmail, ip);
+    statuses.push(refused.statusCode);
+    expect(statuses).toEqual([201, 201, 201, 202, 429]);
+    expect(refused.json().code).toBe('rate_limited');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    // The refused registration created nothing: the address registers from elsewhere.
+    expect((await register(refusedEmail, newIp())).statusCode).toBe(201);
+  });
+});
+
+describe('coupon attempts', () => {
+  function attach(headers: { authorization: string }, code: string) {
+    return t.app.inject({ method: 'POST', url: '/api/v2/basket/coupon', headers, payload: { code } });
+  }
+
+  it('takes its numbers from RATE_LIMIT_COUPON_MAX / _WINDOW', async () => {
+    const headers = await authHeader(t, await createUser(t.runtime));
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await attach(headers, `GUESS-${i}`)).statusCode);
+    expect(statuses).toEqual([422, 422, 429]);
+    const refused = await attach(headers, 'GUESS-3');
+    expect(refused.json().code).toBe('too_many_coupon_attempts');
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(120);
+    t.clock.advance(121_000);
+    try {
+      expect((await attach(headers, 'GUESS-4')).statusCode).toBe(422);
+    } finally {
+      t.clock.advance(-121_000);
+    }
+  });
 });
 
 describe('client addresses', () => {
@@ -170,7 +225,12 @@ describe('RATE_LIMIT=false', () => {
   it('switches every limit off', async () => {
     const free = await buildTestApp({
       workers: false,
-      env: { RATE_LIMIT: 'false', RATE_LIMIT_LOGIN_ACCOUNT_MAX: '1', RATE_LIMIT_EMAIL_MAX: '1' },
+      env: {
+        RATE_LIMIT: 'false',
+        RATE_LIMIT_LOGIN_ACCOUNT_MAX: '1',
+        RATE_LIMIT_EMAIL_MAX: '1',
+        RATE_LIMIT_COUPON_MAX: '1',
+      },
     });
     try {
       const user = await createUser(free.runtime);
@@ -187,6 +247,16 @@ describe('RATE_LIMIT=false', () => {
           payload: { email: user.email },
         });
         expect(resent.statusCode).toBe(202);
+      }
+      const headers = await authHeader(free, await createUser(free.runtime));
+      for (let i = 0; i < 3; i += 1) {
+        const res = await free.app.inject({
+          method: 'POST',
+          url: '/api/v2/basket/coupon',
+          headers,
+          payload: { code: `GUESS-${i}` },
+        });
+        expect(res.statusCode).toBe(422);
       }
     } finally {
       await free.close();

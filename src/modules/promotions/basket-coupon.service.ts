@@ -79,12 +79,10 @@ export async function attachCoupon(
 }
 
 /**
- * Codes typed by hand ("SPRING10") can be guessed; a buyer gets this many tries per window, which no
+ * `attachCoupon` for one buyer's request, after counting it against the buyer's tries. Codes typed by
+ * hand ("SPRING10") can be guessed: a buyer gets RATE_LIMIT_COUPON_MAX tries per window, which no
  * honest buyer reaches. Counted in PostgreSQL, so every API process sees the same count.
  */
-export const COUPON_ATTEMPTS = { max: 20, windowSeconds: 600 };
-
-/** `attachCoupon` for one buyer's request, after counting it against the buyer's tries. */
 export async function attachCouponFor(
   runtime: Runtime,
   userId: number,
@@ -92,7 +90,7 @@ export async function attachCouponFor(
 ): Promise<AttachedCoupon> {
   await hitLimits(
     runtime,
-    [{ key: `coupon:user:${userId}`, limit: COUPON_ATTEMPTS }],
+    [{ key: `coupon:user:${userId}`, limit: runtime.config.rateLimit.couponAttempts }],
     'too_many_coupon_attempts',
   );
   return transaction(runtime, (scope) => attachCoupon(scope, userId, code));
