@@ -15,11 +15,7 @@ export async function runCli(
     await runtime.close();
     process.exit(0);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof CliError) {
-      process.stderr.write(`${error.message}\n`);
-    } else {
-      process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-    }
+    printCliFailure(error);
     await runtime?.close().catch(() => {});
     process.exit(1);
   }
@@ -27,3 +23,17 @@ export async function runCli(
 
 /** A user-facing failure of a CLI: printed as one line, exit 1. */
 export class CliError extends Error {}
+
+/**
+ * Writes why a command failed to stderr: one line for what the user can fix (a wrong variable, a
+ * data folder in use, a CLI usage error), the stack for anything else.
+ */
+export function printCliFailure(error: unknown): void {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`Configuration error: ${error.message}\n`);
+  } else if (error instanceof DataDirLockedError || error instanceof CliError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  }
+}
