@@ -23,12 +23,27 @@ const message = {
 
 describe('mail delivery', () => {
   it('writes one .eml per message to DATA_DIR/mailbox without SMTP_URL', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = pino(
+      { level: 'info' },
+      { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    );
     const mailer = createMailer(
       { smtpUrl: undefined, mailFrom: 'Zakupka <noreply@zakupka.test>', dataDir },
-      pino({ level: 'silent' }),
+      log,
     );
     const sent = await mailer.send(message);
     expect(path.dirname(sent.file!)).toBe(mailboxDir({ dataDir }));
+    // The log line is how a person trying the service finds the message (and its token).
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 30,
+      msg: 'mail written to mailbox',
+      to: 'buyer@example.test',
+      subject: 'Подтвердите адрес',
+      kind: 'test',
+      file: sent.file,
+    });
     const parsed = await simpleParser(fs.readFileSync(sent.file!));
     expect(parsed.subject).toBe('Подтвердите адрес');
     expect(parsed.to && 'text' in parsed.to ? parsed.to.text : '').toBe('buyer@example.test');
