@@ -1,9 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 
 let t: TestApp;
+const logLines: Record<string, unknown>[] = [];
 beforeAll(async () => {
-  t = await buildTestApp({ workers: false });
+  const log = pino(
+    { level: 'error' },
+    { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) },
+  );
+  t = await buildTestApp({ workers: false, log });
 });
 afterAll(() => t?.close());
 
@@ -39,6 +45,31 @@ describe('health', () => {
         last.created_at,
       ]);
     }
+  });
+
+  it('is not ready when the database fails, logging the error but not showing it', async () => {
+    const secret = 'password authentication failed for user "zakupka_owner" at 10.1.2.3:5432';
+    const query = vi.spyOn(t.runtime.database, 'query').mockRejectedValueOnce(new Error(secret));
+    try {
+      const res = await t.app.inject({ method: 'GET', url: '/health/ready' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({
+        status: 'not_ready',
+        checks: {
+          database: { ok: false, detail: 'database unreachable' },
+          migrations: { ok: false },
+          jobs: { ok: true },
+        },
+      });
+      expect(res.body).not.toContain('zakupka_owner');
+      expect(res.body).not.toContain('10.1.2.3');
+    } finally {
+      query.mockRestore();
+    }
+    const logged = logLines.find((line) => line.msg === 'readiness check: database query failed');
+    expect(logged).toBeDefined();
+    expect((logged!.err as { message: string }).message).toBe(secret);
+    expect(logged!.reqId).toBeDefined();
   });
 
   it('serves the OpenAPI document and the interactive reference', async () => {
