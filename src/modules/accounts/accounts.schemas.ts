@@ -39,6 +39,14 @@ export const RegisterBody = Type.Object(
     type: Type.Union([Type.Literal('buyer'), Type.Literal('supplier')], {
       description: 'buyer (a retail chain) or supplier (gets a shop named after the company)',
     }),
+    preferred_language: Type.Optional(
+      Type.Union([Type.Literal('ru'), Type.Literal('en')], {
+        description:
+          'Language of the emails (the confirmation email included); absent: from Accept-Language ' +
+          '(en… → en), else ru',
+        examples: ['ru'],
+      }),
+    ),
   },
   { additionalProperties: false },
 );

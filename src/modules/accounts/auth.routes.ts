@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { problemResponses } from '../../http/common-schemas.ts';
 import { requestLanguage } from '../../http/error-handler.ts';
+import { languageFromHeader } from '../../lib/i18n.ts';
 import type { Runtime } from '../../runtime.ts';
 import {
   AcceptedSchema,
@@ -37,7 +38,9 @@ export function authRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
             'The account starts unconfirmed: an email with a confirmation link and token goes to the ' +
             'address. A supplier account gets its shop, named after the company. Password rules: at ' +
             'least 8 characters, not entirely numeric, not a common password, not too similar to the ' +
-            'email or names; each broken rule is its own field error. Rate-limited per client address.',
+            'email or names; each broken rule is its own field error. Emails go out in ' +
+            '`preferred_language`, which defaults from Accept-Language (en… → en, else ru). ' +
+            'Rate-limited per client address.',
           body: RegisterBody,
           response: { 201: RegisteredSchema, ...problemResponses(400, 409, 429) },
         },
@@ -54,6 +57,8 @@ export function authRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
             company: body.company,
             position: body.position,
             type: body.type,
+            preferredLanguage:
+              body.preferred_language ?? languageFromHeader(request.headers['accept-language']),
           },
           request.ip,
         );

@@ -213,6 +213,46 @@ describe('registration and email confirmation', () => {
     tokenFromEmail(mail, 'confirm-email');
   });
 
+  it('writes the confirmation email in the language asked for at registration', async () => {
+    const body = registration({ first_name: 'Jane', preferred_language: 'en' });
+    const res = await post('/api/v2/auth/register', body);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().user.preferred_language).toBe('en');
+    const mail = await t.mail.waitFor((m) => m.recipients.includes(body.email));
+    expect(mail.subject).toBe('Confirm your email for Zakupka');
+    expect(mail.text).toContain('Hello, Jane!');
+    const token = tokenFromEmail(mail, 'confirm-email');
+    expect((await post('/api/v2/auth/confirm-email', { email: body.email, token })).statusCode).toBe(204);
+  });
+
+  it('takes the language from Accept-Language when the registration does not name one', async () => {
+    const english = registration({ first_name: 'John' });
+    const russian = registration();
+    const explicit = registration();
+    const answers = [
+      await post('/api/v2/auth/register', english, { 'accept-language': 'en-GB,en;q=0.9' }),
+      await post('/api/v2/auth/register', russian, { 'accept-language': 'de-DE,de;q=0.9' }),
+      await post(
+        '/api/v2/auth/register',
+        { ...explicit, preferred_language: 'ru' },
+        { 'accept-language': 'en-US' },
+      ),
+    ];
+    expect(answers.map((a) => a.json().user.preferred_language)).toEqual(['en', 'ru', 'ru']);
+    const subjects = [];
+    for (const { email } of [english, russian, explicit]) {
+      subjects.push((await t.mail.waitFor((m) => m.recipients.includes(email))).subject);
+    }
+    expect(subjects).toEqual([
+      'Confirm your email for Zakupka',
+      'Подтвердите email в Zakupka',
+      'Подтвердите email в Zakupka',
+    ]);
+    const bad = await post('/api/v2/auth/register', registration({ preferred_language: 'de' }));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors.map((e: { field: string }) => e.field)).toContain('body.preferred_language');
+  });
+
   it('answers resend the same for unknown, confirmed and unconfirmed addresses', async () => {
     const confirmed = await createUser(t.runtime);
     const unconfirmed = await createUser(t.runtime, { confirmed: false });

@@ -1,7 +1,7 @@
 // Registration and email confirmation. An account starts unconfirmed and cannot log in until the
 // token from its confirmation email comes back with the same address.
 import { eq, sql } from 'drizzle-orm';
-import { type User, users } from '../../db/schema/users.ts';
+import { type Language, type User, users } from '../../db/schema/users.ts';
 import { transaction } from '../../db/transaction.ts';
 import { AppError, type FieldError, validationError } from '../../http/errors.ts';
 import { hashPassword } from '../../lib/passwords.ts';
@@ -23,6 +23,8 @@ export interface RegistrationInput {
   company: string;
   position: string;
   type: 'buyer' | 'supplier';
+  /** The language of the account's emails, this confirmation email first; default Russian. */
+  preferredLanguage?: Language;
 }
 
 export interface Registered {
@@ -64,7 +66,15 @@ export async function register(
   return transaction(runtime, async ({ tx, now, enqueue }) => {
     const [user] = await tx
       .insert(users)
-      .values({ email, passwordHash, role: input.type, ...names, createdAt: now, updatedAt: now })
+      .values({
+        email,
+        passwordHash,
+        role: input.type,
+        ...names,
+        preferredLanguage: input.preferredLanguage ?? 'ru',
+        createdAt: now,
+        updatedAt: now,
+      })
       .onConflictDoNothing({ target: users.email })
       .returning();
     if (!user) throw emailTaken();
