@@ -1,11 +1,12 @@
 // Staff upkeep of the shared catalog: rename and merge categories and characteristics, fix a
 // characteristic's kind.
 //
-// A rename changes the name people see; the key imports match on (the normalised name as suppliers
-// write it) stays, so the next price list keeps landing in the renamed category. A merge moves
-// everything to the target and leaves the source as an alias (merged_into_id): later imports of the
-// source's name go to the target, and nothing is deleted (ids in promotions, links and orders stay
-// meaningful). Two products of the same name meeting in the target category become one: the
+// A rename changes the name people see and the name imports match; the old name stays behind as
+// an alias row (merged_into_id → the renamed one), so both the suppliers' old name and the new
+// shown name lead to the same category (an export, which writes the shown name, imports back into
+// the same place). A merge moves everything to the target and leaves the source as an alias the
+// same way: later imports of the source's name go to the target, and nothing is deleted (ids in
+// promotions, links and orders stay meaningful). Two products of the same name meeting in the target category become one: the
 // offers move to the target's product and the other product is kept, empty, as an alias.
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
@@ -33,32 +34,70 @@ export async function renameCategory(runtime: Runtime, categoryId: number, name:
   return transaction(runtime, async ({ tx }) => {
     const [category] = await tx.select().from(categories).where(eq(categories.id, categoryId)).for('update');
     if (!category || category.mergedIntoId) throw categoryNotFound();
-    const normalized = normalizeName(trimmed);
-    const [other] = await tx
-      .select({ id: categories.id })
-      .from(categories)
-      .where(and(eq(categories.normalizedName, normalized), sql`${categories.id} <> ${categoryId}`));
-    if (other) {
-      throw conflict(
+    await renameWithAlias(tx, 'categories', category, trimmed, (existingId) =>
+      conflict(
         'category_exists',
         {
           ru: `Категория «${trimmed}» уже есть; объедините категории`,
           en: `The category "${trimmed}" already exists; merge the categories instead`,
         },
-        { existing_id: other.id },
-      );
-    }
-    const [renamed] = await tx
-      .update(categories)
-      .set({ name: trimmed })
-      .where(eq(categories.id, categoryId))
-      .returning();
+        { existing_id: existingId },
+      ),
+    );
+    const [renamed] = await tx.select().from(categories).where(eq(categories.id, categoryId));
     // The category name is part of what search sees.
     await tx.execute(sql`
       select catalog_refresh_product_search(array(select id from products where category_id = ${categoryId}))`);
     await addSearchWords(tx, [trimmed]);
     return renamed;
   });
+}
+
+/**
+ * Gives a category or characteristic a new name, both shown and matched, and keeps its old one as
+ * an alias row pointing at it (how a merged source points at its target), so imports of either
+ * name land in it. Renaming back to one of its own aliases swaps the two names; a name another
+ * category or characteristic (or its alias) has is refused with `taken`.
+ */
+async function renameWithAlias(
+  tx: Queryable,
+  table: 'categories' | 'parameters',
+  current: { id: number; name: string; normalizedName: string },
+  name: string,
+  taken: (existingId: number) => Error,
+): Promise<void> {
+  const target = sql.identifier(table);
+  const normalized = normalizeName(name);
+  if (normalized === current.normalizedName) {
+    await tx.execute(sql`update ${target} set name = ${name} where id = ${current.id}`);
+    return;
+  }
+  const [holder] = rows<{ id: number; merged_into_id: number | null }>(
+    await tx.execute(
+      sql`select id, merged_into_id from ${target} where normalized_name = ${normalized} for update`,
+    ),
+  );
+  if (holder && holder.merged_into_id !== current.id) throw taken(holder.merged_into_id ?? holder.id);
+  if (holder) {
+    // One of its own aliases: the alias takes the outgoing name. Normalised names never start
+    // with a space, so the placeholder cannot collide with a real one.
+    await tx.execute(
+      sql`update ${target} set name = ${current.name}, normalized_name = ${` alias ${holder.id}`} where id = ${holder.id}`,
+    );
+    await tx.execute(
+      sql`update ${target} set name = ${name}, normalized_name = ${normalized} where id = ${current.id}`,
+    );
+    await tx.execute(
+      sql`update ${target} set normalized_name = ${current.normalizedName} where id = ${holder.id}`,
+    );
+    return;
+  }
+  await tx.execute(
+    sql`update ${target} set name = ${name}, normalized_name = ${normalized} where id = ${current.id}`,
+  );
+  await tx.execute(sql`
+    insert into ${target} (name, normalized_name, merged_into_id)
+    values (${current.name}, ${current.normalizedName}, ${current.id})`);
 }
 
 async function addSearchWords(tx: Queryable, texts: string[]): Promise<void> {
@@ -183,23 +222,16 @@ export async function updateParameter(
     if (!parameter || parameter.mergedIntoId) throw parameterNotFound();
     if (patch.name !== undefined) {
       const name = patch.name.trim();
-      const [other] = await tx
-        .select({ id: parameters.id })
-        .from(parameters)
-        .where(
-          and(eq(parameters.normalizedName, normalizeName(name)), sql`${parameters.id} <> ${parameterId}`),
-        );
-      if (other) {
-        throw conflict(
+      await renameWithAlias(tx, 'parameters', parameter, name, (existingId) =>
+        conflict(
           'parameter_exists',
           {
             ru: `Характеристика «${name}» уже есть; объедините характеристики`,
             en: `The parameter "${name}" already exists; merge the parameters instead`,
           },
-          { existing_id: other.id },
-        );
-      }
-      await tx.update(parameters).set({ name }).where(eq(parameters.id, parameterId));
+          { existing_id: existingId },
+        ),
+      );
     }
     if (patch.kind !== undefined) {
       if (patch.kind === 'number') {

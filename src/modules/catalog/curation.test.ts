@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../../test/factories/catalog.ts';
 import { type Actor, createStaff, createSupplier, type Supplier } from '../../../test/factories/orders.ts';
@@ -175,5 +175,131 @@ describe('characteristics', () => {
     expect(after.json().items).toHaveLength(1);
     const list = await call('GET', '/api/v2/admin/parameters');
     expect(list.json().items.map((p: { id: number }) => p.id)).not.toContain(source);
+  });
+});
+
+describe('renames and the round trip', () => {
+  const FILE_C = `shop: C
+categories:
+  - id: 5
+    name: Ноутбуки
+goods:
+  - id: c1
+    category: 5
+    name: Ноутбук Лёгкий
+    price: 50000.50
+    quantity: 2
+    parameters:
+      Вес (кг): 1.2
+  - id: c2
+    category: 5
+    name: Ноутбук Тяжёлый
+    price: 70000
+    quantity: 0
+    parameters:
+      Вес (кг): 2.5
+`;
+
+  async function liveCategories(normalized: string[]) {
+    return t.runtime.db
+      .select()
+      .from(categories)
+      .where(
+        sql`${categories.normalizedName} = any(${sql.param(normalized)}::text[]) or ${categories.name} = any(${sql.param(normalized)}::text[])`,
+      );
+  }
+
+  it('exports the renamed category and imports the export back into it, unchanged', async () => {
+    const c = await createSupplier(t);
+    expect((await importFile(t, c.headers, FILE_C)).status).toBe('succeeded');
+    const id = await categoryId('Ноутбуки');
+    const renamed = await call('PATCH', `/api/v2/admin/categories/${id}`, { name: 'Ноутбуки и ультрабуки' });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+
+    const exported = await t.app.inject({
+      method: 'GET',
+      url: '/api/v2/supplier/export?format=yaml',
+      headers: c.headers,
+    });
+    expect(exported.statusCode).toBe(200);
+    expect(exported.body).toContain('name: Ноутбуки и ультрабуки');
+    const back = await importFile(t, c.headers, exported.body);
+    expect(back.status).toBe('succeeded');
+    expect(back.counts).toMatchObject({ total: 2, created: 0, updated: 0, unchanged: 2, deactivated: 0 });
+    // The supplier's own file, with the old name, still lands there too.
+    expect((await importFile(t, c.headers, FILE_C)).counts).toMatchObject({ unchanged: 2, created: 0 });
+
+    // One shown category; the old name is only an alias of it.
+    const rows = await liveCategories(['ноутбуки', 'ноутбуки и ультрабуки']);
+    expect(rows.filter((row) => row.mergedIntoId === null).map((row) => row.id)).toEqual([id]);
+    expect(rows.find((row) => row.normalizedName === 'ноутбуки')?.mergedIntoId).toBe(id);
+    const list = await t.app.inject({ method: 'GET', url: '/api/v2/categories?all=true' });
+    const names = list.json().items.map((item: { name: string }) => item.name);
+    expect(names.filter((name: string) => name.startsWith('Ноутбуки'))).toEqual(['Ноутбуки и ультрабуки']);
+
+    // Another supplier writing the new name joins the same category and product.
+    const d = await createSupplier(t);
+    const fileD = FILE_C.replace('shop: C', 'shop: D')
+      .replace('name: Ноутбуки', 'name: ноутбуки  и ультрабуки')
+      .replace('id: c1', 'id: d1')
+      .replace('id: c2', 'id: d2');
+    expect((await importFile(t, d.headers, fileD)).counts.created).toBe(2);
+    const [d1] = await t.runtime.db.select().from(offers).where(eq(offers.externalId, 'd1'));
+    const [c1] = await t.runtime.db.select().from(offers).where(eq(offers.externalId, 'c1'));
+    expect(d1.productId).toBe(c1.productId);
+    expect(d1.categoryId).toBe(id);
+  });
+
+  it('renames back to an old name (the alias swaps) and refuses another category’s alias', async () => {
+    const id = await categoryId('Ноутбуки и ультрабуки');
+    const back = await call('PATCH', `/api/v2/admin/categories/${id}`, { name: 'Ноутбуки' });
+    expect(back.statusCode, back.body).toBe(200);
+    expect(back.json()).toMatchObject({ id, name: 'Ноутбуки' });
+    const rows = await liveCategories(['ноутбуки', 'ноутбуки и ультрабуки']);
+    expect(rows.find((row) => row.normalizedName === 'ноутбуки')?.id).toBe(id);
+    expect(rows.find((row) => row.normalizedName === 'ноутбуки и ультрабуки')?.mergedIntoId).toBe(id);
+
+    // "Смартфоны" is an alias of the category renamed in the first test: taken.
+    const taken = await call('PATCH', `/api/v2/admin/categories/${id}`, { name: 'смартфоны' });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json()).toMatchObject({
+      code: 'category_exists',
+      existing_id: await categoryId('Смартфоны и телефоны'),
+    });
+  });
+
+  it('a renamed characteristic matches both names; kinds follow the values', async () => {
+    const weight = await parameterId('Вес (кг)');
+    const res = await call('PATCH', `/api/v2/admin/parameters/${weight}`, { name: 'Масса, кг' });
+    expect(res.statusCode, res.body).toBe(200);
+    const e = await createSupplier(t);
+    const fileE = `shop: E
+categories:
+  - id: 1
+    name: Ноутбуки
+goods:
+  - id: e1
+    category: 1
+    name: Ноутбук Средний
+    price: 60000
+    quantity: 1
+    parameters:
+      Масса, кг: 1.8
+`;
+    expect((await importFile(t, e.headers, fileE)).status).toBe('succeeded');
+    const list = await call('GET', '/api/v2/admin/parameters?limit=200');
+    const masses = list.json().items.filter((p: { name: string }) => /Вес|Масса/.test(p.name));
+    expect(masses).toEqual([
+      { id: weight, name: 'Масса, кг', kind: 'number', kind_fixed: false, offer_count: 5 },
+    ]);
+    // A text value under the old name makes the characteristic itself text.
+    const c = await createSupplier(t);
+    const textual = FILE_C.replace('shop: C', 'shop: F')
+      .replace('id: c1', 'id: f1')
+      .replace('id: c2', 'id: f2')
+      .replace('Вес (кг): 1.2', 'Вес (кг): лёгкий');
+    expect((await importFile(t, c.headers, textual)).status).toBe('succeeded');
+    const [row] = await t.runtime.db.select().from(parameters).where(eq(parameters.id, weight));
+    expect(row.kind).toBe('text');
   });
 });

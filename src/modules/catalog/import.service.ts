@@ -870,20 +870,32 @@ async function writeParameters(
   if (names.size > 0) {
     const entries = [...names.entries()];
     // A new parameter takes the file's kind; a known one falls back to text when values disagree,
-    // unless staff fixed its kind.
+    // unless staff fixed its kind. A name may be an alias (renamed or merged): the kind that
+    // matters is the one of the parameter it leads to.
     await tx.execute(sql`
-      insert into parameters as p (name, normalized_name, kind)
+      insert into parameters (name, normalized_name, kind)
       select * from unnest(${param(entries.map(([, v]) => v.name))}::text[],
                            ${param(entries.map(([k]) => k))}::text[],
                            ${param(entries.map(([, v]) => v.kind))}::text[])
-      on conflict (normalized_name) do update set kind = 'text'
-      where not p.kind_fixed and p.kind <> excluded.kind`);
-    const rows = rowsOf<{ id: number; normalized_name: string }>(
+      on conflict (normalized_name) do nothing`);
+    const rows = rowsOf<{ id: number; normalized_name: string; kind: ParameterKind; kind_fixed: boolean }>(
       await tx.execute(sql`
-        select coalesce(merged_into_id, id) as id, normalized_name from parameters
-        where normalized_name = any(${param(entries.map(([k]) => k))}::text[])`),
+        select t.id, p.normalized_name, t.kind, t.kind_fixed
+        from parameters p join parameters t on t.id = coalesce(p.merged_into_id, p.id)
+        where p.normalized_name = any(${param(entries.map(([k]) => k))}::text[])`),
     );
-    for (const row of rows) ids.set(row.normalized_name, row.id);
+    const mixed = new Set<number>();
+    for (const row of rows) {
+      ids.set(row.normalized_name, row.id);
+      if (!row.kind_fixed && row.kind !== 'text' && names.get(row.normalized_name)!.kind !== row.kind) {
+        mixed.add(row.id);
+      }
+    }
+    if (mixed.size > 0) {
+      await tx.execute(
+        sql`update parameters set kind = 'text' where id = any(${param([...mixed])}::integer[])`,
+      );
+    }
   }
 
   // New offers have no values yet; changed ones lose their old values.
