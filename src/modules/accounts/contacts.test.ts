@@ -93,6 +93,59 @@ describe('contacts', () => {
     ]);
   });
 
+  it('limits the length of every address part, each with its own field message', async () => {
+    const user = await createUser(t.runtime);
+    const headers = await authHeader(t, user);
+    const limits = {
+      house: 50,
+      structure: 50,
+      building: 50,
+      apartment: 50,
+      recipient_name: 200,
+      comment: 1000,
+    };
+    const tooLong = Object.fromEntries(
+      Object.entries(limits).map(([field, max]) => [field, 'я'.repeat(max + 1)]),
+    );
+    const expected = (language: 'ru' | 'en') =>
+      Object.entries(limits).map(([field, max]) => ({
+        field: `body.${field}`,
+        message:
+          language === 'ru' ? `не длиннее ${max} символов` : `must NOT have more than ${max} characters`,
+      }));
+    for (const language of ['ru', 'en'] as const) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v2/me/contacts',
+        headers: { ...headers, 'accept-language': language },
+        payload: { ...ADDRESS, ...tooLong },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors).toEqual(expect.arrayContaining(expected(language)));
+      expect(res.json().errors).toHaveLength(Object.keys(limits).length);
+    }
+    // Exactly at the limit is fine, on create and on change.
+    const atLimit = Object.fromEntries(
+      Object.entries(limits).map(([field, max]) => [field, 'я'.repeat(max)]),
+    );
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v2/me/contacts',
+      headers,
+      payload: { ...ADDRESS, ...atLimit },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject(atLimit);
+    const patched = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v2/me/contacts/${created.json().id}`,
+      headers,
+      payload: tooLong,
+    });
+    expect(patched.statusCode).toBe(400);
+    expect(patched.json().errors).toEqual(expect.arrayContaining(expected('ru')));
+  });
+
   it('answers 404 for other people’s addresses and leaves them alone', async () => {
     const owner = await createUser(t.runtime);
     const stranger = await createUser(t.runtime);
