@@ -1,7 +1,12 @@
+import { count, like } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { onPostgresServer } from '../../test/helpers/database.ts';
+import type { Queryable } from '../db/client.ts';
+import { accountTokens } from '../db/schema/accounts.ts';
 import { users } from '../db/schema/users.ts';
+import { transaction } from '../db/transaction.ts';
 import { conflict } from './errors.ts';
 
 let t: TestApp;
@@ -27,6 +32,67 @@ beforeAll(async () => {
         const row = { email: 'dup@example.test', passwordHash: 'x', role: 'buyer' as const };
         await app.runtime.db.insert(users).values(row);
         await app.runtime.db.insert(users).values(row);
+        return { ok: true };
+      });
+      // A token of a user that does not exist: the foreign key refuses it.
+      app.post('/test/dangling', async () => {
+        const now = new Date();
+        await app.runtime.db.insert(accountTokens).values({
+          userId: 2_000_000_000,
+          purpose: 'password_reset',
+          tokenHash: 'dangling',
+          createdAt: now,
+          expiresAt: now,
+        });
+        return { ok: true };
+      });
+      // A token with a purpose outside the check constraint's list.
+      app.post('/test/unchecked', async () => {
+        const [user] = await app.runtime.db
+          .insert(users)
+          .values({ email: 'checked@example.test', passwordHash: 'x', role: 'buyer' })
+          .returning({ id: users.id });
+        const now = new Date();
+        await app.runtime.db.insert(accountTokens).values({
+          userId: user.id,
+          purpose: 'bogus' as 'password_reset',
+          tokenHash: 'unchecked',
+          createdAt: now,
+          expiresAt: now,
+        });
+        return { ok: true };
+      });
+      // The server reports a serialization failure (SQLSTATE 40001) on its own.
+      app.post('/test/serialization-raised', async () => {
+        await app.runtime.database.exec(
+          `do $$ begin raise exception 'could not serialize access' using errcode = 'serialization_failure'; end $$`,
+        );
+        return { ok: true };
+      });
+      // Write skew between two serializable transactions: each counts the `skew` users, then adds
+      // one. The second one to commit cannot be serialized. PostgreSQL server only: it takes two
+      // sessions at once.
+      app.post('/test/write-skew', async () => {
+        const skewers = (db: Queryable) =>
+          db.select({ n: count() }).from(users).where(like(users.email, 'skew-%'));
+        await transaction(
+          app.runtime,
+          async ({ tx }) => {
+            await skewers(tx);
+            // The other transaction, on its own connection, reads and writes and commits meanwhile.
+            await app.runtime.db.transaction(
+              async (other) => {
+                await skewers(other);
+                await other
+                  .insert(users)
+                  .values({ email: 'skew-b@example.test', passwordHash: 'x', role: 'buyer' });
+              },
+              { isolationLevel: 'serializable' },
+            );
+            await tx.insert(users).values({ email: 'skew-a@example.test', passwordHash: 'x', role: 'buyer' });
+          },
+          { isolationLevel: 'serializable', retries: 0 },
+        );
         return { ok: true };
       });
       app.get('/test/boom', async () => {
@@ -93,6 +159,55 @@ describe('problem+json', () => {
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ code: 'already_exists', constraint: 'users_email_key' });
   });
+
+  it('translates a foreign key violation into 409 referenced_record_conflict', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/test/dangling' });
+    expect(res.statusCode).toBe(409);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({
+      status: 409,
+      code: 'referenced_record_conflict',
+      type: '/problems/referenced_record_conflict',
+      constraint: 'account_tokens_user_id_users_id_fk',
+    });
+  });
+
+  it('translates a check violation into 422 constraint_violated', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/test/unchecked',
+      headers: { 'accept-language': 'en' },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({
+      status: 422,
+      code: 'constraint_violated',
+      detail: 'The data violate a constraint',
+      constraint: 'account_tokens_purpose_check',
+    });
+  });
+
+  it('translates a serialization failure into 409 concurrent_update', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/test/serialization-raised' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ status: 409, code: 'concurrent_update' });
+    expect(res.body).not.toContain('could not serialize');
+  });
+
+  it.skipIf(!onPostgresServer())(
+    'translates a real serialization failure of two concurrent transactions (PostgreSQL server only: PGlite has one session)',
+    async () => {
+      const res = await t.app.inject({ method: 'POST', url: '/test/write-skew' });
+      expect(res.statusCode).toBe(409);
+      expect(res.json()).toMatchObject({ status: 409, code: 'concurrent_update' });
+      // The first commit stands; the failed transaction left nothing.
+      const rows = await t.runtime.db
+        .select({ email: users.email })
+        .from(users)
+        .where(like(users.email, 'skew-%'));
+      expect(rows.map((row) => row.email)).toEqual(['skew-b@example.test']);
+    },
+  );
 
   it('hides internals of a 500 and carries the request id', async () => {
     const res = await t.app.inject({
