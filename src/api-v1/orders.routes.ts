@@ -1,6 +1,6 @@
 // API v1 basket and orders, on the orders services v2 uses: the same stock checks, prices, totals,
 // atomic checkout and emails. The basket is the reference's order in state "basket"; its id is the
-// orders module's basket id, and POST order takes it back.
+// orders module's basket id, and POST order turns it into the order with that same id.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -248,13 +248,15 @@ export function ordersV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         const basketId = toId(body.id);
         if (basketId === undefined) return failure(MISSING_ARGUMENTS);
         const contactId = toId(body.contact);
-        const userId = caller(request).id;
-        const basket = await findBasket(runtime.db, userId);
-        if (contactId === undefined || basket?.id !== basketId) return failure(WRONG_ARGUMENTS);
+        if (contactId === undefined) return failure(WRONG_ARGUMENTS);
         try {
-          await checkout(runtime, userId, { contactId });
+          // The basket becomes the order under the same id; checkout checks, under the basket's
+          // lock, that the posted id is still the buyer's basket.
+          await checkout(runtime, caller(request).id, { contactId, basketId });
         } catch (error) {
-          if (isRefusal(error, 'contact_not_found')) return failure(WRONG_ARGUMENTS);
+          if (isRefusal(error, 'contact_not_found', 'basket_not_found', 'basket_empty')) {
+            return failure(WRONG_ARGUMENTS);
+          }
           const lines = isRefusal(error, 'offer_unavailable', 'shop_not_accepting_orders', 'out_of_stock')
             ? (error.extra?.lines as RefusedLine[] | undefined)
             : undefined;

@@ -523,6 +523,7 @@ describe('basket and orders', () => {
     });
     expect(ok.json()).toEqual({ Status: true });
     expect(await stock(phone.id)).toBe(1);
+    expect((await v1(t, 'GET', 'order', { token: tokens.buyer })).json()).toMatchObject([{ id: basket.id }]);
   });
 });
 

@@ -287,8 +287,9 @@ describe.each<V1Encoding>(['form', 'json'])('API v1 end to end (%s bodies)', (en
     const orders = (await call('GET', 'order', undefined, buyer.token)).json();
     expect(orders).toHaveLength(1);
     const [order] = orders;
+    // The basket became the order: the same id.
     expect(order).toMatchObject({
-      id: expect.any(Number),
+      id: basketId,
       state: 'new',
       total_sum: basketTotal,
       contact: { id: contactId, city: 'Москва', street: 'Петровка', phone: '+79161234567' },
@@ -322,6 +323,23 @@ describe.each<V1Encoding>(['form', 'json'])('API v1 end to end (%s bodies)', (en
       const now = after.find((o) => o.id === offer.id)!;
       expect(now.quantity).toBe(offer.quantity - (ordered.get(offer.id) ?? 0));
     }
+
+    // That basket is gone: posting it again orders nothing; the next purchase gets a new basket.
+    const again = await call('POST', 'order', { id: id(basketId), contact: id(contactId) }, buyer.token);
+    expect(again.json()).toEqual({ Status: false, Errors: 'Неправильно указаны аргументы' });
+    const refill = await call(
+      'POST',
+      'basket',
+      { items: items([{ product_info: id(products[3].id), quantity: id(1) }]) },
+      buyer.token,
+    );
+    expect(refill.json()).toEqual({ Status: true, 'Создано объектов': 1 });
+    const [next] = (await call('GET', 'basket', undefined, buyer.token)).json();
+    expect(next.id).not.toBe(basketId);
+    expect(next.ordered_items).toHaveLength(1);
+    const emptied = await call('DELETE', 'basket', { items: `${next.ordered_items[0].id}` }, buyer.token);
+    expect(emptied.json()).toEqual({ Status: true, 'Удалено объектов': 1 });
+    expect((await call('GET', 'order', undefined, buyer.token)).json()).toHaveLength(1);
 
     const partnerOrders = (await call('GET', 'partner/orders', undefined, supplier.token)).json();
     expect(partnerOrders).toEqual([

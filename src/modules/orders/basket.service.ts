@@ -1,6 +1,6 @@
 // The buyer's basket: one per buyer, across any number of suppliers. It reserves nothing; it checks
 // each change against the offer as it is now, and shows every line's problems as they are now.
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Queryable, Transaction } from '../../db/client.ts';
 import { offers, products, shops } from '../../db/schema/catalog.ts';
 import { basketItems, baskets, type DiscountSource } from '../../db/schema/orders.ts';
@@ -219,14 +219,37 @@ export async function getBasket(db: Queryable, userId: number, now: Date = new D
   };
 }
 
-/** The buyer's basket row, created on first use and locked for the rest of the transaction. */
+/**
+ * A new basket's id comes from the orders' id sequence: checkout makes the order under the basket's
+ * own id (API v1 posts the basket id and then finds the order by it), and no order or other basket
+ * can ever hold the same number.
+ */
+const NEXT_ORDER_ID = sql`nextval(pg_get_serial_sequence('orders', 'id'))`;
+
+/**
+ * The buyer's basket row, created on first use (and again after each checkout, which turns the row
+ * into the order) and locked for the rest of the transaction.
+ */
 export async function lockBasket(tx: Transaction, userId: number, now: Date): Promise<number> {
-  const [row] = await tx
-    .insert(baskets)
-    .values({ userId, createdAt: now, updatedAt: now })
-    .onConflictDoUpdate({ target: baskets.userId, set: { updatedAt: now } })
-    .returning({ id: baskets.id });
-  return row.id;
+  // A few rounds at most: a parallel first use by the same buyer makes the insert do nothing (the
+  // update then finds that row), and so does a basket made before basket ids came from the orders'
+  // sequence that holds the number just drawn (the next round draws another).
+  for (let round = 0; round < 5; round += 1) {
+    const [held] = await tx
+      .update(baskets)
+      .set({ updatedAt: now })
+      .where(eq(baskets.userId, userId))
+      .returning({ id: baskets.id });
+    if (held) return held.id;
+    const [made] = await tx
+      .insert(baskets)
+      .overridingSystemValue()
+      .values({ id: NEXT_ORDER_ID, userId, createdAt: now, updatedAt: now })
+      .onConflictDoNothing()
+      .returning({ id: baskets.id });
+    if (made) return made.id;
+  }
+  throw new Error(`could not make a basket for user ${userId}`);
 }
 
 function offerNamed(offerId: number, name: string): { ru: string; en: string } {

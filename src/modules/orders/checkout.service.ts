@@ -51,6 +51,11 @@ export interface CheckoutInput {
   expectedTotal?: string;
   /** Same key and same input: the same order back, never a second one. */
   idempotencyKey?: string;
+  /**
+   * The basket the client showed (API v1 posts its id): when given, checkout is refused with 404
+   * `basket_not_found` unless the buyer's basket is still that one.
+   */
+  basketId?: number;
 }
 
 export interface CheckoutResult {
@@ -192,6 +197,12 @@ export async function checkout(
         }
         return { replayOf: known.orderId };
       }
+    }
+    if (input.basketId !== undefined && head?.basketId !== input.basketId) {
+      throw notFound('basket_not_found', {
+        ru: `Корзина ${input.basketId} не найдена`,
+        en: `Basket ${input.basketId} not found`,
+      });
     }
     if (!head) throw basketEmpty();
     const { contact, ...buyer } = head;
@@ -350,7 +361,10 @@ interface NewOrder {
 
 /**
  * Writes the order, its parts, its lines (snapshots of the offers), its first history row and the
- * idempotency key, and empties the basket — one statement, so one round trip. Answers the order as
+ * idempotency key, and removes the basket — one statement, so one round trip. The basket becomes the
+ * order: the order takes the basket's id (drawn from the orders' sequence, see `lockBasket`) and the
+ * basket row goes with its lines, so the buyer's next basket is a new one with a new id. A basket made
+ * before basket ids came from that sequence may hold an order's number; its order gets a fresh one. Answers the order as
  * the services show it, assembled from what was written.
  */
 async function insertOrder(tx: Transaction, order: NewOrder): Promise<OrderDetail> {
@@ -398,9 +412,12 @@ async function insertOrder(tx: Transaction, order: NewOrder): Promise<OrderDetai
     'orders_insert_order',
     sql`
     with new_order as (
-      insert into orders (user_id, state, currency, subtotal, lines_discount, order_discount, total,
+      insert into orders (id, user_id, state, currency, subtotal, lines_discount, order_discount, total,
                           coupon_code, contact_id, delivery, billing, comment, created_at, updated_at)
-      values (${order.userId}, 'new', ${order.currency}, ${priced.subtotal}, ${priced.linesDiscount},
+      overriding system value
+      values (case when exists (select 1 from orders where id = ${order.basketId}::int)
+                   then nextval(pg_get_serial_sequence('orders', 'id'))::int else ${order.basketId}::int end,
+              ${order.userId}, 'new', ${order.currency}, ${priced.subtotal}, ${priced.linesDiscount},
               ${priced.orderDiscount}, ${priced.total}, ${order.couponCode}, ${order.delivery.contactId},
               ${JSON.stringify(order.delivery)}::jsonb, ${JSON.stringify(order.billing)}::jsonb, ${order.comment},
               ${at}::timestamptz, ${at}::timestamptz)
@@ -433,8 +450,8 @@ async function insertOrder(tx: Transaction, order: NewOrder): Promise<OrderDetai
       insert into order_status_history (order_id, actor_id, actor_role, from_state, to_state, created_at)
       select new_order.id, ${order.userId}, 'buyer', null, 'new', ${at}::timestamptz from new_order
       returning id
-    ), emptied as (
-      delete from basket_items where basket_id = ${order.basketId}
+    ), basket_gone as (
+      delete from baskets where id = ${order.basketId}
     ), remembered as (
       insert into checkout_idempotency_keys (user_id, key, request_hash, order_id, created_at)
       select ${order.userId}, ${order.idempotency?.key ?? null}::text, ${order.idempotency?.requestHash ?? null}::text,

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOffer } from '../../../test/factories/catalog.ts';
 import {
@@ -14,6 +14,7 @@ import { buildTestApp, TEST_STAFF_EMAIL, type TestApp } from '../../../test/help
 import { offers, shops } from '../../db/schema/catalog.ts';
 import { users } from '../../db/schema/users.ts';
 import { importPriceList } from '../catalog/import.service.ts';
+import { findBasket } from './basket.service.ts';
 
 let t: TestApp;
 let alpha: Supplier;
@@ -291,6 +292,57 @@ describe('checkout across two suppliers', () => {
     const res = await checkoutRequest(t, buyer);
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ code: 'basket_empty' });
+  });
+
+  it('makes the basket the order under the basket’s id; the next purchase gets a new basket', async () => {
+    const buyer = await createBuyer(t);
+    const offer = await createOffer(t.runtime, { shopId: alpha.shop.id, price: '12.00', quantity: 20 });
+    await addToBasket(t, buyer, offer.id, 2);
+    const basketId = (await findBasket(t.runtime.db, buyer.user.id))!.id;
+    const key = { 'idempotency-key': 'basket-becomes-order' };
+    const res = await checkoutRequest(t, buyer, {}, key);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().id).toBe(basketId);
+    expect(await findBasket(t.runtime.db, buyer.user.id)).toBeNull();
+    const basket = await t.app.inject({ method: 'GET', url: '/api/v2/basket', headers: buyer.headers });
+    expect(basket.json()).toMatchObject({ items_count: 0, groups: [] });
+
+    // A retry with the key finds the order although its basket is gone; without one, the basket is empty.
+    const retry = await checkoutRequest(t, buyer, {}, key);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.json().id).toBe(basketId);
+    expect((await checkoutRequest(t, buyer)).json()).toMatchObject({ code: 'basket_empty' });
+
+    await addToBasket(t, buyer, offer.id, 1);
+    const next = (await findBasket(t.runtime.db, buyer.user.id))!.id;
+    expect(next).not.toBe(basketId);
+    const second = await checkoutRequest(t, buyer);
+    expect(second.json().id).toBe(next);
+    expect(await stock(offer.id)).toBe(17);
+    const [one, two] = await Promise.all(
+      [basketId, next].map((id) =>
+        t.app.inject({ method: 'GET', url: `/api/v2/orders/${id}`, headers: buyer.headers }),
+      ),
+    );
+    expect([one.statusCode, two.statusCode]).toEqual([200, 200]);
+    expect([one.json().parts[0].lines[0].quantity, two.json().parts[0].lines[0].quantity]).toEqual([2, 1]);
+  });
+
+  it('gives a basket made before basket ids came from the orders’ sequence a fresh order number if its id is taken', async () => {
+    const earlier = await createBuyer(t);
+    const offer = await createOffer(t.runtime, { shopId: alpha.shop.id, price: '3.00', quantity: 20 });
+    const placed = await placeOrder(t, earlier, [{ offerId: offer.id }]);
+    // Another buyer's basket that holds that order's number, as the baskets' own sequence gave them.
+    const buyer = await createBuyer(t);
+    await t.runtime.db.execute(
+      sql`insert into baskets (id, user_id) overriding system value values (${placed.id}, ${buyer.user.id})`,
+    );
+    await addToBasket(t, buyer, offer.id, 1);
+    expect((await findBasket(t.runtime.db, buyer.user.id))!.id).toBe(placed.id);
+    const res = await checkoutRequest(t, buyer);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().id).not.toBe(placed.id);
+    expect(await findBasket(t.runtime.db, buyer.user.id)).toBeNull();
   });
 
   it("answers 404 for another buyer's contact and takes nothing", async () => {
