@@ -261,6 +261,8 @@ export const imports = pgTable(
     fileName: text('file_name'),
     mode: text('mode').$type<ImportMode>().notNull().default('lenient'),
     status: text('status').$type<ImportStatus>().notNull().default('queued'),
+    /** Runs begun (the job's first try and its retries): the last allowed one fails for good. */
+    attempts: integer('attempts').notNull().default(0),
     /** 0–100; what the job is doing in `phase`. */
     progress: integer('progress').notNull().default(0),
     phase: text('phase'),

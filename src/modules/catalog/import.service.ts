@@ -22,6 +22,7 @@ import {
   type ParameterKind,
 } from '../../db/schema/catalog.ts';
 import { type TxScope, transaction } from '../../db/transaction.ts';
+import { QUEUES } from '../../jobs/queues.ts';
 import type { Runtime } from '../../runtime.ts';
 import { FetchError, fetchPriceList } from './fetch.ts';
 import {
@@ -101,7 +102,7 @@ export async function importPriceList(runtime: Runtime, input: ImportInline): Pr
       createdAt: runtime.clock.now(),
     })
     .returning();
-  return runImport(runtime, row.id, input.content);
+  return runImport(runtime, row.id, { content: input.content, retryLimit: 0 });
 }
 
 class ImportFailure extends Error {
@@ -118,11 +119,37 @@ class ImportFailure extends Error {
   }
 }
 
-/** The job: runs a queued import to its end. Safe to run twice (a finished import is left alone). */
-export async function runImport(runtime: Runtime, importId: number, content?: Buffer): Promise<Import> {
+export interface RunImportOptions {
+  /** The file's bytes when the caller has them (CLI, inline imports); else the upload or the URL. */
+  content?: Buffer;
+  /** Runs after the first that the caller will make when this one fails unexpectedly (the job's retry policy by default). */
+  retryLimit?: number;
+}
+
+/**
+ * The job: runs a queued import to its end. Safe to run twice (a finished import is left alone).
+ *
+ * A bad file or URL fails at once, for good, with its report. An unexpected error (the database
+ * went away, a bug) rolls the apply back and is rethrown for the job system to retry: the import
+ * goes back to `queued` with its uploaded file kept, so the retry can claim it and read it again.
+ * The last allowed run marks it `failed` and deletes the file.
+ */
+export async function runImport(
+  runtime: Runtime,
+  importId: number,
+  options: RunImportOptions = {},
+): Promise<Import> {
+  const content = options.content;
+  const retryLimit = options.retryLimit ?? QUEUES.catalog_import.retryLimit ?? 0;
   const [claimed] = await runtime.db
     .update(imports)
-    .set({ status: 'running', startedAt: runtime.clock.now(), phase: 'download', progress: 0 })
+    .set({
+      status: 'running',
+      startedAt: runtime.clock.now(),
+      phase: 'download',
+      progress: 0,
+      attempts: sql`${imports.attempts} + 1`,
+    })
     .where(and(eq(imports.id, importId), sql`${imports.status} in ('queued', 'running')`))
     .returning();
   if (!claimed) {
@@ -239,6 +266,24 @@ export async function runImport(runtime: Runtime, importId: number, content?: Bu
           ru: 'Внутренняя ошибка при загрузке; попробуйте ещё раз',
           en: 'Internal error during the import; try again',
         };
+    if (!known && claimed.attempts <= retryLimit) {
+      // Another run will come: the import waits for it, its file kept.
+      await runtime.db
+        .update(imports)
+        .set({
+          status: 'queued',
+          phase: null,
+          progress: 0,
+          errorCode: code,
+          errorMessage: {
+            ru: 'Внутренняя ошибка при загрузке; будет ещё одна попытка',
+            en: 'Internal error during the import; it will be tried again',
+          },
+          timings,
+        })
+        .where(eq(imports.id, importId));
+      throw error;
+    }
     const failedIssues = error instanceof ImportFailure ? error.issues : [];
     if (error instanceof PriceListError && error.line) {
       failedIssues.push({
@@ -265,10 +310,10 @@ export async function runImport(runtime: Runtime, importId: number, content?: Bu
         .where(eq(imports.id, importId))
         .returning();
       await saveIssues(scope, importId, failedIssues);
-      if (known) await scope.tx.delete(importFiles).where(eq(importFiles.importId, importId));
+      await scope.tx.delete(importFiles).where(eq(importFiles.importId, importId));
       return row;
     });
-    // Unknown errors (database down, a bug) go back to the job system to be retried.
+    // The job system records the last unexpected failure (and keeps it in the dead-letter queue).
     if (!known) throw error;
     return failed;
   }

@@ -11,7 +11,19 @@ import {
   type Supplier,
 } from '../../../test/factories/orders.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { offerParameters, offers, parameters, shopCategories, shops } from '../../db/schema/catalog.ts';
+import {
+  categories,
+  importFiles,
+  imports,
+  offerParameters,
+  offers,
+  parameters,
+  products,
+  shopCategories,
+  shops,
+} from '../../db/schema/catalog.ts';
+import { JOB_HANDLERS } from '../../jobs/handlers.ts';
+import { importPriceList } from './import.service.ts';
 
 const SAMPLE = fs.readFileSync(new URL('../../../test/fixtures/shop1.yaml', import.meta.url), 'utf8');
 
@@ -62,6 +74,20 @@ describe('importing the sample price list', () => {
     expect(result.shop_renamed).toEqual({ from: 'Старое имя', to: 'Связной' });
     const [shop] = await t.runtime.db.select().from(shops).where(eq(shops.id, supplier.shop.id));
     expect(shop.name).toBe('Связной');
+
+    // Exactly 4 categories and 14 products (every good's name is its own), per category as in the file.
+    const perCategory = await t.runtime.db
+      .select({ category: categories.name, products: sql<number>`count(${products.id})::integer` })
+      .from(categories)
+      .leftJoin(products, eq(products.categoryId, categories.id))
+      .groupBy(categories.name)
+      .orderBy(categories.name);
+    expect(perCategory).toEqual([
+      { category: 'Flash-накопители', products: 2 },
+      { category: 'Аксессуары', products: 2 },
+      { category: 'Смартфоны', products: 5 },
+      { category: 'Телевизоры', products: 5 },
+    ]);
 
     const rows = await offersOf(supplier.shop.id);
     expect(rows).toHaveLength(14);
@@ -246,6 +272,8 @@ describe('bad files and bad rows', () => {
     ['no shop', 'categories: []\ngoods: []\n', 'missing_shop'],
     ['categories not a list', 'shop: Связной\ncategories: 5\ngoods: []\n', 'invalid_categories'],
     ['an empty file', '', 'empty_file'],
+    ['no categories', 'shop: Связной\ngoods: []\n', 'missing_categories'],
+    ['an over-long shop name', `shop: ${'Я'.repeat(201)}\ncategories: []\ngoods: []\n`, 'invalid_shop'],
   ])('refuses %s with a clear message and changes nothing', async (_name, content, code) => {
     const result = await importFile(t, supplier.headers, content as string);
     expect(result.status).toBe('failed');
@@ -436,5 +464,218 @@ describe('sources and access', () => {
       .from(offers)
       .where(and(eq(offers.shopId, supplier.shop.id), eq(offers.isActive, true)));
     expect(rows).toHaveLength(14);
+  });
+});
+
+describe('over-long and negative values', () => {
+  it('rejects each bad row with its field and applies the rest', async () => {
+    const supplier = await createSupplier(t);
+    const good = (id: string, lines: string[] = [], category = '1') =>
+      [`  - id: ${id}`, `    category: ${category}`, ...lines].join('\n');
+    const file = [
+      'shop: Длинные строки',
+      'categories:',
+      '  - id: 1',
+      '    name: Обычная',
+      '  - id: 2',
+      `    name: ${'К'.repeat(201)}`,
+      'goods:',
+      good('g1', ['    name: Отрицательный остаток', '    price: 10', '    quantity: -3']),
+      good('x'.repeat(101), ['    name: Длинный id', '    price: 10', '    quantity: 1']),
+      good('g3', [
+        '    name: Длинная модель',
+        `    model: ${'m'.repeat(201)}`,
+        '    price: 10',
+        '    quantity: 1',
+      ]),
+      good('g4', ['    name: В длинной категории', '    price: 10', '    quantity: 1'], '2'),
+      good('g5', [
+        '    name: Длинное имя характеристики',
+        '    price: 10',
+        '    quantity: 1',
+        '    parameters:',
+        `      ${'п'.repeat(201)}: 1`,
+      ]),
+      good('g6', [
+        '    name: Длинное значение',
+        '    price: 10',
+        '    quantity: 1',
+        '    parameters:',
+        `      Описание: ${'з'.repeat(1001)}`,
+      ]),
+      good('g7', ['    name: Годный товар', '    price: 10', '    quantity: 0']),
+    ].join('\n');
+    const result = await importFile(t, supplier.headers, file);
+    expect(result.status).toBe('succeeded');
+    expect(result.counts).toMatchObject({ total: 7, created: 1, rejected: 6 });
+    expect(result.report.map((r) => [r.row, r.good_id?.slice(0, 5) ?? null, r.field, r.code])).toEqual([
+      [0, null, 'categories[1].name', 'too_long'],
+      [1, 'g1', 'quantity', 'invalid_quantity'],
+      [2, 'xxxxx', 'id', 'too_long'],
+      [3, 'g3', 'model', 'too_long'],
+      [4, 'g4', 'category', 'unknown_category'],
+      [5, 'g5', `parameters.${'п'.repeat(201)}`, 'too_long'],
+      [6, 'g6', 'parameters.Описание', 'too_long'],
+    ]);
+    expect(result.report[1].message).toContain('отрицательным');
+    const rows = await offersOf(supplier.shop.id);
+    expect(rows.map((o) => o.externalId)).toEqual(['g7']);
+  });
+});
+
+describe('an unexpected failure while applying', () => {
+  let supplier: Supplier;
+
+  beforeAll(async () => {
+    supplier = await createSupplier(t);
+    expect((await importFile(t, supplier.headers, SAMPLE)).status).toBe('succeeded');
+  });
+
+  /** Everything an import could have touched, for comparison. */
+  async function catalogState() {
+    const [shop] = await t.runtime.db.select().from(shops).where(eq(shops.id, supplier.shop.id));
+    const [counts] = await t.runtime.db
+      .execute<{ categories: number; products: number; parameters: number }>(
+        sql`select (select count(*)::integer from categories) as categories,
+                 (select count(*)::integer from products) as products,
+                 (select count(*)::integer from parameters) as parameters`,
+      )
+      .then(
+        (r) =>
+          (r as unknown as { rows: { categories: number; products: number; parameters: number }[] }).rows,
+      );
+    const goods = (await offersOf(supplier.shop.id)).map((o) => ({
+      id: o.externalId,
+      price: o.price,
+      quantity: o.quantity,
+      active: o.isActive,
+      updated: o.updatedAt.getTime(),
+    }));
+    return { shop: shop.name, counts, goods };
+  }
+
+  /** An upload recorded as the route records it, without its job: the test runs the job by hand. */
+  async function queuedUpload(content: string): Promise<number> {
+    const [row] = await t.runtime.db
+      .insert(imports)
+      .values({ shopId: supplier.shop.id, requestedBy: null, source: 'upload', mode: 'lenient' })
+      .returning();
+    await t.runtime.db.insert(importFiles).values({ importId: row.id, content: Buffer.from(content) });
+    return row.id;
+  }
+
+  /** The error the broken disk raised, as the database driver wraps it. */
+  async function expectDiskOnFire(work: Promise<unknown>): Promise<void> {
+    const error = await work.then(
+      () => undefined,
+      (e: Error & { cause?: Error }) => e,
+    );
+    expect(error, 'the import should have thrown').toBeDefined();
+    expect(`${error?.message} ${error?.cause?.message}`).toContain('disk on fire');
+  }
+
+  const runJob = (importId: number) => JOB_HANDLERS.catalog_import(t.runtime, { importId });
+
+  async function importRow(id: number) {
+    const [row] = await t.runtime.db.select().from(imports).where(eq(imports.id, id));
+    const files = await t.runtime.db.select().from(importFiles).where(eq(importFiles.importId, id));
+    return { ...row, hasFile: files.length > 0 };
+  }
+
+  /** While it exists, writing offers fails as a lost disk would (after the shop, categories and products were written). */
+  async function brokenOffers<T>(work: () => Promise<T>): Promise<T> {
+    await t.runtime.db.execute(sql`
+      create or replace function test_broken_offers() returns trigger language plpgsql as $$
+      begin raise exception 'disk on fire'; end $$`);
+    await t.runtime.db.execute(sql`
+      create trigger test_broken_offers before insert or update on offers
+      for each statement execute function test_broken_offers()`);
+    try {
+      return await work();
+    } finally {
+      await t.runtime.db.execute(sql`drop trigger test_broken_offers on offers`);
+      await t.runtime.db.execute(sql`drop function test_broken_offers()`);
+    }
+  }
+
+  const changed = () =>
+    editGood(SAMPLE.replace('shop: Связной', 'shop: Связной-2'), '4216313', (block) =>
+      block.replace('price: 65000', 'price: 61000'),
+    ).replace('    name: Телевизоры', '    name: Телевизоры и мониторы') +
+    '  - id: new-1\n    category: 5\n    name: Совсем новый телевизор\n    price: 1000\n    quantity: 1\n';
+
+  it('leaves the previous catalog intact, waits for the retry with its file, and the retry applies it', async () => {
+    const before = await catalogState();
+    const id = await queuedUpload(changed());
+    await brokenOffers(async () => {
+      await expectDiskOnFire(runJob(id));
+    });
+    // Nothing of the half-done apply is left: shop name, new category, new product, prices.
+    expect(await catalogState()).toEqual(before);
+    expect(await importRow(id)).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      errorCode: 'internal_error',
+      hasFile: true,
+    });
+
+    // The job system's retry claims it again and, the disk mended, applies the file.
+    await runJob(id);
+    const done = await importRow(id);
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+      errorCode: null,
+      created: 1,
+      // The repriced good and the five televisions, now in «Телевизоры и мониторы».
+      updated: 6,
+      hasFile: false,
+    });
+    const after = await catalogState();
+    expect(after.shop).toBe('Связной-2');
+    expect(after.goods.find((g) => g.id === '4216313')?.price).toBe('61000.00');
+  });
+
+  it('fails for good at the last attempt and deletes the uploaded file', async () => {
+    const before = await catalogState();
+    const id = await queuedUpload(SAMPLE);
+    await brokenOffers(async () => {
+      await expectDiskOnFire(runJob(id));
+      expect(await importRow(id)).toMatchObject({ status: 'queued', hasFile: true });
+      await expectDiskOnFire(runJob(id));
+    });
+    expect(await importRow(id)).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+      errorCode: 'internal_error',
+      hasFile: false,
+    });
+    expect(await catalogState()).toEqual(before);
+    // A stray third run leaves a finished import alone.
+    await runJob(id);
+    expect(await importRow(id)).toMatchObject({ status: 'failed', attempts: 2 });
+    const view = await t.app.inject({
+      method: 'GET',
+      url: `/api/v2/supplier/imports/${id}`,
+      headers: supplier.headers,
+    });
+    expect(view.json()).toMatchObject({ status: 'failed', error: { code: 'internal_error' } });
+  });
+
+  it('an inline import (CLI) has no retry: it fails at once and says so', async () => {
+    const before = await catalogState();
+    await brokenOffers(async () => {
+      await expectDiskOnFire(
+        importPriceList(t.runtime, { shopId: supplier.shop.id, content: Buffer.from(changed()) }),
+      );
+    });
+    const [last] = await t.runtime.db
+      .select()
+      .from(imports)
+      .where(eq(imports.shopId, supplier.shop.id))
+      .orderBy(sql`${imports.id} desc`)
+      .limit(1);
+    expect(last).toMatchObject({ status: 'failed', errorCode: 'internal_error', attempts: 1 });
+    expect(await catalogState()).toEqual(before);
   });
 });
