@@ -43,6 +43,8 @@ import {
   ShopPage,
   ShopPatchBody,
   ShopSettings,
+  SupplierExportBody,
+  SupplierExportQuery,
 } from './catalog.schemas.ts';
 import {
   decodeCursor,
@@ -87,6 +89,7 @@ import {
 
 const supplier = { roles: ['supplier'] as const };
 const staff = { roles: ['staff'] as const };
+const supplierOrStaff = { roles: ['supplier', 'staff'] as const };
 
 function filtersFrom(query: Record<string, unknown>): ProductFilters {
   const parameters: ParameterFilter[] = [];
@@ -332,6 +335,28 @@ async function sendExport(runtime: Runtime, reply: FastifyReply, shop: Shop, for
       `attachment; filename="${exportFileName(shop.id, format, runtime.clock.now())}"`,
     )
     .send(content);
+}
+
+/**
+ * The shop a /supplier export is of: the supplier's own, or for staff the one they name (any shop;
+ * naming none is an error, there is no "own" shop to fall back on).
+ */
+async function exportedShop(runtime: Runtime, request: FastifyRequest, shopId: number | undefined) {
+  const user = currentUser(request);
+  if (user.role === 'staff') {
+    if (shopId === undefined) {
+      throw unprocessable('shop_required', {
+        ru: 'Укажите магазин: параметр shop',
+        en: 'Name the shop to export: the shop parameter',
+      });
+    }
+    const shop = await getShop(runtime.db, shopId);
+    if (!shop) throw shopNotFound();
+    return shop;
+  }
+  const shop = await shopOfOwner(runtime.db, user.id);
+  if (shopId !== undefined && shopId !== shop.id) throw shopNotFound();
+  return shop;
 }
 
 async function sendDownload(runtime: Runtime, reply: FastifyReply, row: PriceListExport | undefined) {
@@ -688,17 +713,17 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
     app.get(
       '/api/v2/supplier/export',
       {
-        config: supplier,
+        config: supplierOrStaff,
         schema: {
           tags: ['supplier'],
-          summary: 'Download my active goods: YAML (the import format), CSV or JSON',
-          description: `Up to ${SYNC_EXPORT_LIMIT} goods inline; larger shops use POST /api/v2/supplier/exports (409 export_too_large).`,
-          querystring: ExportQuery,
-          response: { 200: Type.String(), ...problemResponses(400, 401, 403, 404, 409) },
+          summary: 'Download my active goods (staff: any shop’s): YAML (the import format), CSV or JSON',
+          description: `Up to ${SYNC_EXPORT_LIMIT} goods inline; larger shops use POST /api/v2/supplier/exports (409 export_too_large). Staff name the shop with \`shop\`.`,
+          querystring: SupplierExportQuery,
+          response: { 200: Type.String(), ...problemResponses(400, 401, 403, 404, 409, 422) },
         },
       },
       async (request, reply) => {
-        const shop = await shopOfOwner(runtime.db, currentUser(request).id);
+        const shop = await exportedShop(runtime, request, request.query.shop);
         return sendExport(runtime, reply, shop, request.query.format ?? 'yaml');
       },
     );
@@ -706,16 +731,18 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
     app.post(
       '/api/v2/supplier/exports',
       {
-        config: supplier,
+        config: supplierOrStaff,
         schema: {
           tags: ['supplier'],
-          summary: 'Prepare an export file in the background (any size)',
-          body: ExportBody,
-          response: { 202: ExportSchema, ...problemResponses(400, 401, 403, 404) },
+          summary: 'Prepare an export file in the background (any size; staff: any shop)',
+          description:
+            'Staff name the shop with `shop` and follow the export under /api/v2/admin/exports/:id.',
+          body: SupplierExportBody,
+          response: { 202: ExportSchema, ...problemResponses(400, 401, 403, 404, 422) },
         },
       },
       async (request, reply) => {
-        const shop = await shopOfOwner(runtime.db, currentUser(request).id);
+        const shop = await exportedShop(runtime, request, request.body.shop);
         const row = await transaction(runtime, (scope) =>
           queueExport(scope, {
             shopId: shop.id,
@@ -723,10 +750,9 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
             format: request.body.format ?? 'yaml',
           }),
         );
-        return reply
-          .status(202)
-          .header('location', `/api/v2/supplier/exports/${row.id}`)
-          .send(exportView(row, '/api/v2/supplier/exports'));
+        const prefix =
+          currentUser(request).role === 'staff' ? '/api/v2/admin/exports' : '/api/v2/supplier/exports';
+        return reply.status(202).header('location', `${prefix}/${row.id}`).send(exportView(row, prefix));
       },
     );
 

@@ -306,6 +306,20 @@ export const ExportBody = Type.Object(
   { format: Type.Optional(ExportFormatSchema) },
   { additionalProperties: false },
 );
+/** Which shop to export: staff name one (any shop); a supplier's is always their own. */
+const ExportShop = Type.Integer({
+  minimum: 1,
+  maximum: 2_147_483_647,
+  description: 'Staff only, and required for staff: the shop to export',
+});
+export const SupplierExportQuery = Type.Object(
+  { format: Type.Optional(ExportFormatSchema), shop: Type.Optional(ExportShop) },
+  { additionalProperties: false },
+);
+export const SupplierExportBody = Type.Object(
+  { format: Type.Optional(ExportFormatSchema), shop: Type.Optional(ExportShop) },
+  { additionalProperties: false },
+);
 export const ExportSchema = Type.Object({
   id: Type.Integer(),
   shop_id: Type.Integer(),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../../test/factories/catalog.ts';
-import { createStaff, createSupplier, type Supplier } from '../../../test/factories/orders.ts';
+import { createBuyer, createStaff, createSupplier, type Supplier } from '../../../test/factories/orders.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 
 const SAMPLE = fs.readFileSync(new URL('../../../test/fixtures/shop1.yaml', import.meta.url), 'utf8');
@@ -150,5 +150,73 @@ describe('export', () => {
       url: `/api/v2/admin/shops/${supplier.shop.id}/export`,
     });
     expect(buyerless.statusCode).toBe(401);
+  });
+
+  it('lets staff use the supplier export with a shop parameter, inline and as a job', async () => {
+    const staff = await createStaff(t);
+    const own = (await exportAs('json')).body;
+    const inline = await t.app.inject({
+      method: 'GET',
+      url: `/api/v2/supplier/export?format=json&shop=${supplier.shop.id}`,
+      headers: staff.headers,
+    });
+    expect(inline.statusCode, inline.body).toBe(200);
+    expect(inline.body).toBe(own);
+    // Staff have no shop of their own: the shop is required; an unknown one is 404.
+    const unnamed = await t.app.inject({
+      method: 'GET',
+      url: '/api/v2/supplier/export',
+      headers: staff.headers,
+    });
+    expect(unnamed.statusCode).toBe(422);
+    expect(unnamed.json().code).toBe('shop_required');
+    const unknown = await t.app.inject({
+      method: 'GET',
+      url: '/api/v2/supplier/export?shop=999999',
+      headers: staff.headers,
+    });
+    expect(unknown.statusCode).toBe(404);
+    // A supplier cannot reach another shop through the parameter.
+    const intruder = await createSupplier(t);
+    const denied = await t.app.inject({
+      method: 'GET',
+      url: `/api/v2/supplier/export?shop=${supplier.shop.id}`,
+      headers: intruder.headers,
+    });
+    expect(denied.statusCode).toBe(404);
+    const buyer = await t.app.inject({
+      method: 'GET',
+      url: `/api/v2/supplier/export?shop=${supplier.shop.id}`,
+      headers: (await createBuyer(t)).headers,
+    });
+    expect(buyer.statusCode).toBe(403);
+
+    const queued = await t.app.inject({
+      method: 'POST',
+      url: '/api/v2/supplier/exports',
+      headers: staff.headers,
+      payload: { format: 'json', shop: supplier.shop.id },
+    });
+    expect(queued.statusCode, queued.body).toBe(202);
+    const { id } = queued.json();
+    expect(queued.headers.location).toBe(`/api/v2/admin/exports/${id}`);
+    expect(queued.json().shop_id).toBe(supplier.shop.id);
+    let view = queued.json();
+    for (let i = 0; i < 200 && view.status !== 'succeeded' && view.status !== 'failed'; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      view = (
+        await t.app.inject({ method: 'GET', url: `/api/v2/admin/exports/${id}`, headers: staff.headers })
+      ).json();
+    }
+    expect(view).toMatchObject({ status: 'succeeded', download_url: `/api/v2/admin/exports/${id}/download` });
+    const file = await t.app.inject({ method: 'GET', url: view.download_url, headers: staff.headers });
+    expect(file.body).toBe(own);
+    const noShop = await t.app.inject({
+      method: 'POST',
+      url: '/api/v2/supplier/exports',
+      headers: staff.headers,
+      payload: { format: 'json' },
+    });
+    expect(noShop.statusCode).toBe(422);
   });
 });
