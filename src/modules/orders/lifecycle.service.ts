@@ -173,7 +173,10 @@ function cleanNote(note: string | undefined): string {
   return note?.trim() ?? '';
 }
 
-/** The buyer cancels their order: allowed while it is new and no supplier has moved its part. */
+/**
+ * The buyer cancels their whole order: allowed while the order is `new` (some live part is still
+ * new), even if a supplier has moved its part on; refused if a part is delivered.
+ */
 export async function cancelOrderAsBuyer(
   runtime: Runtime,
   userId: number,

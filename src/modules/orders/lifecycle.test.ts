@@ -214,14 +214,63 @@ describe('cancel', () => {
     expect(toAlpha.text).not.toContain('22,50');
   });
 
-  it('not by the buyer once a supplier has confirmed its part', async () => {
-    const { buyer, order, a } = await twoPartOrder();
+  it('by the buyer while the order is new, though a supplier has already confirmed its part', async () => {
+    const { buyer, order, a, b } = await twoPartOrder();
     expect((await supplierMove(alpha, order.id, 'confirmed')).statusCode).toBe(200);
-    expect((await buyerView(buyer, order.id)).can_cancel).toBe(false);
-    const res = await buyerCancel(buyer, order.id);
+    const before = await buyerView(buyer, order.id);
+    expect(before).toMatchObject({ state: 'new', can_cancel: true });
+    t.mail.clear();
+
+    const res = await buyerCancel(buyer, order.id, 'Передумали');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ state: 'canceled', can_cancel: false });
+    expect(res.json().parts.map((p: { state: string }) => p.state)).toEqual(['canceled', 'canceled']);
+    const history = res.json().history;
+    expect(history.slice(-3, -1)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          shop_id: alpha.shop.id,
+          from: 'confirmed',
+          to: 'canceled',
+          note: 'Передумали',
+        }),
+        expect.objectContaining({ shop_id: beta.shop.id, from: 'new', to: 'canceled', note: 'Передумали' }),
+      ]),
+    );
+    expect(history.at(-1)).toMatchObject({ shop_id: null, from: 'new', to: 'canceled', note: 'Передумали' });
+    expect(await stock(a)).toBe(10);
+    expect(await stock(b)).toBe(10);
+    expect((await buyerCancel(buyer, order.id)).statusCode).toBe(409);
+    expect(await stock(a)).toBe(10);
+
+    await mailTo(buyer.user.email, `Заказ ${order.number}: отменён`);
+    for (const supplier of [alpha, beta]) {
+      const notice = await mailTo(supplier.user.email, `Заказ ${order.number} отменён`);
+      expect(notice.text).toContain('Передумали');
+    }
+  });
+
+  it('not by the buyer once the order has moved on, nor with a delivered part', async () => {
+    const moved = await twoPartOrder();
+    for (const supplier of [alpha, beta]) {
+      expect((await supplierMove(supplier, moved.order.id, 'confirmed')).statusCode).toBe(200);
+    }
+    expect((await buyerView(moved.buyer, moved.order.id)).can_cancel).toBe(false);
+    const late = await buyerCancel(moved.buyer, moved.order.id);
+    expect(late.statusCode).toBe(409);
+    expect(late.json()).toMatchObject({ code: 'invalid_transition', from: 'confirmed', to: 'canceled' });
+    expect(await stock(moved.a)).toBe(8);
+
+    // The order is still new (one part is), but a delivered part cannot be canceled.
+    const delivered = await twoPartOrder();
+    for (const state of ['confirmed', 'assembled', 'sent', 'delivered']) {
+      expect((await supplierMove(alpha, delivered.order.id, state)).statusCode).toBe(200);
+    }
+    expect((await buyerView(delivered.buyer, delivered.order.id)).can_cancel).toBe(false);
+    const res = await buyerCancel(delivered.buyer, delivered.order.id);
     expect(res.statusCode).toBe(409);
-    expect(res.json()).toMatchObject({ code: 'invalid_transition', blocking_part_state: 'confirmed' });
-    expect(await stock(a)).toBe(8);
+    expect(res.json()).toMatchObject({ code: 'invalid_transition', blocking_part_state: 'delivered' });
+    expect(await stock(delivered.b)).toBe(7);
   });
 
   it("not of another buyer's order", async () => {

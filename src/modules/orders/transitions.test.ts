@@ -12,11 +12,18 @@ import {
 } from '../../../test/factories/orders.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { ORDER_STATES, type OrderState, orderParts, orders } from '../../db/schema/orders.ts';
-import { deriveOrderState, isAllowed, planOrderTransition, type Actor as Role } from './transitions.ts';
+import {
+  deriveOrderState,
+  isAllowed,
+  isOrderMoveAllowed,
+  planOrderTransition,
+  type Actor as Role,
+} from './transitions.ts';
 
-// The table spelled out move by move: anything not listed is forbidden.
+// The table spelled out move by move: anything not listed is forbidden. The buyer's part moves happen
+// only through canceling the whole order, which the order-level table allows only from `new`.
 const EXPECTED: Record<Role, string[]> = {
-  buyer: ['new→canceled'],
+  buyer: ['new→canceled', 'confirmed→canceled', 'assembled→canceled', 'sent→canceled'],
   supplier: [
     'new→confirmed',
     'new→canceled',
@@ -44,6 +51,13 @@ const EXPECTED: Record<Role, string[]> = {
   ],
 };
 
+/** Moves of a whole order, where narrower than the parts' table. */
+const EXPECTED_ORDER: Record<Role, string[]> = {
+  buyer: ['new→canceled'],
+  supplier: EXPECTED.supplier,
+  staff: EXPECTED.staff,
+};
+
 const PAIRS = ORDER_STATES.flatMap((from) => ORDER_STATES.map((to) => [from, to] as const));
 
 describe('the transition table', () => {
@@ -53,6 +67,10 @@ describe('the transition table', () => {
         ([from, to]) => `${from}→${to}`,
       );
       expect(allowed.sort()).toEqual([...EXPECTED[role]].sort());
+      const orderMoves = PAIRS.filter(([from, to]) => isOrderMoveAllowed(role, from, to)).map(
+        ([from, to]) => `${from}→${to}`,
+      );
+      expect(orderMoves.sort()).toEqual([...EXPECTED_ORDER[role]].sort());
     });
   }
 
@@ -73,7 +91,19 @@ describe('the transition table', () => {
       'new→canceled',
       'sent→canceled',
     ]);
-    expect(() => planOrderTransition('buyer', 'new', parts, 'canceled')).toThrow();
+    // The buyer cancels a new order whole, parts a supplier has moved on included…
+    expect(planOrderTransition('buyer', 'new', parts, 'canceled').map((m) => `${m.from}→${m.to}`)).toEqual([
+      'new→canceled',
+      'sent→canceled',
+    ]);
+    // …but not an order that has moved on, nor one with a delivered part.
+    expect(() =>
+      planOrderTransition('buyer', 'confirmed', [{ state: 'confirmed' }, { state: 'sent' }], 'canceled'),
+    ).toThrow();
+    expect(() =>
+      planOrderTransition('buyer', 'new', [{ state: 'new' }, { state: 'delivered' }], 'canceled'),
+    ).toThrow();
+    expect(() => planOrderTransition('buyer', 'new', parts, 'confirmed')).toThrow();
     expect(() =>
       planOrderTransition('staff', 'sent', [{ state: 'delivered' }, { state: 'sent' }], 'canceled'),
     ).toThrow();

@@ -9,16 +9,22 @@ export type Actor = 'buyer' | 'supplier' | 'staff';
 /** The path of a healthy order; `canceled` stands aside. */
 export const PROGRESS: readonly OrderState[] = ['new', 'confirmed', 'assembled', 'sent', 'delivered'];
 
+type Table = Partial<Record<OrderState, readonly OrderState[]>>;
+
 /**
  * Who may move a part from which state to which.
- * - buyer: cancel while nothing has moved yet;
+ * - buyer: only by canceling the whole order while the order is `new` (`ORDER_TRANSITIONS`); that
+ *   cancels every part not yet canceled, whatever step a supplier has already taken with it;
  * - supplier: one step forward at a time; cancel (with a reason) before the goods are sent;
  * - staff: forward by any number of steps; cancel any time before delivery.
- * `delivered` and `canceled` are final for everyone.
+ * `delivered` and `canceled` are final for everyone (so an order with a delivered part stays).
  */
-export const TRANSITIONS: Record<Actor, Partial<Record<OrderState, readonly OrderState[]>>> = {
+export const TRANSITIONS: Record<Actor, Table> = {
   buyer: {
     new: ['canceled'],
+    confirmed: ['canceled'],
+    assembled: ['canceled'],
+    sent: ['canceled'],
   },
   supplier: {
     new: ['confirmed', 'canceled'],
@@ -34,12 +40,34 @@ export const TRANSITIONS: Record<Actor, Partial<Record<OrderState, readonly Orde
   },
 };
 
+/**
+ * Moves of an order as a whole where they are narrower than its parts': the buyer cancels only while
+ * the order is `new` (the order is `new` while any live part is). Others move orders by the parts' table.
+ */
+export const ORDER_TRANSITIONS: Partial<Record<Actor, Table>> = {
+  buyer: { new: ['canceled'] },
+};
+
 export function isAllowed(actor: Actor, from: OrderState, to: OrderState): boolean {
   return TRANSITIONS[actor][from]?.includes(to) ?? false;
 }
 
 export function allowedTargets(actor: Actor, from: OrderState): readonly OrderState[] {
   return TRANSITIONS[actor][from] ?? [];
+}
+
+function orderTable(actor: Actor): Table {
+  return ORDER_TRANSITIONS[actor] ?? TRANSITIONS[actor];
+}
+
+/** Whether the order's own state may move so (its parts are checked by `planOrderTransition`). */
+export function isOrderMoveAllowed(actor: Actor, from: OrderState, to: OrderState): boolean {
+  return orderTable(actor)[from]?.includes(to) ?? false;
+}
+
+/** The states an order may be set to by `actor` from `from`, as far as the order's own state goes. */
+export function allowedOrderTargets(actor: Actor, from: OrderState): readonly OrderState[] {
+  return orderTable(actor)[from] ?? [];
 }
 
 const STATE_NAMES: Record<OrderState, { ru: string; en: string }> = {
@@ -55,20 +83,25 @@ export function stateName(state: OrderState, language: 'ru' | 'en'): string {
   return STATE_NAMES[state][language];
 }
 
-function refused(from: OrderState, to: OrderState, actor: Actor, extra: Record<string, unknown> = {}) {
+function refused(
+  from: OrderState,
+  to: OrderState,
+  allowed: readonly OrderState[],
+  extra: Record<string, unknown> = {},
+) {
   return conflict(
     'invalid_transition',
     {
       ru: `Нельзя перевести из состояния «${STATE_NAMES[from].ru}» в «${STATE_NAMES[to].ru}»`,
       en: `Cannot move from "${from}" to "${to}"`,
     },
-    { from, to, allowed: allowedTargets(actor, from), ...extra },
+    { from, to, allowed, ...extra },
   );
 }
 
 /** The one check of a part's move; throws 409 `invalid_transition` naming what is allowed. */
 export function assertTransition(actor: Actor, from: OrderState, to: OrderState): void {
-  if (!isAllowed(actor, from, to)) throw refused(from, to, actor);
+  if (!isAllowed(actor, from, to)) throw refused(from, to, allowedTargets(actor, from));
 }
 
 /**
@@ -88,7 +121,9 @@ export interface PartMove<P> {
 }
 
 /**
- * What setting a whole order to `to` means for its parts, checked against the same table:
+ * What setting a whole order to `to` means for its parts. The order's own state is checked against
+ * `ORDER_TRANSITIONS` (where the actor has a row there) or the parts' table, each part's move against
+ * the parts' table:
  * - `canceled`: every part not yet canceled is canceled — each of those moves must be allowed
  *   (a delivered part cannot be canceled, so neither can its order);
  * - a state forward: every live part behind it moves up to it; parts already there or beyond stay.
@@ -100,17 +135,18 @@ export function planOrderTransition<P extends { state: OrderState }>(
   parts: readonly P[],
   to: OrderState,
 ): PartMove<P>[] {
-  if (!isAllowed(actor, orderState, to)) throw refused(orderState, to, actor);
+  const allowed = allowedOrderTargets(actor, orderState);
+  if (!isOrderMoveAllowed(actor, orderState, to)) throw refused(orderState, to, allowed);
   const moves: PartMove<P>[] = [];
   for (const part of parts) {
     if (part.state === 'canceled') continue;
     if (to !== 'canceled' && PROGRESS.indexOf(part.state) >= PROGRESS.indexOf(to)) continue;
     if (!isAllowed(actor, part.state, to)) {
-      throw refused(orderState, to, actor, { blocking_part_state: part.state });
+      throw refused(orderState, to, allowed, { blocking_part_state: part.state });
     }
     moves.push({ part, from: part.state, to });
   }
-  if (moves.length === 0) throw refused(orderState, to, actor);
+  if (moves.length === 0) throw refused(orderState, to, allowed);
   return moves;
 }
 
