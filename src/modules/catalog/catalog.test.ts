@@ -174,6 +174,51 @@ describe('product list', () => {
     expect(seen).toHaveLength(15);
     expect((await importFile(t, second.headers, SECOND)).counts.deactivated).toBe(1);
   });
+
+  it('keeps the cursor stable while a listed product is deactivated or repriced between pages', async () => {
+    const full = (await get('/api/v2/products?sort=price&limit=200')).items as Item[];
+    const page1 = await get('/api/v2/products?sort=price&limit=5');
+    expect(page1.items.map((i: Item) => i.id)).toEqual(full.slice(0, 5).map((i) => i.id));
+    // Two products after the cursor that only the first supplier offers: one goes away, one
+    // becomes the cheapest of all (it moves before the cursor).
+    const later = full.slice(5).filter((i) => i.offer_count === 1);
+    const ownOffer = async (productId: number) => {
+      const rows = await t.runtime.db.select().from(offers).where(eq(offers.productId, productId));
+      return rows.find((o) => o.shopId === first.shop.id);
+    };
+    const candidates = [];
+    for (const item of later) {
+      const offer = await ownOffer(item.id);
+      if (offer) candidates.push({ item, offer });
+    }
+    expect(candidates.length).toBeGreaterThanOrEqual(2);
+    const [gone, repriced] = candidates;
+    const start = SAMPLE.indexOf(`  - id: ${gone.offer.externalId}\n`);
+    const end = SAMPLE.indexOf('\n  - id: ', start + 1);
+    let file = SAMPLE.slice(0, start) + (end < 0 ? '' : SAMPLE.slice(end + 1));
+    const at = file.indexOf(`  - id: ${repriced.offer.externalId}\n`);
+    const priceAt = file.indexOf('    price: ', at);
+    file = `${file.slice(0, priceAt)}    price: 1${file.slice(file.indexOf('\n', priceAt))}`;
+    expect((await importFile(t, first.headers, file)).counts).toMatchObject({ updated: 1, deactivated: 1 });
+
+    const rest: Item[] = [];
+    let cursor = page1.next_cursor;
+    while (cursor) {
+      const next = await get(`/api/v2/products?sort=price&limit=5&cursor=${cursor}`);
+      rest.push(...next.items);
+      cursor = next.next_cursor;
+    }
+    // Every untouched product after the cursor exactly once, in order; neither changed one shows.
+    expect(rest.map((i) => i.id)).toEqual(
+      full
+        .slice(5)
+        .map((i) => i.id)
+        .filter((id) => id !== gone.item.id && id !== repriced.item.id),
+    );
+    // A fresh first page shows the repriced product first.
+    expect((await get('/api/v2/products?sort=price&limit=1')).items[0].id).toBe(repriced.item.id);
+    expect((await importFile(t, first.headers, SAMPLE)).counts).toMatchObject({ updated: 2 });
+  });
 });
 
 describe('search', () => {
