@@ -185,10 +185,10 @@ export function killAll(): void {
   for (const child of running) child.kill('SIGKILL');
 }
 
-export async function waitReady(url: string, proc: Proc, timeoutMs = 40_000): Promise<void> {
+export async function waitReady(url: string, child: ChildProcess, timeoutMs = 40_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null) throw new Error(`exited with ${proc.child.exitCode}: ${proc.stderr()}`);
+    if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);
     try {
       const res = await fetch(`${url}/health/ready`);
       if (res.status === 200) return;

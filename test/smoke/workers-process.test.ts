@@ -70,7 +70,7 @@ describe('separate worker process', () => {
         'src/server.ts',
         target.env({ PORT: String(port), RUN_WORKERS: 'false', SMTP_URL: smtp.url }),
       );
-      await waitReady(url, server);
+      await waitReady(url, server.child);
       expect(server.logs('Zakupka is listening')).toHaveLength(1);
       expect(server.logs('workers started')).toHaveLength(0);
 
