@@ -69,7 +69,7 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
-          summary: 'Categories that have goods on sale, by name (40 per page)',
+          summary: 'Every category, by name, also those with nothing on sale now (40 per page)',
           querystring: PageQuery,
           response: { 200: DrfPage(CategorySchema), 404: InvalidPageSchema, ...transportResponses },
         },
@@ -78,7 +78,8 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         const all: { id: number; name: string }[] = [];
         let after: { name: string; id: number } | undefined;
         for (;;) {
-          const chunk = await listCategories(runtime.db, { limit: CHUNK, after });
+          // Every category, as the reference lists them: also those with nothing on sale now.
+          const chunk = await listCategories(runtime.db, { all: true, limit: CHUNK, after });
           all.push(...chunk.map(({ id, name }) => ({ id, name })));
           if (chunk.length < CHUNK) break;
           const last = chunk[chunk.length - 1];

@@ -11,7 +11,7 @@ import { createOffer, createShop, multipartBody } from '../../test/factories/cat
 import { createUser, DEFAULT_PASSWORD } from '../../test/factories.ts';
 import { buildTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { serveFiles, v1 } from '../../test/helpers/v1.ts';
-import { offers } from '../db/schema/catalog.ts';
+import { categories, offers } from '../db/schema/catalog.ts';
 import { orders } from '../db/schema/orders.ts';
 import { LOGIN_API_TOKENS_KEPT } from '../modules/accounts/api-tokens.service.ts';
 import { V1_PAGE_SIZE } from './catalog.routes.ts';
@@ -554,6 +554,29 @@ describe('catalog', () => {
       expect(res.statusCode).toBe(404);
       expect(res.json()).toEqual({ detail: 'Неверная страница.' });
     }
+  });
+
+  it('lists every category, also those with nothing on sale, as the reference does', async () => {
+    const [empty] = await t.runtime.db
+      .insert(categories)
+      .values({ name: 'Пустой раздел', normalizedName: 'пустой раздел' })
+      .returning();
+    const withdrawn = await createOffer(t.runtime, {
+      shopId,
+      price: 10,
+      quantity: 1,
+      categoryName: 'Снятые с продажи',
+    });
+    await t.runtime.db.update(offers).set({ isActive: false }).where(eq(offers.id, withdrawn.id));
+    const listed: { id: number; name: string }[] = [];
+    for (let page = 1; ; page += 1) {
+      const res = (await v1(t, 'GET', `categories?page=${page}`)).json();
+      listed.push(...res.results);
+      if (!res.next) break;
+    }
+    expect(listed).toContainEqual({ id: empty.id, name: 'Пустой раздел' });
+    expect(listed.map((category) => category.name)).toContain('Снятые с продажи');
+    expect((await v1(t, 'GET', `products?category_id=${empty.id}`)).json()).toEqual([]);
   });
 
   it('refuses filters that are not ids', async () => {
