@@ -17,9 +17,12 @@ function greeting(recipient: Recipient): string {
   return name ? `Здравствуйте, ${name}!` : 'Здравствуйте!';
 }
 
-function link(config: Pick<Config, 'publicUrl'>, page: string, token: string, email: string): string {
-  const query = new URLSearchParams({ token, email });
-  return `${config.publicUrl}/${page}?${query.toString()}`;
+/** A link to one of the pages of src/modules/accounts/pages.ts, in the recipient's language. */
+function link(config: Pick<Config, 'publicUrl'>, page: string, recipient: Recipient, token?: string): string {
+  const query = new URLSearchParams(token ? { token, email: recipient.email } : {});
+  if (recipient.preferredLanguage === 'en') query.set('lang', 'en');
+  const search = query.toString();
+  return `${config.publicUrl}/${page}${search ? `?${search}` : ''}`;
 }
 
 export function confirmationEmail(
@@ -28,7 +31,7 @@ export function confirmationEmail(
   token: string,
   options: { resent: boolean; validHours: number },
 ): EmailMessage {
-  const url = link(config, 'confirm-email', token, recipient.email);
+  const url = link(config, 'confirm-email', recipient, token);
   const en = recipient.preferredLanguage === 'en';
   const rendered = en
     ? renderLayout('en', 'Confirm your email for Zakupka', greeting(recipient), [
@@ -72,7 +75,7 @@ export function passwordResetEmail(
   token: string,
   options: { validMinutes: number },
 ): EmailMessage {
-  const url = link(config, 'reset-password', token, recipient.email);
+  const url = link(config, 'reset-password', recipient, token);
   const rendered =
     recipient.preferredLanguage === 'en'
       ? renderLayout('en', 'Reset your Zakupka password', greeting(recipient), [
@@ -111,7 +114,7 @@ export function passwordChangedEmail(
           },
           {
             kind: 'paragraph',
-            text: `If it was not you, reset the password right away: ${config.publicUrl}/reset-password, and check your API tokens.`,
+            text: `If it was not you, reset the password right away: ${link(config, 'reset-password', recipient)}, and check your API tokens.`,
           },
         ])
       : renderLayout('ru', 'Пароль Zakupka изменён', greeting(recipient), [
@@ -121,7 +124,7 @@ export function passwordChangedEmail(
           },
           {
             kind: 'paragraph',
-            text: `Если это были не вы, немедленно сбросьте пароль: ${config.publicUrl}/reset-password, и проверьте свои API-токены.`,
+            text: `Если это были не вы, немедленно сбросьте пароль: ${link(config, 'reset-password', recipient)}, и проверьте свои API-токены.`,
           },
         ]);
   return { to: recipient.email, ...rendered, kind: 'password_changed' };

@@ -1,0 +1,65 @@
+// GET /confirm-email and GET /reset-password: the pages the accounts emails link to. Not part of the
+// API (hidden from /docs). Each answer carries its own strict Content-Security-Policy with a fresh
+// nonce for its one inline script and style, instead of the looser app-wide policy the docs need.
+import { randomBytes } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { Language } from '../../db/schema/users.ts';
+import { languageFromHeader } from '../../lib/i18n.ts';
+import { type Page, renderPage } from './pages.ts';
+
+// Mail clients and trackers add their own parameters: anything else is let through and ignored.
+const PageQuery = Type.Object({
+  token: Type.Optional(Type.String()),
+  email: Type.Optional(Type.String()),
+  lang: Type.Optional(Type.String({ description: 'ru or en; otherwise Accept-Language decides' })),
+});
+
+const Html = Type.String({ description: 'An HTML page' });
+
+/** `?lang=` when it names a language we speak, else Accept-Language, else Russian. */
+function pageLanguage(request: FastifyRequest<{ Querystring: { lang?: string } }>): Language {
+  const asked = request.query.lang?.trim().toLowerCase();
+  if (asked === 'ru' || asked === 'en') return asked;
+  return languageFromHeader(request.headers['accept-language']);
+}
+
+export function contentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src 'nonce-${nonce}'`,
+    "connect-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export function pagesRoutes(): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    const pages: [string, Page, string][] = [
+      ['/confirm-email', 'confirm', 'The page of the confirmation link: confirms on a click'],
+      ['/reset-password', 'reset', 'The page of the password reset link: a new-password form'],
+    ];
+    for (const [url, page, summary] of pages) {
+      app.get(
+        url,
+        {
+          // The app-wide policy is replaced, for this route only, by the nonce policy set below.
+          helmet: { contentSecurityPolicy: false },
+          schema: { hide: true, summary, querystring: PageQuery, response: { 200: Html } },
+        },
+        async (request, reply) => {
+          const nonce = randomBytes(16).toString('base64');
+          return reply
+            .header('content-security-policy', contentSecurityPolicy(nonce))
+            .header('cache-control', 'no-store')
+            .type('text/html; charset=utf-8')
+            .send(renderPage(page, pageLanguage(request), nonce));
+        },
+      );
+    }
+  };
+}
