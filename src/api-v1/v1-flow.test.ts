@@ -22,6 +22,16 @@ interface Offer {
   product_parameters: { parameter: string; value: string }[];
 }
 
+/** Money as the Russian emails write it: "110 000,00 ₽" with no-break spaces. */
+function rub(amount: number): string {
+  const [units, cents] = amount.toFixed(2).split('.');
+  return `${units.replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0')},${cents}\u00a0₽`;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 describe.each<V1Encoding>(['form', 'json'])('API v1 end to end (%s bodies)', (encoding) => {
   let t: TestApp;
   let files: Awaited<ReturnType<typeof serveFiles>>;
@@ -316,7 +326,37 @@ describe.each<V1Encoding>(['form', 'json'])('API v1 end to end (%s bodies)', (en
     const toStaff = await t.mail.waitFor(
       (m) => m.recipients.includes(TEST_STAFF_EMAIL) && m.subject!.includes(number),
     );
-    expect(toStaff.subject).toMatch(/^Счёт: новый заказ/);
+    expect(toStaff.subject).toBe(`Счёт: новый заказ ${number} на ${rub(basketTotal)}`);
+
+    // What they say: every line (name, quantity, price, sum) under its supplier, the totals, where to.
+    const lines = [...ordered.entries()].map(([offerId, quantity]) => {
+      const offer = products.find((o) => o.id === offerId)!;
+      return { offer, quantity };
+    });
+    for (const mail of [toBuyer, toStaff]) {
+      const text = mail.text ?? '';
+      expect(text).toContain('ПОСТАВЩИК: СВЯЗНОЙ');
+      for (const { offer, quantity } of lines) {
+        expect(text).toMatch(
+          new RegExp(
+            `${escapeRegExp(`${offer.product.name} (${offer.model})`)}.* ${quantity} +${escapeRegExp(rub(offer.price))} +${escapeRegExp(rub(quantity * offer.price))}\n`,
+          ),
+        );
+      }
+      expect(text).toMatch(new RegExp(`Итого по поставщику +${escapeRegExp(rub(basketTotal))}`));
+      expect(text).toContain(`Итого к оплате: ${rub(basketTotal)}`);
+      expect(text).toContain('Москва, Петровка, д. 7, кв. 15');
+      expect(text).toContain('+79161234567');
+    }
+    expect(toBuyer.text).toContain('Здравствуйте, Анна!');
+    // The staff invoice names the buyer, with its printable copy attached.
+    for (const fact of ['Смирнова Анна', buyer.email, 'Сеть Магнолия']) expect(toStaff.text).toContain(fact);
+    expect(toStaff.attachments).toHaveLength(1);
+    const invoice = toStaff.attachments[0].content.toString('utf8');
+    expect(invoice).toContain(`Счёт по заказу ${number}`);
+    expect(invoice).toContain('Смирнова Анна');
+    for (const { offer } of lines) expect(invoice).toContain(offer.product.name);
+    expect(invoice).toContain(`<strong>${rub(basketTotal)}</strong>`);
 
     const after = (await call('GET', 'products')).json() as Offer[];
     for (const offer of products) {
