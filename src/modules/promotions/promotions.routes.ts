@@ -436,7 +436,7 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           description:
             'Refusals: 422 `coupon_not_found`; 409 `coupon_expired` (also: not yet valid), ' +
             '`coupon_used_up`, `coupon_already_used_by_you`, `coupon_min_amount` (the basket subtotal ' +
-            'before discounts is below the minimum); 429 `too_many_coupon_attempts` after 20 tries in 10 minutes. ' +
+            'before discounts is below the minimum); 429 `too_many_coupon_attempts` when a buyer tries too many codes (RATE_LIMIT_COUPON_MAX per RATE_LIMIT_COUPON_WINDOW; 20 in 10 minutes by default). ' +
             'Attaching another coupon replaces it. Checkout ' +
             'checks it again and records its use in the same transaction as the order.',
           body: AttachCouponBody,
