@@ -232,6 +232,37 @@ describe('imports by URL', () => {
     const fresh = await authHeader(t, supplier.user);
     expect((await waitForImport(t, fresh, second.id)).counts.unchanged).toBe(14);
   });
+
+  it('is driven by a pg-boss schedule whose job queues and runs the due re-imports', async () => {
+    // Installed when the app starts: every 5 minutes, in UTC.
+    const [schedule] = await t.runtime.boss.getSchedules('catalog_scheduled_imports');
+    expect(schedule).toMatchObject({ name: 'catalog_scheduled_imports', cron: '*/5 * * * *' });
+    const from = new Date('2026-03-01T10:02:00Z');
+    expect(t.runtime.boss.previewSchedule(schedule.cron, { from, count: 2, tz: schedule.timezone })).toEqual([
+      new Date('2026-03-01T10:05:00Z'),
+      new Date('2026-03-01T10:10:00Z'),
+    ]);
+
+    const supplier = await createSupplier(t);
+    const ok = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v2/supplier/shop',
+      headers: supplier.headers,
+      payload: { price_list_url: `${base}/shop1.yaml`, import_every_hours: 1 },
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    // What the schedule sends at each occurrence; the workers take it from there.
+    await t.runtime.boss.send(schedule.name, schedule.data ?? {});
+    const deadline = Date.now() + 20_000;
+    let queued: (typeof imports.$inferSelect)[] = [];
+    while (queued.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      queued = await t.runtime.db.select().from(imports).where(eq(imports.shopId, supplier.shop.id));
+    }
+    expect(queued).toHaveLength(1);
+    expect(queued[0]).toMatchObject({ source: 'schedule', url: `${base}/shop1.yaml` });
+    expect((await waitForImport(t, supplier.headers, queued[0].id)).counts.created).toBe(14);
+  });
 });
 
 describe('protection', () => {
