@@ -305,7 +305,9 @@ export type PutMode = 'add' | 'set';
 /**
  * Puts an offer into the (locked) basket: adds to the line's quantity or sets it. The offer must be
  * active, its shop accepting orders, the resulting quantity within stock and the basket's currency
- * the offer's. Answers the line's id and quantity.
+ * the offer's. A new line records today's price as `price_when_added`; an existing line keeps its
+ * own (only removing the line and adding the offer again starts from today's price). Answers the
+ * line's id and quantity.
  */
 export async function putIntoBasket(
   tx: Transaction,
@@ -375,7 +377,8 @@ export async function putIntoBasket(
     })
     .onConflictDoUpdate({
       target: [basketItems.basketId, basketItems.offerId],
-      set: { quantity, priceWhenAdded: offer.price, updatedAt: input.now },
+      // The line keeps the price the buyer first saw, so a later change stays flagged.
+      set: { quantity, updatedAt: input.now },
     })
     .returning({ id: basketItems.id });
   return { itemId: row.id, quantity };

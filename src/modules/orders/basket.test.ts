@@ -287,9 +287,49 @@ describe('basket', () => {
     ).toBe(false);
     const line = body.groups[0].lines.find((l: { name: string }) => l.name === 'Кончается');
     expect(line.available_quantity).toBe(3);
-    // Adding again takes the current price as the one seen.
-    const again = await addToBasket(t, buyer, pricey.id, 1);
-    expect(again.groups[0].lines[0]).toMatchObject({ quantity: 2, price_when_added: '12.00', problems: [] });
+  });
+
+  it('keeps the price the buyer first saw through more of the same and quantity changes, until the line is removed', async () => {
+    const buyer = await createBuyer(t);
+    const offer = await createOffer(t.runtime, { shopId: alpha.shop.id, price: '10.00', quantity: 50 });
+    await addToBasket(t, buyer, offer.id, 1);
+    await t.runtime.db.update(offers).set({ price: '12.00' }).where(eq(offers.id, offer.id));
+    const flagged = { unit_price: '12.00', price_when_added: '10.00', problems: ['price_changed'] };
+
+    // Adding more of it, or setting its quantity, still shows the change since it was first put in.
+    const again = await addToBasket(t, buyer, offer.id, 1);
+    expect(again.groups[0].lines[0]).toMatchObject({ quantity: 2, ...flagged });
+    const lineId = again.groups[0].lines[0].id;
+    const patched = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v2/basket/items/${lineId}`,
+      headers: buyer.headers,
+      payload: { quantity: 5 },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect(patched.json().groups[0].lines[0]).toMatchObject({ quantity: 5, ...flagged });
+    // Checkout with the total the buyer saw before the change names the line.
+    const refused = await t.app.inject({
+      method: 'POST',
+      url: '/api/v2/orders',
+      headers: buyer.headers,
+      payload: { contact_id: buyer.contact.id, expected_total: '50.00' },
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({
+      code: 'price_changed',
+      lines: [{ offer_id: offer.id, price_when_added: '10.00', unit_price: '12.00' }],
+    });
+
+    // Removed and put in again, the line starts from today's price.
+    const removed = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v2/basket/items/${lineId}`,
+      headers: buyer.headers,
+    });
+    expect(removed.statusCode).toBe(204);
+    const fresh = await addToBasket(t, buyer, offer.id, 1);
+    expect(fresh.groups[0].lines[0]).toMatchObject({ quantity: 1, price_when_added: '12.00', problems: [] });
   });
 
   it('is for buyers', async () => {
