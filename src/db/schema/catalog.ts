@@ -161,6 +161,13 @@ export const offers = pgTable(
     quantity: integer('quantity').notNull(),
     /** Goods missing from the latest price list are deactivated, never deleted (orders refer to them). */
     isActive: boolean('is_active').notNull().default(true),
+    /**
+     * The offer's characteristic values as "<parameter id>:<value key>", sorted: what facets count
+     * and what value filters within a category test, read from the category's covering index
+     * (migration 0018) without visiting offer_parameters. Written with the values by the import;
+     * rewritten when staff merge characteristics.
+     */
+    facetKeys: text('facet_keys').array().notNull().default(sql`'{}'::text[]`),
     /** Parameter name → value as the price list gave it (string, number or boolean). */
     parameters: jsonb('parameters').$type<Record<string, string | number | boolean>>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

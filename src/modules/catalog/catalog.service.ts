@@ -139,7 +139,22 @@ async function resolveParameters(
   return resolved;
 }
 
-function parameterCondition(offer: SQL, parameter: ResolvedParameter): SQL {
+/** The key of one characteristic value in `offers.facet_keys`: "<parameter id>:<value key>". */
+function facetKey(parameterId: number, valueKey: string): string {
+  return `${parameterId}:${valueKey}`;
+}
+
+/**
+ * An offer `o` has one of the parameter's values. Within a category, value lists are checked on
+ * the offer's own facet keys, which the category's covering index carries: no other table is read.
+ * Number ranges, and filters over the whole catalog (where the characteristic's index is the
+ * narrower way in), look the values up in offer_parameters.
+ */
+function parameterCondition(offer: SQL, parameter: ResolvedParameter, withinCategory: boolean): SQL {
+  if (withinCategory && parameter.ranges.length === 0 && parameter.keys.length > 0) {
+    const keys = parameter.keys.map((key) => facetKey(parameter.id, key));
+    return sql`o.facet_keys && ${sql.param(keys)}::text[]`;
+  }
   const alternatives: SQL[] = [];
   if (parameter.keys.length > 0) {
     alternatives.push(sql`op.value_key = any(${sql.param(parameter.keys)}::text[])`);
@@ -192,9 +207,10 @@ function offerConditions(filters: ProductFilters, parameters: ResolvedParameter[
   if (filters.inStock) where.push(sql`o.quantity > 0`);
   if (filters.priceMin !== undefined) where.push(sql`o.price >= ${filters.priceMin}::numeric`);
   if (filters.priceMax !== undefined) where.push(sql`o.price <= ${filters.priceMax}::numeric`);
+  const withinCategory = filters.category !== undefined && skip !== 'category';
   for (const parameter of parameters) {
     if (skip === `parameter:${parameter.id}` || skip === 'parameters') continue;
-    where.push(parameterCondition(sql`o.id`, parameter));
+    where.push(parameterCondition(sql`o.id`, parameter, withinCategory));
   }
   return where;
 }
@@ -408,12 +424,14 @@ export interface Facets {
 
 /** Values shown per characteristic, and characteristics shown. */
 const FACET_VALUES = 30;
+/** A value key that reads as a number (number characteristics' values are stored canonically). */
+const NUMERIC_TEXT = '^-?[0-9]+(\\.[0-9]+)?$';
 const FACET_PARAMETERS = 25;
 
 /** Offers matching the filters (all but `skip`), with their category. */
 function matchingOffers(filters: ProductFilters, prepared: Prepared, skip?: string): SQL {
   const where = [...offerConditions(filters, prepared.parameters, skip), ...offerSearch(prepared.query)];
-  return sql`select o.id, o.product_id, o.shop_id, o.category_id
+  return sql`select o.id, o.product_id, o.shop_id, o.category_id, o.facet_keys
     from offers o join shops s on s.id = o.shop_id${offerSearchJoin(prepared.query)}
     where ${sql.join(where, sql` and `)}`;
 }
@@ -478,31 +496,38 @@ export async function productFacets(db: Queryable, filters: ProductFilters): Pro
       min: string | null;
       max: string | null;
     }>(
+      // Values are counted from the matching offers' own facet keys (read with the offers, no join
+      // to offer_parameters); only the values shown are looked up there, for how they are written.
       await db.execute(sql`
         with v as (
-          select op.parameter_id, op.value_key, min(op.value) as value,
-                 count(distinct m.product_id)::integer as count,
-                 min(op.value_number) as min_number, max(op.value_number) as max_number
-          from (${matchingOffers(filters, prepared, skip)}) m
-          join offer_parameters op on op.offer_id = m.id
-          ${only !== undefined ? sql`where op.parameter_id = ${only}` : sql``}
-          group by op.parameter_id, op.value_key
-        ), ranked as (
-          select v.*,
-                 row_number() over (partition by v.parameter_id order by v.count desc, v.value) as n,
-                 sum(v.count) over (partition by v.parameter_id) as coverage,
-                 min(v.min_number) over (partition by v.parameter_id) as low,
-                 max(v.max_number) over (partition by v.parameter_id) as high
+          select k.key, count(distinct m.product_id)::integer as count
+          from (${matchingOffers(filters, prepared, skip)}) m cross join unnest(m.facet_keys) as k(key)
+          ${only !== undefined ? sql`where k.key like ${`${only}:%`}` : sql``}
+          group by k.key
+        ), s as (
+          select split_part(v.key, ':', 1)::integer as parameter_id,
+                 substr(v.key, strpos(v.key, ':') + 1) as value_key, v.count
           from v
+        ), ranked as (
+          select s.*, pa.name, pa.kind,
+                 row_number() over (partition by s.parameter_id order by s.count desc, s.value_key) as n,
+                 sum(s.count) over (partition by s.parameter_id) as coverage,
+                 min(case when pa.kind = 'number' and s.value_key ~ ${NUMERIC_TEXT} then s.value_key::numeric end)
+                   over (partition by s.parameter_id) as low,
+                 max(case when pa.kind = 'number' and s.value_key ~ ${NUMERIC_TEXT} then s.value_key::numeric end)
+                   over (partition by s.parameter_id) as high
+          from s join parameters pa on pa.id = s.parameter_id
         ), top as (
           select parameter_id from ranked where n = 1 order by coverage desc, parameter_id limit ${FACET_PARAMETERS}
         )
-        select r.parameter_id, pa.name, pa.kind, r.value, r.count, r.coverage::integer as coverage,
-               r.low::text as min, r.high::text as max
+        select r.parameter_id, r.name, r.kind,
+               coalesce((select op.value from offer_parameters op
+                         where op.parameter_id = r.parameter_id and op.value_key = r.value_key
+                         order by op.offer_id limit 1), r.value_key) as value,
+               r.count, r.coverage::integer as coverage, r.low::text as min, r.high::text as max
         from ranked r join top t on t.parameter_id = r.parameter_id
-        join parameters pa on pa.id = r.parameter_id
         where r.n <= ${FACET_VALUES}
-        order by r.coverage desc, r.parameter_id, r.count desc, r.value`),
+        order by r.coverage desc, r.parameter_id, r.count desc, r.value_key`),
     );
 
   let valueRows = await parameterFacets('none');

@@ -142,6 +142,18 @@ describe('product list', () => {
     ]);
     expect(await names(`param.Smart TV=нет`)).toEqual(['Телевизор Хайсенс 50 дюймов']);
     expect(await names(`param.No such thing=1`)).toEqual([]);
+    // Within a category, value lists are tested on the offers' facet keys: the same answers.
+    const phones = categories.items.find((c: { name: string }) => c.name === 'Смартфоны');
+    expect(await names(`category=${phones.id}&param.цвет=Красный&param.цвет=синий&sort=name`)).toEqual([
+      'Смартфон Apple iPhone XR 128GB (синий)',
+      'Смартфон Apple iPhone XR 256GB (красный)',
+    ]);
+    expect(await names(`category=${tv.id}&param.Smart TV=нет`)).toEqual(['Телевизор Хайсенс 50 дюймов']);
+    expect(await names(`category=${phones.id}&param.Smart TV=нет`)).toEqual([]);
+    expect(await names(`category=${tv.id}&param.Screen Size (inches)=65&sort=name`)).toEqual([
+      'Samsung QLED Q90R 65" 4K UHD Smart TV',
+      'Vizio P-Series Quantum 65" 4K UHD Smart TV',
+    ]);
   });
 
   it('rejects unknown query parameters and bad cursors with problems', async () => {
@@ -302,6 +314,27 @@ describe('facets', () => {
     const smart = tvs.parameters.find((p: { name: string }) => p.name === 'Smart TV');
     expect(smart.values).toEqual([{ value: 'true', count: 2 }]);
     expect(tvs.categories).toEqual([expect.objectContaining({ name: 'Телевизоры', count: 2 })]);
+
+    // Within a category: its products' values only, as written in the price list.
+    const tvId = tvs.categories[0].id;
+    const inCategory = await get(`/api/v2/products/facets?category=${tvId}`);
+    expect(inCategory.total).toBe(6);
+    const sizes = inCategory.parameters.find((p: { name: string }) => p.name === 'Screen Size (inches)');
+    expect(sizes).toMatchObject({ kind: 'number', min: '50', max: '75' });
+    expect(sizes.values).toEqual([
+      { value: '50', count: 1 },
+      { value: '55', count: 2 },
+      { value: '65', count: 2 },
+      { value: '75', count: 1 },
+    ]);
+    const smartTv = inCategory.parameters.find((p: { name: string }) => p.name === 'Smart TV');
+    expect(smartTv.values).toEqual([
+      { value: 'true', count: 5 },
+      { value: 'false', count: 1 },
+    ]);
+    const chosen = await get(`/api/v2/products/facets?category=${tvId}&param.Smart TV=нет`);
+    expect(chosen.total).toBe(1);
+    expect(chosen.parameters.find((p: { name: string }) => p.name === 'Smart TV').values).toHaveLength(2);
   });
 });
 

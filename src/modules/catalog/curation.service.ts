@@ -290,6 +290,14 @@ export async function mergeParameters(
     const source = locked.find((p) => p.id === sourceId);
     const target = locked.find((p) => p.id === targetId);
     if (!source || !target || source.mergedIntoId || target.mergedIntoId) throw parameterNotFound();
+    // Offers holding the source's values: their facet keys name the characteristic by id.
+    const affected = (
+      (await tx.execute(
+        sql`select offer_id from offer_parameters where parameter_id = ${sourceId}`,
+      )) as unknown as {
+        rows: { offer_id: number }[];
+      }
+    ).rows.map((row) => row.offer_id);
     await tx.execute(sql`
       delete from offer_parameters s
       where s.parameter_id = ${sourceId}
@@ -297,6 +305,7 @@ export async function mergeParameters(
     await tx.execute(
       sql`update offer_parameters set parameter_id = ${targetId} where parameter_id = ${sourceId}`,
     );
+    await tx.execute(sql`select catalog_refresh_offer_facet_keys(${sql.param(affected)}::integer[])`);
     await tx.execute(
       sql`update parameters set merged_into_id = ${targetId} where merged_into_id = ${sourceId}`,
     );

@@ -167,6 +167,18 @@ describe('characteristics', () => {
     expect(names).not.toContain('Color');
     const filtered = await t.app.inject({ method: 'GET', url: '/api/v2/products?param.Цвет корпуса=black' });
     expect(filtered.json().items.map((i: { name: string }) => i.name)).toEqual(['Телефон Один']);
+    // Within the category the offers' facet keys decide: they follow the merge too.
+    const category = filtered.json().items[0].category.id;
+    const within = await t.app.inject({
+      method: 'GET',
+      url: `/api/v2/products?category=${category}&param.Цвет корпуса=black`,
+    });
+    expect(within.json().items.map((i: { name: string }) => i.name)).toEqual(['Телефон Один']);
+    const withinFacets = await t.app.inject({
+      method: 'GET',
+      url: `/api/v2/products/facets?category=${category}`,
+    });
+    expect(withinFacets.json().parameters.map((p: { name: string }) => p.name)).not.toContain('Color');
 
     // A changed B file writes its "Color" values under the merged characteristic.
     const changed = FILE_B.replace('Color: black', 'Color: graphite');

@@ -625,6 +625,9 @@ async function applyPriceList(
   await writeNewProductSearch(scope, staged, groups, createdRows, categoryIds);
   lap('apply_products_ms');
 
+  // Characteristics first: their ids are part of each offer's facet keys.
+  const parameterIds = await resolveParameters(scope, staged);
+
   // Staging: the file's valid goods with their product, in a temporary table.
   await tx.execute(sql`
     create temp table import_offers (
@@ -637,13 +640,15 @@ async function applyPriceList(
       price numeric(14, 2) not null,
       price_rrc numeric(14, 2) not null,
       quantity integer not null,
-      parameters jsonb not null
+      parameters jsonb not null,
+      facet_keys text[] not null
     ) on commit drop`);
   for (let start = 0; start < staged.rows.length; start += STAGE_BATCH) {
     const end = start + STAGE_BATCH;
     await tx.execute(sql`
       insert into import_offers
-      select g.idx, g.external_id, p.id, g.category_id, g.model, g.name, g.price, g.price_rrc, g.quantity, g.parameters
+      select g.idx, g.external_id, p.id, g.category_id, g.model, g.name, g.price, g.price_rrc, g.quantity, g.parameters,
+             g.facet_keys::text[]
       from unnest(
         ${param(Array.from({ length: Math.min(end, staged.rows.length) - start }, (_, k) => start + k))}::integer[],
         ${param(staged.externalIds.slice(start, end))}::text[],
@@ -654,8 +659,9 @@ async function applyPriceList(
         ${param(staged.prices.slice(start, end))}::numeric[],
         ${param(staged.pricesRrc.slice(start, end))}::numeric[],
         ${param(staged.quantities.slice(start, end))}::integer[],
-        ${param(parametersJson(staged, start, end))}::jsonb[])
-        as g(idx, external_id, category_id, normalized_name, model, name, price, price_rrc, quantity, parameters)
+        ${param(parametersJson(staged, start, end))}::jsonb[],
+        ${param(facetKeysLiterals(staged, parameterIds, start, end))}::text[])
+        as g(idx, external_id, category_id, normalized_name, model, name, price, price_rrc, quantity, parameters, facet_keys)
       join products p on p.category_id = g.category_id and p.normalized_name = g.normalized_name`);
   }
   await tx.execute(sql`create index on import_offers (external_id)`);
@@ -678,8 +684,8 @@ async function applyPriceList(
   const inserted = rowsOf<{ id: number; idx: number; product_id: number }>(
     await tx.execute(sql`
       with added as (
-        insert into offers (shop_id, product_id, category_id, external_id, model, name, price, price_rrc, quantity, is_active, parameters, created_at, updated_at)
-        select ${shopId}, s.product_id, s.category_id, s.external_id, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters, ${scope.now}, ${scope.now}
+        insert into offers (shop_id, product_id, category_id, external_id, model, name, price, price_rrc, quantity, is_active, parameters, facet_keys, created_at, updated_at)
+        select ${shopId}, s.product_id, s.category_id, s.external_id, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters, s.facet_keys, ${scope.now}, ${scope.now}
         from import_offers s
         where not exists (select 1 from offers o where o.shop_id = ${shopId} and o.external_id = s.external_id)
         order by s.product_id
@@ -699,12 +705,13 @@ async function applyPriceList(
         quantity = s.quantity,
         is_active = true,
         parameters = s.parameters,
+        facet_keys = s.facet_keys,
         updated_at = ${scope.now}
       from import_offers s
       where o.shop_id = ${shopId} and o.external_id = s.external_id
-        and (o.product_id, o.category_id, o.model, o.name, o.price, o.price_rrc, o.quantity, o.is_active, o.parameters)
+        and (o.product_id, o.category_id, o.model, o.name, o.price, o.price_rrc, o.quantity, o.is_active, o.parameters, o.facet_keys)
           is distinct from
-          (s.product_id, s.category_id, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters)
+          (s.product_id, s.category_id, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters, s.facet_keys)
       returning o.id, s.idx, o.product_id`),
   );
   const written = [
@@ -725,7 +732,7 @@ async function applyPriceList(
   );
 
   lap('apply_offers_ms');
-  await writeParameters(scope, staged, written);
+  await writeParameters(scope, staged, written, parameterIds);
   lap('apply_parameters_ms');
 
   // The summary of every older product whose offers changed; the search text of every product
@@ -894,15 +901,12 @@ async function writeNewProductSearch(
   }
 }
 
-/** Characteristics of the offers just written: parameters upserted, their values replaced. */
-async function writeParameters(
-  scope: TxScope,
-  staged: Staged,
-  written: { id: number; idx: number; inserted: boolean }[],
-): Promise<void> {
+/**
+ * The file's characteristics upserted: their ids by normalised name (a renamed or merged name
+ * leads to the characteristic it now belongs to).
+ */
+async function resolveParameters(scope: TxScope, staged: Staged): Promise<Map<string, number>> {
   const { tx } = scope;
-  if (written.length === 0) return;
-
   // The kind this file suggests for each parameter: one kind throughout, or text.
   const names = new Map<string, { name: string; kind: ParameterKind }>();
   const { params } = staged;
@@ -942,6 +946,38 @@ async function writeParameters(
       );
     }
   }
+  return ids;
+}
+
+/**
+ * Goods start…end-1's facet keys ("<parameter id>:<value key>", in parameter id order) as PostgreSQL
+ * array literals: the same keys migration 0018 derived from offer_parameters.
+ */
+function facetKeysLiterals(staged: Staged, ids: Map<string, number>, start: number, end: number): string[] {
+  const { params, paramStart } = staged;
+  const out: string[] = [];
+  for (let i = start; i < Math.min(end, staged.rows.length); i += 1) {
+    const keys: { id: number; key: string }[] = [];
+    for (let j = paramStart[i]; j < paramStart[i + 1]; j += 1) {
+      const id = ids.get(params.key[j])!;
+      keys.push({ id, key: `${id}:${params.valueKey[j]}` });
+    }
+    keys.sort((a, b) => a.id - b.id);
+    out.push(`{${keys.map((k) => `"${k.key.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
+  }
+  return out;
+}
+
+/** Characteristics of the offers just written: their values replaced. */
+async function writeParameters(
+  scope: TxScope,
+  staged: Staged,
+  written: { id: number; idx: number; inserted: boolean }[],
+  ids: Map<string, number>,
+): Promise<void> {
+  const { tx } = scope;
+  const { params } = staged;
+  if (written.length === 0) return;
 
   // New offers have no values yet; changed ones lose their old values.
   const offerIds = written.filter((row) => !row.inserted).map((row) => row.id);
