@@ -18,24 +18,23 @@ export async function offersById(
 ): Promise<Map<number, CatalogOffer>> {
   const ids = [...new Set(offerIds)];
   if (ids.length === 0) return new Map();
-  const [found, characteristics] = await Promise.all([
-    db
-      .select({
-        id: offers.id,
-        model: offers.model,
-        name: offers.name,
-        categoryName: categories.name,
-        shopId: offers.shopId,
-        stock: offers.quantity,
-        price: offers.price,
-        priceRrc: offers.priceRrc,
-      })
-      .from(offers)
-      .innerJoin(products, eq(products.id, offers.productId))
-      .innerJoin(categories, eq(categories.id, products.categoryId))
-      .where(inArray(offers.id, ids)),
-    characteristicsOf(db, ids),
-  ]);
+  // One after another: `db` may be a transaction, whose one connection runs one query at a time.
+  const found = await db
+    .select({
+      id: offers.id,
+      model: offers.model,
+      name: offers.name,
+      categoryName: categories.name,
+      shopId: offers.shopId,
+      stock: offers.quantity,
+      price: offers.price,
+      priceRrc: offers.priceRrc,
+    })
+    .from(offers)
+    .innerJoin(products, eq(products.id, offers.productId))
+    .innerJoin(categories, eq(categories.id, products.categoryId))
+    .where(inArray(offers.id, ids));
+  const characteristics = await characteristicsOf(db, ids);
   return new Map(
     found.map((offer) => [
       offer.id,

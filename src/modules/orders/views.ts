@@ -172,15 +172,22 @@ export function assembleOrder(
 export async function loadOrder(db: Queryable, orderId: number): Promise<OrderDetail | null> {
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
   if (!order) return null;
-  const [parts, lines, history] = await Promise.all([
-    db.select().from(orderParts).where(eq(orderParts.orderId, orderId)).orderBy(asc(orderParts.id)),
-    db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.id)),
-    db
-      .select()
-      .from(orderStatusHistory)
-      .where(eq(orderStatusHistory.orderId, orderId))
-      .orderBy(asc(orderStatusHistory.id)),
-  ]);
+  // One after another: `db` may be a transaction, whose one connection runs one query at a time.
+  const parts = await db
+    .select()
+    .from(orderParts)
+    .where(eq(orderParts.orderId, orderId))
+    .orderBy(asc(orderParts.id));
+  const lines = await db
+    .select()
+    .from(orderLines)
+    .where(eq(orderLines.orderId, orderId))
+    .orderBy(asc(orderLines.id));
+  const history = await db
+    .select()
+    .from(orderStatusHistory)
+    .where(eq(orderStatusHistory.orderId, orderId))
+    .orderBy(asc(orderStatusHistory.id));
   return assembleOrder(order, parts, lines, history);
 }
 
@@ -188,16 +195,23 @@ export async function loadOrder(db: Queryable, orderId: number): Promise<OrderDe
 export async function loadOrders(db: Queryable, orderIds: readonly number[]): Promise<OrderDetail[]> {
   const ids = [...new Set(orderIds)];
   if (ids.length === 0) return [];
-  const [rows, parts, lines, history] = await Promise.all([
-    db.select().from(orders).where(inArray(orders.id, ids)),
-    db.select().from(orderParts).where(inArray(orderParts.orderId, ids)).orderBy(asc(orderParts.id)),
-    db.select().from(orderLines).where(inArray(orderLines.orderId, ids)).orderBy(asc(orderLines.id)),
-    db
-      .select()
-      .from(orderStatusHistory)
-      .where(inArray(orderStatusHistory.orderId, ids))
-      .orderBy(asc(orderStatusHistory.id)),
-  ]);
+  // One after another: `db` may be a transaction, whose one connection runs one query at a time.
+  const rows = await db.select().from(orders).where(inArray(orders.id, ids));
+  const parts = await db
+    .select()
+    .from(orderParts)
+    .where(inArray(orderParts.orderId, ids))
+    .orderBy(asc(orderParts.id));
+  const lines = await db
+    .select()
+    .from(orderLines)
+    .where(inArray(orderLines.orderId, ids))
+    .orderBy(asc(orderLines.id));
+  const history = await db
+    .select()
+    .from(orderStatusHistory)
+    .where(inArray(orderStatusHistory.orderId, ids))
+    .orderBy(asc(orderStatusHistory.id));
   const byId = new Map(rows.map((order) => [order.id, order]));
   const group = <T extends { orderId: number }>(items: T[]) => {
     const grouped = new Map<number, T[]>();
