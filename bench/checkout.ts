@@ -369,7 +369,7 @@ async function main() {
       'select count(*)::int as orders from orders',
     );
     const [{ jobs }] = await check.query<{ jobs: number }>(
-      `select count(*)::int as jobs from pgboss.job where name = 'send_email'`,
+      `select count(*)::int as jobs from pgboss.job where name = 'order_placed_emails'`,
     );
     await check.close();
 
@@ -403,7 +403,8 @@ ${BUYERS} measured buyers (+${WARMUP} warm-up), 3 suppliers × ${OFFERS_PER_SHOP
 supplier (1–3 units each); ${Math.round(SCARCE_SHARE * 100)} % of lines ask for one of ${SCARCE_PER_SHOP} scarce offers per supplier
 (${SCARCE_STOCK} units each), so checkouts compete for their last units. ${CONNECTIONS} keep-alive connections.
 Each checkout: lock the basket, lock and re-check the offers, take stock, insert order + parts + lines +
-history, empty the basket, queue 5 emails (buyer, staff invoice, 3 suppliers) — one transaction.
+history, empty the basket, queue the order's emails (one job; a worker renders the 5 emails: buyer, staff
+invoice, 3 suppliers) — one transaction.
 
 | measure | value |
 |---|---|
@@ -417,7 +418,7 @@ history, empty the basket, queue 5 emails (buyer, staff invoice, 3 suppliers) �
 | machine load average (1 min) at the end | ${os.loadavg()[0].toFixed(2)} |
 | basket additions/s (p99) | ${((addLatencies.length / addMs) * 1000).toFixed(0)} (${percentile(addSorted, 99).toFixed(1)} ms), ${addFailures} failed |
 | orders in the database | ${orderCount} (incl. warm-up) |
-| emails queued | ${jobs} |
+| order email jobs queued (5 emails each, rendered by a worker) | ${jobs} |
 | stock reconciliation | ${recon.offers} offers: ${recon.mismatched} mismatched, ${recon.negative} negative, ${recon.oversold} oversold → **${zeroOversell ? 'zero oversell' : 'OVERSOLD'}** |
 `;
     fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });

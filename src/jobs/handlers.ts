@@ -2,6 +2,7 @@
 import { runExport } from '../modules/catalog/export.service.ts';
 import { runImport } from '../modules/catalog/import.service.ts';
 import { queueDueImports } from '../modules/catalog/shops.service.ts';
+import { sendOrderPlacedEmails } from '../modules/orders/placed-emails.ts';
 import type { Runtime } from '../runtime.ts';
 import type { JobPayloads, QueueName } from './queues.ts';
 
@@ -9,6 +10,7 @@ type Handlers = { [Q in QueueName]: (runtime: Runtime, data: JobPayloads[Q]) => 
 
 export const JOB_HANDLERS: Handlers = {
   send_email: (runtime, message) => runtime.mailer.send(message),
+  order_placed_emails: (runtime, { orderId }) => sendOrderPlacedEmails(runtime, orderId),
   catalog_import: (runtime, { importId }) => runImport(runtime, importId),
   catalog_export: (runtime, { exportId }) => runExport(runtime, exportId),
   catalog_scheduled_imports: (runtime) => queueDueImports(runtime),

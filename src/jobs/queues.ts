@@ -10,6 +10,7 @@ const THIRTY_DAYS = 30 * 24 * 3600;
 
 export interface JobPayloads {
   send_email: EmailMessage;
+  order_placed_emails: { orderId: number };
   catalog_import: { importId: number };
   catalog_export: { exportId: number };
   catalog_scheduled_imports: Record<string, never>;
@@ -19,6 +20,17 @@ export type QueueName = keyof JobPayloads;
 
 export const QUEUES: Record<QueueName, Omit<Queue, 'name'>> = {
   send_email: {
+    retryLimit: 8,
+    retryDelay: 5,
+    retryBackoff: true,
+    retryDelayMax: 3600,
+    expireInSeconds: 120,
+    retentionSeconds: THIRTY_DAYS,
+    deleteAfterSeconds: 7 * 24 * 3600,
+    deadLetter: DEAD_LETTER_QUEUE,
+  },
+  // Renders and queues a placed order's emails (one send_email job each).
+  order_placed_emails: {
     retryLimit: 8,
     retryDelay: 5,
     retryBackoff: true,
@@ -57,6 +69,7 @@ export const QUEUES: Record<QueueName, Omit<Queue, 'name'>> = {
 /** Jobs of a queue worked at once by one process: mail is I/O-bound; imports and exports are not. */
 export const WORKER_CONCURRENCY: Partial<Record<QueueName, number>> = {
   send_email: 4,
+  order_placed_emails: 2,
 };
 
 export const DEAD_LETTER_OPTIONS: Omit<Queue, 'name'> = {

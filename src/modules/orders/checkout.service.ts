@@ -1,7 +1,8 @@
 // Checkout: the basket becomes an order, in one transaction. The buyer's basket row is locked first,
 // so one buyer's checkouts (retries, double clicks, parallel tabs) run one after another; the offers
 // are then locked in id order, re-checked, and their stock taken with conditional updates, so stock
-// is never oversold whatever other buyers do. Emails are queued in the same transaction.
+// is never oversold whatever other buyers do. The order's emails are queued in the same transaction
+// (one job that renders and queues them: see queueOrderPlacedEmails).
 import { createHash } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Transaction } from '../../db/client.ts';
@@ -18,7 +19,7 @@ import {
   type OrderPart,
   type OrderStatusHistoryRow,
 } from '../../db/schema/orders.ts';
-import { type Language, users } from '../../db/schema/users.ts';
+import { users } from '../../db/schema/users.ts';
 import { transaction } from '../../db/transaction.ts';
 import { type AppError, conflict, notFound, unprocessable } from '../../http/errors.ts';
 import type { Runtime } from '../../runtime.ts';
@@ -32,8 +33,7 @@ import {
   pricingLine,
 } from './basket.service.ts';
 import { chooseDiscounts, normalizeCouponCode } from './discounts.ts';
-import { buyerConfirmationEmail, staffInvoiceEmail, supplierPartEmail } from './emails.ts';
-import { enqueueEmails } from './jobs.ts';
+import { queueOrderPlacedEmails } from './jobs.ts';
 import { MAX_MINOR, toMinor } from './money.ts';
 import { runPrepared } from './prepared.ts';
 import { type PricedOrder, priceOrder } from './pricing.ts';
@@ -73,11 +73,6 @@ export function checkoutRequestHash(input: CheckoutInput): string {
     input.expectedTotal === undefined ? null : toMinor(input.expectedTotal).toString(),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
-}
-
-interface CheckoutLine extends LiveLine {
-  ownerEmail: string;
-  ownerLanguage: Language;
 }
 
 const PROBLEM_ORDER: LineProblem[] = ['offer_unavailable', 'shop_not_accepting_orders', 'out_of_stock'];
@@ -155,7 +150,6 @@ export async function checkout(
         company: users.company,
         position: users.position,
         phone: users.phone,
-        preferredLanguage: users.preferredLanguage,
         legalName: users.legalName,
         inn: users.inn,
         kpp: users.kpp,
@@ -214,13 +208,12 @@ export async function checkout(
     }
 
     // Lock the offers in id order (every writer of offers' stock locks in this order), then re-check.
-    const locked: CheckoutLine[] = await tx
-      .select({ ...liveLineColumns, ownerEmail: users.email, ownerLanguage: users.preferredLanguage })
+    const locked: LiveLine[] = await tx
+      .select(liveLineColumns)
       .from(basketItems)
       .innerJoin(offers, eq(offers.id, basketItems.offerId))
       .innerJoin(products, eq(products.id, offers.productId))
       .innerJoin(shops, eq(shops.id, offers.shopId))
-      .innerJoin(users, eq(users.id, shops.ownerId))
       .where(eq(basketItems.basketId, sql.placeholder('basketId')))
       .orderBy(asc(offers.id))
       .for('update', { of: offers })
@@ -327,14 +320,7 @@ export async function checkout(
       await recordCouponUse(tx, use, now);
     }
 
-    await enqueueEmails(scope, [
-      buyerConfirmationEmail(detail, buyer.preferredLanguage),
-      staffInvoiceEmail(detail, runtime.config.staffEmail),
-      ...detail.parts.map((part) => {
-        const owner = lines.find((line) => line.shopId === part.shop.id)!;
-        return supplierPartEmail(detail, part, { email: owner.ownerEmail, language: owner.ownerLanguage });
-      }),
-    ]);
+    await queueOrderPlacedEmails(scope, detail.id);
     return { order: detail };
   });
 
