@@ -263,11 +263,23 @@ export async function listProducts(db: Queryable, options: ProductListOptions): 
   return { ...retry, corrected_query: corrected.join(' ') };
 }
 
+/**
+ * Ranked search over the whole catalog: how many of the best-ranked matches are picked from the
+ * search table alone before they meet their products (0: not this way). Ranking every match is
+ * cheap there; joining every match to its product only to check it is visible was most of a broad
+ * search's time. Nearly every product is visible, so a page's worth is almost always among them.
+ */
+function rankedCandidates(options: ProductListOptions, prepared: Prepared, sort: ProductSort): number {
+  const plain = !prepared.offerLevel && options.category === undefined && !options.inStock;
+  return sort === 'relevance' && plain && prepared.query !== null ? (options.limit + 1) * 3 : 0;
+}
+
 async function runProductQuery(
   db: Queryable,
   options: ProductListOptions,
   prepared: Prepared,
   sort: ProductSort,
+  candidates = rankedCandidates(options, prepared, sort),
 ): Promise<ProductPage> {
   const { query } = prepared;
   const limit = options.limit;
@@ -276,7 +288,7 @@ async function runProductQuery(
   let from: SQL;
   // Offer-level lists filter inside the aggregate (offers carry the category); product-level lists
   // filter the products.
-  const where: SQL[] = prepared.offerLevel ? [] : productConditions(options, query);
+  const where: SQL[] = prepared.offerLevel || candidates > 0 ? [] : productConditions(options, query);
   const values = options.cursor ? decodeCursor(options.cursor, sort, 2) : undefined;
   if (prepared.offerLevel) {
     // Offers carry their category, so only the search needs another table inside: the offers of
@@ -298,6 +310,21 @@ async function runProductQuery(
       group by o.product_id
       ${cut}
     ) m cross join lateral (select * from products p where p.id = m.product_id offset 0) p${searchJoin(query)}`;
+  } else if (candidates > 0) {
+    // The cursor's condition applies to the candidates, so that each page picks its own.
+    const after = values
+      ? sql`and (ts_rank(ps.search_vector, ${query}::tsquery) < ${String(values[0])}::real
+             or (ts_rank(ps.search_vector, ${query}::tsquery) = ${String(values[0])}::real
+                 and ps.product_id > ${Number(values[1])}))`
+      : sql``;
+    from = sql`(
+      select ps.product_id, ts_rank(ps.search_vector, ${query}::tsquery) as rank,
+             count(*) over () as candidates
+      from product_search ps
+      where ps.search_vector @@ ${query}::tsquery ${after}
+      order by 2 desc, 1
+      limit ${candidates}
+    ) ps join (select p.*, p.min_price as best_price from products p where p.offer_count > 0) p on p.id = ps.product_id`;
   } else if (options.inStock) {
     from = sql`(select p.*, p.in_stock_min_price as best_price from products p where p.in_stock) p${searchJoin(query)}`;
     where.push(sql`p.offer_count > 0`);
@@ -305,7 +332,12 @@ async function runProductQuery(
     from = sql`(select p.*, p.min_price as best_price from products p where p.offer_count > 0) p${searchJoin(query)}`;
   }
   const price = prepared.offerLevel ? sql`m.best_price` : sql`p.best_price`;
-  const rank = query !== null ? sql`ts_rank(ps.search_vector, ${query}::tsquery)` : sql`0::real`;
+  const rank =
+    candidates > 0
+      ? sql`ps.rank`
+      : query !== null
+        ? sql`ts_rank(ps.search_vector, ${query}::tsquery)`
+        : sql`0::real`;
 
   let order: SQL;
   let cursorValues: (row: Record<string, unknown>) => (string | number)[];
@@ -332,7 +364,7 @@ async function runProductQuery(
       break;
     case 'relevance':
       order = sql`rank_value desc, p.id`;
-      if (values) {
+      if (values && candidates === 0) {
         where.push(
           sql`(${rank} < ${String(values[0])}::real or (${rank} = ${String(values[0])}::real and p.id > ${Number(values[1])}))`,
         );
@@ -359,10 +391,11 @@ async function runProductQuery(
   const found = rows<Record<string, unknown>>(
     await db.execute(sql`
       select page.id, page.name, page.normalized_name, page.category_id, page.best_price, page.rank,
-             c.name as category_name, ${outerStock} as stock, ${outerCount} as offers
+             page.candidates, c.name as category_name, ${outerStock} as stock, ${outerCount} as offers
       from (
         select p.id, p.name, p.normalized_name, p.category_id, ${price}::text as best_price,
-               ${price} as price_value, ${inner}, ${rank}::text as rank, ${rank} as rank_value
+               ${price} as price_value, ${inner}, ${rank}::text as rank, ${rank} as rank_value,
+               ${candidates > 0 ? sql`ps.candidates` : sql`0::bigint`} as candidates
         from ${from}
         ${where.length > 0 ? sql`where ${sql.join(where, sql` and `)}` : sql``}
         order by ${order}
@@ -371,6 +404,10 @@ async function runProductQuery(
       join categories c on c.id = page.category_id
       order by ${reorder(sort)}`),
   );
+  // Too few of the picked candidates were visible (or none found): not every match was seen.
+  if (candidates > 0 && found.length <= limit && Number(found[0]?.candidates ?? candidates) >= candidates) {
+    return runProductQuery(db, options, prepared, sort, 0);
+  }
   const more = found.length > limit;
   const pageRows = found.slice(0, limit);
   return {

@@ -410,3 +410,37 @@ describe('a shop that stops accepting orders', () => {
     expect((await get('/api/v2/products?limit=200')).items).toHaveLength(15);
   });
 });
+
+describe('ranked search when the best matches are hidden', () => {
+  const umbrellas = (shop: string, prefix: string, count: number) =>
+    `shop: ${shop}\ncategories:\n  - id: 1\n    name: Зонты\ngoods:\n${Array.from(
+      { length: count },
+      (_, i) =>
+        `  - id: ${prefix}${i}\n    category: 1\n    name: Зонт ${prefix} ${i}\n    price: 100\n    quantity: 1\n`,
+    ).join('')}`;
+
+  it('still finds the visible ones, page by page', async () => {
+    const hidden = await createSupplier(t);
+    const shown = await createSupplier(t);
+    // The hidden shop's umbrellas come first (lower ids, equal rank): more than a page's candidates.
+    expect((await importFile(t, hidden.headers, umbrellas('Скрытый', 'h', 8))).status).toBe('succeeded');
+    expect((await importFile(t, shown.headers, umbrellas('Видимый', 'v', 2))).status).toBe('succeeded');
+    const off = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v2/supplier/shop',
+      headers: hidden.headers,
+      payload: { accepting_orders: false },
+    });
+    expect(off.statusCode, off.body).toBe(200);
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await get(`/api/v2/products?q=зонт&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.items.map((item: Item) => item.name));
+      cursor = page.next_cursor;
+    } while (cursor && seen.length < 10);
+    expect(seen.sort()).toEqual(['Зонт v 0', 'Зонт v 1']);
+    expect(await names('q=зонт&limit=20')).toHaveLength(2);
+  });
+});
