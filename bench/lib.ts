@@ -71,9 +71,18 @@ function statusField(pid: number, field: string): number {
 }
 
 /** `node src/server.ts` with the given environment; resolves when /health/ready answers 200. */
+/**
+ * The server's Node flags, as `npm start` gives them (package.json): a young generation of 16 MiB
+ * keeps an idle API process at about 220 MiB instead of about 330 (V8 sizes it from the machine's
+ * memory otherwise) at no measured cost in import or request speed.
+ */
+export const SERVER_NODE_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? '--max-semi-space-size=16')
+  .split(' ')
+  .filter(Boolean);
+
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['src/server.ts'], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, 'src/server.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

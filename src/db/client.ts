@@ -3,12 +3,10 @@
 // from inside a transaction callback (on PGlite that waits for itself forever).
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import * as schema from './schema/index.ts';
 
@@ -34,7 +32,16 @@ export interface DatabaseHandle {
 // money), but counts (int8) are safe as numbers in every range we produce.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
+/**
+ * PGlite and its driver are loaded only when the embedded database is opened: loading the module
+ * costs about 180 MiB of memory, which a server on PostgreSQL should not carry.
+ */
 export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<DatabaseHandle> {
+  const [{ PGlite }, { pg_trgm }, { drizzle: drizzlePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('drizzle-orm/pglite'),
+  ]);
   if (dataDir) fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   const client = await PGlite.create({
     dataDir,
@@ -42,10 +49,6 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
     extensions: { pg_trgm },
     parsers: { 20: (value: string) => Number(value) },
   });
-  return pgliteHandle(client);
-}
-
-export function pgliteHandle(client: PGlite): DatabaseHandle {
   const db = drizzlePglite({ client, schema }) as unknown as Database;
   return {
     kind: 'pglite',
