@@ -18,28 +18,22 @@ export interface JobPayloads {
 
 export type QueueName = keyof JobPayloads;
 
+/** Mail rides out a mail server's outage: retried with a growing delay, then kept in the dead-letter queue. */
+const MAIL_POLICY: Omit<Queue, 'name'> = {
+  retryLimit: 8,
+  retryDelay: 5,
+  retryBackoff: true,
+  retryDelayMax: 3600,
+  expireInSeconds: 120,
+  retentionSeconds: THIRTY_DAYS,
+  deleteAfterSeconds: 7 * 24 * 3600,
+  deadLetter: DEAD_LETTER_QUEUE,
+};
+
 export const QUEUES: Record<QueueName, Omit<Queue, 'name'>> = {
-  send_email: {
-    retryLimit: 8,
-    retryDelay: 5,
-    retryBackoff: true,
-    retryDelayMax: 3600,
-    expireInSeconds: 120,
-    retentionSeconds: THIRTY_DAYS,
-    deleteAfterSeconds: 7 * 24 * 3600,
-    deadLetter: DEAD_LETTER_QUEUE,
-  },
+  send_email: MAIL_POLICY,
   // Renders and queues a placed order's emails (one send_email job each).
-  order_placed_emails: {
-    retryLimit: 8,
-    retryDelay: 5,
-    retryBackoff: true,
-    retryDelayMax: 3600,
-    expireInSeconds: 120,
-    retentionSeconds: THIRTY_DAYS,
-    deleteAfterSeconds: 7 * 24 * 3600,
-    deadLetter: DEAD_LETTER_QUEUE,
-  },
+  order_placed_emails: MAIL_POLICY,
   // One attempt more after a crash or a lost database; a bad file fails once, with its report.
   catalog_import: {
     retryLimit: 1,
