@@ -4,10 +4,13 @@ import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from './users.ts';
 
-export const ONE_TIME_TOKEN_PURPOSES = ['email_confirmation', 'password_reset'] as const;
+export const ONE_TIME_TOKEN_PURPOSES = ['email_confirmation', 'password_reset', 'email_change'] as const;
 export type OneTimeTokenPurpose = (typeof ONE_TIME_TOKEN_PURPOSES)[number];
 
-/** Single-use, expiring tokens sent by email: confirming an address, resetting a password. */
+/**
+ * Single-use, expiring tokens sent by email: confirming an address, resetting a password, moving the
+ * account to a new address (the token then remembers that address, and only such a token does).
+ */
 export const accountTokens = pgTable(
   'account_tokens',
   {
@@ -21,11 +24,20 @@ export const accountTokens = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     /** Set when the token is spent, or superseded by a newer one of the same purpose. */
     usedAt: timestamp('used_at', { withTimezone: true }),
+    /** For `email_change`: the address the account moves to once the token comes back from it. */
+    newEmail: text('new_email'),
   },
   (t) => [
     uniqueIndex('account_tokens_hash_key').on(t.tokenHash),
     index('account_tokens_user_idx').on(t.userId, t.purpose),
-    check('account_tokens_purpose_check', sql`${t.purpose} in ('email_confirmation', 'password_reset')`),
+    check(
+      'account_tokens_purpose_check',
+      sql`${t.purpose} in ('email_confirmation', 'password_reset', 'email_change')`,
+    ),
+    check(
+      'account_tokens_new_email_check',
+      sql`(${t.purpose} = 'email_change') = (${t.newEmail} is not null) and (${t.newEmail} is null or ${t.newEmail} = lower(${t.newEmail}))`,
+    ),
   ],
 );
 
