@@ -2,7 +2,6 @@
 // reset, contacts — on the accounts services v2 uses.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { normalizeEmail } from '../modules/accounts/accounts.shared.ts';
 import { createLoginApiToken } from '../modules/accounts/api-tokens.service.ts';
 import {
   type ContactInput,
@@ -11,6 +10,7 @@ import {
   listContacts,
   updateContact,
 } from '../modules/accounts/contacts.service.ts';
+import { checkNewEmail, requestEmailChange } from '../modules/accounts/email-change.service.ts';
 import { passwordFieldErrors } from '../modules/accounts/password-rules.ts';
 import {
   confirmPasswordReset,
@@ -207,8 +207,15 @@ export function accountsV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
-          summary: 'Change my account (and password)',
-          description: 'The email address is not changed through v1: only the current one is accepted.',
+          summary: 'Change my account (password and email included)',
+          description:
+            'A new password is checked as at registration and signs out every login session. A ' +
+            'different `email` is not changed at once: a confirmation link (and token) goes to the new ' +
+            'address and a notice to the current one, as POST /api/v2/me/email does (no password ' +
+            'needed here: the token authenticates, as in the reference); the address changes when the ' +
+            'link is followed (or the token is sent to POST /api/v2/auth/confirm-email-change). A ' +
+            'malformed address or one another account uses: `{"Errors": {"email": [...]}}`. Every ' +
+            'field is checked before anything changes.',
           consumes: V1_CONSUMES,
           body: DetailsBody,
           response: { 200: okOr(V1OkSchema), ...protectedResponses },
@@ -218,23 +225,22 @@ export function accountsV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         const body = bodyOf(request);
         const { id } = caller(request);
         const current = await getProfile(runtime.db, id);
-        const email = text(body, 'email');
-        if (email !== undefined && normalizeEmail(email) !== current.email) {
-          return failure({
-            email: [
-              say(request, {
-                ru: 'Адрес электронной почты здесь не меняется',
-                en: 'The email address cannot be changed here',
-              }),
-            ],
-          });
-        }
         const patch: ProfilePatch = {
           firstName: text(body, 'first_name'),
           lastName: text(body, 'last_name'),
           company: text(body, 'company'),
           position: text(body, 'position'),
         };
+        // The account's own address (in any case, with spaces) is no change, as in the reference.
+        let newEmail = text(body, 'email');
+        if (newEmail !== undefined) {
+          try {
+            await checkNewEmail(runtime.db, current, newEmail, 'email');
+          } catch (error) {
+            if (!isRefusal(error, 'email_unchanged')) throw error;
+            newEmail = undefined;
+          }
+        }
         const password = text(body, 'password');
         if (password !== undefined) {
           // The rules first, against the names as they are about to be, so that nothing changes when
@@ -250,6 +256,8 @@ export function accountsV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         if (Object.values(patch).some((value) => value !== undefined))
           await updateProfile(runtime, id, patch);
         if (password !== undefined) await setPasswordWithoutCurrent(runtime, id, password);
+        // Last: a new password cancels a pending email change, and this one is meant to stay.
+        if (newEmail !== undefined) await requestEmailChange(runtime, id, { newEmail, field: 'email' });
         return { Status: true as const };
       },
     );

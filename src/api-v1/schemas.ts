@@ -81,7 +81,7 @@ export const LoginBody = v1Body({ email: Scalar(), password: Scalar() }, ['email
 export const DetailsBody = v1Body({
   first_name: Scalar(),
   last_name: Scalar(),
-  email: Scalar('Only the current address: the email cannot be changed through v1'),
+  email: Scalar('A different address starts an email change, completed from the link emailed to it'),
   company: Scalar(),
   position: Scalar(),
   password: Scalar('A new password, checked like at registration'),

@@ -290,14 +290,28 @@ describe('accounts', () => {
     expect(await works(integration.token)).toBe(true);
   });
 
-  it('changes details and the password; refuses a weak password and another email', async () => {
+  it('changes details and the password; refuses a weak password and a malformed or taken email', async () => {
     const weak = await v1(t, 'POST', 'user/details', { token: tokens.other, body: { password: '1234' } });
     expect(weak.json()).toEqual({ Status: false, Errors: { password: expect.any(Array) } });
-    const email = await v1(t, 'POST', 'user/details', {
+    const malformed = await v1(t, 'POST', 'user/details', {
+      token: tokens.other,
+      body: { email: 'new-at-example.test' },
+    });
+    expect(malformed.json()).toEqual({ Status: false, Errors: { email: [expect.any(String)] } });
+    const taken = await v1(t, 'POST', 'user/details', {
+      token: tokens.other,
+      body: { email: buyer.email },
+    });
+    expect(taken.json()).toEqual({ Status: false, Errors: { email: [expect.any(String)] } });
+    // Another free address starts an email change (src/modules/accounts/email-change.test.ts): the
+    // address stays until the new one confirms.
+    const moving = await v1(t, 'POST', 'user/details', {
       token: tokens.other,
       body: { email: 'new@example.test' },
     });
-    expect(email.json()).toEqual({ Status: false, Errors: { email: [expect.any(String)] } });
+    expect(moving.json()).toEqual({ Status: true });
+    await t.mail.waitFor((m) => m.recipients.includes('new@example.test'));
+    expect((await v1(t, 'GET', 'user/details', { token: tokens.other })).json().email).toBe(other.email);
     const empty = await v1(t, 'POST', 'user/details', { token: tokens.other, body: { first_name: ' ' } });
     expect(empty.json()).toEqual({ Status: false, Errors: { first_name: [expect.any(String)] } });
 

@@ -70,6 +70,33 @@ export const ChangePasswordBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const ChangeEmailBody = Type.Object(
+  {
+    new_email: Type.String({ minLength: 3, maxLength: 254, examples: ['zakupki@romashka.ru'] }),
+    password: Type.String({
+      minLength: 1,
+      maxLength: PASSWORD_MAX_LENGTH,
+      description: 'The account’s current password',
+      examples: ['Kor0vka-Zakupka-2026'],
+    }),
+  },
+  { additionalProperties: false },
+);
+export const TokenBody = Type.Object({ token: EmailToken }, { additionalProperties: false });
+
+export const EmailChangeRequestedSchema = Type.Object({
+  status: Type.Literal('confirmation_sent'),
+  new_email: Type.String({
+    description: 'The address the confirmation link went to (trimmed, lower-cased)',
+    examples: ['zakupki@romashka.ru'],
+  }),
+});
+
+export const EmailChangedSchema = Type.Object({
+  status: Type.Literal('email_changed'),
+  email: Type.String({ description: 'The account’s email from now on', examples: ['zakupki@romashka.ru'] }),
+});
+
 export const TokenPairSchema = Type.Object({
   access_token: Type.String({ description: 'JWT for `Authorization: Bearer …`; lives 15 minutes' }),
   refresh_token: Type.String({

@@ -7,7 +7,7 @@ import { apiTokens } from '../../db/schema/accounts.ts';
 import { users } from '../../db/schema/users.ts';
 import { transaction } from '../../db/transaction.ts';
 import type { AuthUser } from '../../http/auth.ts';
-import { conflict, forbidden, notFound, validationError } from '../../http/errors.ts';
+import { conflict, forbidden, type Localized, notFound, validationError } from '../../http/errors.ts';
 import type { Runtime } from '../../runtime.ts';
 import { hashToken, newApiToken } from './tokens.ts';
 
@@ -72,14 +72,18 @@ async function touch(runtime: Runtime, id: number): Promise<void> {
   });
 }
 
-/** Token management needs a login session: a leaked API token must not mint its own successors. */
-export function assertLoginSession(caller: AuthUser): void {
-  if (caller.via !== 'jwt') {
-    throw forbidden('login_session_required', {
-      ru: 'Управлять API-токенами можно только после входа по паролю, не с API-токеном',
-      en: 'API tokens are managed from a password login session, not with an API token',
-    });
-  }
+/**
+ * Token management (and moving the account to another email) needs a login session: a leaked API
+ * token must not mint its own successors, nor take the account over.
+ */
+export function assertLoginSession(
+  caller: AuthUser,
+  detail: Localized = {
+    ru: 'Управлять API-токенами можно только после входа по паролю, не с API-токеном',
+    en: 'API tokens are managed from a password login session, not with an API token',
+  },
+): void {
+  if (caller.via !== 'jwt') throw forbidden('login_session_required', detail);
 }
 
 export async function listApiTokens(db: Queryable, userId: number): Promise<ApiToken[]> {

@@ -1,5 +1,5 @@
-// /api/v2/auth: registration, email confirmation, login sessions, password reset. All public: the
-// credential is in the body.
+// /api/v2/auth: registration, email confirmation, login sessions, password reset, the email change's
+// confirmation. All public: the credential is in the body.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { problemResponses } from '../../http/common-schemas.ts';
@@ -9,6 +9,7 @@ import type { Runtime } from '../../runtime.ts';
 import {
   AcceptedSchema,
   EmailBody,
+  EmailChangedSchema,
   EmailTokenBody,
   LoginBody,
   profileJson,
@@ -16,9 +17,11 @@ import {
   RegisterBody,
   RegisteredSchema,
   ResetConfirmBody,
+  TokenBody,
   TokenPairSchema,
   tokenPairJson,
 } from './accounts.schemas.ts';
+import { confirmEmailChange, EMAIL_CHANGE_TTL_HOURS } from './email-change.service.ts';
 import { confirmPasswordReset, requestPasswordReset } from './passwords.service.ts';
 import { confirmEmail, register, resendConfirmation } from './registration.service.ts';
 import { login, logout, refreshSession } from './sessions.service.ts';
@@ -80,6 +83,28 @@ export function authRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         await confirmEmail(runtime, request.body);
         return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/api/v2/auth/confirm-email-change',
+      {
+        schema: {
+          tags,
+          summary: 'Move the account to its new email with the token sent there',
+          description:
+            'The token comes from the email POST /api/v2/me/email sent to the new address; it works ' +
+            `once, for ${EMAIL_CHANGE_TTL_HOURS} hours, and only the latest one of the account. The address must still be ` +
+            'free (409 `email_taken` otherwise). Signs out every login session (refresh tokens; an ' +
+            'access token lives out its 15 minutes); API tokens stay. From now on log in with the new ' +
+            'address; the old one gets a notice.',
+          body: TokenBody,
+          response: { 200: EmailChangedSchema, ...problemResponses(400, 409) },
+        },
+      },
+      async (request) => {
+        const user = await confirmEmailChange(runtime, request.body.token);
+        return { status: 'email_changed' as const, email: user.email };
       },
     );
 

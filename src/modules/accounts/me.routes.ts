@@ -1,4 +1,5 @@
-// /api/v2/me: the signed-in account — profile with billing details, password, API tokens, contacts.
+// /api/v2/me: the signed-in account — profile with billing details, password, email, API tokens,
+// contacts.
 // Everything here acts on the caller's own records; other people's are "not found".
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -8,12 +9,14 @@ import type { Runtime } from '../../runtime.ts';
 import {
   ApiTokenSchema,
   apiTokenJson,
+  ChangeEmailBody,
   ChangePasswordBody,
   ContactSchema,
   CreateApiTokenBody,
   CreateContactBody,
   CreatedApiTokenSchema,
   contactJson,
+  EmailChangeRequestedSchema,
   PatchContactBody,
   ProfilePatchBody,
   ProfileSchema,
@@ -34,6 +37,7 @@ import {
   MAX_CONTACTS,
   updateContact,
 } from './contacts.service.ts';
+import { EMAIL_CHANGE_TTL_HOURS, requestEmailChange } from './email-change.service.ts';
 import { changePassword } from './passwords.service.ts';
 import { getProfile, updateProfile } from './profile.service.ts';
 
@@ -116,6 +120,40 @@ export function meRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           newPassword: request.body.new_password,
         });
         return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/api/v2/me/email',
+      {
+        config: anyAccount,
+        schema: {
+          tags: ['profile'],
+          summary: 'Change my email: send a confirmation link to the new address',
+          description:
+            'Needs a login session and the current password (a wrong one: 400 `validation_failed` on ' +
+            '`body.password`, throttled like failed logins). The new address is trimmed and ' +
+            'lower-cased; refused: a malformed one (400), my own (400 `email_unchanged`), one another ' +
+            `account uses (409 \`email_taken\`). The new address gets a link and token (single-use, ${EMAIL_CHANGE_TTL_HOURS} h; ` +
+            'a new request replaces it, a new password cancels it), the current one a notice. Nothing ' +
+            'changes until the token comes back to POST /api/v2/auth/confirm-email-change. ' +
+            'Rate-limited per account (429).',
+          body: ChangeEmailBody,
+          response: { 202: EmailChangeRequestedSchema, ...problemResponses(400, 401, 403, 409, 429) },
+        },
+      },
+      async (request, reply) => {
+        const caller = currentUser(request);
+        assertLoginSession(caller, {
+          ru: 'Сменить email можно только после входа по паролю, не с API-токеном',
+          en: 'The email is changed from a password login session, not with an API token',
+        });
+        const { newEmail } = await requestEmailChange(runtime, caller.id, {
+          newEmail: request.body.new_email,
+          field: 'body.new_email',
+          password: { value: request.body.password, field: 'body.password' },
+        });
+        return reply.status(202).send({ status: 'confirmation_sent' as const, new_email: newEmail });
       },
     );
 

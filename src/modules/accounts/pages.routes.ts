@@ -1,5 +1,5 @@
-// GET /confirm-email and GET /reset-password: the pages the accounts emails link to. Not part of the
-// API (hidden from /docs). Each answer carries its own strict Content-Security-Policy with a fresh
+// GET /confirm-email, GET /reset-password and GET /confirm-email-change: the pages the accounts
+// emails link to. Not part of the API (hidden from /docs). Each answer carries its own strict Content-Security-Policy with a fresh
 // nonce for its one inline script and style, instead of the looser app-wide policy the docs need.
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -42,6 +42,7 @@ export function pagesRoutes(): FastifyPluginAsyncTypebox {
     const pages: [string, Page, string][] = [
       ['/confirm-email', 'confirm', 'The page of the confirmation link: confirms on a click'],
       ['/reset-password', 'reset', 'The page of the password reset link: a new-password form'],
+      ['/confirm-email-change', 'emailChange', 'The page of the email change link: confirms on a click'],
     ];
     for (const [url, page, summary] of pages) {
       app.get(

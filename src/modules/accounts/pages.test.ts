@@ -2,9 +2,11 @@
 // per-page Content-Security-Policy, hidden from /docs — and working: their inline scripts are run
 // here against a minimal DOM whose fetch goes to the app, with the links taken from real emails.
 import vm from 'node:vm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, uniqueEmail } from '../../../test/factories.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { users } from '../../db/schema/users.ts';
 import { PAGE_ENDPOINTS } from './pages.ts';
 
 let t: TestApp;
@@ -95,7 +97,11 @@ function openPage(html: string, url: string) {
 
 describe('the pages behind the email links', () => {
   it('serve HTML with the form, Russian by default, English on request', async () => {
-    for (const url of ['/confirm-email?token=abc&email=a%40b.test', '/reset-password?token=abc']) {
+    for (const url of [
+      '/confirm-email?token=abc&email=a%40b.test',
+      '/reset-password?token=abc',
+      '/confirm-email-change?token=abc',
+    ]) {
       const ru = await get(url);
       expect(ru.statusCode).toBe(200);
       expect(ru.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -115,6 +121,8 @@ describe('the pages behind the email links', () => {
     const reset = (await get('/reset-password?lang=en')).body;
     expect(reset).toContain('autocomplete="new-password"');
     expect(reset).toContain('Save the password');
+    expect((await get('/confirm-email-change')).body).toContain('Подтвердить новый email');
+    expect((await get('/confirm-email-change?lang=en')).body).toContain('Confirm the new email');
   });
 
   it('allow their own inline script and style by nonce, and nothing else', async () => {
@@ -151,6 +159,7 @@ describe('the pages behind the email links', () => {
     expect(paths).toContain('/api/v2/auth/confirm-email');
     expect(paths).not.toContain('/confirm-email');
     expect(paths).not.toContain('/reset-password');
+    expect(paths).not.toContain('/confirm-email-change');
   });
 });
 
@@ -307,5 +316,67 @@ describe('resetting a password through the page', () => {
     expect(browser.$('status').className).toBe('msg ok');
     const link = await linkInEmail(user.email, 'reset-password', /Reset your/);
     expect(new URL(link, 'http://x').searchParams.get('lang')).toBe('en');
+  });
+});
+
+describe('changing the email through the page', () => {
+  it('does nothing on opening the link; the button moves the account to the new address', async () => {
+    const user = await createUser(t.runtime);
+    const newEmail = uniqueEmail('page-moved');
+    const session = await t.app.inject({
+      method: 'POST',
+      url: '/api/v2/auth/login',
+      payload: { email: user.email, password: user.password },
+    });
+    const requested = await t.app.inject({
+      method: 'POST',
+      url: '/api/v2/me/email',
+      headers: { authorization: `Bearer ${session.json().access_token}` },
+      payload: { new_email: newEmail, password: user.password },
+    });
+    expect(requested.statusCode, requested.body).toBe(202);
+    const link = await linkInEmail(newEmail, 'confirm-email-change', /Подтвердите новый email/);
+
+    const page = await get(link);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<html lang="ru">');
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+    const browser = openPage(page.body, link);
+    expect(browser.$('manual').hidden).toBe(true);
+    expect(browser.requests).toEqual([]);
+    const [row] = await t.runtime.db.select().from(users).where(eq(users.id, user.id));
+    expect(row.email).toBe(user.email);
+
+    await browser.submit();
+    expect(browser.requests).toEqual([
+      { url: PAGE_ENDPOINTS.emailChange.submit, body: { token: expect.any(String) }, language: 'ru' },
+    ]);
+    expect(browser.$('form').hidden).toBe(true);
+    expect(browser.$('status')).toMatchObject({
+      hidden: false,
+      className: 'msg ok',
+      textContent: `Адрес изменён. Теперь входите в Zakupka с адресом ${newEmail}`,
+    });
+
+    // The same link again: the API's refusal, and where to ask anew.
+    const second = openPage(page.body, link);
+    await second.submit();
+    expect(second.$('status')).toMatchObject({ className: 'msg error', hidden: false });
+    expect(second.$('status').textContent).toMatch(/Код смены адреса неверен/);
+    expect(second.$('again').hidden).toBe(false);
+  });
+
+  it('asks for the token when the link lost it', async () => {
+    const browser = openPage(
+      (await get('/confirm-email-change?lang=en')).body,
+      '/confirm-email-change?lang=en',
+    );
+    expect(browser.$('manual').hidden).toBe(false);
+    await browser.submit();
+    expect(browser.requests).toEqual([]);
+    expect(browser.$('status')).toMatchObject({
+      className: 'msg error',
+      textContent: 'Enter the email change token from the email.',
+    });
   });
 });

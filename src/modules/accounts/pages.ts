@@ -1,11 +1,11 @@
-// The two pages the accounts emails link to (PUBLIC_URL/confirm-email, PUBLIC_URL/reset-password):
-// small, self-contained HTML whose inline script calls the API. Nothing from the request is written
-// into the HTML: the script reads the token and address from the URL itself, so there is nothing to
-// escape. The confirmation waits for a click — mail scanners prefetch links, and a GET must not
-// spend the token.
+// The pages the accounts emails link to (PUBLIC_URL/confirm-email, PUBLIC_URL/reset-password,
+// PUBLIC_URL/confirm-email-change): small, self-contained HTML whose inline script calls the API.
+// Nothing from the request is written into the HTML: the script reads the token and address from
+// the URL itself, so there is nothing to escape. Confirmations wait for a click — mail scanners
+// prefetch links, and a GET must not spend the token.
 import type { Language } from '../../db/schema/users.ts';
 
-export type Page = 'confirm' | 'reset';
+export type Page = 'confirm' | 'reset' | 'emailChange';
 
 const TEXTS = {
   confirm: {
@@ -86,6 +86,34 @@ const TEXTS = {
         'This page needs JavaScript. The password can also be set through the API: POST /api/v2/auth/password-reset/confirm {token, password}.',
     },
   },
+  emailChange: {
+    ru: {
+      title: 'Смена email',
+      intro:
+        'Нажмите кнопку, чтобы подтвердить новый адрес электронной почты. После этого входите с ним: все сеансы входа завершатся, API-токены интеграций продолжат работать.',
+      tokenLabel: 'Код смены адреса из письма',
+      submit: 'Подтвердить новый email',
+      working: 'Подтверждаем…',
+      done: 'Адрес изменён. Теперь входите в Zakupka с адресом',
+      missing: 'Укажите код смены адреса из письма.',
+      againText: 'Ссылка устарела или уже использована? Запросите смену адреса заново в профиле.',
+      noscript:
+        'Для этой страницы нужен JavaScript. Подтвердить новый адрес можно и через API: POST /api/v2/auth/confirm-email-change {token}.',
+    },
+    en: {
+      title: 'Change your email',
+      intro:
+        'Press the button to confirm your new email address. Log in with it afterwards: every login session will be signed out; API tokens of integrations keep working.',
+      tokenLabel: 'Email change token from the email',
+      submit: 'Confirm the new email',
+      working: 'Confirming…',
+      done: 'The email is changed. From now on log in to Zakupka with',
+      missing: 'Enter the email change token from the email.',
+      againText: 'Has the link expired or been used? Ask for the change again in your profile.',
+      noscript:
+        'This page needs JavaScript. The new address can also be confirmed through the API: POST /api/v2/auth/confirm-email-change {token}.',
+    },
+  },
 } as const;
 
 const COMMON = {
@@ -105,6 +133,8 @@ const COMMON = {
 export const PAGE_ENDPOINTS = {
   confirm: { submit: '/api/v2/auth/confirm-email', again: '/api/v2/auth/resend-confirmation' },
   reset: { submit: '/api/v2/auth/password-reset/confirm', again: '/api/v2/auth/password-reset' },
+  // A new change is asked for from the signed-in profile, not from here.
+  emailChange: { submit: '/api/v2/auth/confirm-email-change' },
 } as const;
 
 const STYLE = `
@@ -248,6 +278,25 @@ $('again-button').addEventListener('click', function () {
 });
 `;
 
+const EMAIL_CHANGE_SCRIPT = `
+var form = $('form'), token = $('token'), button = $('submit'), status = $('status');
+token.value = params.get('token') || '';
+if (token.value) $('manual').hidden = true;
+form.addEventListener('submit', async function (event) {
+  event.preventDefault();
+  if (!token.value.trim()) { $('manual').hidden = false; show(status, T.missing, 'error'); return; }
+  button.disabled = true;
+  show(status, T.working, '');
+  var r = await post(ENDPOINTS.submit, { token: token.value.trim() });
+  button.disabled = false;
+  if (r.status === 200 && r.data) { form.hidden = true; show(status, T.done + ' ' + r.data.email, 'ok'); return; }
+  var fields = fieldMessages(r, 'body.token');
+  show(status, [message(r)].concat(fields).join('\\n'), 'error');
+  if (tokenRefused(r)) $('again').hidden = false;
+  if (fields.length) $('manual').hidden = false;
+});
+`;
+
 function confirmForm(t: (typeof TEXTS)['confirm'][Language]): string {
   return `<form id="form" novalidate>
 <p id="who" hidden></p>
@@ -293,6 +342,18 @@ function resetForm(t: (typeof TEXTS)['reset'][Language]): string {
 </div>`;
 }
 
+function emailChangeForm(t: (typeof TEXTS)['emailChange'][Language]): string {
+  return `<form id="form" novalidate>
+<div id="manual">
+<label for="token">${t.tokenLabel}</label>
+<input id="token" name="token" autocomplete="off" spellcheck="false" required>
+</div>
+<button id="submit" type="submit">${t.submit}</button>
+</form>
+<p id="status" class="msg" role="status" aria-live="polite" hidden></p>
+<p id="again" class="hint" hidden>${t.againText}</p>`;
+}
+
 /** JSON for a <script> element: nothing in it can close the element. */
 function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
@@ -302,8 +363,13 @@ function scriptJson(value: unknown): string {
 export function renderPage(page: Page, language: Language, nonce: string): string {
   const t = TEXTS[page][language];
   const texts = { ...t, ...COMMON[language] };
-  const body = page === 'confirm' ? confirmForm(TEXTS.confirm[language]) : resetForm(TEXTS.reset[language]);
-  const script = page === 'confirm' ? CONFIRM_SCRIPT : RESET_SCRIPT;
+  const body =
+    page === 'confirm'
+      ? confirmForm(TEXTS.confirm[language])
+      : page === 'reset'
+        ? resetForm(TEXTS.reset[language])
+        : emailChangeForm(TEXTS.emailChange[language]);
+  const script = { confirm: CONFIRM_SCRIPT, reset: RESET_SCRIPT, emailChange: EMAIL_CHANGE_SCRIPT }[page];
   const current = (l: Language) => (l === language ? ' aria-current="true"' : '');
   return `<!doctype html>
 <html lang="${language}">

@@ -1,7 +1,9 @@
 // Password reset by email and password change. Either one signs out every other session (refresh
-// tokens); API tokens belong to integrations and stay until their owner deletes them.
+// tokens) and cancels a pending email change (its link stops working: whoever asked for it may be
+// the reason for the new password); API tokens belong to integrations and stay until their owner
+// deletes them.
 import { eq, sql } from 'drizzle-orm';
-import { users } from '../../db/schema/users.ts';
+import { type User, users } from '../../db/schema/users.ts';
 import { transaction } from '../../db/transaction.ts';
 import type { AuthUser } from '../../http/auth.ts';
 import { notFound, validationError } from '../../http/errors.ts';
@@ -73,6 +75,7 @@ export async function confirmPasswordReset(
       forUpdate: true,
     });
     await spendTokens(tx, { userId: locked.id, purpose: 'password_reset', now });
+    await spendTokens(tx, { userId: locked.id, purpose: 'email_change', now });
     await tx
       .update(users)
       .set({
@@ -88,6 +91,31 @@ export async function confirmPasswordReset(
 }
 
 /**
+ * Checks the signed-in account's password before a sensitive change (`field` names the input).
+ * Wrong guesses count against the same limit as failed logins (429 `too_many_login_attempts`); a
+ * wrong password is a 400 field error "the current password is wrong"; a right one clears the count.
+ */
+export async function verifyCurrentPassword(
+  runtime: Runtime,
+  user: Pick<User, 'email' | 'passwordHash'>,
+  password: string,
+  field: string,
+): Promise<void> {
+  const accountKey = loginAccountKey(user.email);
+  await hitLimits(
+    runtime,
+    [{ key: accountKey, limit: runtime.config.rateLimit.loginPerAccount }],
+    'too_many_login_attempts',
+  );
+  if (!(await verifyPassword(user.passwordHash, password))) {
+    throw validationError([
+      { field, message: { ru: 'Неверный текущий пароль', en: 'The current password is wrong' } },
+    ]);
+  }
+  await releaseHits(runtime, { reset: [accountKey] });
+}
+
+/**
  * Changes the password of the signed-in account. The current password is required, and wrong
  * guesses count against the same limit as failed logins. Other sessions are signed out; the
  * caller's own (when it is a login session) stays.
@@ -99,26 +127,13 @@ export async function changePassword(
 ): Promise<void> {
   const [user] = await runtime.db.select().from(users).where(eq(users.id, caller.id));
   if (!user) throw notFound();
-  const accountKey = loginAccountKey(user.email);
-  await hitLimits(
-    runtime,
-    [{ key: accountKey, limit: runtime.config.rateLimit.loginPerAccount }],
-    'too_many_login_attempts',
-  );
-  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    throw validationError([
-      {
-        field: 'body.current_password',
-        message: { ru: 'Неверный текущий пароль', en: 'The current password is wrong' },
-      },
-    ]);
-  }
-  await releaseHits(runtime, { reset: [accountKey] });
+  await verifyCurrentPassword(runtime, user, input.currentPassword, 'body.current_password');
   const errors = passwordFieldErrors('body.new_password', input.newPassword, user);
   if (errors.length) throw validationError(errors);
   const passwordHash = await hashPassword(input.newPassword);
   await transaction(runtime, async ({ tx, now, enqueue }) => {
     await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, user.id));
+    await spendTokens(tx, { userId: user.id, purpose: 'email_change', now });
     await revokeSessions(tx, user.id, now, caller.sessionId);
     await enqueue('send_email', passwordChangedEmail(runtime.config, user, { at: now, how: 'change' }));
   });
@@ -141,6 +156,7 @@ export async function setPasswordWithoutCurrent(
   const passwordHash = await hashPassword(newPassword);
   await transaction(runtime, async ({ tx, now, enqueue }) => {
     await tx.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, user.id));
+    await spendTokens(tx, { userId: user.id, purpose: 'email_change', now });
     await revokeSessions(tx, user.id, now);
     await enqueue('send_email', passwordChangedEmail(runtime.config, user, { at: now, how: 'change' }));
   });

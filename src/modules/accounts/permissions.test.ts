@@ -27,6 +27,7 @@ const EXPECTED: Record<string, Allowed> = {
   // auth: the credential is in the body
   'POST /api/v2/auth/register': PUBLIC,
   'POST /api/v2/auth/confirm-email': PUBLIC,
+  'POST /api/v2/auth/confirm-email-change': PUBLIC,
   'POST /api/v2/auth/resend-confirmation': PUBLIC,
   'POST /api/v2/auth/login': PUBLIC,
   'POST /api/v2/auth/refresh': PUBLIC,
@@ -38,6 +39,7 @@ const EXPECTED: Record<string, Allowed> = {
   'GET /api/v2/me': ANYONE,
   'PATCH /api/v2/me': ANYONE,
   'POST /api/v2/me/password': ANYONE,
+  'POST /api/v2/me/email': ANYONE,
   'GET /api/v2/me/api-tokens': ANYONE,
   'POST /api/v2/me/api-tokens': ANYONE,
   'DELETE /api/v2/me/api-tokens/:id': ANYONE,
