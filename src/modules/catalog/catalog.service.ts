@@ -8,9 +8,11 @@
 // (products.offer_count, min_price, in_stock…), so an unfiltered or category list is one index scan.
 import { type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
+import { runPrepared } from '../../db/prepared.ts';
 import type { ParameterKind } from '../../db/schema/catalog.ts';
 import { AppError } from '../../http/errors.ts';
 import { normalizeName } from './normalize.ts';
+import { catalogQuery } from './query.ts';
 import { compileQuery, correctTokens, queryTokens } from './search.ts';
 
 /** Listings show amounts in the catalog's currency (every shop's default). */
@@ -109,10 +111,13 @@ async function resolveParameters(
   const nameKeys = filters.map((f) => normalizeName(f.name));
   const shownNames = filters.map((f) => f.name.trim());
   const found = rows<{ id: number; kind: ParameterKind; normalized_name: string; name: string }>(
-    await db.execute(sql`
+    await catalogQuery(
+      db,
+      sql`
       select t.id, t.kind, p.normalized_name, t.name
       from parameters p join parameters t on t.id = coalesce(p.merged_into_id, p.id)
-      where p.normalized_name = any(${sql.param(nameKeys)}::text[]) or p.name = any(${sql.param(shownNames)}::text[])`),
+      where p.normalized_name = any(${sql.param(nameKeys)}::text[]) or p.name = any(${sql.param(shownNames)}::text[])`,
+    ),
   );
   const resolved: ResolvedParameter[] = [];
   for (const filter of filters) {
@@ -389,7 +394,9 @@ async function runProductQuery(
       : sql`(select count(*)::integer ${visibleOffers})`;
 
   const found = rows<Record<string, unknown>>(
-    await db.execute(sql`
+    await catalogQuery(
+      db,
+      sql`
       select page.id, page.name, page.normalized_name, page.category_id, page.best_price, page.rank,
              page.candidates, c.name as category_name, ${outerStock} as stock, ${outerCount} as offers
       from (
@@ -402,7 +409,8 @@ async function runProductQuery(
         limit ${limit + 1}
       ) page
       join categories c on c.id = page.category_id
-      order by ${reorder(sort)}`),
+      order by ${reorder(sort)}`,
+    ),
   );
   // Too few of the picked candidates were visible (or none found): not every match was seen.
   if (candidates > 0 && found.length <= limit && Number(found[0]?.candidates ?? candidates) >= candidates) {
@@ -485,7 +493,7 @@ export async function productFacets(db: Queryable, filters: ProductFilters): Pro
   let corrected: string | null = null;
   if (prepared.tokens.length > 0) {
     const [hit] = rows<{ found: boolean }>(
-      await db.execute(sql`select exists(${matchingOffers(filters, prepared)}) as found`),
+      await catalogQuery(db, sql`select exists(${matchingOffers(filters, prepared)}) as found`),
     );
     if (!hit.found) {
       const tokens = await correctTokens(db, prepared.tokens);
@@ -497,7 +505,8 @@ export async function productFacets(db: Queryable, filters: ProductFilters): Pro
   }
 
   const [total] = rows<{ count: number }>(
-    await db.execute(
+    await catalogQuery(
+      db,
       sql`select count(distinct m.product_id)::integer as count from (${matchingOffers(filters, prepared)}) m`,
     ),
   );
@@ -514,12 +523,17 @@ export async function productFacets(db: Queryable, filters: ProductFilters): Pro
       select c.id, c.name, count(distinct m.product_id)::integer as count
       from (${matchingOffers(filters, prepared, 'category')}) m join categories c on c.id = m.category_id
       group by c.id, c.name order by count desc, c.name limit 200`;
-  const categories = rows<{ id: number; name: string; count: number }>(await db.execute(categoryCounts));
+  const categories = rows<{ id: number; name: string; count: number }>(
+    await catalogQuery(db, categoryCounts),
+  );
   const shopCounts = rows<{ id: number; name: string; count: number }>(
-    await db.execute(sql`
+    await catalogQuery(
+      db,
+      sql`
       select sh.id, sh.name, count(distinct m.product_id)::integer as count
       from (${matchingOffers(filters, prepared, 'shop')}) m join shops sh on sh.id = m.shop_id
-      group by sh.id, sh.name order by count desc, sh.name limit 200`),
+      group by sh.id, sh.name order by count desc, sh.name limit 200`,
+    ),
   );
 
   const parameterFacets = async (skip: string, only?: number) =>
@@ -535,7 +549,9 @@ export async function productFacets(db: Queryable, filters: ProductFilters): Pro
     }>(
       // Values are counted from the matching offers' own facet keys (read with the offers, no join
       // to offer_parameters); only the values shown are looked up there, for how they are written.
-      await db.execute(sql`
+      await catalogQuery(
+        db,
+        sql`
         with v as (
           select k.key, count(distinct m.product_id)::integer as count
           from (${matchingOffers(filters, prepared, skip)}) m cross join unnest(m.facet_keys) as k(key)
@@ -564,7 +580,8 @@ export async function productFacets(db: Queryable, filters: ProductFilters): Pro
                r.count, r.coverage::integer as coverage, r.low::text as min, r.high::text as max
         from ranked r join top t on t.parameter_id = r.parameter_id
         where r.n <= ${FACET_VALUES}
-        order by r.coverage desc, r.parameter_id, r.count desc, r.value_key`),
+        order by r.coverage desc, r.parameter_id, r.count desc, r.value_key`,
+      ),
     );
 
   let valueRows = await parameterFacets('none');
@@ -619,11 +636,14 @@ export async function characteristicsOf(
   const result = new Map<number, CharacteristicView[]>();
   if (offerIds.length === 0) return result;
   const found = rows<{ offer_id: number; name: string; value: string; kind: string }>(
-    await db.execute(sql`
+    await catalogQuery(
+      db,
+      sql`
       select op.offer_id, pa.name, op.value, pa.kind
       from offer_parameters op join parameters pa on pa.id = op.parameter_id
       where op.offer_id = any(${sql.param(offerIds)}::integer[])
-      order by op.offer_id, pa.name`),
+      order by op.offer_id, pa.name`,
+    ),
   );
   for (const row of found) {
     let list = result.get(row.offer_id);
@@ -674,12 +694,15 @@ export interface ProductDetail {
  * hidden. One statement: the page is the hottest read after the list.
  */
 export async function getProduct(db: Queryable, productId: number): Promise<ProductDetail | undefined> {
-  const [row] = rows<{
+  // Prepared: planning this statement took as long as running it.
+  const [row] = await runPrepared<{
     product: { id: number; name: string; category_id: number; category_name: string } | null;
     offers: ProductDetail['offers'] | null;
     variants: ProductDetail['variants'] | null;
   }>(
-    await db.execute(sql`
+    db,
+    'catalog_product_detail',
+    sql`
       with product as (
         select p.id, p.name, p.category_id, c.name as category_name
         from products p join categories c on c.id = p.category_id
@@ -717,7 +740,7 @@ export async function getProduct(db: Queryable, productId: number): Promise<Prod
             'product_id', v.product_id, 'offer_id', v.id, 'shop_id', v.shop_id, 'model', v.model,
             'name', v.name, 'price', v.price::text, 'quantity', v.quantity,
             'characteristics', coalesce(ch.list, '[]'::json)) order by v.model, v.name, v.id)
-         from variant_rows v left join chars ch on ch.offer_id = v.id) as variants`),
+         from variant_rows v left join chars ch on ch.offer_id = v.id) as variants`,
   );
   if (!row?.product || !row.offers) return undefined;
   const { product } = row;
@@ -787,7 +810,9 @@ export async function listOffers(db: Queryable, filters: OfferFilters): Promise<
     currency: string;
     quantity: number;
   }>(
-    await db.execute(sql`
+    await catalogQuery(
+      db,
+      sql`
       select o.id, o.product_id, o.shop_id, s.name as shop_name, p.category_id, c.name as category_name,
              o.external_id, o.model, o.name, o.price::text as price, o.price_rrc::text as price_rrc,
              s.currency, o.quantity
@@ -797,7 +822,8 @@ export async function listOffers(db: Queryable, filters: OfferFilters): Promise<
       join categories c on c.id = p.category_id
       where ${sql.join(where, sql` and `)}
       order by o.id
-      limit ${filters.limit}`),
+      limit ${filters.limit}`,
+    ),
   );
   const characteristics = await characteristicsOf(
     db,
@@ -832,7 +858,9 @@ export async function listCategories(
   options: { all?: boolean; limit: number; after?: { name: string; id: number } },
 ): Promise<CategoryView[]> {
   return rows<CategoryView>(
-    await db.execute(sql`
+    await catalogQuery(
+      db,
+      sql`
       select * from (
         select c.id, c.name, c.normalized_name,
                (select count(*)::integer from products p where p.category_id = c.id and p.offer_count > 0) as product_count
@@ -842,6 +870,7 @@ export async function listCategories(
         order by c.normalized_name, c.id
       ) c
       ${options.all ? sql`` : sql`where c.product_count > 0`}
-      limit ${options.limit}`),
+      limit ${options.limit}`,
+    ),
   );
 }

@@ -6,6 +6,7 @@
 // the search runs once more with the corrected words.
 import { type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
+import { catalogQuery } from './query.ts';
 
 const WORD = /[\p{L}\p{N}]+/gu;
 const MAX_TOKENS = 8;
@@ -55,7 +56,8 @@ export function tsQuery(tokens: readonly string[]): SQL {
  */
 export async function compileQuery(db: Queryable, tokens: readonly string[]): Promise<string | null> {
   if (tokens.length === 0) return null;
-  const result = (await db.execute(
+  const result = (await catalogQuery(
+    db,
     sql`select q::text as query, numnode(q) as nodes from (select ${tsQuery(tokens)} as q) x`,
   )) as unknown as { rows: { query: string; nodes: number }[] };
   const [row] = result.rows;
@@ -104,14 +106,16 @@ export async function correctTokens(db: Queryable, tokens: readonly string[]): P
       corrected.push(token);
       continue;
     }
-    const known = (await db.execute(
+    const known = (await catalogQuery(
+      db,
       sql`select 1 from search_words where word like ${`${escapeLike(token)}%`} limit 1`,
     )) as unknown as { rows: unknown[] };
     if (known.rows.length > 0) {
       corrected.push(token);
       continue;
     }
-    const candidates = (await db.execute(
+    const candidates = (await catalogQuery(
+      db,
       sql`select word from search_words order by word <-> ${token} limit 12`,
     )) as unknown as { rows: { word: string }[] };
     let best: { word: string; distance: number } | undefined;

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Transaction } from '../../db/client.ts';
+import { runPrepared } from '../../db/prepared.ts';
 import { offers, products, shops } from '../../db/schema/catalog.ts';
 import { contacts } from '../../db/schema/contacts.ts';
 import {
@@ -35,7 +36,6 @@ import {
 import { chooseDiscounts, normalizeCouponCode } from './discounts.ts';
 import { queueOrderPlacedEmails } from './jobs.ts';
 import { MAX_MINOR, toMinor } from './money.ts';
-import { runPrepared } from './prepared.ts';
 import { type PricedOrder, priceOrder } from './pricing.ts';
 import { takeStock } from './stock.ts';
 import { assembleOrder, loadOrder, type OrderDetail } from './views.ts';

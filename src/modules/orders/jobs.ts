@@ -5,9 +5,9 @@
 import { createHash } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
+import { runPrepared } from '../../db/prepared.ts';
 import type { TxScope } from '../../db/transaction.ts';
 import type { JobPayloads } from '../../jobs/queues.ts';
-import { runPrepared } from './prepared.ts';
 
 /** pg-boss's statement (`$1`, `$2`… placeholders) as SQL with bound parameters. */
 function bind(text: string, values: readonly unknown[]): SQL {

@@ -3,7 +3,7 @@
 // whatever runs at the same time; the caller locks the offers first (in id order) and re-checks them.
 import { sql } from 'drizzle-orm';
 import type { Transaction } from '../../db/client.ts';
-import { runPrepared } from './prepared.ts';
+import { runPrepared } from '../../db/prepared.ts';
 
 export interface StockLine {
   offerId: number;

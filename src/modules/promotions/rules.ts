@@ -2,11 +2,11 @@
 // through before it is stored.
 import { and, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
+import { runPrepared } from '../../db/prepared.ts';
 import { categories, products, shops } from '../../db/schema/catalog.ts';
 import type { Coupon, DiscountKind, Promotion } from '../../db/schema/promotions.ts';
 import type { FieldError } from '../../http/errors.ts';
 import { fromMinor, toMinor } from '../orders/money.ts';
-import { runPrepared } from '../orders/prepared.ts';
 import type { CouponRule, PromotionRule, Targets } from './discounts.ts';
 
 export type RuleState = 'active' | 'scheduled' | 'ended' | 'disabled';
