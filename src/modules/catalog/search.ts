@@ -98,42 +98,40 @@ function allowedEdits(length: number): number {
  * be corrected.
  */
 export async function correctTokens(db: Queryable, tokens: readonly string[]): Promise<string[] | null> {
+  const checked = tokens.filter((token) => allowedEdits(token.length) > 0);
+  if (checked.length === 0) return null;
+  // Known: some catalog word starts with the token. The first word at or after it in byte order
+  // tells (a range the prefix index answers whatever the plan; LIKE with a value would not).
+  const next = (await catalogQuery(
+    db,
+    sql`select u.token,
+               (select w.word from search_words w where w.word ~>=~ u.token order by w.word using ~<~ limit 1) as next_word
+        from unnest(${sql.param(checked)}::text[]) as u(token)`,
+  )) as unknown as { rows: { token: string; next_word: string | null }[] };
+  const unknown = next.rows.filter((row) => !row.next_word?.startsWith(row.token)).map((row) => row.token);
+  if (unknown.length === 0) return null;
+  const nearest = (await catalogQuery(
+    db,
+    sql`select u.token, w.word
+        from unnest(${sql.param(unknown)}::text[]) as u(token)
+        cross join lateral (select word from search_words order by word <-> u.token limit 12) w`,
+  )) as unknown as { rows: { token: string; word: string }[] };
+
   let changed = false;
-  const corrected: string[] = [];
-  for (const token of tokens) {
+  const corrected = tokens.map((token) => {
+    if (!unknown.includes(token)) return token;
     const limit = allowedEdits(token.length);
-    if (limit === 0) {
-      corrected.push(token);
-      continue;
-    }
-    const known = (await catalogQuery(
-      db,
-      sql`select 1 from search_words where word like ${`${escapeLike(token)}%`} limit 1`,
-    )) as unknown as { rows: unknown[] };
-    if (known.rows.length > 0) {
-      corrected.push(token);
-      continue;
-    }
-    const candidates = (await catalogQuery(
-      db,
-      sql`select word from search_words order by word <-> ${token} limit 12`,
-    )) as unknown as { rows: { word: string }[] };
     let best: { word: string; distance: number } | undefined;
-    for (const { word } of candidates.rows) {
+    for (const { word } of nearest.rows.filter((row) => row.token === token)) {
       // A longer token may also be the start of a word the user was still typing.
       const whole = editDistance(token, word);
       const distance =
         token.length >= 6 ? Math.min(whole, editDistance(token, word.slice(0, token.length))) : whole;
       if (distance <= limit && (!best || distance < best.distance)) best = { word, distance };
     }
-    if (best) {
-      corrected.push(best.word);
-      changed = true;
-    } else corrected.push(token);
-  }
+    if (!best) return token;
+    changed = true;
+    return best.word;
+  });
   return changed ? corrected : null;
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
