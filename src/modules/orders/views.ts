@@ -1,6 +1,6 @@
 // An order as the services hand it out: the order, its parts with their lines, and its history,
 // assembled from rows. Who may see which part of it is decided by the callers (buyer, supplier, staff).
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, inArray } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import {
   type BillingSnapshot,
@@ -170,25 +170,8 @@ export function assembleOrder(
 
 /** The whole order by id (no access check: callers check ownership first or filter by owner). */
 export async function loadOrder(db: Queryable, orderId: number): Promise<OrderDetail | null> {
-  const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
-  if (!order) return null;
-  // One after another: `db` may be a transaction, whose one connection runs one query at a time.
-  const parts = await db
-    .select()
-    .from(orderParts)
-    .where(eq(orderParts.orderId, orderId))
-    .orderBy(asc(orderParts.id));
-  const lines = await db
-    .select()
-    .from(orderLines)
-    .where(eq(orderLines.orderId, orderId))
-    .orderBy(asc(orderLines.id));
-  const history = await db
-    .select()
-    .from(orderStatusHistory)
-    .where(eq(orderStatusHistory.orderId, orderId))
-    .orderBy(asc(orderStatusHistory.id));
-  return assembleOrder(order, parts, lines, history);
+  const [order] = await loadOrders(db, [orderId]);
+  return order ?? null;
 }
 
 /** Several whole orders in four queries, in the order of `orderIds` (missing ids are left out). */
