@@ -62,10 +62,6 @@ export interface ProductPage {
   corrected_query: string | null;
 }
 
-function rows<T>(result: unknown): T[] {
-  return (result as { rows: T[] }).rows;
-}
-
 export function invalidCursor(): AppError {
   return new AppError(400, 'invalid_cursor', {
     detail: { ru: 'Неверный курсор страницы', en: 'Invalid page cursor' },
@@ -110,14 +106,17 @@ async function resolveParameters(
   // the key suppliers write; a merged characteristic's key leads to the one it was merged into.
   const nameKeys = filters.map((f) => normalizeName(f.name));
   const shownNames = filters.map((f) => f.name.trim());
-  const found = rows<{ id: number; kind: ParameterKind; normalized_name: string; name: string }>(
-    await catalogQuery(
-      db,
-      sql`
+  const found = await catalogQuery<{
+    id: number;
+    kind: ParameterKind;
+    normalized_name: string;
+    name: string;
+  }>(
+    db,
+    sql`
       select t.id, t.kind, p.normalized_name, t.name
       from parameters p join parameters t on t.id = coalesce(p.merged_into_id, p.id)
       where p.normalized_name = any(${sql.param(nameKeys)}::text[]) or p.name = any(${sql.param(shownNames)}::text[])`,
-    ),
   );
   const resolved: ResolvedParameter[] = [];
   for (const filter of filters) {
@@ -393,10 +392,9 @@ async function runProductQuery(
       ? sql`page.offer_count`
       : sql`(select count(*)::integer ${visibleOffers})`;
 
-  const found = rows<Record<string, unknown>>(
-    await catalogQuery(
-      db,
-      sql`
+  const found = await catalogQuery<Record<string, unknown>>(
+    db,
+    sql`
       select page.id, page.name, page.normalized_name, page.category_id, page.best_price, page.rank,
              page.candidates, c.name as category_name, ${outerStock} as stock, ${outerCount} as offers
       from (
@@ -410,7 +408,6 @@ async function runProductQuery(
       ) page
       join categories c on c.id = page.category_id
       order by ${reorder(sort)}`,
-    ),
   );
   // Too few of the picked candidates were visible (or none found): not every match was seen.
   if (candidates > 0 && found.length <= limit && Number(found[0]?.candidates ?? candidates) >= candidates) {
@@ -492,8 +489,9 @@ export async function productFacets(db: Queryable, filters: ProductFilters): Pro
   if (prepared.impossible) return none;
   let corrected: string | null = null;
   if (prepared.tokens.length > 0) {
-    const [hit] = rows<{ found: boolean }>(
-      await catalogQuery(db, sql`select exists(${matchingOffers(filters, prepared)}) as found`),
+    const [hit] = await catalogQuery<{ found: boolean }>(
+      db,
+      sql`select exists(${matchingOffers(filters, prepared)}) as found`,
     );
     if (!hit.found) {
       const tokens = await correctTokens(db, prepared.tokens);
@@ -504,11 +502,9 @@ export async function productFacets(db: Queryable, filters: ProductFilters): Pro
     }
   }
 
-  const [total] = rows<{ count: number }>(
-    await catalogQuery(
-      db,
-      sql`select count(distinct m.product_id)::integer as count from (${matchingOffers(filters, prepared)}) m`,
-    ),
+  const [total] = await catalogQuery<{ count: number }>(
+    db,
+    sql`select count(distinct m.product_id)::integer as count from (${matchingOffers(filters, prepared)}) m`,
   );
   // Without other filters the category counts are the product summary's: one index scan, not a
   // pass over every offer of the catalog.
@@ -523,21 +519,17 @@ export async function productFacets(db: Queryable, filters: ProductFilters): Pro
       select c.id, c.name, count(distinct m.product_id)::integer as count
       from (${matchingOffers(filters, prepared, 'category')}) m join categories c on c.id = m.category_id
       group by c.id, c.name order by count desc, c.name limit 200`;
-  const categories = rows<{ id: number; name: string; count: number }>(
-    await catalogQuery(db, categoryCounts),
-  );
-  const shopCounts = rows<{ id: number; name: string; count: number }>(
-    await catalogQuery(
-      db,
-      sql`
+  const categories = await catalogQuery<{ id: number; name: string; count: number }>(db, categoryCounts);
+  const shopCounts = await catalogQuery<{ id: number; name: string; count: number }>(
+    db,
+    sql`
       select sh.id, sh.name, count(distinct m.product_id)::integer as count
       from (${matchingOffers(filters, prepared, 'shop')}) m join shops sh on sh.id = m.shop_id
       group by sh.id, sh.name order by count desc, sh.name limit 200`,
-    ),
   );
 
   const parameterFacets = async (skip: string, only?: number) =>
-    rows<{
+    await catalogQuery<{
       parameter_id: number;
       name: string;
       kind: string;
@@ -549,9 +541,9 @@ export async function productFacets(db: Queryable, filters: ProductFilters): Pro
     }>(
       // Values are counted from the matching offers' own facet keys (read with the offers, no join
       // to offer_parameters); only the values shown are looked up there, for how they are written.
-      await catalogQuery(
-        db,
-        sql`
+
+      db,
+      sql`
         with v as (
           select k.key, count(distinct m.product_id)::integer as count
           from (${matchingOffers(filters, prepared, skip)}) m cross join unnest(m.facet_keys) as k(key)
@@ -581,7 +573,6 @@ export async function productFacets(db: Queryable, filters: ProductFilters): Pro
         from ranked r join top t on t.parameter_id = r.parameter_id
         where r.n <= ${FACET_VALUES}
         order by r.coverage desc, r.parameter_id, r.count desc, r.value_key`,
-      ),
     );
 
   let valueRows = await parameterFacets('none');
@@ -635,15 +626,13 @@ export async function characteristicsOf(
 ): Promise<Map<number, CharacteristicView[]>> {
   const result = new Map<number, CharacteristicView[]>();
   if (offerIds.length === 0) return result;
-  const found = rows<{ offer_id: number; name: string; value: string; kind: string }>(
-    await catalogQuery(
-      db,
-      sql`
+  const found = await catalogQuery<{ offer_id: number; name: string; value: string; kind: string }>(
+    db,
+    sql`
       select op.offer_id, pa.name, op.value, pa.kind
       from offer_parameters op join parameters pa on pa.id = op.parameter_id
       where op.offer_id = any(${sql.param(offerIds)}::integer[])
       order by op.offer_id, pa.name`,
-    ),
   );
   for (const row of found) {
     let list = result.get(row.offer_id);
@@ -795,7 +784,7 @@ export async function listOffers(db: Queryable, filters: OfferFilters): Promise<
       sql`exists (select 1 from product_search ps where ps.product_id = p.id and ps.search_vector @@ ${query}::tsquery)`,
     );
   }
-  const found = rows<{
+  const found = await catalogQuery<{
     id: number;
     product_id: number;
     shop_id: number;
@@ -810,9 +799,8 @@ export async function listOffers(db: Queryable, filters: OfferFilters): Promise<
     currency: string;
     quantity: number;
   }>(
-    await catalogQuery(
-      db,
-      sql`
+    db,
+    sql`
       select o.id, o.product_id, o.shop_id, s.name as shop_name, p.category_id, c.name as category_name,
              o.external_id, o.model, o.name, o.price::text as price, o.price_rrc::text as price_rrc,
              s.currency, o.quantity
@@ -823,7 +811,6 @@ export async function listOffers(db: Queryable, filters: OfferFilters): Promise<
       where ${sql.join(where, sql` and `)}
       order by o.id
       limit ${filters.limit}`,
-    ),
   );
   const characteristics = await characteristicsOf(
     db,
@@ -857,10 +844,9 @@ export async function listCategories(
   db: Queryable,
   options: { all?: boolean; limit: number; after?: { name: string; id: number } },
 ): Promise<CategoryView[]> {
-  return rows<CategoryView>(
-    await catalogQuery(
-      db,
-      sql`
+  return await catalogQuery<CategoryView>(
+    db,
+    sql`
       select * from (
         select c.id, c.name, c.normalized_name,
                (select count(*)::integer from products p where p.category_id = c.id and p.offer_count > 0) as product_count
@@ -871,6 +857,5 @@ export async function listCategories(
       ) c
       ${options.all ? sql`` : sql`where c.product_count > 0`}
       limit ${options.limit}`,
-    ),
   );
 }

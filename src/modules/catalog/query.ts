@@ -6,6 +6,6 @@ import { runPreparedShape } from '../../db/prepared.ts';
  * The catalog's reads run as prepared statements named by their shape: planning a list query took
  * about as long as running it.
  */
-export async function catalogQuery(db: Queryable, query: SQL): Promise<{ rows: unknown[] }> {
-  return { rows: await runPreparedShape(db, 'catalog', query) };
+export function catalogQuery<T>(db: Queryable, query: SQL): Promise<T[]> {
+  return runPreparedShape<T>(db, 'catalog', query);
 }

@@ -56,11 +56,10 @@ export function tsQuery(tokens: readonly string[]): SQL {
  */
 export async function compileQuery(db: Queryable, tokens: readonly string[]): Promise<string | null> {
   if (tokens.length === 0) return null;
-  const result = (await catalogQuery(
+  const [row] = await catalogQuery<{ query: string; nodes: number }>(
     db,
     sql`select q::text as query, numnode(q) as nodes from (select ${tsQuery(tokens)} as q) x`,
-  )) as unknown as { rows: { query: string; nodes: number }[] };
-  const [row] = result.rows;
+  );
   return row && row.nodes > 0 ? row.query : null;
 }
 
@@ -102,27 +101,27 @@ export async function correctTokens(db: Queryable, tokens: readonly string[]): P
   if (checked.length === 0) return null;
   // Known: some catalog word starts with the token. The first word at or after it in byte order
   // tells (a range the prefix index answers whatever the plan; LIKE with a value would not).
-  const next = (await catalogQuery(
+  const next = await catalogQuery<{ token: string; next_word: string | null }>(
     db,
     sql`select u.token,
                (select w.word from search_words w where w.word ~>=~ u.token order by w.word using ~<~ limit 1) as next_word
         from unnest(${sql.param(checked)}::text[]) as u(token)`,
-  )) as unknown as { rows: { token: string; next_word: string | null }[] };
-  const unknown = next.rows.filter((row) => !row.next_word?.startsWith(row.token)).map((row) => row.token);
+  );
+  const unknown = next.filter((row) => !row.next_word?.startsWith(row.token)).map((row) => row.token);
   if (unknown.length === 0) return null;
-  const nearest = (await catalogQuery(
+  const nearest = await catalogQuery<{ token: string; word: string }>(
     db,
     sql`select u.token, w.word
         from unnest(${sql.param(unknown)}::text[]) as u(token)
         cross join lateral (select word from search_words order by word <-> u.token limit 12) w`,
-  )) as unknown as { rows: { token: string; word: string }[] };
+  );
 
   let changed = false;
   const corrected = tokens.map((token) => {
     if (!unknown.includes(token)) return token;
     const limit = allowedEdits(token.length);
     let best: { word: string; distance: number } | undefined;
-    for (const { word } of nearest.rows.filter((row) => row.token === token)) {
+    for (const { word } of nearest.filter((row) => row.token === token)) {
       // A longer token may also be the start of a word the user was still typing.
       const whole = editDistance(token, word);
       const distance =
