@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import autocannon from 'autocannon';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
@@ -53,6 +54,37 @@ interface Measured {
   floor_p99_ms: number;
   errors: number;
   non_2xx: number;
+  /** CPU time per request of the API process and of all PostgreSQL processes during the run. */
+  server_cpu_ms_per_request: number;
+  postgres_cpu_ms_per_request: number;
+}
+
+const TICK_MS = 10; // /proc clock ticks (USER_HZ = 100)
+
+/** CPU time (user + system) of a process so far, in ms. */
+function cpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0; // the process ended
+  }
+}
+
+/** CPU time so far of every PostgreSQL server process on this machine, in ms. */
+function postgresCpuMs(): number {
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const comm = fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      if (comm === 'postgres' || comm.startsWith('postgres:')) total += cpuMs(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
 }
 
 async function load(url: string): Promise<{ shopIds: number[] }> {
@@ -314,12 +346,18 @@ try {
 
   server = await startServer({ DATABASE_URL: database.url, RUN_WORKERS: 'false', DATABASE_POOL_SIZE: '10' });
   const measured: Measured[] = [];
+  const only = process.env.BENCH_SCENARIOS?.split(',').map((name) => name.trim());
   for (const scenario of scenarios(ids)) {
+    if (only && !only.some((name) => scenario.name.includes(name))) continue;
     const sample = await fetch(`${server.url}${scenario.paths[0]}`);
     const body = Buffer.from(await sample.arrayBuffer());
     if (sample.status !== 200) throw new Error(`${scenario.name}: ${sample.status} ${body.toString()}`);
     await measure(server.url, scenario.paths.slice(0, 50)).catch(() => undefined); // warm-up
+    const cpuBefore = { server: cpuMs(server.pid), postgres: postgresCpuMs() };
     const result = await measure(server.url, scenario.paths);
+    const requests = Math.max(1, result.requests.total);
+    const serverCpu = (cpuMs(server.pid) - cpuBefore.server) / requests;
+    const postgresCpu = (postgresCpuMs() - cpuBefore.postgres) / requests;
     const bare = await floor(body.length);
     const row: Measured = {
       name: scenario.name,
@@ -336,11 +374,14 @@ try {
       floor_p99_ms: bare.latency.p99,
       errors: result.errors,
       non_2xx: result.non2xx,
+      server_cpu_ms_per_request: Math.round(serverCpu * 100) / 100,
+      postgres_cpu_ms_per_request: Math.round(postgresCpu * 100) / 100,
     };
     measured.push(row);
     process.stdout.write(
       `  ${row.name}: ${row.requests_per_second} req/s, p50 ${row.latency_ms.p50} ms, p99 ${row.latency_ms.p99} ms ` +
-        `(floor ${row.floor_requests_per_second} req/s)${row.target ? ` target p99 ≤ ${row.target} ms` : ''}\n`,
+        `(floor ${row.floor_requests_per_second} req/s; CPU per request: API ${row.server_cpu_ms_per_request} ms, ` +
+        `PostgreSQL ${row.postgres_cpu_ms_per_request} ms)${row.target ? ` target p99 ≤ ${row.target} ms` : ''}\n`,
     );
   }
 
@@ -358,14 +399,16 @@ ${SHOPS} shops × ${GOODS.toLocaleString('en')} goods from the deterministic gen
 ${ids.counts.products} products (shops' goods overlap), ${ids.counts.values} characteristic values. The API
 runs as its own process on the PostgreSQL server (RATE_LIMIT=false); autocannon runs on the same machine,
 ${CONNECTIONS} connections, ${DURATION} s per endpoint after a warm-up. *Floor*: the same machine's bare
-\`node:http\` serving a precomputed body of the same size.
+\`node:http\` serving a precomputed body of the same size. *CPU/request*: CPU time the API process and
+all PostgreSQL processes spent during the run, divided by the requests served (the machine has
+${os.cpus().length} cores for both and the load generator).
 
-| endpoint | req/s | p50 | p90 | p99 | target p99 | body | floor req/s |
-|---|---:|---:|---:|---:|---|---:|---:|
+| endpoint | req/s | p50 | p90 | p99 | target p99 | body | floor req/s | CPU/request: API / PostgreSQL |
+|---|---:|---:|---:|---:|---|---:|---:|---:|
 ${measured
   .map(
     (row) =>
-      `| ${row.name} | ${row.requests_per_second} | ${row.latency_ms.p50} ms | ${row.latency_ms.p90} ms | ${row.latency_ms.p99} ms | ${verdict(row)} | ${(row.body_bytes / 1024).toFixed(1)} KB | ${row.floor_requests_per_second} |`,
+      `| ${row.name} | ${row.requests_per_second} | ${row.latency_ms.p50} ms | ${row.latency_ms.p90} ms | ${row.latency_ms.p99} ms | ${verdict(row)} | ${(row.body_bytes / 1024).toFixed(1)} KB | ${row.floor_requests_per_second} | ${row.server_cpu_ms_per_request} / ${row.postgres_cpu_ms_per_request} ms |`,
   )
   .join('\n')}
 

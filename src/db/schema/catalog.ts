@@ -149,6 +149,13 @@ export const offers = pgTable(
      * never null in practice).
      */
     categoryId: integer('category_id'),
+    /**
+     * The product's normalised name, copied (like the category) so that a category's offers can be
+     * read in product-name order from one index (migration 0020): a name-sorted category list with
+     * characteristic or price filters reads only as far as its page. Filled from the product by the
+     * same trigger when a writer leaves it out; products never change their normalised name.
+     */
+    productNameKey: text('product_name_key'),
     /** The supplier's id of the good (the price list's `id`). */
     externalId: text('external_id').notNull(),
     /** Variant-group key: goods of one shop sharing a model are units of one family. */
@@ -177,8 +184,10 @@ export const offers = pgTable(
     uniqueIndex('offers_shop_external_key').on(t.shopId, t.externalId),
     index('offers_product_idx').on(t.productId),
     index('offers_active_shop_idx').on(t.shopId, t.id).where(sql`${t.isActive}`),
-    // offers_active_category_covering_idx (category_id, price) INCLUDE (product_id, shop_id, quantity)
-    // WHERE is_active lives in migration 0015: category and price filters read only the index.
+    // offers_active_category_covering_idx (category_id, price) INCLUDE (product_id, shop_id, quantity,
+    // facet_keys) and offers_active_category_name_covering_idx (category_id, product_name_key,
+    // product_id) INCLUDE (price, shop_id, quantity, facet_keys), both WHERE is_active, live in
+    // migrations 0018 and 0020: category lists, filters and facets read only these indexes.
     index('offers_shop_model_idx').on(t.shopId, t.model),
     check('offers_quantity_check', sql`${t.quantity} >= 0`),
     check('offers_price_check', sql`${t.price} >= 0 and ${t.priceRrc} >= 0`),

@@ -299,7 +299,16 @@ async function runProductQuery(
     // the category (or of the found products) are read and grouped, nothing else. Sorted by price,
     // the page is cut inside the aggregate; otherwise each group finds its product by key.
     let cut = sql``;
-    if (sort === 'price' || sort === '-price') {
+    let groupBy = sql`o.product_id`;
+    let afterName = sql``;
+    if (sort === 'name' && options.category !== undefined && query === null) {
+      // The category's offers in product-name order (offers carry their product's name key): the
+      // page is the first groups of one index range, read only as far as the page needs.
+      groupBy = sql`o.product_name_key, o.product_id`;
+      if (values)
+        afterName = sql` and (o.product_name_key, o.product_id) > (${String(values[0])}, ${Number(values[1])})`;
+      cut = sql`order by o.product_name_key, o.product_id limit ${limit + 1}`;
+    } else if (sort === 'price' || sort === '-price') {
       const [direction, compare] = sort === 'price' ? [sql`asc`, sql`>`] : [sql`desc`, sql`<`];
       const after = values
         ? sql`having (min(o.price), o.product_id) ${compare} (${String(values[0])}::numeric, ${Number(values[1])})`
@@ -310,8 +319,8 @@ async function runProductQuery(
       select o.product_id, min(o.price) as best_price, count(*)::integer as offer_count,
              sum(o.quantity)::bigint as total_stock
       from offers o join shops s on s.id = o.shop_id${offerSearchJoin(query)}
-      where ${sql.join([...offerConditions(options, prepared.parameters), ...offerSearch(query)], sql` and `)}
-      group by o.product_id
+      where ${sql.join([...offerConditions(options, prepared.parameters), ...offerSearch(query)], sql` and `)}${afterName}
+      group by ${groupBy}
       ${cut}
     ) m cross join lateral (select * from products p where p.id = m.product_id offset 0) p${searchJoin(query)}`;
   } else if (candidates > 0) {

@@ -156,6 +156,40 @@ describe('product list', () => {
     ]);
   });
 
+  it('pages a name-sorted category list with offer filters, each product once, in name order', async () => {
+    const categories = await get('/api/v2/categories');
+    for (const category of categories.items as { id: number }[]) {
+      for (const filter of ['price_min=0', 'in_stock=true', 'param.Smart TV=да&param.Smart TV=нет']) {
+        const query = `category=${category.id}&${filter}&sort=name`;
+        const whole = (await get(`/api/v2/products?${query}&limit=100`)).items as Item[];
+        // The same products as the category's plain list, less those the filter drops.
+        const plain = (await get(`/api/v2/products?category=${category.id}&sort=name&limit=100`))
+          .items as Item[];
+        expect(whole.map((i) => i.id)).toEqual(
+          plain.map((i) => i.id).filter((id) => whole.some((w) => w.id === id)),
+        );
+        const paged: Item[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: { items: Item[]; next_cursor: string | null } = await get(
+            `/api/v2/products?${query}&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+          );
+          paged.push(...page.items);
+          cursor = page.next_cursor;
+        } while (cursor);
+        expect(paged).toEqual(whole);
+      }
+    }
+    const tv = categories.items.find((c: { name: string }) => c.name === 'Телевизоры');
+    const inStock = (await get(`/api/v2/products?category=${tv.id}&in_stock=true&sort=name`)).items as Item[];
+    // The second supplier's QLED has no stock: the first supplier's offer alone makes the row.
+    expect(inStock.find((i) => i.name.startsWith('Samsung QLED'))).toMatchObject({
+      best_price: '2500.00',
+      offer_count: 1,
+    });
+    expect(inStock.every((i) => i.total_stock > 0)).toBe(true);
+  });
+
   it('rejects unknown query parameters and bad cursors with problems', async () => {
     const unknown = await t.app.inject({ method: 'GET', url: '/api/v2/products?colour=red' });
     expect(unknown.statusCode).toBe(400);

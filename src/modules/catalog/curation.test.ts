@@ -116,6 +116,19 @@ describe('categories', () => {
       ['Телефон Три', 1, '300.00'],
     ]);
     expect(items.every((i) => i.category.id === target)).toBe(true);
+    // Name-sorted with an offer filter, the category's offers are read in their product's name
+    // order: the moved offers carry the names of the products they now belong to.
+    const filtered = await t.app.inject({
+      method: 'GET',
+      url: `/api/v2/products?category=${target}&price_min=0&sort=name`,
+    });
+    expect(
+      filtered.json().items.map((i: { name: string; offer_count: number }) => [i.name, i.offer_count]),
+    ).toEqual([
+      ['Телефон Два', 1],
+      ['Телефон Один', 2],
+      ['Телефон Три', 1],
+    ]);
     const cats = await t.app.inject({ method: 'GET', url: '/api/v2/categories?all=true' });
     expect(cats.json().items.map((c: { id: number }) => c.id)).not.toContain(source);
 

@@ -635,6 +635,7 @@ async function applyPriceList(
       external_id text not null,
       product_id integer not null,
       category_id integer not null,
+      product_name_key text not null,
       model text,
       name text not null,
       price numeric(14, 2) not null,
@@ -647,7 +648,7 @@ async function applyPriceList(
     const end = start + STAGE_BATCH;
     await tx.execute(sql`
       insert into import_offers
-      select g.idx, g.external_id, p.id, g.category_id, g.model, g.name, g.price, g.price_rrc, g.quantity, g.parameters,
+      select g.idx, g.external_id, p.id, g.category_id, p.normalized_name, g.model, g.name, g.price, g.price_rrc, g.quantity, g.parameters,
              g.facet_keys::text[]
       from unnest(
         ${param(Array.from({ length: Math.min(end, staged.rows.length) - start }, (_, k) => start + k))}::integer[],
@@ -684,8 +685,8 @@ async function applyPriceList(
   const inserted = rowsOf<{ id: number; idx: number; product_id: number }>(
     await tx.execute(sql`
       with added as (
-        insert into offers (shop_id, product_id, category_id, external_id, model, name, price, price_rrc, quantity, is_active, parameters, facet_keys, created_at, updated_at)
-        select ${shopId}, s.product_id, s.category_id, s.external_id, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters, s.facet_keys, ${scope.now}, ${scope.now}
+        insert into offers (shop_id, product_id, category_id, product_name_key, external_id, model, name, price, price_rrc, quantity, is_active, parameters, facet_keys, created_at, updated_at)
+        select ${shopId}, s.product_id, s.category_id, s.product_name_key, s.external_id, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters, s.facet_keys, ${scope.now}, ${scope.now}
         from import_offers s
         where not exists (select 1 from offers o where o.shop_id = ${shopId} and o.external_id = s.external_id)
         order by s.product_id
@@ -698,6 +699,7 @@ async function applyPriceList(
       update offers o set
         product_id = s.product_id,
         category_id = s.category_id,
+        product_name_key = s.product_name_key,
         model = s.model,
         name = s.name,
         price = s.price,
@@ -709,9 +711,9 @@ async function applyPriceList(
         updated_at = ${scope.now}
       from import_offers s
       where o.shop_id = ${shopId} and o.external_id = s.external_id
-        and (o.product_id, o.category_id, o.model, o.name, o.price, o.price_rrc, o.quantity, o.is_active, o.parameters, o.facet_keys)
+        and (o.product_id, o.category_id, o.product_name_key, o.model, o.name, o.price, o.price_rrc, o.quantity, o.is_active, o.parameters, o.facet_keys)
           is distinct from
-          (s.product_id, s.category_id, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters, s.facet_keys)
+          (s.product_id, s.category_id, s.product_name_key, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters, s.facet_keys)
       returning o.id, s.idx, o.product_id`),
   );
   const written = [
