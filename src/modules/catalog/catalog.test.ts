@@ -273,6 +273,14 @@ describe('search', () => {
     expect(found.length).toBeGreaterThanOrEqual(4);
     expect(found.slice(0, 4).every((name) => name.startsWith('Смартфон'))).toBe(true);
     expect(await names('q=телевизоры хайсенс')).toEqual(['Телевизор Хайсенс 50 дюймов']);
+    // Stop words are in no search text: they do not have to match ("для", "и", "the").
+    const phones = await get(`/api/v2/products?q=${encodeURIComponent('смартфоны для apple и the iphone')}`);
+    expect(phones.corrected_query).toBeNull();
+    expect(phones.items.map((i: Item) => i.name)).toEqual(
+      expect.arrayContaining(['Смартфон Apple iPhone XR 256GB (красный)']),
+    );
+    expect(phones.items.every((i: Item) => i.name.startsWith('Смартфон Apple'))).toBe(true);
+    expect(await names(`q=${encodeURIComponent('для и the')}`)).toEqual([]);
   });
 
   it('understands English morphology and characteristic values', async () => {

@@ -41,10 +41,16 @@ export function searchWordsOf(texts: Iterable<string>): string[] {
 /**
  * The tsquery for the tokens: each token is a prefix in both configurations, all tokens required.
  * Tokens hold only letters and digits, so they cannot break the query syntax.
+ *
+ * Search vectors are built with the russian configuration, so a word it drops as a stop word
+ * ("для", "и", "the") is in no vector: such a token is left out rather than required in its english
+ * form (which would find nothing). A Latin word gives the same lexeme in both configurations: it is
+ * asked once (the index then reads its entries once, not twice).
  */
 export function tsQuery(tokens: readonly string[]): SQL {
   const parts = tokens.map(
-    (token) => sql`(to_tsquery('russian', ${`${token}:*`}) || to_tsquery('english', ${`${token}:*`}))`,
+    (token) => sql`(select case when numnode(r) = 0 then r when r = e then r else r || e end
+      from (select to_tsquery('russian', ${`${token}:*`}) as r, to_tsquery('english', ${`${token}:*`}) as e) t)`,
   );
   return sql.join(parts, sql` && `);
 }
