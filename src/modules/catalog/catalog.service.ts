@@ -337,7 +337,7 @@ async function runProductQuery(
       where ps.search_vector @@ ${query}::tsquery ${after}
       order by 2 desc, 1
       limit ${candidates}
-    ) ps join (select p.*, p.min_price as best_price from products p where p.offer_count > 0) p on p.id = ps.product_id`;
+    ) ps left join (select p.*, p.min_price as best_price from products p where p.offer_count > 0) p on p.id = ps.product_id`;
   } else if (options.inStock) {
     from = sql`(select p.*, p.in_stock_min_price as best_price from products p where p.in_stock) p${searchJoin(query)}`;
     where.push(sql`p.offer_count > 0`);
@@ -376,7 +376,8 @@ async function runProductQuery(
       cursorValues = (row) => [0, row.id as number];
       break;
     case 'relevance':
-      order = sql`rank_value desc, p.id`;
+      // Hidden candidates (no product row) come last: they only tell how many candidates there were.
+      order = candidates > 0 ? sql`p.id is null, rank_value desc, p.id` : sql`rank_value desc, p.id`;
       if (values && candidates === 0) {
         where.push(
           sql`(${rank} < ${String(values[0])}::real or (${rank} = ${String(values[0])}::real and p.id > ${Number(values[1])}))`,
@@ -415,15 +416,20 @@ async function runProductQuery(
         order by ${order}
         limit ${limit + 1}
       ) page
-      join categories c on c.id = page.category_id
+      ${candidates > 0 ? sql`left join` : sql`join`} categories c on c.id = page.category_id
       order by ${reorder(sort)}`,
   );
-  // Too few of the picked candidates were visible (or none found): not every match was seen.
-  if (candidates > 0 && found.length <= limit && Number(found[0]?.candidates ?? candidates) >= candidates) {
-    return runProductQuery(db, options, prepared, sort, 0);
+  let rows = found;
+  if (candidates > 0) {
+    // Too few of the picked candidates were visible: not every match was seen. No row at all: the
+    // query matches nothing, and the plain statement would find nothing either.
+    rows = found.filter((row) => row.id !== null);
+    if (rows.length <= limit && found.length > 0 && Number(found[0].candidates) >= candidates) {
+      return runProductQuery(db, options, prepared, sort, 0);
+    }
   }
-  const more = found.length > limit;
-  const pageRows = found.slice(0, limit);
+  const more = rows.length > limit;
+  const pageRows = rows.slice(0, limit);
   return {
     items: pageRows.map((row) => ({
       id: row.id as number,
