@@ -22,7 +22,7 @@ import { shops } from '../src/db/schema/catalog.ts';
 import * as schema from '../src/db/schema/index.ts';
 import { users } from '../src/db/schema/users.ts';
 import {
-  getProduct,
+  getProductJson,
   listOffers,
   listProducts,
   productFacets,
@@ -307,7 +307,7 @@ async function explainAll(url: string, ids: Awaited<ReturnType<typeof pick>>) {
   await run('shop', () => listProducts(db, { shop: ids.shop, sort: 'price', limit: 50 }));
   await run('search', () => listProducts(db, { q: 'смартфоны samsung', limit: 20 }));
   await run('search with typo', () => listProducts(db, { q: 'samsnug galaxy', limit: 20 }));
-  await run('product detail', () => getProduct(db, ids.products[0]));
+  await run('product detail', () => getProductJson(db, ids.products[0]));
   await run('offers of a shop', () => listOffers(db, { shop: ids.shop, limit: 51 }));
   await run('offers by category', () => listOffers(db, { category: c, limit: 51 }));
   await run('offers search', () => listOffers(db, { q: 'samsung', limit: 51 }));

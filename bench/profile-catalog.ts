@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { openPostgres } from '../src/db/client.ts';
 import {
-  getProduct,
+  getProductJson,
   listOffers,
   listProducts,
   productFacets,
@@ -51,7 +51,7 @@ const cases: [string, (i: number) => Promise<unknown>][] = [
   ['search ru', () => listProducts(db, { limit: 20, q: 'смартфоны samsung' })],
   ['search en prefix', () => listProducts(db, { limit: 20, q: 'wireless headph' })],
   ['search typo', () => listProducts(db, { limit: 20, q: 'samsnug galaxy' })],
-  ['product detail', (i) => getProduct(db, products[i % products.length])],
+  ['product detail', (i) => getProductJson(db, products[i % products.length])],
   ['offers of a shop', () => listOffers(db, { shop, limit: 50 })],
   ['facets category', () => productFacets(db, { category })],
   ['facets all', () => productFacets(db, {})],

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import type { ExportFormat, Import, ImportMode, PriceListExport, Shop } from '../../db/schema/catalog.ts';
 import { transaction } from '../../db/transaction.ts';
 import { currentUser } from '../../http/auth.ts';
@@ -49,7 +49,7 @@ import {
 import {
   decodeCursor,
   encodeCursor,
-  getProduct,
+  getProductJson,
   listCategories,
   listOffers,
   listProducts,
@@ -569,10 +569,14 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           response: { 200: ProductDetailSchema, ...problemResponses(400, 404) },
         },
       },
-      async (request) => {
-        const product = await getProduct(runtime.db, request.params.id);
-        if (!product) throw notFound('product_not_found', { ru: 'Товар не найден', en: 'Product not found' });
-        return product;
+      async (request, reply) => {
+        const body = await getProductJson(runtime.db, request.params.id);
+        if (!body) throw notFound('product_not_found', { ru: 'Товар не найден', en: 'Product not found' });
+        // The database built the body in ProductDetailSchema's shape (tested against it): a JSON
+        // string is sent as it is, not parsed and serialised again.
+        return reply
+          .type('application/json; charset=utf-8')
+          .send(body as unknown as Static<typeof ProductDetailSchema>);
       },
     );
 

@@ -1,10 +1,23 @@
 import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
+import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../../test/factories/catalog.ts';
 import { createStaff, createSupplier, type Supplier } from '../../../test/factories/orders.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { offers } from '../../db/schema/catalog.ts';
+import { ProductDetailSchema } from './catalog.schemas.ts';
+
+/** The product page's schema with no room for undeclared properties, at any depth. */
+const ClosedProductDetail = closed(ProductDetailSchema);
+function closed<T>(schema: T): T {
+  if (Array.isArray(schema)) return schema.map(closed) as T;
+  if (schema === null || typeof schema !== 'object') return schema;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) copy[key] = closed(value);
+  if (copy.type === 'object' && copy.properties) copy.additionalProperties = false;
+  return copy as T;
+}
 
 const SAMPLE = fs.readFileSync(new URL('../../../test/fixtures/shop1.yaml', import.meta.url), 'utf8');
 
@@ -394,6 +407,14 @@ describe('product detail and offers', () => {
       value: 'красный',
       kind: 'text',
     });
+    expect(product).toMatchObject({
+      best_price: '63500.50',
+      currency: 'RUB',
+      offer_count: 2,
+      total_stock: 11,
+    });
+    // The body is built by the database and sent as it is: it must be exactly the declared schema.
+    expect(Value.Errors(ClosedProductDetail, product)).toEqual([]);
     // The other XR units of both suppliers' apple/iphone/xr families.
     expect(product.variants.map((v: { name: string }) => v.name).sort()).toEqual([
       'Смартфон Apple iPhone XR 128GB (синий)',
