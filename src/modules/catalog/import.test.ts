@@ -130,6 +130,20 @@ describe('importing the sample price list', () => {
       .innerJoin(offers, eq(offers.id, offerParameters.offerId))
       .where(eq(offers.shopId, supplier.shop.id));
     expect(count).toBe(4 * 4 + 2 * 4 + 2 * 2 + 1 * 4 + 5 * 3);
+
+    // The new products' search text, written by the import (stemmed beside the transaction on the
+    // server), is what the database's own refresh computes from the stored offers.
+    const vectors = sql`select p.id, ps.search_vector::text as vector
+      from products p join offers o on o.product_id = p.id left join product_search ps on ps.product_id = p.id
+      where o.shop_id = ${supplier.shop.id} order by p.id`;
+    const written = (await t.runtime.db.execute(vectors)).rows as { id: number; vector: string | null }[];
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.some((row) => row.vector?.includes("'iphon':3A"))).toBe(true);
+    expect(written.every((row) => row.vector !== null && row.vector.length > 0)).toBe(true);
+    await t.runtime.db.execute(
+      sql`select catalog_refresh_product_search(${sql.param(written.map((row) => row.id))}::integer[])`,
+    );
+    expect((await t.runtime.db.execute(vectors)).rows).toEqual(written);
   });
 
   it('reports everything unchanged on re-import and writes nothing', async () => {
