@@ -178,6 +178,8 @@ interface Prepared {
   tokens: string[];
   /** The compiled tsquery (text) of the tokens; null without a query. */
   query: string | null;
+  /** Each token's next catalog word, for typo correction. */
+  nextWords: Map<string, string | null>;
   parameters: ResolvedParameter[];
   /** True when some filter applies to offers rather than products. */
   offerLevel: boolean;
@@ -187,10 +189,11 @@ interface Prepared {
 async function prepare(db: Queryable, filters: ProductFilters): Promise<Prepared> {
   const parameters = await resolveParameters(db, filters.parameters);
   const tokens = filters.q ? queryTokens(filters.q) : [];
-  const query = await compileQuery(db, tokens);
+  const { query, nextWords } = await compileQuery(db, tokens);
   return {
     tokens,
     query,
+    nextWords,
     parameters: parameters ?? [],
     impossible: parameters === null || (filters.q !== undefined && filters.q.trim() !== '' && query === null),
     offerLevel:
@@ -255,8 +258,8 @@ export async function listProducts(db: Queryable, options: ProductListOptions): 
   const page = await runProductQuery(db, options, prepared, sort);
   if (page.items.length > 0 || prepared.tokens.length === 0 || options.cursor) return page;
   // Nothing as typed: try the nearest catalog words.
-  const corrected = await correctTokens(db, prepared.tokens);
-  const correctedQuery = corrected ? await compileQuery(db, corrected) : null;
+  const corrected = await correctTokens(db, prepared.tokens, prepared.nextWords);
+  const correctedQuery = corrected ? (await compileQuery(db, corrected)).query : null;
   if (!corrected || correctedQuery === null) return empty;
   const retry = await runProductQuery(
     db,
@@ -509,8 +512,8 @@ export async function productFacets(db: Queryable, filters: ProductFilters): Pro
       sql`select exists(${matchingOffers(filters, prepared)}) as found`,
     );
     if (!hit.found) {
-      const tokens = await correctTokens(db, prepared.tokens);
-      const query = tokens ? await compileQuery(db, tokens) : null;
+      const tokens = await correctTokens(db, prepared.tokens, prepared.nextWords);
+      const query = tokens ? (await compileQuery(db, tokens)).query : null;
       if (!tokens || query === null) return none;
       prepared = { ...prepared, tokens, query };
       corrected = tokens.join(' ');
@@ -753,7 +756,7 @@ export async function listOffers(db: Queryable, filters: OfferFilters): Promise<
   if (filters.category !== undefined) where.push(sql`p.category_id = ${filters.category}`);
   if (filters.afterId !== undefined) where.push(sql`o.id > ${filters.afterId}`);
   if (filters.q !== undefined) {
-    const query = await compileQuery(db, queryTokens(filters.q));
+    const { query } = await compileQuery(db, queryTokens(filters.q));
     if (query === null) return [];
     where.push(
       sql`exists (select 1 from product_search ps where ps.product_id = p.id and ps.search_vector @@ ${query}::tsquery)`,

@@ -313,6 +313,10 @@ describe('search', () => {
     expect((await names('q=sams')).length).toBe(3);
     expect(await names('q=kingst')).toEqual(['USB Flash Drive Kingston DataTraveler 32GB (red)']);
     expect(await names('q=хайс')).toEqual(['Телевизор Хайсенс 50 дюймов']);
+    // An earlier word the catalog has only as the start of a longer one was cut short: a prefix too.
+    expect(await names('q=kingst usb')).toEqual(['USB Flash Drive Kingston DataTraveler 32GB (red)']);
+    // A finished earlier word is matched as a word, with its forms.
+    expect(await names('q=drive kingst')).toEqual(['USB Flash Drive Kingston DataTraveler 32GB (red)']);
   });
 
   it('corrects typos when nothing matches as typed', async () => {

@@ -133,17 +133,21 @@ describe('importing the sample price list', () => {
 
     // The new products' search text, written by the import (stemmed beside the transaction on the
     // server), is what the database's own refresh computes from the stored offers.
-    const vectors = sql`select p.id, ps.search_vector::text as vector
-      from products p join offers o on o.product_id = p.id left join product_search ps on ps.product_id = p.id
-      where o.shop_id = ${supplier.shop.id} order by p.id`;
-    const written = (await t.runtime.db.execute(vectors)).rows as { id: number; vector: string | null }[];
+    const vectors = () =>
+      t.runtime.database.query<{ id: number; vector: string | null }>(
+        `select distinct p.id, ps.search_vector::text as vector
+         from products p join offers o on o.product_id = p.id left join product_search ps on ps.product_id = p.id
+         where o.shop_id = $1 order by p.id`,
+        [supplier.shop.id],
+      );
+    const written = await vectors();
     expect(written.length).toBeGreaterThan(0);
     expect(written.some((row) => row.vector?.includes("'iphon':3A"))).toBe(true);
     expect(written.every((row) => row.vector !== null && row.vector.length > 0)).toBe(true);
-    await t.runtime.db.execute(
-      sql`select catalog_refresh_product_search(${sql.param(written.map((row) => row.id))}::integer[])`,
-    );
-    expect((await t.runtime.db.execute(vectors)).rows).toEqual(written);
+    await t.runtime.database.query('select catalog_refresh_product_search($1::integer[])', [
+      written.map((row) => row.id),
+    ]);
+    expect(await vectors()).toEqual(written);
   });
 
   it('reports everything unchanged on re-import and writes nothing', async () => {

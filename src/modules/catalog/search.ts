@@ -1,6 +1,7 @@
 // Catalog search: PostgreSQL full-text search in the russian and english configurations at once
-// (so "смартфоны" finds "Смартфон" and "phones" finds "phone"), every word also a prefix (search as
-// you type: "самс" finds "Samsung"), ranked by where the words occur (name > model and category >
+// (so "смартфоны" finds "Смартфон" and "phones" finds "phone"), the last word (and an earlier one
+// the catalog has only as part of a longer word) a prefix (search as you type: "самс" finds
+// "Samsung"), ranked by where the words occur (name > model and category >
 // characteristics). When nothing matches, each unknown word is corrected to its nearest catalog
 // word (trigram distance, then edit distance: "samsnug" → "samsung", "смартфом" → "смартфон") and
 // the search runs once more with the corrected words.
@@ -38,35 +39,56 @@ export function searchWordsOf(texts: Iterable<string>): string[] {
   return [...words];
 }
 
-/**
- * The tsquery for the tokens: each token is a prefix in both configurations, all tokens required.
- * Tokens hold only letters and digits, so they cannot break the query syntax.
- *
- * Search vectors are built with the russian configuration, so a word it drops as a stop word
- * ("для", "и", "the") is in no vector: such a token is left out rather than required in its english
- * form (which would find nothing). A Latin word gives the same lexeme in both configurations: it is
- * asked once (the index then reads its entries once, not twice).
- */
-export function tsQuery(tokens: readonly string[]): SQL {
-  const parts = tokens.map(
-    (token) => sql`(select case when numnode(r) = 0 then r when r = e then r else r || e end
-      from (select to_tsquery('russian', ${`${token}:*`}) as r, to_tsquery('english', ${`${token}:*`}) as e) t)`,
-  );
-  return sql.join(parts, sql` && `);
+/** A search query compiled by the database. */
+export interface CompiledQuery {
+  /** The tsquery as text; null when every word is a stop word. */
+  query: string | null;
+  /** Each token's first catalog word at or after it in byte order (null: none): what correction needs. */
+  nextWords: Map<string, string | null>;
 }
 
 /**
- * The tsquery for the tokens as text, computed by the database once so that list queries get it
- * as a constant (the planner can then estimate it and pick the GIN index); null when every word
- * is a stop word.
+ * The tsquery for the tokens, compiled once per request so that list statements get it as a value.
+ * Every word is required and read in both the russian and the english configuration (so
+ * "смартфоны" finds "Смартфон" and "phones" finds "phone"):
+ *
+ * - The last word is a prefix (search as you type: "самс" finds "Samsung"). So is an earlier word
+ *   the catalog does not have as a whole word: it may be cut short ("galax samsung") or a model's
+ *   part. An earlier word the catalog has whole is finished: it is matched as a word with its
+ *   forms, which the index answers far faster than a prefix of a common word.
+ * - Search vectors are built with the russian configuration, so a word it drops as a stop word
+ *   ("для", "и", "the") is in no vector: it is left out rather than required in its english form
+ *   (which would find nothing). A Latin word gives the same lexeme in both: it is asked once.
+ *
+ * One statement: each token's next catalog word (a byte-order range the prefix index answers under
+ * any plan) decides its form and is kept for typo correction. Tokens hold only letters and digits,
+ * so they cannot break the query syntax.
  */
-export async function compileQuery(db: Queryable, tokens: readonly string[]): Promise<string | null> {
-  if (tokens.length === 0) return null;
-  const [row] = await catalogQuery<{ query: string; nodes: number }>(
+export async function compileQuery(db: Queryable, tokens: readonly string[]): Promise<CompiledQuery> {
+  if (tokens.length === 0) return { query: null, nextWords: new Map() };
+  const rows = await catalogQuery<{ token: string; next_word: string | null; part: string }>(
     db,
-    sql`select q::text as query, numnode(q) as nodes from (select ${tsQuery(tokens)} as q) x`,
+    sql`select u.token, k.next_word, q.part::text as part
+        from unnest(${sql.param(tokens)}::text[]) with ordinality as u(token, n)
+        left join lateral (
+          select w.word as next_word from search_words w where w.word ~>=~ u.token order by w.word using ~<~ limit 1
+        ) k on true
+        cross join lateral (
+          select case when u.n < ${tokens.length} and k.next_word = u.token then u.token else u.token || ':*' end as pattern
+        ) p
+        cross join lateral (
+          select to_tsquery('russian', p.pattern) as r, to_tsquery('english', p.pattern) as e
+        ) c
+        cross join lateral (
+          select case when numnode(c.r) = 0 then c.r when c.r = c.e then c.r else c.r || c.e end as part
+        ) q
+        order by u.n`,
   );
-  return row && row.nodes > 0 ? row.query : null;
+  const parts = rows.filter((row) => row.part !== '').map((row) => `( ${row.part} )`);
+  return {
+    query: parts.length > 0 ? parts.join(' & ') : null,
+    nextWords: new Map(rows.map((row) => [row.token, row.next_word])),
+  };
 }
 
 /** Damerau–Levenshtein (optimal string alignment) distance, small strings only. */
@@ -99,21 +121,17 @@ function allowedEdits(length: number): number {
 }
 
 /**
- * Corrects the tokens that are not the start of any catalog word. Returns null when nothing could
- * be corrected.
+ * Corrects the tokens that are not the start of any catalog word (as compileQuery found them).
+ * Returns null when nothing could be corrected.
  */
-export async function correctTokens(db: Queryable, tokens: readonly string[]): Promise<string[] | null> {
-  const checked = tokens.filter((token) => allowedEdits(token.length) > 0);
-  if (checked.length === 0) return null;
-  // Known: some catalog word starts with the token. The first word at or after it in byte order
-  // tells (a range the prefix index answers whatever the plan; LIKE with a value would not).
-  const next = await catalogQuery<{ token: string; next_word: string | null }>(
-    db,
-    sql`select u.token,
-               (select w.word from search_words w where w.word ~>=~ u.token order by w.word using ~<~ limit 1) as next_word
-        from unnest(${sql.param(checked)}::text[]) as u(token)`,
+export async function correctTokens(
+  db: Queryable,
+  tokens: readonly string[],
+  nextWords: Map<string, string | null>,
+): Promise<string[] | null> {
+  const unknown = tokens.filter(
+    (token) => allowedEdits(token.length) > 0 && !nextWords.get(token)?.startsWith(token),
   );
-  const unknown = next.filter((row) => !row.next_word?.startsWith(row.token)).map((row) => row.token);
   if (unknown.length === 0) return null;
   const nearest = await catalogQuery<{ token: string; word: string }>(
     db,
