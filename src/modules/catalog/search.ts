@@ -5,7 +5,7 @@
 // characteristics). When nothing matches, each unknown word is corrected to its nearest catalog
 // word (trigram distance, then edit distance: "samsnug" → "samsung", "смартфом" → "смартфон") and
 // the search runs once more with the corrected words.
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import { catalogQuery } from './query.ts';
 
