@@ -281,12 +281,24 @@ function rankedCandidates(options: ProductListOptions, prepared: Prepared, sort:
   return sort === 'relevance' && plain && prepared.query !== null ? (options.limit + 1) * 3 : 0;
 }
 
+/**
+ * A category's first page, cheapest first, with offer filters: how many of the cheapest matching
+ * offers are walked in the category's price order (0: not this way). A product first met in that
+ * order is met at its best price, so the first products met are the page, in order; only their
+ * offer counts and stock need their other offers. Later pages (a cursor) aggregate as usual.
+ */
+function cheapestWalk(options: ProductListOptions, prepared: Prepared, sort: ProductSort): number {
+  const walkable = sort === 'price' && !options.cursor && options.category !== undefined;
+  return walkable && prepared.offerLevel && prepared.query === null ? (options.limit + 1) * 4 : 0;
+}
+
 async function runProductQuery(
   db: Queryable,
   options: ProductListOptions,
   prepared: Prepared,
   sort: ProductSort,
   candidates = rankedCandidates(options, prepared, sort),
+  walk = cheapestWalk(options, prepared, sort),
 ): Promise<ProductPage> {
   const { query } = prepared;
   const limit = options.limit;
@@ -297,7 +309,32 @@ async function runProductQuery(
   // filter the products.
   const where: SQL[] = prepared.offerLevel || candidates > 0 ? [] : productConditions(options, query);
   const values = options.cursor ? decodeCursor(options.cursor, sort, 2) : undefined;
-  if (prepared.offerLevel) {
+  if (prepared.offerLevel && walk > 0) {
+    const matching = sql.join(offerConditions(options, prepared.parameters), sql` and `);
+    from = sql`(
+      select w.product_id, w.best_price, w.walked, c.offer_count, c.total_stock
+      from (
+        select x.product_id, min(x.price) as best_price, max(x.walked) as walked
+        from (
+          select y.*, count(*) over () as walked
+          from (
+            select o.product_id, o.price from offers o join shops s on s.id = o.shop_id
+            where ${matching}
+            order by o.price, o.product_id
+            limit ${walk}
+          ) y
+        ) x
+        group by x.product_id
+        order by min(x.price), x.product_id
+        limit ${limit + 1}
+      ) w
+      cross join lateral (
+        select count(*)::integer as offer_count, sum(o.quantity)::bigint as total_stock
+        from offers o join shops s on s.id = o.shop_id
+        where o.product_id = w.product_id and ${matching}
+      ) c
+    ) m cross join lateral (select * from products p where p.id = m.product_id offset 0) p`;
+  } else if (prepared.offerLevel) {
     // Offers carry their category, so only the search needs another table inside: the offers of
     // the category (or of the found products) are read and grouped, nothing else. Sorted by price,
     // the page is cut inside the aggregate; otherwise each group finds its product by key.
@@ -413,7 +450,7 @@ async function runProductQuery(
       from (
         select p.id, p.name, p.normalized_name, p.category_id, ${price}::text as best_price,
                ${price} as price_value, ${inner}, ${rank}::text as rank, ${rank} as rank_value,
-               ${candidates > 0 ? sql`ps.candidates` : sql`0::bigint`} as candidates
+               ${candidates > 0 ? sql`ps.candidates` : walk > 0 ? sql`m.walked` : sql`0::bigint`} as candidates
         from ${from}
         ${where.length > 0 ? sql`where ${sql.join(where, sql` and `)}` : sql``}
         order by ${order}
@@ -423,6 +460,10 @@ async function runProductQuery(
       order by ${reorder(sort)}`,
   );
   let rows = found;
+  // Fewer products than a page among the offers walked, and more offers left: aggregate them all.
+  if (walk > 0 && found.length <= limit && found.length > 0 && Number(found[0].candidates) >= walk) {
+    return runProductQuery(db, options, prepared, sort, candidates, 0);
+  }
   if (candidates > 0) {
     // Too few of the picked candidates were visible: not every match was seen. No row at all: the
     // query matches nothing, and the plain statement would find nothing either.
