@@ -599,31 +599,30 @@ async function applyPriceList(
   // this import has all its offers in this file, so its catalog summary (and its search text) is
   // computed here from the file, grouped in memory, and inserted with the product.
   const groups = groupProducts(staged, goodCategory, accepting);
-  const searchTexts = newProductSearch(scope, staged, groups, categoryIds);
   const createdRows: { id: number; category_id: number; normalized_name: string }[] = [];
   for (let start = 0; start < groups.length; start += STAGE_BATCH) {
     const batch = groups.slice(start, start + STAGE_BATCH);
-    const created = rowsOf<{ id: number; category_id: number; normalized_name: string }>(
-      await tx.execute(sql`
-        insert into products (category_id, name, normalized_name, offer_count, min_price, max_price, in_stock, in_stock_min_price)
-        select * from unnest(
-          ${param(batch.map((g) => g.categoryId))}::integer[],
-          ${param(batch.map((g) => g.name))}::text[],
-          ${param(batch.map((g) => g.normalizedName))}::text[],
-          ${param(batch.map((g) => g.offerCount))}::integer[],
-          ${param(batch.map((g) => g.minPrice))}::numeric[],
-          ${param(batch.map((g) => g.maxPrice))}::numeric[],
-          ${param(batch.map((g) => g.inStock))}::boolean[],
-          ${param(batch.map((g) => g.inStockMinPrice))}::numeric[])
-        on conflict (category_id, normalized_name) do nothing
-        returning id, category_id, normalized_name`),
+    createdRows.push(
+      ...rowsOf<{ id: number; category_id: number; normalized_name: string }>(
+        await tx.execute(sql`
+          insert into products (category_id, name, normalized_name, offer_count, min_price, max_price, in_stock, in_stock_min_price)
+          select * from unnest(
+            ${param(batch.map((g) => g.categoryId))}::integer[],
+            ${param(batch.map((g) => g.name))}::text[],
+            ${param(batch.map((g) => g.normalizedName))}::text[],
+            ${param(batch.map((g) => g.offerCount))}::integer[],
+            ${param(batch.map((g) => g.minPrice))}::numeric[],
+            ${param(batch.map((g) => g.maxPrice))}::numeric[],
+            ${param(batch.map((g) => g.inStock))}::boolean[],
+            ${param(batch.map((g) => g.inStockMinPrice))}::numeric[])
+          on conflict (category_id, normalized_name) do nothing
+          returning id, category_id, normalized_name`),
+      ),
     );
-    for (const row of created) createdRows.push(row);
-    await searchTexts.add(created);
   }
-  await searchTexts.finish();
   const createdProducts = createdRows.map((row) => row.id);
   const newProducts = new Set(createdProducts);
+  await writeNewProductSearch(scope, staged, groups, createdRows, categoryIds);
   lap('apply_products_ms');
 
   // Characteristics first: their ids are part of each offer's facet keys.
@@ -862,87 +861,46 @@ function groupProducts(staged: Staged, goodCategory: number[], accepting: boolea
 /**
  * Search text of the products this import created, from the file (all their offers are in it):
  * the same weights as catalog_refresh_product_search, which keeps it current afterwards.
- *
- * Stemming is most of the cost and needs nothing of the transaction: on the server, each batch's
- * vectors are computed on a second connection (the other core) while the transaction inserts the
- * next batch of products, and the transaction only stores them. On PGlite (one session) the
- * transaction computes them itself.
  */
-const WEIGHTED_VECTOR = `setweight(to_tsvector('russian', a), 'A') || setweight(to_tsvector('russian', b), 'B')
-  || setweight(to_tsvector('russian', c), 'C')`;
-
-function newProductSearch(
+async function writeNewProductSearch(
   scope: TxScope,
   staged: Staged,
   groups: ProductGroup[],
+  created: { id: number; category_id: number; normalized_name: string }[],
   categories: Map<string, { id: number; name: string }>,
-) {
-  const { tx } = scope;
-  const pool = scope.runtime.database.pool;
+): Promise<void> {
+  if (created.length === 0) return;
   const categoryNames = new Map([...categories.values()].map((c) => [c.id, c.name]));
   const byKey = new Map(groups.map((g) => [`${g.categoryId}\u0000${g.normalizedName}`, g]));
-  let pending: Promise<{ ids: number[]; vectors: string[] }> | undefined;
-
-  const texts = (created: { id: number; category_id: number; normalized_name: string }[]) => {
-    const ids: number[] = [];
-    const names: string[] = [];
-    const middle: string[] = [];
-    const values: string[] = [];
-    for (const row of created) {
-      const group = byKey.get(`${row.category_id}\u0000${row.normalized_name}`)!;
-      const models = new Set<string>();
-      const words = new Set<string>();
-      for (const i of group.goods) {
-        const model = staged.models[i];
-        if (model !== null) models.add(model.replace(/[/_\-.:]/g, ' '));
-        for (let j = staged.paramStart[i]; j < staged.paramStart[i + 1]; j += 1) {
-          if (staged.params.kind[j] === 'text') words.add(staged.params.value[j]);
-        }
+  const ids: number[] = [];
+  const names: string[] = [];
+  const middle: string[] = [];
+  const values: string[] = [];
+  for (const row of created) {
+    const group = byKey.get(`${row.category_id}\u0000${row.normalized_name}`)!;
+    const models = new Set<string>();
+    const texts = new Set<string>();
+    for (const i of group.goods) {
+      const model = staged.models[i];
+      if (model !== null) models.add(model.replace(/[/_\-.:]/g, ' '));
+      for (let j = staged.paramStart[i]; j < staged.paramStart[i + 1]; j += 1) {
+        if (staged.params.kind[j] === 'text') texts.add(staged.params.value[j]);
       }
-      ids.push(row.id);
-      names.push(group.name);
-      middle.push(`${[...models].join(' ')} ${categoryNames.get(row.category_id) ?? ''}`);
-      values.push([...words].join(' '));
     }
-    return { ids, names, middle, values };
-  };
-
-  const store = async ({ ids, vectors }: { ids: number[]; vectors: string[] }) => {
-    await tx.execute(sql`
+    ids.push(row.id);
+    names.push(group.name);
+    middle.push(`${[...models].join(' ')} ${categoryNames.get(row.category_id) ?? ''}`);
+    values.push([...texts].join(' '));
+  }
+  for (let start = 0; start < ids.length; start += STAGE_BATCH) {
+    const end = start + STAGE_BATCH;
+    await scope.tx.execute(sql`
       insert into product_search (product_id, search_vector)
-      select * from unnest(${param(ids)}::integer[], ${param(vectors)}::tsvector[])`);
-  };
-
-  return {
-    /** Products just created: their search text is written now or, on the server, soon. */
-    async add(created: { id: number; category_id: number; normalized_name: string }[]) {
-      if (created.length === 0) return;
-      const { ids, names, middle, values } = texts(created);
-      if (!pool) {
-        await tx.execute(sql`
-          insert into product_search (product_id, search_vector)
-          select id, ${sql.raw(WEIGHTED_VECTOR)}
-          from unnest(${param(ids)}::integer[], ${param(names)}::text[],
-                      ${param(middle)}::text[], ${param(values)}::text[]) as u(id, a, b, c)`);
-        return;
-      }
-      const computing = pool
-        .query<{ vector: string }>(
-          `select (${WEIGHTED_VECTOR})::text as vector
-           from unnest($1::text[], $2::text[], $3::text[]) with ordinality as u(a, b, c, n) order by n`,
-          [names, middle, values],
-        )
-        .then((result) => ({ ids, vectors: result.rows.map((row) => row.vector) }));
-      computing.catch(() => {}); // awaited below; a failure then fails the import
-      const previous = pending;
-      pending = computing;
-      if (previous) await store(await previous);
-    },
-    async finish() {
-      if (pending) await store(await pending);
-      pending = undefined;
-    },
-  };
+      select id, setweight(to_tsvector('russian', a), 'A') || setweight(to_tsvector('russian', b), 'B')
+                 || setweight(to_tsvector('russian', c), 'C')
+      from unnest(${param(ids.slice(start, end))}::integer[], ${param(names.slice(start, end))}::text[],
+                  ${param(middle.slice(start, end))}::text[], ${param(values.slice(start, end))}::text[]) as u(id, a, b, c)`);
+  }
 }
 
 /**
