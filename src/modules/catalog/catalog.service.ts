@@ -446,11 +446,11 @@ async function runProductQuery(
     db,
     sql`
       select page.id, page.name, page.normalized_name, page.category_id, page.best_price, page.rank,
-             page.candidates, c.name as category_name, ${outerStock} as stock, ${outerCount} as offers
+             page.probed, c.name as category_name, ${outerStock} as stock, ${outerCount} as offers
       from (
         select p.id, p.name, p.normalized_name, p.category_id, ${price}::text as best_price,
                ${price} as price_value, ${inner}, ${rank}::text as rank, ${rank} as rank_value,
-               ${candidates > 0 ? sql`ps.candidates` : walk > 0 ? sql`m.walked` : sql`0::bigint`} as candidates
+               ${candidates > 0 ? sql`ps.candidates` : walk > 0 ? sql`m.walked` : sql`0::bigint`} as probed
         from ${from}
         ${where.length > 0 ? sql`where ${sql.join(where, sql` and `)}` : sql``}
         order by ${order}
@@ -459,16 +459,18 @@ async function runProductQuery(
       ${candidates > 0 ? sql`left join` : sql`join`} categories c on c.id = page.category_id
       order by ${reorder(sort)}`,
   );
+  // `probed`: the rows a fast path looked at (ranked candidates, offers walked), to tell whether
+  // they were enough.
   let rows = found;
   // Fewer products than a page among the offers walked, and more offers left: aggregate them all.
-  if (walk > 0 && found.length <= limit && found.length > 0 && Number(found[0].candidates) >= walk) {
+  if (walk > 0 && found.length <= limit && found.length > 0 && Number(found[0].probed) >= walk) {
     return runProductQuery(db, options, prepared, sort, candidates, 0);
   }
   if (candidates > 0) {
     // Too few of the picked candidates were visible: not every match was seen. No row at all: the
     // query matches nothing, and the plain statement would find nothing either.
     rows = found.filter((row) => row.id !== null);
-    if (rows.length <= limit && found.length > 0 && Number(found[0].candidates) >= candidates) {
+    if (rows.length <= limit && found.length > 0 && Number(found[0].probed) >= candidates) {
       return runProductQuery(db, options, prepared, sort, 0);
     }
   }
