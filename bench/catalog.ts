@@ -132,9 +132,14 @@ async function load(url: string): Promise<{ shopIds: number[] }> {
 }
 
 /** BENCH_CATALOG_DB: reuse a database loaded by an earlier run (with BENCH_KEEP=true). */
+/** A kept database's shops, after bringing its schema up to date (a migration may rewrite offers: vacuumed). */
 async function existingShops(url: string): Promise<{ shopIds: number[] }> {
+  const handle = openPostgres(url, 2);
+  const applied = await migrate(handle);
+  await handle.close();
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  if (applied.length > 0) await client.query('vacuum analyze');
   const rows = (await client.query('select id from shops order by id')).rows as { id: number }[];
   await client.end();
   return { shopIds: rows.map((row) => row.id) };
