@@ -1,6 +1,6 @@
 // What each queue's jobs do. One line per queue; the work itself lives in the owning module.
 import { runExport } from '../modules/catalog/export.service.ts';
-import { runImport } from '../modules/catalog/import.service.ts';
+import { runImport, vacuumCatalog } from '../modules/catalog/import.service.ts';
 import { queueDueImports } from '../modules/catalog/shops.service.ts';
 import { sendOrderPlacedEmails } from '../modules/orders/placed-emails.ts';
 import type { Runtime } from '../runtime.ts';
@@ -14,4 +14,5 @@ export const JOB_HANDLERS: Handlers = {
   catalog_import: (runtime, { importId }) => runImport(runtime, importId),
   catalog_export: (runtime, { exportId }) => runExport(runtime, exportId),
   catalog_scheduled_imports: (runtime) => queueDueImports(runtime),
+  catalog_vacuum: (runtime) => vacuumCatalog(runtime),
 };

@@ -14,6 +14,7 @@ export interface JobPayloads {
   catalog_import: { importId: number };
   catalog_export: { exportId: number };
   catalog_scheduled_imports: Record<string, never>;
+  catalog_vacuum: Record<string, never>;
 }
 
 export type QueueName = keyof JobPayloads;
@@ -50,6 +51,14 @@ export const QUEUES: Record<QueueName, Omit<Queue, 'name'>> = {
     retentionSeconds: THIRTY_DAYS,
     deleteAfterSeconds: 7 * 24 * 3600,
     deadLetter: DEAD_LETTER_QUEUE,
+  },
+  // Sent after an import that wrote many rows: vacuums the catalog tables (see vacuumCatalog).
+  catalog_vacuum: {
+    retryLimit: 1,
+    retryDelay: 60,
+    expireInSeconds: 30 * 60,
+    retentionSeconds: 24 * 3600,
+    deleteAfterSeconds: 24 * 3600,
   },
   // Sent by a pg-boss schedule every few minutes: queues the re-imports that are due.
   catalog_scheduled_imports: {

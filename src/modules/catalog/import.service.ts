@@ -38,6 +38,8 @@ import { searchWordsOf } from './search.ts';
 /** Advisory-lock namespace of imports: (IMPORT_LOCK, shop id). */
 const IMPORT_LOCK = 7_311_004;
 const STAGE_BATCH = 10_000;
+/** Rows an import must write (created, updated, deactivated) to queue a vacuum of the catalog. */
+export const VACUUM_AFTER_ROWS = 1000;
 /** How many report lines an import keeps (the counts are always complete). */
 export const MAX_REPORTED_ISSUES = 10_000;
 
@@ -241,6 +243,14 @@ export async function runImport(
         .returning();
       await saveIssues(scope, importId, applied.superseded ? [] : staged.issues);
       await scope.tx.delete(importFiles).where(eq(importFiles.importId, importId));
+      if (applied.created + applied.updated + applied.deactivated >= VACUUM_AFTER_ROWS) {
+        // At most one vacuum a minute, and always one after the last large import.
+        await scope.enqueue(
+          'catalog_vacuum',
+          {},
+          { singletonKey: 'catalog', singletonSeconds: 60, singletonNextSlot: true },
+        );
+      }
       return done;
     });
     log.info(
@@ -1020,6 +1030,19 @@ function emptyBatch() {
     numbers: [] as (string | null)[],
     keys: [] as string[],
   };
+}
+
+/**
+ * The job after a large import. Catalog lists read covering indexes alone only where the
+ * visibility map marks pages all-visible; an import's writes clear those marks, and until a vacuum
+ * sets them again every list visits the table (a filtered category list measured 22 ms instead of
+ * 4 ms). Autovacuum waits until a fifth of a table changed, which a daily re-import of one shop
+ * never reaches. Also refreshes the planner's statistics.
+ */
+export async function vacuumCatalog(runtime: Runtime): Promise<void> {
+  const started = performance.now();
+  await runtime.database.query('vacuum (analyze) offers, products, product_search, offer_parameters');
+  runtime.log.info({ ms: Math.round(performance.now() - started) }, 'catalog vacuumed');
 }
 
 // ---------------------------------------------------------------------------------------------

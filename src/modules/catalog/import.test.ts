@@ -23,7 +23,8 @@ import {
   shops,
 } from '../../db/schema/catalog.ts';
 import { JOB_HANDLERS } from '../../jobs/handlers.ts';
-import { importPriceList } from './import.service.ts';
+import { generatePriceList } from './demo/generate.ts';
+import { importPriceList, VACUUM_AFTER_ROWS } from './import.service.ts';
 
 const SAMPLE = fs.readFileSync(new URL('../../../test/fixtures/shop1.yaml', import.meta.url), 'utf8');
 
@@ -695,5 +696,33 @@ describe('an unexpected failure while applying', () => {
       .limit(1);
     expect(last).toMatchObject({ status: 'failed', errorCode: 'internal_error', attempts: 1 });
     expect(await catalogState()).toEqual(before);
+  });
+});
+
+describe('after a large import', () => {
+  const vacuumJobs = async () =>
+    (
+      await t.runtime.database.query<{ n: number }>(
+        `select count(*)::integer as n from pgboss.job where name = 'catalog_vacuum'`,
+      )
+    )[0].n;
+
+  it('queues a vacuum of the catalog, which runs; a small import queues none', async () => {
+    const supplier = await createSupplier(t);
+    const before = await vacuumJobs();
+    expect((await importFile(t, supplier.headers, SAMPLE)).counts.created).toBe(14);
+    expect(await vacuumJobs()).toBe(before);
+
+    const large = generatePriceList({ shop: 7, shopName: 'Большой склад', goods: VACUUM_AFTER_ROWS });
+    expect((await importFile(t, supplier.headers, large)).counts.created).toBe(VACUUM_AFTER_ROWS);
+    expect(await vacuumJobs()).toBe(before + 1);
+
+    await JOB_HANDLERS.catalog_vacuum(t.runtime, {});
+    if (t.runtime.database.kind === 'postgres') {
+      const [offersStats] = await t.runtime.database.query<{ vacuumed: boolean }>(
+        `select last_vacuum is not null as vacuumed from pg_stat_user_tables where relname = 'offers'`,
+      );
+      expect(offersStats.vacuumed).toBe(true);
+    }
   });
 });
