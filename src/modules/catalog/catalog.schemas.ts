@@ -95,7 +95,8 @@ export const ProductPageSchema = Type.Object({
   items: Type.Array(ProductItem),
   next_cursor: Type.Union([Type.String(), Type.Null()]),
   corrected_query: Type.Union([Type.String(), Type.Null()], {
-    description: 'When the query found nothing as typed: the corrected words that were searched instead',
+    description:
+      'When the query found nothing as typed: the corrected words that were searched instead (`next_cursor` goes on with them)',
   }),
 });
 

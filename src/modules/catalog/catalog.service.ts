@@ -72,14 +72,22 @@ export function encodeCursor(sort: string, values: (string | number)[]): string 
   return Buffer.from(JSON.stringify([sort, ...values])).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, sort: string, size: number): (string | number)[] {
+/** A cursor's values: `size` of them, and up to `optional` more. */
+export function decodeCursor(cursor: string, sort: string, size: number, optional = 0): (string | number)[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw invalidCursor();
   }
-  if (!Array.isArray(parsed) || parsed[0] !== sort || parsed.length !== size + 1) throw invalidCursor();
+  if (
+    !Array.isArray(parsed) ||
+    parsed[0] !== sort ||
+    parsed.length < size + 1 ||
+    parsed.length > size + 1 + optional
+  ) {
+    throw invalidCursor();
+  }
   const values = parsed.slice(1);
   if (!values.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isSafeInteger(v)))) {
     throw invalidCursor();
@@ -244,7 +252,33 @@ function productConditions(filters: ProductFilters, query: string | null, skip?:
   return where;
 }
 
+/**
+ * A corrected search's pages carry the words searched in their cursor (after the sort values), so
+ * that following `next_cursor` with the query as typed goes on with the corrected search.
+ */
+function searchedWords(options: ProductListOptions, sort: ProductSort): string | null {
+  if (!options.cursor) return null;
+  const words = decodeCursor(options.cursor, sort, 2, 1)[2];
+  return typeof words === 'string' ? words : null;
+}
+
+function withSearchedWords(page: ProductPage, sort: ProductSort, words: string): ProductPage {
+  const next = page.next_cursor ? [...decodeCursor(page.next_cursor, sort, 2), words] : null;
+  return { ...page, next_cursor: next ? encodeCursor(sort, next) : null, corrected_query: words };
+}
+
 export async function listProducts(db: Queryable, options: ProductListOptions): Promise<ProductPage> {
+  const typedSort: ProductSort =
+    options.sort ?? (queryTokens(options.q ?? '').length > 0 ? 'relevance' : 'name');
+  const carried = searchedWords(options, typedSort);
+  if (carried !== null) {
+    const page = await listProducts(db, {
+      ...options,
+      q: carried,
+      cursor: stripWords(options.cursor!, typedSort),
+    });
+    return withSearchedWords(page, typedSort, carried);
+  }
   const prepared = await prepare(db, options);
   const sort: ProductSort = options.sort ?? (prepared.tokens.length > 0 ? 'relevance' : 'name');
   const empty: ProductPage = { items: [], next_cursor: null, corrected_query: null };
@@ -267,7 +301,11 @@ export async function listProducts(db: Queryable, options: ProductListOptions): 
     { ...prepared, tokens: corrected, query: correctedQuery },
     sort,
   );
-  return { ...retry, corrected_query: corrected.join(' ') };
+  return withSearchedWords(retry, sort, corrected.join(' '));
+}
+
+function stripWords(cursor: string, sort: ProductSort): string {
+  return encodeCursor(sort, decodeCursor(cursor, sort, 2, 1).slice(0, 2));
 }
 
 /**

@@ -333,6 +333,19 @@ describe('search', () => {
     expect(tv.corrected_query).toMatch(/^телевизор/);
     expect(tv.items).toHaveLength(6);
     expect(tv.items[0].name).toBe('Телевизор Хайсенс 50 дюймов');
+    // Its next pages, asked with the query as typed, go on with the corrected words.
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: Item[]; next_cursor: string | null; corrected_query: string | null } = await get(
+        `/api/v2/products?q=samsnug&limit=1${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      expect(page.corrected_query).toBe('samsung');
+      expect(page.items).toHaveLength(1);
+      seen.push(page.items[0].id);
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual(samsung.items.map((i: Item) => i.id));
     const nothing = await get('/api/v2/products?q=qwertyuiop');
     expect(nothing).toEqual({ items: [], next_cursor: null, corrected_query: null });
   });
