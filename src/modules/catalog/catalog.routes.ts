@@ -527,8 +527,9 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           description:
             'A product is listed when one of its offers (active, of a shop accepting orders) matches every offer filter ' +
             '(`shop`, `price_min`/`price_max`, `in_stock`, `param.<name>`); best price, offer count and stock are over those offers. ' +
-            '`q` searches names, models, categories and characteristic values in Russian and English, by word prefix; when nothing ' +
-            'matches, misspelt words are corrected (`corrected_query`). Default sort: `relevance` with `q`, else `name`.',
+            '`q` searches names, models, categories and characteristic values in Russian and English (every word but stop words; ' +
+            'the last as a prefix); when nothing matches, misspelt words are corrected, else the last words are dropped ' +
+            '(`corrected_query` names the words searched). Default sort: `relevance` with `q`, else `name`.',
           querystring: ProductListQuery,
           response: { 200: ProductPageSchema, ...problemResponses(400) },
         },

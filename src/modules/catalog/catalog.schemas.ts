@@ -96,7 +96,7 @@ export const ProductPageSchema = Type.Object({
   next_cursor: Type.Union([Type.String(), Type.Null()]),
   corrected_query: Type.Union([Type.String(), Type.Null()], {
     description:
-      'When the query found nothing as typed: the corrected words that were searched instead (`next_cursor` goes on with them)',
+      'When the query found nothing as typed: the words searched instead (misspelt words corrected, else the last words dropped); `next_cursor` goes on with them',
   }),
 });
 

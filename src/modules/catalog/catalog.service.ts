@@ -291,17 +291,30 @@ export async function listProducts(db: Queryable, options: ProductListOptions): 
   }
   const page = await runProductQuery(db, options, prepared, sort);
   if (page.items.length > 0 || prepared.tokens.length === 0 || options.cursor) return page;
-  // Nothing as typed: try the nearest catalog words.
+  for await (const fallback of fallbackSearches(db, prepared)) {
+    const retry = await runProductQuery(db, options, fallback, sort);
+    if (retry.items.length > 0) return withSearchedWords(retry, sort, fallback.tokens.join(' '));
+  }
+  return empty;
+}
+
+/**
+ * What to search when the words as typed find nothing, in order: the nearest catalog words for
+ * the misspelt ones ("samsnug" → "samsung"), then fewer words, the last ones dropped one by one
+ * ("кофемашины для дома" → "кофемашины для"): the answer names the words it searched.
+ */
+async function* fallbackSearches(db: Queryable, prepared: Prepared): AsyncGenerator<Prepared> {
   const corrected = await correctTokens(db, prepared.tokens, prepared.nextWords);
-  const correctedQuery = corrected ? (await compileQuery(db, corrected)).query : null;
-  if (!corrected || correctedQuery === null) return empty;
-  const retry = await runProductQuery(
-    db,
-    options,
-    { ...prepared, tokens: corrected, query: correctedQuery },
-    sort,
-  );
-  return withSearchedWords(retry, sort, corrected.join(' '));
+  const words = corrected ?? prepared.tokens;
+  if (corrected) {
+    const { query } = await compileQuery(db, corrected);
+    if (query !== null) yield { ...prepared, tokens: corrected, query };
+  }
+  for (let keep = words.length - 1; keep >= 1; keep -= 1) {
+    const fewer = words.slice(0, keep);
+    const { query } = await compileQuery(db, fewer);
+    if (query !== null) yield { ...prepared, tokens: fewer, query };
+  }
 }
 
 function stripWords(cursor: string, sort: ProductSort): string {
@@ -593,11 +606,21 @@ export async function productFacets(db: Queryable, filters: ProductFilters): Pro
       sql`select exists(${matchingOffers(filters, prepared)}) as found`,
     );
     if (!hit.found) {
-      const tokens = await correctTokens(db, prepared.tokens, prepared.nextWords);
-      const query = tokens ? (await compileQuery(db, tokens)).query : null;
-      if (!tokens || query === null) return none;
-      prepared = { ...prepared, tokens, query };
-      corrected = tokens.join(' ');
+      // The words the product list would search instead (the same fallbacks, the first that finds).
+      let found: Prepared | null = null;
+      for await (const fallback of fallbackSearches(db, prepared)) {
+        const [again] = await catalogQuery<{ found: boolean }>(
+          db,
+          sql`select exists(${matchingOffers(filters, fallback)}) as found`,
+        );
+        if (again.found) {
+          found = fallback;
+          break;
+        }
+      }
+      if (!found) return none;
+      prepared = found;
+      corrected = found.tokens.join(' ');
     }
   }
 

@@ -346,6 +346,19 @@ describe('search', () => {
       cursor = page.next_cursor;
     } while (cursor);
     expect(seen).toEqual(samsung.items.map((i: Item) => i.id));
+    // Still nothing: the last words are dropped until something is found, and the answer says so.
+    const fewer = await get(`/api/v2/products?q=${encodeURIComponent('смартфоны для дома')}`);
+    expect(fewer.corrected_query).toBe('смартфоны для');
+    expect(fewer.items.length).toBeGreaterThanOrEqual(4);
+    expect(fewer.items.every((i: Item) => i.category.name === 'Смартфоны')).toBe(true);
+    const both = await get(`/api/v2/products?q=${encodeURIComponent('смартфом xioami qwertyuiop')}`);
+    expect(both.corrected_query).toBe('смартфон xiaomi');
+    expect(both.items.map((i: Item) => i.name)).toEqual([
+      'Smartphone Xiaomi Mi 10T Pro 256GB (cosmic black)',
+    ]);
+    const facets = await get(`/api/v2/products/facets?q=${encodeURIComponent('смартфоны для дома')}`);
+    expect(facets.corrected_query).toBe('смартфоны для');
+    expect(facets.total).toBe(fewer.items.length);
     const nothing = await get('/api/v2/products?q=qwertyuiop');
     expect(nothing).toEqual({ items: [], next_cursor: null, corrected_query: null });
   });

@@ -4,7 +4,7 @@
 // "Samsung"), ranked by where the words occur (name > model and category >
 // characteristics). When nothing matches, each unknown word is corrected to its nearest catalog
 // word (trigram distance, then edit distance: "samsnug" → "samsung", "смартфом" → "смартфон") and
-// the search runs once more with the corrected words.
+// the search runs once more with the corrected words; then with fewer words (catalog.service.ts).
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import { catalogQuery } from './query.ts';
