@@ -10,6 +10,16 @@ import type { Runtime } from '../../src/runtime.ts';
 import { createUser } from '../factories.ts';
 import type { TestApp } from '../helpers/app.ts';
 
+/** A product as `GET /api/v2/products` lists it. */
+export interface ListedProduct {
+  id: number;
+  name: string;
+  best_price: string;
+  offer_count: number;
+  total_stock: number;
+  category: { id: number; name: string };
+}
+
 export interface ShopOverrides {
   /** A supplier account; one is created when absent. */
   ownerId?: number;

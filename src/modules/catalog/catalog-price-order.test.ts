@@ -2,20 +2,18 @@
 // offers in price order (the first products met are the page) and falls back to aggregating every
 // matching offer when the walk meets too few products. Both must give what the aggregate gives.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOffer, createShop, findOrCreateCategory } from '../../../test/factories/catalog.ts';
+import {
+  createOffer,
+  createShop,
+  findOrCreateCategory,
+  type ListedProduct,
+} from '../../../test/factories/catalog.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 
 let t: TestApp;
 let category: number;
 
-interface Item {
-  id: number;
-  name: string;
-  best_price: string;
-  offer_count: number;
-  total_stock: number;
-  category: { id: number };
-}
+type Item = ListedProduct;
 
 async function list(query: string): Promise<{ items: Item[]; next_cursor: string | null }> {
   const res = await t.app.inject({ method: 'GET', url: `/api/v2/products?${query}` });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importFile } from '../../../test/factories/catalog.ts';
+import { importFile, type ListedProduct } from '../../../test/factories/catalog.ts';
 import { createStaff, createSupplier, type Supplier } from '../../../test/factories/orders.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { offers } from '../../db/schema/catalog.ts';
@@ -64,14 +64,7 @@ let t: TestApp;
 let first: Supplier;
 let second: Supplier;
 
-interface Item {
-  id: number;
-  name: string;
-  best_price: string;
-  offer_count: number;
-  total_stock: number;
-  category: { id: number; name: string };
-}
+type Item = ListedProduct;
 
 async function get(url: string, headers: Record<string, string> = {}) {
   const res = await t.app.inject({ method: 'GET', url, headers });
