@@ -33,6 +33,8 @@ export interface Config {
   migrateOnStart: boolean;
   allowPrivateImportUrls: boolean;
   importMaxBytes: number;
+  /** Memory for public catalog answers kept between requests (0: no cache). */
+  catalogCacheBytes: number;
   demoData: boolean;
   corsOrigins: string[] | true | false;
   /** Whom to believe about the client address (X-Forwarded-For): false, true, a hop count or addresses. */
@@ -168,6 +170,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     migrateOnStart: bool(env, 'MIGRATE_ON_START', true),
     allowPrivateImportUrls: bool(env, 'ALLOW_PRIVATE_IMPORT_URLS', false),
     importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 100 * 1024 * 1024, 1024, 2 ** 40),
+    catalogCacheBytes: int(env, 'CATALOG_CACHE_MB', 64, 0, 65536) * 1024 * 1024,
     demoData: bool(env, 'DEMO_DATA', false),
     corsOrigins,
     trustProxy: trustProxy(env),

@@ -13,9 +13,11 @@ import {
   numeric,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
+  uuid,
 } from 'drizzle-orm/pg-core';
 import { users } from './users.ts';
 
@@ -246,6 +248,19 @@ export const searchWords = pgTable('search_words', { word: text('word').primaryK
   index('search_words_trgm_gist_idx').using('gist', sql`${t.word} gist_trgm_ops`),
   index('search_words_prefix_idx').using('btree', sql`${t.word} text_pattern_ops`),
 ]);
+
+/**
+ * The catalog's revision: the sum of `changes` over the shards, with the epoch of this database.
+ * Every transaction that writes a table the public catalog reads adds one to a shard (statement
+ * triggers, migration 0021), so two reads that see the same revision see the same catalog: the
+ * read cache (`catalog/read-cache.ts`) serves a stored answer only while the revision it was built
+ * under is still the one a fresh snapshot sees. Shards keep writers from queueing on one row.
+ */
+export const catalogRevision = pgTable('catalog_revision', {
+  shard: smallint('shard').primaryKey(),
+  changes: bigint('changes', { mode: 'number' }).notNull().default(0),
+  epoch: uuid('epoch').notNull(),
+});
 
 export const IMPORT_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];

@@ -77,6 +77,7 @@ import {
 } from './export.service.ts';
 import { checkUrlTarget, FetchError } from './fetch.ts';
 import { getImport, importReport, listImports, queueImport } from './import.service.ts';
+import { cacheKey, createCatalogReadCache, jsonBytes } from './read-cache.ts';
 import {
   getShop,
   installImportSchedule,
@@ -433,6 +434,7 @@ async function checkShopPatch(runtime: Runtime, shop: Shop, patch: ShopPatch): P
 export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     await installImportSchedule(runtime);
+    const cache = createCatalogReadCache(runtime.db, runtime.config.catalogCacheBytes);
 
     // ----- public catalog -----------------------------------------------------------------
 
@@ -536,12 +538,13 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const query = request.query as Record<string, unknown> & typeof request.query;
-        return listProducts(runtime.db, {
+        const options = {
           ...filtersFrom(query),
           sort: query.sort,
           limit: query.limit ?? 50,
           cursor: query.cursor,
-        });
+        };
+        return cache.read(cacheKey('products', options), () => listProducts(runtime.db, options), jsonBytes);
       },
     );
 
@@ -557,7 +560,10 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           response: { 200: FacetsSchema, ...problemResponses(400) },
         },
       },
-      async (request) => productFacets(runtime.db, filtersFrom(request.query as Record<string, unknown>)),
+      async (request) => {
+        const filters = filtersFrom(request.query as Record<string, unknown>);
+        return cache.read(cacheKey('facets', filters), () => productFacets(runtime.db, filters), jsonBytes);
+      },
     );
 
     app.get(
@@ -571,7 +577,12 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const body = await getProductJson(runtime.db, request.params.id);
+        const { id } = request.params;
+        const body = await cache.read(
+          `product:${id}`,
+          () => getProductJson(runtime.db, id),
+          (text) => (text?.length ?? 0) * 2,
+        );
         if (!body) throw notFound('product_not_found', { ru: 'Товар не найден', en: 'Product not found' });
         // The database built the body in ProductDetailSchema's shape (tested against it): a JSON
         // string is sent as it is, not parsed and serialised again.

@@ -1,0 +1,122 @@
+// The catalog read cache: public catalog answers (product pages, lists, searches, facets) kept in
+// this process and served again while the catalog has not changed.
+//
+// "Not changed" is exact, not a time to live: every transaction that writes a table the catalog
+// reads adds one to the catalog revision (`catalog_revision`, bumped by statement triggers), and
+// each request reads the revision first. An answer is stored under the revision read before it
+// was built; since it was built from a later snapshot, it is at least that new, so while a fresh
+// read still sees that revision, it is exactly what building it again would give. A write in any
+// process (another API instance, the worker, psql) is seen by the next request.
+import { sql } from 'drizzle-orm';
+import type { Queryable } from '../../db/client.ts';
+import { runPrepared } from '../../db/prepared.ts';
+
+/** The catalog revision a fresh snapshot sees: `<epoch>:<changes>`. */
+export async function catalogRevision(db: Queryable): Promise<string> {
+  const [row] = await runPrepared<{ revision: string }>(
+    db,
+    'catalog_revision',
+    sql`select min(epoch::text) || ':' || sum(changes)::text as revision from catalog_revision`,
+  );
+  return row.revision;
+}
+
+export interface ReadCacheStats {
+  hits: number;
+  misses: number;
+  entries: number;
+  bytes: number;
+}
+
+export interface CatalogReadCache {
+  /**
+   * The answer stored under `key` while the catalog is unchanged; otherwise `build()`'s, stored.
+   * Concurrent misses of one key under one revision build once. `bytes` estimates an answer's
+   * memory. Stored answers are shared: callers must not change them.
+   */
+  read<T>(key: string, build: () => Promise<T>, bytes: (value: T) => number): Promise<T>;
+  stats(): ReadCacheStats;
+}
+
+interface Entry {
+  revision: string;
+  value: unknown;
+  bytes: number;
+}
+
+/** An answer's size as JSON text, two bytes a character (V8 may store it in one). */
+export function jsonBytes(value: unknown): number {
+  return typeof value === 'string' ? value.length * 2 : (JSON.stringify(value)?.length ?? 4) * 2;
+}
+
+/**
+ * A cache of at most `maxBytes` of answers, least recently used out first. With `maxBytes` 0 it
+ * stores nothing and reads no revision: every read builds.
+ */
+export function createCatalogReadCache(db: Queryable, maxBytes: number): CatalogReadCache {
+  const entries = new Map<string, Entry>();
+  const building = new Map<string, { revision: string; answer: Promise<unknown> }>();
+  const stats = { hits: 0, misses: 0, bytes: 0 };
+
+  function remove(key: string): void {
+    const entry = entries.get(key);
+    if (!entry) return;
+    entries.delete(key);
+    stats.bytes -= entry.bytes;
+  }
+
+  function store(key: string, entry: Entry): void {
+    remove(key);
+    if (entry.bytes > maxBytes / 4) return; // one answer never takes most of the cache
+    entries.set(key, entry);
+    stats.bytes += entry.bytes;
+    for (const [oldest] of entries) {
+      if (stats.bytes <= maxBytes) break;
+      remove(oldest);
+    }
+  }
+
+  async function read<T>(key: string, build: () => Promise<T>, bytes: (value: T) => number): Promise<T> {
+    if (maxBytes === 0) return build();
+    const revision = await catalogRevision(db);
+    const entry = entries.get(key);
+    if (entry && entry.revision === revision) {
+      stats.hits += 1;
+      // Most recently used last: the Map keeps insertion order.
+      entries.delete(key);
+      entries.set(key, entry);
+      return entry.value as T;
+    }
+    const pending = building.get(key);
+    if (pending && pending.revision === revision) return pending.answer as Promise<T>;
+    stats.misses += 1;
+    const answer = build();
+    building.set(key, { revision, answer });
+    try {
+      const value = await answer;
+      // Should a slower build of an older revision land last, the next read misses and rebuilds.
+      store(key, { revision, value, bytes: bytes(value) + key.length * 2 });
+      return value;
+    } finally {
+      if (building.get(key)?.answer === answer) building.delete(key);
+    }
+  }
+
+  return {
+    read,
+    stats: () => ({ hits: stats.hits, misses: stats.misses, entries: entries.size, bytes: stats.bytes }),
+  };
+}
+
+/** A cache key from a request's inputs: the same inputs in any order give the same key. */
+export function cacheKey(kind: string, input: object): string {
+  return `${kind}:${JSON.stringify(input, (_key, value) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(
+          Object.entries(value as Record<string, unknown>)
+            .filter(([, v]) => v !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : value,
+  )}`;
+}
