@@ -46,6 +46,8 @@ interface Scenario {
 
 interface Measured {
   name: string;
+  /** Whether the API kept answers in its read cache (CATALOG_CACHE_MB) during the run. */
+  cache: 'on' | 'off';
   target: number | null;
   requests_per_second: number;
   latency_ms: { p50: number; p90: number; p99: number; max: number };
@@ -211,12 +213,13 @@ function scenarios(ids: Awaited<ReturnType<typeof pick>>): Scenario[] {
   ];
 }
 
-async function measure(base: string, paths: string[]) {
+/** `amount` requests, or DURATION seconds of them. */
+async function measure(base: string, paths: string[], amount?: number) {
   let next = 0;
   const result = await autocannon({
     url: base,
     connections: CONNECTIONS,
-    duration: DURATION,
+    ...(amount ? { amount } : { duration: DURATION }),
     requests: [
       {
         method: 'GET',
@@ -349,45 +352,63 @@ try {
   );
   const explained = await explainAll(database.url, ids);
 
-  server = await startServer({ DATABASE_URL: database.url, RUN_WORKERS: 'false', DATABASE_POOL_SIZE: '10' });
   const measured: Measured[] = [];
   const only = process.env.BENCH_SCENARIOS?.split(',').map((name) => name.trim());
-  for (const scenario of scenarios(ids)) {
-    if (only && !only.some((name) => scenario.name.includes(name))) continue;
-    const sample = await fetch(`${server.url}${scenario.paths[0]}`);
-    const body = Buffer.from(await sample.arrayBuffer());
-    if (sample.status !== 200) throw new Error(`${scenario.name}: ${sample.status} ${body.toString()}`);
-    await measure(server.url, scenario.paths.slice(0, 50)).catch(() => undefined); // warm-up
-    const cpuBefore = { server: cpuMs(server.pid), postgres: postgresCpuMs() };
-    const result = await measure(server.url, scenario.paths);
-    const requests = Math.max(1, result.requests.total);
-    const serverCpu = (cpuMs(server.pid) - cpuBefore.server) / requests;
-    const postgresCpu = (postgresCpuMs() - cpuBefore.postgres) / requests;
-    const bare = await floor(body.length);
-    const row: Measured = {
-      name: scenario.name,
-      target: scenario.target ?? null,
-      requests_per_second: Math.round(result.requests.average),
-      latency_ms: {
-        p50: result.latency.p50,
-        p90: result.latency.p90,
-        p99: result.latency.p99,
-        max: result.latency.max,
-      },
-      body_bytes: body.length,
-      floor_requests_per_second: Math.round(bare.requests.average),
-      floor_p99_ms: bare.latency.p99,
-      errors: result.errors,
-      non_2xx: result.non2xx,
-      server_cpu_ms_per_request: Math.round(serverCpu * 100) / 100,
-      postgres_cpu_ms_per_request: Math.round(postgresCpu * 100) / 100,
-    };
-    measured.push(row);
-    process.stdout.write(
-      `  ${row.name}: ${row.requests_per_second} req/s, p50 ${row.latency_ms.p50} ms, p99 ${row.latency_ms.p99} ms ` +
-        `(floor ${row.floor_requests_per_second} req/s; CPU per request: API ${row.server_cpu_ms_per_request} ms, ` +
-        `PostgreSQL ${row.postgres_cpu_ms_per_request} ms)${row.target ? ` target p99 ≤ ${row.target} ms` : ''}\n`,
-    );
+  const chosen = scenarios(ids).filter(
+    (scenario) => !only || only.some((name) => scenario.name.includes(name)),
+  );
+  const floors = new Map<string, Awaited<ReturnType<typeof floor>>>();
+  // Twice: with the read cache (the default), every path asked once before the run so that the run
+  // measures the cache's steady state; then without it, so every request builds its answer.
+  for (const cache of ['on', 'off'] as const) {
+    process.stdout.write(`Read cache ${cache}:\n`);
+    server = await startServer({
+      DATABASE_URL: database.url,
+      RUN_WORKERS: 'false',
+      DATABASE_POOL_SIZE: '10',
+      ...(cache === 'off' ? { CATALOG_CACHE_MB: '0' } : {}),
+    });
+    for (const scenario of chosen) {
+      const sample = await fetch(`${server.url}${scenario.paths[0]}`);
+      const body = Buffer.from(await sample.arrayBuffer());
+      if (sample.status !== 200) throw new Error(`${scenario.name}: ${sample.status} ${body.toString()}`);
+      const warmUp = cache === 'on' ? scenario.paths : scenario.paths.slice(0, 50);
+      await measure(server.url, warmUp, warmUp.length).catch(() => undefined);
+      const cpuBefore = { server: cpuMs(server.pid), postgres: postgresCpuMs() };
+      const result = await measure(server.url, scenario.paths);
+      const requests = Math.max(1, result.requests.total);
+      const serverCpu = (cpuMs(server.pid) - cpuBefore.server) / requests;
+      const postgresCpu = (postgresCpuMs() - cpuBefore.postgres) / requests;
+      const bare = floors.get(scenario.name) ?? (await floor(body.length));
+      floors.set(scenario.name, bare);
+      const row: Measured = {
+        name: scenario.name,
+        cache,
+        target: scenario.target ?? null,
+        requests_per_second: Math.round(result.requests.average),
+        latency_ms: {
+          p50: result.latency.p50,
+          p90: result.latency.p90,
+          p99: result.latency.p99,
+          max: result.latency.max,
+        },
+        body_bytes: body.length,
+        floor_requests_per_second: Math.round(bare.requests.average),
+        floor_p99_ms: bare.latency.p99,
+        errors: result.errors,
+        non_2xx: result.non2xx,
+        server_cpu_ms_per_request: Math.round(serverCpu * 100) / 100,
+        postgres_cpu_ms_per_request: Math.round(postgresCpu * 100) / 100,
+      };
+      measured.push(row);
+      process.stdout.write(
+        `  ${row.name}: ${row.requests_per_second} req/s, p50 ${row.latency_ms.p50} ms, p99 ${row.latency_ms.p99} ms ` +
+          `(floor ${row.floor_requests_per_second} req/s; CPU per request: API ${row.server_cpu_ms_per_request} ms, ` +
+          `PostgreSQL ${row.postgres_cpu_ms_per_request} ms)${row.target ? ` target p99 ≤ ${row.target} ms` : ''}\n`,
+      );
+    }
+    await server.stop();
+    server = undefined;
   }
 
   const verdict = (row: Measured) =>
@@ -403,17 +424,21 @@ ${machine()}; ${new Date().toISOString().slice(0, 10)}. \`npm run bench:catalog\
 ${SHOPS} shops × ${GOODS.toLocaleString('en')} goods from the deterministic generator: ${ids.counts.offers} offers,
 ${ids.counts.products} products (shops' goods overlap), ${ids.counts.values} characteristic values. The API
 runs as its own process on the PostgreSQL server (RATE_LIMIT=false); autocannon runs on the same machine,
-${CONNECTIONS} connections, ${DURATION} s per endpoint after a warm-up. *Floor*: the same machine's bare
+${CONNECTIONS} connections, ${DURATION} s per endpoint after a warm-up. Each endpoint is measured twice:
+with the API's read cache (the default: answers kept until the catalog revision changes; the
+warm-up asks every path once, so the run measures a hot set served from memory after one revision
+check) and without it (\`CATALOG_CACHE_MB=0\`: every request builds its answer, what a miss or a
+catalog that changes between requests costs). *Floor*: the same machine's bare
 \`node:http\` serving a precomputed body of the same size. *CPU/request*: CPU time the API process and
 all PostgreSQL processes spent during the run, divided by the requests served (the machine has
 ${os.cpus().length} cores for both and the load generator).
 
-| endpoint | req/s | p50 | p90 | p99 | target p99 | body | floor req/s | CPU/request: API / PostgreSQL |
-|---|---:|---:|---:|---:|---|---:|---:|---:|
+| endpoint | read cache | req/s | p50 | p90 | p99 | target p99 | body | floor req/s | CPU/request: API / PostgreSQL |
+|---|---|---:|---:|---:|---:|---|---:|---:|---:|
 ${measured
   .map(
     (row) =>
-      `| ${row.name} | ${row.requests_per_second} | ${row.latency_ms.p50} ms | ${row.latency_ms.p90} ms | ${row.latency_ms.p99} ms | ${verdict(row)} | ${(row.body_bytes / 1024).toFixed(1)} KB | ${row.floor_requests_per_second} | ${row.server_cpu_ms_per_request} / ${row.postgres_cpu_ms_per_request} ms |`,
+      `| ${row.name} | ${row.cache} | ${row.requests_per_second} | ${row.latency_ms.p50} ms | ${row.latency_ms.p90} ms | ${row.latency_ms.p99} ms | ${verdict(row)} | ${(row.body_bytes / 1024).toFixed(1)} KB | ${row.floor_requests_per_second} | ${row.server_cpu_ms_per_request} / ${row.postgres_cpu_ms_per_request} ms |`,
   )
   .join('\n')}
 
