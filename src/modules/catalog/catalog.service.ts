@@ -13,7 +13,7 @@ import type { ParameterKind } from '../../db/schema/catalog.ts';
 import { AppError } from '../../http/errors.ts';
 import { normalizeName } from './normalize.ts';
 import { catalogQuery } from './query.ts';
-import { compileQuery, correctTokens, queryTokens } from './search.ts';
+import { type CompiledQuery, compileQuery, correctTokens, queryTokens } from './search.ts';
 
 /** Listings show amounts in the catalog's currency (every shop's default). */
 export const CATALOG_CURRENCY = 'RUB';
@@ -186,8 +186,8 @@ interface Prepared {
   tokens: string[];
   /** The compiled tsquery (text) of the tokens; null without a query. */
   query: string | null;
-  /** Each token's next catalog word, for typo correction. */
-  nextWords: Map<string, string | null>;
+  /** The compiled query with correction candidates for misspelt tokens. */
+  compiled: CompiledQuery;
   parameters: ResolvedParameter[];
   /** True when some filter applies to offers rather than products. */
   offerLevel: boolean;
@@ -197,11 +197,12 @@ interface Prepared {
 async function prepare(db: Queryable, filters: ProductFilters): Promise<Prepared> {
   const parameters = await resolveParameters(db, filters.parameters);
   const tokens = filters.q ? queryTokens(filters.q) : [];
-  const { query, nextWords } = await compileQuery(db, tokens);
+  const compiled = await compileQuery(db, tokens);
+  const { query } = compiled;
   return {
     tokens,
     query,
-    nextWords,
+    compiled,
     parameters: parameters ?? [],
     impossible: parameters === null || (filters.q !== undefined && filters.q.trim() !== '' && query === null),
     offerLevel:
@@ -304,12 +305,10 @@ export async function listProducts(db: Queryable, options: ProductListOptions): 
  * ("кофемашины для дома" → "кофемашины для"): the answer names the words it searched.
  */
 async function* fallbackSearches(db: Queryable, prepared: Prepared): AsyncGenerator<Prepared> {
-  const corrected = await correctTokens(db, prepared.tokens, prepared.nextWords);
-  const words = corrected ?? prepared.tokens;
-  if (corrected) {
-    const { query } = await compileQuery(db, corrected);
-    if (query !== null) yield { ...prepared, tokens: corrected, query };
-  }
+  const corrected = correctTokens(prepared.tokens, prepared.compiled);
+  const words = corrected?.tokens ?? prepared.tokens;
+  if (corrected && corrected.query !== null)
+    yield { ...prepared, tokens: corrected.tokens, query: corrected.query };
   for (let keep = words.length - 1; keep >= 1; keep -= 1) {
     const fewer = words.slice(0, keep);
     const { query } = await compileQuery(db, fewer);

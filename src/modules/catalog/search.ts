@@ -5,7 +5,7 @@
 // characteristics). When nothing matches, each unknown word is corrected to its nearest catalog
 // word (trigram distance, then edit distance: "samsnug" → "samsung", "смартфом" → "смартфон") and
 // the search runs once more with the corrected words; then with fewer words (catalog.service.ts).
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import { catalogQuery } from './query.ts';
 
@@ -39,12 +39,37 @@ export function searchWordsOf(texts: Iterable<string>): string[] {
   return [...words];
 }
 
+/** A catalog word near a misspelt token, with its query part in either place of the query. */
+interface Candidate {
+  word: string;
+  /** As an earlier word: the word with its forms. */
+  whole: string;
+  /** As the last word: a prefix. */
+  prefix: string;
+}
+
 /** A search query compiled by the database. */
 export interface CompiledQuery {
   /** The tsquery as text; null when every word is a stop word. */
   query: string | null;
-  /** Each token's first catalog word at or after it in byte order (null: none): what correction needs. */
-  nextWords: Map<string, string | null>;
+  /** Each token's part of the query ('' for a stop word), in token order. */
+  parts: string[];
+  /**
+   * For each token that starts no catalog word (a likely typo) and is long enough to correct, the
+   * nearest catalog words by trigram distance: what correction picks from, without another trip.
+   */
+  candidates: Map<string, Candidate[]>;
+}
+
+function joinParts(parts: readonly string[]): string | null {
+  const present = parts.filter((part) => part !== '').map((part) => `( ${part} )`);
+  return present.length > 0 ? present.join(' & ') : null;
+}
+
+/** The tsquery part of one pattern in both configurations (a Latin word gives one lexeme: once). */
+function partOf(pattern: SQL): SQL {
+  return sql`(select case when numnode(r) = 0 then r when r = e then r else r || e end
+              from (select to_tsquery('russian', ${pattern}) as r, to_tsquery('english', ${pattern}) as e) c)::text`;
 }
 
 /**
@@ -61,14 +86,14 @@ export interface CompiledQuery {
  *   (which would find nothing). A Latin word gives the same lexeme in both: it is asked once.
  *
  * One statement: each token's next catalog word (a byte-order range the prefix index answers under
- * any plan) decides its form and is kept for typo correction. Tokens hold only letters and digits,
- * so they cannot break the query syntax.
+ * any plan) decides its form; a token that starts no catalog word also gets its correction
+ * candidates, compiled. Tokens hold only letters and digits, so they cannot break the query syntax.
  */
 export async function compileQuery(db: Queryable, tokens: readonly string[]): Promise<CompiledQuery> {
-  if (tokens.length === 0) return { query: null, nextWords: new Map() };
-  const rows = await catalogQuery<{ token: string; next_word: string | null; part: string }>(
+  if (tokens.length === 0) return { query: null, parts: [], candidates: new Map() };
+  const rows = await catalogQuery<{ token: string; part: string; candidates: Candidate[] | null }>(
     db,
-    sql`select u.token, k.next_word, q.part::text as part
+    sql`select u.token, q.part, n.candidates
         from unnest(${sql.param(tokens)}::text[]) with ordinality as u(token, n)
         left join lateral (
           select w.word as next_word from search_words w where w.word ~>=~ u.token order by w.word using ~<~ limit 1
@@ -76,18 +101,20 @@ export async function compileQuery(db: Queryable, tokens: readonly string[]): Pr
         cross join lateral (
           select case when u.n < ${tokens.length} and k.next_word = u.token then u.token else u.token || ':*' end as pattern
         ) p
-        cross join lateral (
-          select to_tsquery('russian', p.pattern) as r, to_tsquery('english', p.pattern) as e
-        ) c
-        cross join lateral (
-          select case when numnode(c.r) = 0 then c.r when c.r = c.e then c.r else c.r || c.e end as part
-        ) q
+        cross join lateral (select ${partOf(sql`p.pattern`)} as part) q
+        left join lateral (
+          select json_agg(json_build_object('word', w.word, 'whole', ${partOf(sql`w.word`)},
+                                            'prefix', ${partOf(sql`w.word || ':*'`)})) as candidates
+          from (select word from search_words order by word <-> u.token limit 12) w
+          where length(u.token) >= ${MIN_CORRECTED_LENGTH} and not starts_with(coalesce(k.next_word, ''), u.token)
+        ) n on true
         order by u.n`,
   );
-  const parts = rows.filter((row) => row.part !== '').map((row) => `( ${row.part} )`);
+  const parts = rows.map((row) => row.part);
   return {
-    query: parts.length > 0 ? parts.join(' & ') : null,
-    nextWords: new Map(rows.map((row) => [row.token, row.next_word])),
+    query: joinParts(parts),
+    parts,
+    candidates: new Map(rows.filter((row) => row.candidates).map((row) => [row.token, row.candidates!])),
   };
 }
 
@@ -113,48 +140,43 @@ export function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+const MIN_CORRECTED_LENGTH = 4;
+
 /** How many edits a word of this length may contain and still be corrected. */
 function allowedEdits(length: number): number {
-  if (length < 4) return 0;
+  if (length < MIN_CORRECTED_LENGTH) return 0;
   if (length < 8) return 1;
   return 2;
 }
 
 /**
- * Corrects the tokens that are not the start of any catalog word (as compileQuery found them).
- * Returns null when nothing could be corrected.
+ * The tokens with each misspelt one (one that starts no catalog word) replaced by its nearest
+ * catalog word within the allowed edits, and their query. Null when nothing could be corrected.
  */
-export async function correctTokens(
-  db: Queryable,
+export function correctTokens(
   tokens: readonly string[],
-  nextWords: Map<string, string | null>,
-): Promise<string[] | null> {
-  const unknown = tokens.filter(
-    (token) => allowedEdits(token.length) > 0 && !nextWords.get(token)?.startsWith(token),
-  );
-  if (unknown.length === 0) return null;
-  const nearest = await catalogQuery<{ token: string; word: string }>(
-    db,
-    sql`select u.token, w.word
-        from unnest(${sql.param(unknown)}::text[]) as u(token)
-        cross join lateral (select word from search_words order by word <-> u.token limit 12) w`,
-  );
-
+  compiled: CompiledQuery,
+): { tokens: string[]; query: string | null } | null {
   let changed = false;
-  const corrected = tokens.map((token) => {
-    if (!unknown.includes(token)) return token;
+  const parts = [...compiled.parts];
+  const corrected = tokens.map((token, i) => {
+    const candidates = compiled.candidates.get(token);
+    if (!candidates) return token;
     const limit = allowedEdits(token.length);
-    let best: { word: string; distance: number } | undefined;
-    for (const { word } of nearest.filter((row) => row.token === token)) {
+    let best: { candidate: Candidate; distance: number } | undefined;
+    for (const candidate of candidates) {
       // A longer token may also be the start of a word the user was still typing.
-      const whole = editDistance(token, word);
+      const whole = editDistance(token, candidate.word);
       const distance =
-        token.length >= 6 ? Math.min(whole, editDistance(token, word.slice(0, token.length))) : whole;
-      if (distance <= limit && (!best || distance < best.distance)) best = { word, distance };
+        token.length >= 6
+          ? Math.min(whole, editDistance(token, candidate.word.slice(0, token.length)))
+          : whole;
+      if (distance <= limit && (!best || distance < best.distance)) best = { candidate, distance };
     }
     if (!best) return token;
     changed = true;
-    return best.word;
+    parts[i] = i < tokens.length - 1 ? best.candidate.whole : best.candidate.prefix;
+    return best.candidate.word;
   });
-  return changed ? corrected : null;
+  return changed ? { tokens: corrected, query: joinParts(parts) } : null;
 }
