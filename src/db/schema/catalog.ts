@@ -179,6 +179,12 @@ export const offers = pgTable(
     facetKeys: text('facet_keys').array().notNull().default(sql`'{}'::text[]`),
     /** Parameter name → value as the price list gave it (string, number or boolean). */
     parameters: jsonb('parameters').$type<Record<string, string | number | boolean>>().notNull().default({}),
+    /**
+     * A digest of the price-list row this offer was last imported from, with the category and
+     * characteristic ids it resolved to (quantity aside): a re-import skips the rows whose digest,
+     * quantity, product key and active flag are all unchanged. Null when another writer made it.
+     */
+    importHash: text('import_hash'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

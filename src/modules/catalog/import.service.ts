@@ -11,6 +11,7 @@
 // what is stored are not written; goods missing from the file are deactivated, never deleted; the
 // file's `shop` renames the shop; one import per shop at a time (an advisory lock per shop), and an
 // older import never overwrites a newer one that was applied first.
+import { createHash } from 'node:crypto';
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import {
   type Import,
@@ -605,10 +606,31 @@ async function applyPriceList(
   }
   const goodCategory = staged.categoryNorms.map((norm) => categoryIds.get(norm)!.id);
 
+  // Characteristics first: their ids are part of each offer's facet keys and import digest.
+  const parameterIds = await resolveParameters(scope, staged);
+
+  // The rows to write: new goods and those whose row, quantity, product or active flag changed.
+  // The rest (a daily re-import: nearly all) are neither staged nor compared again in SQL.
+  const stored = await storedOffers(scope, shopId);
+  const hashes: string[] = new Array(staged.rows.length);
+  const pending: number[] = [];
+  for (let i = 0; i < staged.rows.length; i += 1) {
+    hashes[i] = importHash(staged, goodCategory, parameterIds, i);
+    const offer = stored.get(staged.externalIds[i]);
+    const unchanged =
+      offer !== undefined &&
+      offer.is_active &&
+      offer.import_hash === hashes[i] &&
+      offer.quantity === staged.quantities[i] &&
+      offer.category_id === goodCategory[i] &&
+      offer.product_name_key === staged.normalizedNames[i];
+    if (!unchanged) pending.push(i);
+  }
+
   // Products: the same normalised name in the same category is the same product. A product new in
   // this import has all its offers in this file, so its catalog summary (and its search text) is
   // computed here from the file, grouped in memory, and inserted with the product.
-  const groups = groupProducts(staged, goodCategory, accepting);
+  const groups = groupProducts(staged, pending, goodCategory, accepting);
   const createdRows: { id: number; category_id: number; normalized_name: string }[] = [];
   for (let start = 0; start < groups.length; start += STAGE_BATCH) {
     const batch = groups.slice(start, start + STAGE_BATCH);
@@ -635,9 +657,6 @@ async function applyPriceList(
   await writeNewProductSearch(scope, staged, groups, createdRows, categoryIds);
   lap('apply_products_ms');
 
-  // Characteristics first: their ids are part of each offer's facet keys.
-  const parameterIds = await resolveParameters(scope, staged);
-
   // Staging: the file's valid goods with their product, in a temporary table.
   await tx.execute(sql`
     create temp table import_offers (
@@ -652,27 +671,29 @@ async function applyPriceList(
       price_rrc numeric(14, 2) not null,
       quantity integer not null,
       parameters jsonb not null,
-      facet_keys text[] not null
+      facet_keys text[] not null,
+      import_hash text not null
     ) on commit drop`);
-  for (let start = 0; start < staged.rows.length; start += STAGE_BATCH) {
-    const end = start + STAGE_BATCH;
+  for (let start = 0; start < pending.length; start += STAGE_BATCH) {
+    const rows = pending.slice(start, start + STAGE_BATCH);
     await tx.execute(sql`
       insert into import_offers
       select g.idx, g.external_id, p.id, g.category_id, p.normalized_name, g.model, g.name, g.price, g.price_rrc, g.quantity, g.parameters,
-             g.facet_keys::text[]
+             g.facet_keys::text[], g.import_hash
       from unnest(
-        ${param(Array.from({ length: Math.min(end, staged.rows.length) - start }, (_, k) => start + k))}::integer[],
-        ${param(staged.externalIds.slice(start, end))}::text[],
-        ${param(goodCategory.slice(start, end))}::integer[],
-        ${param(staged.normalizedNames.slice(start, end))}::text[],
-        ${param(staged.models.slice(start, end))}::text[],
-        ${param(staged.names.slice(start, end))}::text[],
-        ${param(staged.prices.slice(start, end))}::numeric[],
-        ${param(staged.pricesRrc.slice(start, end))}::numeric[],
-        ${param(staged.quantities.slice(start, end))}::integer[],
-        ${param(parametersJson(staged, start, end))}::jsonb[],
-        ${param(facetKeysLiterals(staged, parameterIds, start, end))}::text[])
-        as g(idx, external_id, category_id, normalized_name, model, name, price, price_rrc, quantity, parameters, facet_keys)
+        ${param(rows)}::integer[],
+        ${param(rows.map((i) => staged.externalIds[i]))}::text[],
+        ${param(rows.map((i) => goodCategory[i]))}::integer[],
+        ${param(rows.map((i) => staged.normalizedNames[i]))}::text[],
+        ${param(rows.map((i) => staged.models[i]))}::text[],
+        ${param(rows.map((i) => staged.names[i]))}::text[],
+        ${param(rows.map((i) => staged.prices[i]))}::numeric[],
+        ${param(rows.map((i) => staged.pricesRrc[i]))}::numeric[],
+        ${param(rows.map((i) => staged.quantities[i]))}::integer[],
+        ${param(rows.map((i) => parametersJsonOf(staged, i)))}::jsonb[],
+        ${param(rows.map((i) => facetKeysLiteralOf(staged, parameterIds, i)))}::text[],
+        ${param(rows.map((i) => hashes[i]))}::text[])
+        as g(idx, external_id, category_id, normalized_name, model, name, price, price_rrc, quantity, parameters, facet_keys, import_hash)
       join products p on p.category_id = g.category_id and p.normalized_name = g.normalized_name`);
   }
   await tx.execute(sql`create index on import_offers (external_id)`);
@@ -695,8 +716,8 @@ async function applyPriceList(
   const inserted = rowsOf<{ id: number; idx: number; product_id: number }>(
     await tx.execute(sql`
       with added as (
-        insert into offers (shop_id, product_id, category_id, product_name_key, external_id, model, name, price, price_rrc, quantity, is_active, parameters, facet_keys, created_at, updated_at)
-        select ${shopId}, s.product_id, s.category_id, s.product_name_key, s.external_id, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters, s.facet_keys, ${scope.now}, ${scope.now}
+        insert into offers (shop_id, product_id, category_id, product_name_key, external_id, model, name, price, price_rrc, quantity, is_active, parameters, facet_keys, import_hash, created_at, updated_at)
+        select ${shopId}, s.product_id, s.category_id, s.product_name_key, s.external_id, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters, s.facet_keys, s.import_hash, ${scope.now}, ${scope.now}
         from import_offers s
         where not exists (select 1 from offers o where o.shop_id = ${shopId} and o.external_id = s.external_id)
         order by s.product_id
@@ -718,6 +739,7 @@ async function applyPriceList(
         is_active = true,
         parameters = s.parameters,
         facet_keys = s.facet_keys,
+        import_hash = s.import_hash,
         updated_at = ${scope.now}
       from import_offers s
       where o.shop_id = ${shopId} and o.external_id = s.external_id
@@ -733,13 +755,22 @@ async function applyPriceList(
   const created = inserted.length;
   const updated = changed.length;
 
+  // A row staged only for its digest (written by an older version, or its product key moved by
+  // staff and moved back) keeps its offer as it is, with the digest brought up to date.
+  await tx.execute(sql`
+    update offers o set import_hash = s.import_hash
+    from import_offers s
+    where o.shop_id = ${shopId} and o.external_id = s.external_id and o.import_hash is distinct from s.import_hash`);
+
   // Goods missing from the file: deactivated, never deleted (orders refer to them).
+  const inFile = new Set([...staged.externalIds, ...staged.keptIds]);
+  const missing = [...stored.values()]
+    .filter((o) => o.is_active && !inFile.has(o.external_id))
+    .map((o) => o.id);
   const deactivatedRows = rowsOf<{ product_id: number }>(
     await tx.execute(sql`
       update offers o set is_active = false, updated_at = ${scope.now}
-      where o.shop_id = ${shopId} and o.is_active
-        and not exists (select 1 from import_offers s where s.external_id = o.external_id)
-        and not (o.external_id = any(${param(staged.keptIds)}::text[]))
+      where o.id = any(${param(missing)}::integer[]) and o.is_active
       returning o.product_id`),
   );
 
@@ -798,21 +829,64 @@ async function applyPriceList(
 }
 
 /**
- * Goods start…end-1's characteristics as JSON object texts, in file order: numbers written as
- * their canonical text (exact), booleans bare, text quoted.
+ * Good i's characteristics as a JSON object text, in file order: numbers written as their canonical
+ * text (exact), booleans bare, text quoted.
  */
-function parametersJson(staged: Staged, start: number, end: number): string[] {
+function parametersJsonOf(staged: Staged, i: number): string {
   const { params, paramStart } = staged;
-  const out: string[] = [];
-  for (let i = start; i < Math.min(end, staged.rows.length); i += 1) {
-    const parts: string[] = [];
-    for (let j = paramStart[i]; j < paramStart[i + 1]; j += 1) {
-      const value = params.kind[j] === 'text' ? JSON.stringify(params.value[j]) : params.value[j];
-      parts.push(`${JSON.stringify(params.name[j])}:${value}`);
-    }
-    out.push(`{${parts.join(',')}}`);
+  const parts: string[] = [];
+  for (let j = paramStart[i]; j < paramStart[i + 1]; j += 1) {
+    const value = params.kind[j] === 'text' ? JSON.stringify(params.value[j]) : params.value[j];
+    parts.push(`${JSON.stringify(params.name[j])}:${value}`);
   }
-  return out;
+  return `{${parts.join(',')}}`;
+}
+
+interface StoredOffer {
+  id: number;
+  external_id: string;
+  is_active: boolean;
+  import_hash: string | null;
+  quantity: number;
+  category_id: number;
+  product_name_key: string;
+}
+
+/** The shop's offers as the comparison with the file needs them, by the supplier's id. */
+async function storedOffers(scope: TxScope, shopId: number): Promise<Map<string, StoredOffer>> {
+  const rows = rowsOf<StoredOffer>(
+    await scope.tx.execute(sql`
+      select id, external_id, is_active, import_hash, quantity, category_id, product_name_key
+      from offers where shop_id = ${shopId}`),
+  );
+  return new Map(rows.map((row) => [row.external_id, row]));
+}
+
+/**
+ * The digest of good i as it would be written: every column the import writes (quantity aside,
+ * which checkouts change and which is compared as it is) and its characteristics' ids and keys.
+ */
+function importHash(
+  staged: Staged,
+  goodCategory: number[],
+  parameterIds: Map<string, number>,
+  i: number,
+): string {
+  return createHash('sha1')
+    .update(
+      [
+        staged.externalIds[i],
+        goodCategory[i],
+        staged.normalizedNames[i],
+        staged.models[i] ?? '\u0002',
+        staged.names[i],
+        staged.prices[i],
+        staged.pricesRrc[i],
+        parametersJsonOf(staged, i),
+        facetKeysLiteralOf(staged, parameterIds, i),
+      ].join('\u0001'),
+    )
+    .digest('base64');
 }
 
 interface ProductGroup {
@@ -833,10 +907,15 @@ function cents(price: string): bigint {
   return BigInt(price.replace('.', ''));
 }
 
-/** The file's goods by product, with the summary a product has when these are all its offers. */
-function groupProducts(staged: Staged, goodCategory: number[], accepting: boolean): ProductGroup[] {
+/** The given goods of the file by product, with the summary a product has when these are all its offers. */
+function groupProducts(
+  staged: Staged,
+  rows: number[],
+  goodCategory: number[],
+  accepting: boolean,
+): ProductGroup[] {
   const byKey = new Map<string, ProductGroup>();
-  for (let i = 0; i < staged.rows.length; i += 1) {
+  for (const i of rows) {
     const key = `${goodCategory[i]}\u0000${staged.normalizedNames[i]}`;
     let group = byKey.get(key);
     if (!group) {
@@ -962,22 +1041,18 @@ async function resolveParameters(scope: TxScope, staged: Staged): Promise<Map<st
 }
 
 /**
- * Goods start…end-1's facet keys ("<parameter id>:<value key>", in parameter id order) as PostgreSQL
- * array literals: the same keys migration 0018 derived from offer_parameters.
+ * Good i's facet keys ("<parameter id>:<value key>", in parameter id order) as a PostgreSQL array
+ * literal: the same keys migration 0018 derived from offer_parameters.
  */
-function facetKeysLiterals(staged: Staged, ids: Map<string, number>, start: number, end: number): string[] {
+function facetKeysLiteralOf(staged: Staged, ids: Map<string, number>, i: number): string {
   const { params, paramStart } = staged;
-  const out: string[] = [];
-  for (let i = start; i < Math.min(end, staged.rows.length); i += 1) {
-    const keys: { id: number; key: string }[] = [];
-    for (let j = paramStart[i]; j < paramStart[i + 1]; j += 1) {
-      const id = ids.get(params.key[j])!;
-      keys.push({ id, key: `${id}:${params.valueKey[j]}` });
-    }
-    keys.sort((a, b) => a.id - b.id);
-    out.push(`{${keys.map((k) => `"${k.key.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
+  const keys: { id: number; key: string }[] = [];
+  for (let j = paramStart[i]; j < paramStart[i + 1]; j += 1) {
+    const id = ids.get(params.key[j])!;
+    keys.push({ id, key: `${id}:${params.valueKey[j]}` });
   }
-  return out;
+  keys.sort((a, b) => a.id - b.id);
+  return `{${keys.map((k) => `"${k.key.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }
 
 /** Characteristics of the offers just written: their values replaced. */
