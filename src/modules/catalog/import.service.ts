@@ -11,7 +11,7 @@
 // what is stored are not written; goods missing from the file are deactivated, never deleted; the
 // file's `shop` renames the shop; one import per shop at a time (an advisory lock per shop), and an
 // older import never overwrites a newer one that was applied first.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import {
   type Import,
@@ -887,21 +887,21 @@ function importHash(
   parameterIds: Map<string, number>,
   i: number,
 ): string {
-  return createHash('sha1')
-    .update(
-      [
-        staged.externalIds[i],
-        goodCategory[i],
-        staged.normalizedNames[i],
-        staged.models[i] ?? '\u0002',
-        staged.names[i],
-        staged.prices[i],
-        staged.pricesRrc[i],
-        parametersJsonOf(staged, i),
-        facetKeysLiteralOf(staged, parameterIds, i),
-      ].join('\u0001'),
-    )
-    .digest('base64');
+  return hash(
+    'sha1',
+    [
+      staged.externalIds[i],
+      goodCategory[i],
+      staged.normalizedNames[i],
+      staged.models[i] ?? '\u0002',
+      staged.names[i],
+      staged.prices[i],
+      staged.pricesRrc[i],
+      parametersJsonOf(staged, i),
+      facetKeysLiteralOf(staged, parameterIds, i),
+    ].join('\u0001'),
+    'base64',
+  );
 }
 
 interface ProductGroup {
