@@ -669,7 +669,7 @@ async function applyPriceList(
   const createdProducts = createdRows.map((row) => row.id);
   const newProducts = new Set(createdProducts);
   await writeNewProductSearch(scope, staged, groups, createdRows, categoryIds);
-  collectGarbage(staged.rows.length);
+  collectGarbage(pending.length);
   lap('apply_products_ms');
 
   // Staging: the file's valid goods with their product, in a temporary table.
