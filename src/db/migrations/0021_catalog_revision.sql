@@ -27,29 +27,16 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
-CREATE TRIGGER shops_catalog_revision AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON shops
-FOR EACH STATEMENT EXECUTE FUNCTION catalog_revision_bump();
---> statement-breakpoint
-CREATE TRIGGER categories_catalog_revision AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON categories
-FOR EACH STATEMENT EXECUTE FUNCTION catalog_revision_bump();
---> statement-breakpoint
-CREATE TRIGGER shop_categories_catalog_revision AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON shop_categories
-FOR EACH STATEMENT EXECUTE FUNCTION catalog_revision_bump();
---> statement-breakpoint
-CREATE TRIGGER products_catalog_revision AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON products
-FOR EACH STATEMENT EXECUTE FUNCTION catalog_revision_bump();
---> statement-breakpoint
-CREATE TRIGGER product_search_catalog_revision AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON product_search
-FOR EACH STATEMENT EXECUTE FUNCTION catalog_revision_bump();
---> statement-breakpoint
-CREATE TRIGGER offers_catalog_revision AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON offers
-FOR EACH STATEMENT EXECUTE FUNCTION catalog_revision_bump();
---> statement-breakpoint
-CREATE TRIGGER parameters_catalog_revision AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON parameters
-FOR EACH STATEMENT EXECUTE FUNCTION catalog_revision_bump();
---> statement-breakpoint
-CREATE TRIGGER offer_parameters_catalog_revision AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON offer_parameters
-FOR EACH STATEMENT EXECUTE FUNCTION catalog_revision_bump();
---> statement-breakpoint
-CREATE TRIGGER search_words_catalog_revision AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON search_words
-FOR EACH STATEMENT EXECUTE FUNCTION catalog_revision_bump();
+-- On every table the public catalog reads.
+DO $$
+DECLARE
+  catalog_table text;
+BEGIN
+  FOREACH catalog_table IN ARRAY ARRAY['shops', 'categories', 'shop_categories', 'products', 'product_search',
+                                      'offers', 'parameters', 'offer_parameters', 'search_words'] LOOP
+    EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION catalog_revision_bump()',
+                   catalog_table || '_catalog_revision', catalog_table);
+  END LOOP;
+END
+$$;
