@@ -77,7 +77,7 @@ import {
 } from './export.service.ts';
 import { checkUrlTarget, FetchError } from './fetch.ts';
 import { getImport, importReport, listImports, queueImport } from './import.service.ts';
-import { cacheKey, createCatalogReadCache, jsonBytes } from './read-cache.ts';
+import { type CachedAnswer, cacheKey, createCatalogReadCache, jsonBytes } from './read-cache.ts';
 import {
   getShop,
   installImportSchedule,
@@ -431,6 +431,17 @@ async function checkShopPatch(runtime: Runtime, shop: Shop, patch: ShopPatch): P
   }
 }
 
+const NotModified = Type.Null({
+  description: 'Not modified: the catalog has not changed since the ETag named in If-None-Match',
+});
+
+/** A cached catalog answer: 304 when the client has it (If-None-Match), else the answer with its tag. */
+function sendCached<T>(reply: FastifyReply, answer: CachedAnswer<T>): T | FastifyReply {
+  if (answer.etag) reply.header('etag', answer.etag);
+  if (answer.notModified) return reply.code(304).send(null);
+  return answer.value;
+}
+
 export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     await installImportSchedule(runtime);
@@ -533,10 +544,10 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
             'the last as a prefix); when nothing matches, misspelt words are corrected, else the last words are dropped ' +
             '(`corrected_query` names the words searched). Default sort: `relevance` with `q`, else `name`.',
           querystring: ProductListQuery,
-          response: { 200: ProductPageSchema, ...problemResponses(400) },
+          response: { 200: ProductPageSchema, 304: NotModified, ...problemResponses(400) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const query = request.query as Record<string, unknown> & typeof request.query;
         const options = {
           ...filtersFrom(query),
@@ -544,7 +555,15 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           limit: query.limit ?? 50,
           cursor: query.cursor,
         };
-        return cache.read(cacheKey('products', options), () => listProducts(runtime.db, options), jsonBytes);
+        return sendCached(
+          reply,
+          await cache.read(
+            cacheKey('products', options),
+            () => listProducts(runtime.db, options),
+            jsonBytes,
+            request.headers['if-none-match'],
+          ),
+        );
       },
     );
 
@@ -557,12 +576,20 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           description:
             'Each group is counted without its own filter, so other choices in the group stay visible.',
           querystring: FacetQuery,
-          response: { 200: FacetsSchema, ...problemResponses(400) },
+          response: { 200: FacetsSchema, 304: NotModified, ...problemResponses(400) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const filters = filtersFrom(request.query as Record<string, unknown>);
-        return cache.read(cacheKey('facets', filters), () => productFacets(runtime.db, filters), jsonBytes);
+        return sendCached(
+          reply,
+          await cache.read(
+            cacheKey('facets', filters),
+            () => productFacets(runtime.db, filters),
+            jsonBytes,
+            request.headers['if-none-match'],
+          ),
+        );
       },
     );
 
@@ -573,17 +600,21 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           tags: ['catalog'],
           summary: 'A product: every visible offer (cheapest first) and the other units of its families',
           params: IdParams,
-          response: { 200: ProductDetailSchema, ...problemResponses(400, 404) },
+          response: { 200: ProductDetailSchema, 304: NotModified, ...problemResponses(400, 404) },
         },
       },
       async (request, reply) => {
         const { id } = request.params;
-        const body = await cache.read(
+        const answer = await cache.read(
           `product:${id}`,
           () => getProductJson(runtime.db, id),
           (text) => (text?.length ?? 0) * 2,
+          request.headers['if-none-match'],
         );
+        if (answer.notModified) return reply.code(304).header('etag', answer.etag).send(null);
+        const body = answer.value;
         if (!body) throw notFound('product_not_found', { ru: 'Товар не найден', en: 'Product not found' });
+        if (answer.etag) reply.header('etag', answer.etag);
         // The database built the body in ProductDetailSchema's shape (tested against it): a JSON
         // string is sent as it is, not parsed and serialised again.
         return reply

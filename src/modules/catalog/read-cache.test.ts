@@ -93,6 +93,38 @@ describe('catalog read cache', () => {
     expect((await getJson(urls.search)).items[0].best_price).toBe('250.00');
   });
 
+  it('tags answers and answers 304 to a client that has the current one, until the catalog changes', async () => {
+    for (const url of [
+      `/api/v2/products/${productId}`,
+      '/api/v2/products?sort=price',
+      `/api/v2/products/facets?q=${encodeURIComponent('кофемашина')}`,
+    ]) {
+      const first = await t.app.inject({ method: 'GET', url });
+      expect(first.statusCode).toBe(200);
+      const etag = first.headers.etag as string;
+      expect(etag).toMatch(/^"[\w-]+"$/);
+
+      const again = await t.app.inject({
+        method: 'GET',
+        url,
+        headers: { 'if-none-match': `"other", ${etag}` },
+      });
+      expect(again.statusCode, url).toBe(304);
+      expect(again.body).toBe('');
+      expect(again.headers.etag).toBe(etag);
+
+      await t.runtime.db.execute(sql`update categories set name = name where false`);
+      const changed = await t.app.inject({ method: 'GET', url, headers: { 'if-none-match': etag } });
+      expect(changed.statusCode, url).toBe(200);
+      expect(changed.headers.etag).not.toBe(etag);
+      expect(changed.json()).toEqual(first.json());
+    }
+    // Another query is another answer: its tag differs under the same revision.
+    const byName = await t.app.inject({ method: 'GET', url: '/api/v2/products?sort=name' });
+    const byPrice = await t.app.inject({ method: 'GET', url: '/api/v2/products?sort=price' });
+    expect(byName.headers.etag).not.toBe(byPrice.headers.etag);
+  });
+
   it('answers a product that is gone with 404, and the page again once it is back', async () => {
     await t.runtime.db.execute(sql`update offers set is_active = false where id = ${offerId}`);
     const gone = await t.app.inject({ method: 'GET', url: `/api/v2/products/${productId}` });
@@ -139,7 +171,9 @@ describe('catalog read cache', () => {
     };
     const size = (text: string) => text.length * 2;
     const answers = await Promise.all(Array.from({ length: 5 }, () => cache.read('a', build, size)));
-    expect(new Set(answers)).toEqual(new Set(['x'.repeat(300)]));
+    expect(new Set(answers.map((answer) => (answer.notModified ? null : answer.value)))).toEqual(
+      new Set(['x'.repeat(300)]),
+    );
     expect(builds).toBe(1);
 
     await cache.read('b', build, size);

@@ -7,6 +7,7 @@
 // was built; since it was built from a later snapshot, it is at least that new, so while a fresh
 // read still sees that revision, it is exactly what building it again would give. A write in any
 // process (another API instance, the worker, psql) is seen by the next request.
+import { hash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import { runPrepared } from '../../db/prepared.ts';
@@ -28,13 +29,27 @@ export interface ReadCacheStats {
   bytes: number;
 }
 
+/**
+ * An answer with its entity tag: the same while the catalog revision is, so a client holding it
+ * has what would be built now (null with the cache off). When the request's If-None-Match names
+ * it, nothing was built: `notModified`.
+ */
+export type CachedAnswer<T> =
+  | { notModified: false; value: T; etag: string | null }
+  | { notModified: true; etag: string };
+
 export interface CatalogReadCache {
   /**
    * The answer stored under `key` while the catalog is unchanged; otherwise `build()`'s, stored.
    * Concurrent misses of one key under one revision build once. `bytes` estimates an answer's
    * memory. Stored answers are shared: callers must not change them.
    */
-  read<T>(key: string, build: () => Promise<T>, bytes: (value: T) => number): Promise<T>;
+  read<T>(
+    key: string,
+    build: () => Promise<T>,
+    bytes: (value: T) => number,
+    ifNoneMatch?: string,
+  ): Promise<CachedAnswer<T>>;
   stats(): ReadCacheStats;
 }
 
@@ -76,19 +91,30 @@ export function createCatalogReadCache(db: Queryable, maxBytes: number): Catalog
     }
   }
 
-  async function read<T>(key: string, build: () => Promise<T>, bytes: (value: T) => number): Promise<T> {
-    if (maxBytes === 0) return build();
+  async function read<T>(
+    key: string,
+    build: () => Promise<T>,
+    bytes: (value: T) => number,
+    ifNoneMatch?: string,
+  ): Promise<CachedAnswer<T>> {
+    if (maxBytes === 0) return { notModified: false, value: await build(), etag: null };
     const revision = await catalogRevision(db);
+    const etag = entityTag(key, revision);
+    if (ifNoneMatch?.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
+      return { notModified: true, etag };
+    }
     const entry = entries.get(key);
     if (entry && entry.revision === revision) {
       stats.hits += 1;
       // Most recently used last: the Map keeps insertion order.
       entries.delete(key);
       entries.set(key, entry);
-      return entry.value as T;
+      return { notModified: false, value: entry.value as T, etag };
     }
     const pending = building.get(key);
-    if (pending && pending.revision === revision) return pending.answer as Promise<T>;
+    if (pending && pending.revision === revision) {
+      return { notModified: false, value: (await pending.answer) as T, etag };
+    }
     stats.misses += 1;
     const answer = build();
     building.set(key, { revision, answer });
@@ -96,7 +122,7 @@ export function createCatalogReadCache(db: Queryable, maxBytes: number): Catalog
       const value = await answer;
       // Should a slower build of an older revision land last, the next read misses and rebuilds.
       store(key, { revision, value, bytes: bytes(value) + key.length * 2 });
-      return value;
+      return { notModified: false, value, etag };
     } finally {
       if (building.get(key)?.answer === answer) building.delete(key);
     }
@@ -106,6 +132,10 @@ export function createCatalogReadCache(db: Queryable, maxBytes: number): Catalog
     read,
     stats: () => ({ hits: stats.hits, misses: stats.misses, entries: entries.size, bytes: stats.bytes }),
   };
+}
+
+function entityTag(key: string, revision: string): string {
+  return `"${hash('sha1', `${revision}\u0000${key}`, 'base64url')}"`;
 }
 
 /** A cache key from a request's inputs: the same inputs in any order give the same key. */
