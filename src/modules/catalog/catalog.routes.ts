@@ -77,7 +77,7 @@ import {
 } from './export.service.ts';
 import { checkUrlTarget, FetchError } from './fetch.ts';
 import { getImport, importReport, listImports, queueImport } from './import.service.ts';
-import { type CachedAnswer, cacheKey, createCatalogReadCache, jsonBytes } from './read-cache.ts';
+import { cacheKey, createCatalogReadCache, jsonBytes } from './read-cache.ts';
 import {
   getShop,
   installImportSchedule,
@@ -435,17 +435,22 @@ const NotModified = Type.Null({
   description: 'Not modified: the catalog has not changed since the ETag named in If-None-Match',
 });
 
-/** A cached catalog answer: 304 when the client has it (If-None-Match), else the answer with its tag. */
-function sendCached<T>(reply: FastifyReply, answer: CachedAnswer<T>): T | FastifyReply {
-  if (answer.etag) reply.header('etag', answer.etag);
-  if (answer.notModified) return reply.code(304).send(null);
-  return answer.value;
-}
-
 export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     await installImportSchedule(runtime);
     const cache = createCatalogReadCache(runtime.db, runtime.config.catalogCacheBytes);
+    /** A public catalog answer from the read cache: 304 when the client has it, else with its tag. */
+    const cachedJson = async <T>(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      key: string,
+      build: () => Promise<T>,
+    ): Promise<T | FastifyReply> => {
+      const answer = await cache.read(key, build, jsonBytes, request.headers['if-none-match']);
+      if (answer.etag) reply.header('etag', answer.etag);
+      if (answer.notModified) return reply.code(304).send(null);
+      return answer.value;
+    };
 
     // ----- public catalog -----------------------------------------------------------------
 
@@ -555,14 +560,8 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           limit: query.limit ?? 50,
           cursor: query.cursor,
         };
-        return sendCached(
-          reply,
-          await cache.read(
-            cacheKey('products', options),
-            () => listProducts(runtime.db, options),
-            jsonBytes,
-            request.headers['if-none-match'],
-          ),
+        return cachedJson(request, reply, cacheKey('products', options), () =>
+          listProducts(runtime.db, options),
         );
       },
     );
@@ -581,14 +580,8 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const filters = filtersFrom(request.query as Record<string, unknown>);
-        return sendCached(
-          reply,
-          await cache.read(
-            cacheKey('facets', filters),
-            () => productFacets(runtime.db, filters),
-            jsonBytes,
-            request.headers['if-none-match'],
-          ),
+        return cachedJson(request, reply, cacheKey('facets', filters), () =>
+          productFacets(runtime.db, filters),
         );
       },
     );
