@@ -515,24 +515,26 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           tags: ['catalog'],
           summary: 'Categories by name, with the number of products on sale',
           querystring: CategoryListQuery,
-          response: { 200: CategoryPage, ...problemResponses(400) },
+          response: { 200: CategoryPage, 304: NotModified, ...problemResponses(400) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { all, limit = 200, cursor } = request.query;
         const after = cursor ? decodeCursor(cursor, 'category', 2) : undefined;
-        const items = await listCategories(runtime.db, {
-          all,
-          limit: limit + 1,
-          after: after ? { name: String(after[0]), id: Number(after[1]) } : undefined,
+        return cachedJson(request, reply, cacheKey('categories', { all, limit, cursor }), async () => {
+          const items = await listCategories(runtime.db, {
+            all,
+            limit: limit + 1,
+            after: after ? { name: String(after[0]), id: Number(after[1]) } : undefined,
+          });
+          const page = items.slice(0, limit);
+          const last = page[page.length - 1];
+          return {
+            items: page.map(({ id, name, product_count }) => ({ id, name, product_count })),
+            next_cursor:
+              items.length > limit ? encodeCursor('category', [last.normalized_name, last.id]) : null,
+          };
         });
-        const page = items.slice(0, limit);
-        const last = page[page.length - 1];
-        return {
-          items: page.map(({ id, name, product_count }) => ({ id, name, product_count })),
-          next_cursor:
-            items.length > limit ? encodeCursor('category', [last.normalized_name, last.id]) : null,
-        };
       },
     );
 
@@ -623,23 +625,25 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           tags: ['catalog'],
           summary: 'Offers, flat: each supplier’s goods with price, stock and characteristics',
           querystring: OfferListQuery,
-          response: { 200: OfferPage, ...problemResponses(400) },
+          response: { 200: OfferPage, 304: NotModified, ...problemResponses(400) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { shop, category, q, limit = 50, cursor } = request.query;
-        const items = await listOffers(runtime.db, {
-          shop,
-          category,
-          q,
-          afterId: idCursor(cursor, 'offer'),
-          limit: limit + 1,
-        });
-        const page = items.slice(0, limit);
-        return {
-          items: page,
-          next_cursor: items.length > limit ? encodeCursor('offer', [page[page.length - 1].id]) : null,
-        };
+        const afterId = idCursor(cursor, 'offer');
+        return cachedJson(
+          request,
+          reply,
+          cacheKey('offers', { shop, category, q, afterId, limit }),
+          async () => {
+            const items = await listOffers(runtime.db, { shop, category, q, afterId, limit: limit + 1 });
+            const page = items.slice(0, limit);
+            return {
+              items: page,
+              next_cursor: items.length > limit ? encodeCursor('offer', [page[page.length - 1].id]) : null,
+            };
+          },
+        );
       },
     );
 

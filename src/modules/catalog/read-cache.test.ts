@@ -60,18 +60,20 @@ afterAll(async () => {
 });
 
 describe('catalog read cache', () => {
-  it('serves the product page, lists, searches and facets again until the catalog changes', async () => {
+  it('serves the product page, lists, searches, facets and offers again until the catalog changes', async () => {
     const urls = {
       page: `/api/v2/products/${productId}`,
       list: '/api/v2/products?sort=price',
       search: `/api/v2/products?q=${encodeURIComponent('кофемашина')}`,
       facets: `/api/v2/products/facets?q=${encodeURIComponent('кофемашина')}`,
+      offers: '/api/v2/offers',
     };
     const before = {
       page: await getJson(urls.page),
       list: await getJson(urls.list),
       search: await getJson(urls.search),
       facets: await getJson(urls.facets),
+      offers: await getJson(urls.offers),
     };
     expect(before.page.best_price).toBe('100.00');
     expect(before.list.items[0].best_price).toBe('100.00');
@@ -83,6 +85,7 @@ describe('catalog read cache', () => {
     expect(await getJson(urls.list)).toEqual(before.list);
     expect(await getJson(urls.search)).toEqual(before.search);
     expect(await getJson(urls.facets)).toEqual(before.facets);
+    expect(await getJson(urls.offers)).toEqual(before.offers);
 
     // Any catalog write, here one that changes nothing at all, makes every answer fresh.
     await t.runtime.db.execute(sql`update shops set name = name where false`);
@@ -91,6 +94,7 @@ describe('catalog read cache', () => {
     expect(page.total_stock).toBe(1);
     expect((await getJson(urls.list)).items[0].best_price).toBe('250.00');
     expect((await getJson(urls.search)).items[0].best_price).toBe('250.00');
+    expect((await getJson(urls.offers)).items[0].price).toBe('250.00');
   });
 
   it('tags answers and answers 304 to a client that has the current one, until the catalog changes', async () => {
@@ -98,6 +102,8 @@ describe('catalog read cache', () => {
       `/api/v2/products/${productId}`,
       '/api/v2/products?sort=price',
       `/api/v2/products/facets?q=${encodeURIComponent('кофемашина')}`,
+      '/api/v2/categories',
+      '/api/v2/offers?limit=10',
     ]) {
       const first = await t.app.inject({ method: 'GET', url });
       expect(first.statusCode).toBe(200);
