@@ -15,6 +15,7 @@ import type { Config } from './config.ts';
 import { installAuth } from './http/auth.ts';
 import { ProblemSchema } from './http/common-schemas.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
+import { trackRunningRequests } from './http/running-requests.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { resolveApiToken } from './modules/accounts/api-tokens.service.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
@@ -90,7 +91,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  if (!options.runtime) app.addHook('onClose', async () => runtime.close());
+  const running = trackRunningRequests(app);
+  app.addHook('onClose', async () => {
+    await running.settled(config.shutdownTimeoutMs);
+    if (!options.runtime) await runtime.close();
+  });
 
   installErrorHandlers(app);
   installAuth(app, runtime, resolveApiToken);
