@@ -11,20 +11,14 @@ afterAll(async () => {
 
 describe('closing the app', () => {
   it('waits for a handler whose client went away, and its statement runs', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let started!: () => void;
-    const handlerStarted = new Promise<void>((resolve) => {
-      started = resolve;
-    });
+    const gate = Promise.withResolvers<void>();
+    const handlerStarted = Promise.withResolvers<void>();
     const outcome: { rows?: unknown; error?: unknown } = {};
     t = await buildTestApp({
       register: (app) => {
         app.get('/test/slow', async () => {
-          started();
-          await gate;
+          handlerStarted.resolve();
+          await gate.promise;
           try {
             outcome.rows = await t!.database.query('select 1 as one');
           } catch (error) {
@@ -38,7 +32,7 @@ describe('closing the app', () => {
     const { port } = t.app.server.address() as AddressInfo;
     const request = http.get({ host: '127.0.0.1', port, path: '/test/slow', agent: false });
     request.on('error', () => {});
-    await handlerStarted;
+    await handlerStarted.promise;
     request.destroy();
 
     let closed = false;
@@ -47,7 +41,7 @@ describe('closing the app', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(closed).toBe(false);
-    release();
+    gate.resolve();
     await closing;
     expect(outcome.error).toBeUndefined();
     expect(outcome.rows).toEqual([{ one: 1 }]);
