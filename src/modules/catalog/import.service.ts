@@ -771,11 +771,14 @@ async function applyPriceList(
   const updated = changed.length;
 
   // A row staged only for its digest (written by an older version, or its product key moved by
-  // staff and moved back) keeps its offer as it is, with the digest brought up to date.
-  await tx.execute(sql`
-    update offers o set import_hash = s.import_hash
-    from import_offers s
-    where o.shop_id = ${shopId} and o.external_id = s.external_id and o.import_hash is distinct from s.import_hash`);
+  // staff and moved back) keeps its offer as it is, with the digest brought up to date. When every
+  // staged row was written, each got its digest there.
+  if (written.length < pending.length) {
+    await tx.execute(sql`
+      update offers o set import_hash = s.import_hash
+      from import_offers s
+      where o.shop_id = ${shopId} and o.external_id = s.external_id and o.import_hash is distinct from s.import_hash`);
+  }
 
   // Goods missing from the file: deactivated, never deleted (orders refer to them).
   const inFile = new Set([...staged.externalIds, ...staged.keptIds]);
