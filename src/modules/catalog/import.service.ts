@@ -12,7 +12,8 @@
 // file's `shop` renames the shop; one import per shop at a time (an advisory lock per shop), and an
 // older import never overwrites a newer one that was applied first.
 import { hash } from 'node:crypto';
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
+import { arrayLiteral } from '../../db/array-literal.ts';
 import {
   type Import,
   type ImportMode,
@@ -49,7 +50,8 @@ function collectGarbage(goods: number): void {
 
 /** Advisory-lock namespace of imports: (IMPORT_LOCK, shop id). */
 const IMPORT_LOCK = 7_311_004;
-const STAGE_BATCH = 10_000;
+/** Rows (goods, products) per statement of the apply. */
+const BATCH = 10_000;
 /** Rows an import must write (created, updated, deactivated) to queue a vacuum of the catalog. */
 export const VACUUM_AFTER_ROWS = 1000;
 /** How many report lines an import keeps (the counts are always complete). */
@@ -624,161 +626,86 @@ async function applyPriceList(
   // Characteristics first: their ids are part of each offer's facet keys and import digest.
   const parameterIds = await resolveParameters(scope, staged);
 
-  // The rows to write: new goods and those whose row, quantity, product or active flag changed.
-  // The rest (a daily re-import: nearly all) are neither staged nor compared again in SQL.
+  // The rows to write. A good the shop has no offer for is new. A stored one is written when its
+  // digest, stock, product key or active flag differs; the rest (a daily re-import: nearly all)
+  // go no further.
   const stored = await storedOffers(scope, shopId);
-  const hashes: string[] = new Array(staged.rows.length);
-  const pending: number[] = [];
+  const fresh: number[] = [];
+  const existing: { index: number; id: number }[] = [];
   for (let i = 0; i < staged.rows.length; i += 1) {
-    hashes[i] = importHash(staged, goodCategory, parameterIds, i);
     const offer = stored.get(staged.externalIds[i]);
+    if (!offer) {
+      fresh.push(i);
+      continue;
+    }
     const unchanged =
-      offer?.is_active === true &&
-      offer.import_hash === hashes[i] &&
+      offer.is_active &&
       offer.quantity === staged.quantities[i] &&
       offer.category_id === goodCategory[i] &&
-      offer.product_name_key === staged.normalizedNames[i];
-    if (!unchanged) pending.push(i);
+      offer.product_name_key === staged.normalizedNames[i] &&
+      offer.import_hash === rowImage(staged, goodCategory, parameterIds, i).hash;
+    if (!unchanged) existing.push({ index: i, id: offer.id });
   }
 
   // Products: the same normalised name in the same category is the same product. A product new in
-  // this import has all its offers in this file, so its catalog summary (and its search text) is
-  // computed here from the file, grouped in memory, and inserted with the product.
-  const groups = groupProducts(staged, pending, goodCategory, accepting);
-  const createdRows: { id: number; category_id: number; normalized_name: string }[] = [];
-  for (let start = 0; start < groups.length; start += STAGE_BATCH) {
-    const batch = groups.slice(start, start + STAGE_BATCH);
-    createdRows.push(
-      ...rowsOf<{ id: number; category_id: number; normalized_name: string }>(
-        await tx.execute(sql`
-          insert into products (category_id, name, normalized_name, offer_count, min_price, max_price, in_stock, in_stock_min_price)
-          select * from unnest(
-            ${param(batch.map((g) => g.categoryId))}::integer[],
-            ${param(batch.map((g) => g.name))}::text[],
-            ${param(batch.map((g) => g.normalizedName))}::text[],
-            ${param(batch.map((g) => g.offerCount))}::integer[],
-            ${param(batch.map((g) => g.minPrice))}::numeric[],
-            ${param(batch.map((g) => g.maxPrice))}::numeric[],
-            ${param(batch.map((g) => g.inStock))}::boolean[],
-            ${param(batch.map((g) => g.inStockMinPrice))}::numeric[])
-          on conflict (category_id, normalized_name) do nothing
-          returning id, category_id, normalized_name`),
-      ),
-    );
+  // this import has all its offers in this file, so its catalog summary and its search text are
+  // computed here from the file and inserted with it; a known product gets only its id back.
+  const groups = groupProducts(
+    staged,
+    [...fresh, ...existing.map((row) => row.index)],
+    goodCategory,
+    accepting,
+  );
+  const categoryNames = new Map([...categoryIds.values()].map((c) => [c.id, c.name]));
+  await pipelined<{ id: number; ord: number; created: boolean }>(
+    scope,
+    Math.ceil(groups.length / BATCH),
+    (k) => productsStatement(staged, groups.slice(k * BATCH, (k + 1) * BATCH), categoryNames),
+    (k, rows) => {
+      for (const row of rows) {
+        const group = groups[k * BATCH + row.ord - 1];
+        group.productId = row.id;
+        group.created = row.created;
+      }
+    },
+  );
+  await findProducts(scope, groups);
+  const productOf = new Int32Array(staged.rows.length);
+  const newProducts = new Set<number>();
+  for (const group of groups) {
+    for (const i of group.goods) productOf[i] = group.productId!;
+    if (group.created) newProducts.add(group.productId!);
   }
-  const createdProducts = createdRows.map((row) => row.id);
-  const newProducts = new Set(createdProducts);
-  await writeNewProductSearch(scope, staged, groups, createdRows, categoryIds);
-  collectGarbage(pending.length);
+  collectGarbage(groups.length);
   lap('apply_products_ms');
 
-  // Staging: the file's valid goods with their product, in a temporary table.
-  await tx.execute(sql`
-    create temp table import_offers (
-      idx integer not null,
-      external_id text not null,
-      product_id integer not null,
-      category_id integer not null,
-      product_name_key text not null,
-      model text,
-      name text not null,
-      price numeric(14, 2) not null,
-      price_rrc numeric(14, 2) not null,
-      quantity integer not null,
-      parameters jsonb not null,
-      facet_keys text[] not null,
-      import_hash text not null
-    ) on commit drop`);
-  for (let start = 0; start < pending.length; start += STAGE_BATCH) {
-    const rows = pending.slice(start, start + STAGE_BATCH);
-    await tx.execute(sql`
-      insert into import_offers
-      select g.idx, g.external_id, p.id, g.category_id, p.normalized_name, g.model, g.name, g.price, g.price_rrc, g.quantity, g.parameters,
-             g.facet_keys::text[], g.import_hash
-      from unnest(
-        ${param(rows)}::integer[],
-        ${param(rows.map((i) => staged.externalIds[i]))}::text[],
-        ${param(rows.map((i) => goodCategory[i]))}::integer[],
-        ${param(rows.map((i) => staged.normalizedNames[i]))}::text[],
-        ${param(rows.map((i) => staged.models[i]))}::text[],
-        ${param(rows.map((i) => staged.names[i]))}::text[],
-        ${param(rows.map((i) => staged.prices[i]))}::numeric[],
-        ${param(rows.map((i) => staged.pricesRrc[i]))}::numeric[],
-        ${param(rows.map((i) => staged.quantities[i]))}::integer[],
-        ${param(rows.map((i) => parametersJsonOf(staged, i)))}::jsonb[],
-        ${param(rows.map((i) => facetKeysLiteralOf(staged, parameterIds, i)))}::text[],
-        ${param(rows.map((i) => hashes[i]))}::text[])
-        as g(idx, external_id, category_id, normalized_name, model, name, price, price_rrc, quantity, parameters, facet_keys, import_hash)
-      join products p on p.category_id = g.category_id and p.normalized_name = g.normalized_name`);
-  }
-  await tx.execute(sql`create index on import_offers (external_id)`);
-  await tx.execute(sql`analyze import_offers`);
-  lap('apply_stage_ms');
-
-  // Stored offers whose search text changes (model, characteristics, product, reactivation):
-  // both their old and their new product need their search text refreshed; an old product that
-  // loses the offer (a renamed or re-categorised good) needs its summary refreshed too.
-  const searchChanged = rowsOf<{ old_id: number; new_id: number }>(
-    await tx.execute(sql`
-      select distinct o.product_id as old_id, s.product_id as new_id
-      from offers o join import_offers s on s.external_id = o.external_id
-      where o.shop_id = ${shopId}
-        and (o.product_id, o.model, o.parameters, o.is_active) is distinct from (s.product_id, s.model, s.parameters, true)`),
+  // New offers with their characteristics, in product order (the product index grows at its end).
+  fresh.sort((a, b) => productOf[a] - productOf[b]);
+  const goods: GoodsColumns = { staged, goodCategory, parameterIds, productOf };
+  await pipelined<{ count: number }>(
+    scope,
+    Math.ceil(fresh.length / BATCH),
+    (k) => newOffersStatement(scope, shopId, goods, fresh.slice(k * BATCH, (k + 1) * BATCH)),
+    (k, rows) => {
+      const expected = Math.min(BATCH, fresh.length - k * BATCH);
+      if (rows[0]?.count !== expected)
+        throw new Error(`import: ${rows[0]?.count} offers inserted, ${expected} expected`);
+    },
   );
+  lap('apply_new_offers_ms');
 
-  // Offers: insert the new, update the changed (and reactivate), leave the equal alone. The shop's
-  // import lock means nobody else inserts this shop's offers meanwhile, so plain statements do.
-  const inserted = rowsOf<{ id: number; idx: number; product_id: number }>(
-    await tx.execute(sql`
-      with added as (
-        insert into offers (shop_id, product_id, category_id, product_name_key, external_id, model, name, price, price_rrc, quantity, is_active, parameters, facet_keys, import_hash, created_at, updated_at)
-        select ${shopId}, s.product_id, s.category_id, s.product_name_key, s.external_id, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters, s.facet_keys, s.import_hash, ${scope.now}, ${scope.now}
-        from import_offers s
-        where not exists (select 1 from offers o where o.shop_id = ${shopId} and o.external_id = s.external_id)
-        order by s.product_id
-        returning id, external_id, product_id
-      )
-      select a.id, s.idx, a.product_id from added a join import_offers s on s.external_id = a.external_id`),
+  // Stored offers: updated in place (same id), reactivated; a row that differed only in its digest
+  // (written by an older version, or changed by another writer and changed back) gets the digest.
+  const changed: ChangedOffer[] = [];
+  await pipelined<ChangedOffer>(
+    scope,
+    Math.ceil(existing.length / BATCH),
+    (k) => storedOffersStatement(scope, goods, existing.slice(k * BATCH, (k + 1) * BATCH)),
+    (_k, rows) => {
+      for (const row of rows) changed.push(row);
+    },
   );
-  const changed = rowsOf<{ id: number; idx: number; product_id: number }>(
-    await tx.execute(sql`
-      update offers o set
-        product_id = s.product_id,
-        category_id = s.category_id,
-        product_name_key = s.product_name_key,
-        model = s.model,
-        name = s.name,
-        price = s.price,
-        price_rrc = s.price_rrc,
-        quantity = s.quantity,
-        is_active = true,
-        parameters = s.parameters,
-        facet_keys = s.facet_keys,
-        import_hash = s.import_hash,
-        updated_at = ${scope.now}
-      from import_offers s
-      where o.shop_id = ${shopId} and o.external_id = s.external_id
-        and (o.product_id, o.category_id, o.product_name_key, o.model, o.name, o.price, o.price_rrc, o.quantity, o.is_active, o.parameters, o.facet_keys)
-          is distinct from
-          (s.product_id, s.category_id, s.product_name_key, s.model, s.name, s.price, s.price_rrc, s.quantity, true, s.parameters, s.facet_keys)
-      returning o.id, s.idx, o.product_id`),
-  );
-  const written = [
-    ...inserted.map((row) => ({ ...row, inserted: true })),
-    ...changed.map((row) => ({ ...row, inserted: false })),
-  ];
-  const created = inserted.length;
-  const updated = changed.length;
-
-  // A row staged only for its digest (written by an older version, or its product key moved by
-  // staff and moved back) keeps its offer as it is, with the digest brought up to date. When every
-  // staged row was written, each got its digest there.
-  if (written.length < pending.length) {
-    await tx.execute(sql`
-      update offers o set import_hash = s.import_hash
-      from import_offers s
-      where o.shop_id = ${shopId} and o.external_id = s.external_id and o.import_hash is distinct from s.import_hash`);
-  }
+  const updated = changed.filter((row) => row.changed);
 
   // Goods missing from the file: deactivated, never deleted (orders refer to them).
   const inFile = new Set([...staged.externalIds, ...staged.keptIds]);
@@ -793,24 +720,33 @@ async function applyPriceList(
   );
 
   lap('apply_offers_ms');
-  await writeParameters(scope, staged, written, parameterIds);
+  // Stored offers whose characteristics changed: their values replaced.
+  await writeParameters(
+    scope,
+    staged,
+    changed.filter((row) => row.parameters_changed),
+    parameterIds,
+  );
   lap('apply_parameters_ms');
 
-  // The summary of every older product whose offers changed; the search text of every product
-  // whose offers' searchable fields changed, and of the new products.
+  // The summary of every older product whose offers changed (an old product that loses an offer
+  // to a renamed or re-categorised good too); the search text of every older product whose
+  // offers' searchable fields changed (model, characteristics, product, reactivation).
   const deactivatedProducts = deactivatedRows.map((row) => row.product_id);
+  const searchChanged = changed.filter((row) => row.search_changed);
   const stats = new Set([
-    ...written.map((row) => row.product_id),
-    ...searchChanged.map((row) => row.old_id),
+    ...fresh.map((i) => productOf[i]),
+    ...updated.map((row) => row.product_id),
+    ...searchChanged.map((row) => row.old_product_id),
     ...deactivatedProducts,
   ]);
   const search = new Set([
-    ...written.filter((row) => row.inserted && !newProducts.has(row.product_id)).map((row) => row.product_id),
-    ...searchChanged.flatMap((row) => [row.old_id, row.new_id]),
+    ...fresh.map((i) => productOf[i]),
+    ...searchChanged.flatMap((row) => [row.old_product_id, row.product_id]),
     ...deactivatedProducts,
   ]);
   const statsIds = [...stats].filter((id) => !newProducts.has(id));
-  const searchIds = [...search];
+  const searchIds = [...search].filter((id) => !newProducts.has(id));
   for (let start = 0; start < statsIds.length; start += 50_000) {
     await tx.execute(
       sql`select catalog_refresh_product_stats(${param(statsIds.slice(start, start + 50_000))}::integer[])`,
@@ -827,7 +763,8 @@ async function applyPriceList(
   // Words for typo correction: names of the goods written and of the categories.
   const words = searchWordsOf([
     ...categoryList.map((c) => c.name),
-    ...written.map((row) => staged.names[row.idx]),
+    ...fresh.map((i) => staged.names[i]),
+    ...updated.map((row) => staged.names[row.idx]),
   ]);
   for (let start = 0; start < words.length; start += 20_000) {
     await tx.execute(sql`
@@ -837,9 +774,9 @@ async function applyPriceList(
 
   lap('apply_words_ms');
   return {
-    created,
-    updated,
-    unchanged: staged.rows.length - written.length,
+    created: fresh.length,
+    updated: updated.length,
+    unchanged: staged.rows.length - fresh.length - updated.length,
     deactivated: deactivatedRows.length,
     renamedFrom,
     superseded: false,
@@ -880,17 +817,26 @@ async function storedOffers(scope: TxScope, shopId: number): Promise<Map<string,
   return new Map(rows.map((row) => [row.external_id, row]));
 }
 
+/** Good i as the import writes it: its characteristics, its facet keys and its digest. */
+interface RowImage {
+  parameters: string;
+  facetKeys: string;
+  hash: string;
+}
+
 /**
- * The digest of good i as it would be written: every column the import writes (quantity aside,
- * which checkouts change and which is compared as it is) and its characteristics' ids and keys.
+ * The digest covers every column the import writes (quantity aside, which checkouts change and
+ * which is compared as it is) and the characteristics' ids and keys.
  */
-function importHash(
+function rowImage(
   staged: Staged,
   goodCategory: number[],
   parameterIds: Map<string, number>,
   i: number,
-): string {
-  return hash(
+): RowImage {
+  const parameters = parametersJsonOf(staged, i);
+  const facetKeys = facetKeysLiteralOf(staged, parameterIds, i);
+  const digest = hash(
     'sha1',
     [
       staged.externalIds[i],
@@ -900,11 +846,12 @@ function importHash(
       staged.names[i],
       staged.prices[i],
       staged.pricesRrc[i],
-      parametersJsonOf(staged, i),
-      facetKeysLiteralOf(staged, parameterIds, i),
+      parameters,
+      facetKeys,
     ].join('\u0001'),
     'base64',
   );
+  return { parameters, facetKeys, hash: digest };
 }
 
 interface ProductGroup {
@@ -919,6 +866,9 @@ interface ProductGroup {
   maxPrice: string | null;
   inStock: boolean;
   inStockMinPrice: string | null;
+  /** Set once the products statement ran: the product's id, and whether this import created it. */
+  productId?: number;
+  created?: boolean;
 }
 
 function cents(price: string): bigint {
@@ -966,25 +916,39 @@ function groupProducts(
 }
 
 /**
- * Search text of the products this import created, from the file (all their offers are in it):
- * the same weights as catalog_refresh_product_search, which keeps it current afterwards.
+ * Runs `count` statements in order on the transaction's connection, building statement k + 1
+ * while the database runs statement k, so that the import's JavaScript and the database's work
+ * overlap. `take` gets each statement's rows, in order.
  */
-async function writeNewProductSearch(
+async function pipelined<Row>(
   scope: TxScope,
-  staged: Staged,
-  groups: ProductGroup[],
-  created: { id: number; category_id: number; normalized_name: string }[],
-  categories: Map<string, { id: number; name: string }>,
+  count: number,
+  build: (k: number) => SQL,
+  take: (k: number, rows: Row[]) => void,
 ): Promise<void> {
-  if (created.length === 0) return;
-  const categoryNames = new Map([...categories.values()].map((c) => [c.id, c.name]));
-  const byKey = new Map(groups.map((g) => [`${g.categoryId}\u0000${g.normalizedName}`, g]));
-  const ids: number[] = [];
-  const names: string[] = [];
+  let running: Promise<void> | undefined;
+  for (let k = 0; k < count; k += 1) {
+    const statement = build(k);
+    await running;
+    const batch = k;
+    running = scope.tx.execute(statement).then((result) => take(batch, rowsOf<Row>(result)));
+    // Awaited above or below, which rethrows; until then its failure must not count as unhandled.
+    running.catch(() => {});
+    // The statement reaches the connection before the next one is built.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await running;
+}
+
+/**
+ * One batch of product groups: the new ones inserted with their summary and search text (the
+ * same weights as catalog_refresh_product_search, which keeps it current afterwards), and every
+ * group's product id, by its position in the batch (`ord`, from 1).
+ */
+function productsStatement(staged: Staged, groups: ProductGroup[], categoryNames: Map<number, string>): SQL {
   const middle: string[] = [];
   const values: string[] = [];
-  for (const row of created) {
-    const group = byKey.get(`${row.category_id}\u0000${row.normalized_name}`)!;
+  for (const group of groups) {
     const models = new Set<string>();
     const texts = new Set<string>();
     for (const i of group.goods) {
@@ -994,20 +958,209 @@ async function writeNewProductSearch(
         if (staged.params.kind[j] === 'text') texts.add(staged.params.value[j]);
       }
     }
-    ids.push(row.id);
-    names.push(group.name);
-    middle.push(`${[...models].join(' ')} ${categoryNames.get(row.category_id) ?? ''}`);
+    middle.push(`${[...models].join(' ')} ${categoryNames.get(group.categoryId) ?? ''}`);
     values.push([...texts].join(' '));
   }
-  for (let start = 0; start < ids.length; start += STAGE_BATCH) {
-    const end = start + STAGE_BATCH;
-    await scope.tx.execute(sql`
+  // A product another transaction committed after this statement's snapshot is neither inserted
+  // nor seen here: findProducts looks for it again.
+  return sql`
+    with u as (
+      select * from unnest(
+        ${param(arrayLiteral(groups.map((g) => g.categoryId)))}::integer[],
+        ${param(arrayLiteral(groups.map((g) => g.name)))}::text[],
+        ${param(arrayLiteral(groups.map((g) => g.normalizedName)))}::text[],
+        ${param(arrayLiteral(groups.map((g) => g.offerCount)))}::integer[],
+        ${param(arrayLiteral(groups.map((g) => g.minPrice)))}::numeric[],
+        ${param(arrayLiteral(groups.map((g) => g.maxPrice)))}::numeric[],
+        ${param(arrayLiteral(groups.map((g) => g.inStock)))}::boolean[],
+        ${param(arrayLiteral(groups.map((g) => g.inStockMinPrice)))}::numeric[],
+        ${param(arrayLiteral(middle))}::text[],
+        ${param(arrayLiteral(values))}::text[])
+        with ordinality as u(category_id, name, normalized_name, offer_count, min_price, max_price, in_stock,
+                             in_stock_min_price, middle, characteristic_values, ord)
+    ), created as (
+      insert into products (category_id, name, normalized_name, offer_count, min_price, max_price, in_stock, in_stock_min_price)
+      select category_id, name, normalized_name, offer_count, min_price, max_price, in_stock, in_stock_min_price
+      from u order by ord
+      on conflict (category_id, normalized_name) do nothing
+      returning id, category_id, normalized_name
+    ), searchable as (
       insert into product_search (product_id, search_vector)
-      select id, setweight(to_tsvector('russian', a), 'A') || setweight(to_tsvector('russian', b), 'B')
-                 || setweight(to_tsvector('russian', c), 'C')
-      from unnest(${param(ids.slice(start, end))}::integer[], ${param(names.slice(start, end))}::text[],
-                  ${param(middle.slice(start, end))}::text[], ${param(values.slice(start, end))}::text[]) as u(id, a, b, c)`);
+      select c.id, setweight(to_tsvector('russian', u.name), 'A') || setweight(to_tsvector('russian', u.middle), 'B')
+                   || setweight(to_tsvector('russian', u.characteristic_values), 'C')
+      from created c join u on u.category_id = c.category_id and u.normalized_name = c.normalized_name
+    )
+    select c.id, u.ord::integer as ord, true as created
+    from created c join u on u.category_id = c.category_id and u.normalized_name = c.normalized_name
+    union all
+    select p.id, u.ord::integer, false
+    from u join products p on p.category_id = u.category_id and p.normalized_name = u.normalized_name`;
+}
+
+/** The ids of the groups whose product the products statement did not see (committed meanwhile by another import). */
+async function findProducts(scope: TxScope, groups: ProductGroup[]): Promise<void> {
+  const missing = groups.filter((group) => group.productId === undefined);
+  if (missing.length === 0) return;
+  const rows = rowsOf<{ id: number; ord: number }>(
+    await scope.tx.execute(sql`
+      select p.id, u.ord::integer as ord
+      from unnest(${param(missing.map((g) => g.categoryId))}::integer[],
+                  ${param(missing.map((g) => g.normalizedName))}::text[]) with ordinality as u(category_id, normalized_name, ord)
+      join products p on p.category_id = u.category_id and p.normalized_name = u.normalized_name`),
+  );
+  for (const row of rows) {
+    missing[row.ord - 1].productId = row.id;
+    missing[row.ord - 1].created = false;
   }
+  const lost = missing.find((group) => group.productId === undefined);
+  if (lost)
+    throw new Error(
+      `import: product (${lost.categoryId}, ${lost.normalizedName}) neither inserted nor found`,
+    );
+}
+
+/** What the offer statements read of the file: its goods, with their category and product ids. */
+interface GoodsColumns {
+  staged: Staged;
+  goodCategory: number[];
+  parameterIds: Map<string, number>;
+  productOf: Int32Array;
+}
+
+/** The given goods' columns as the offers statements take them, in this order. */
+function offerColumns(goods: GoodsColumns, rows: number[]): SQL {
+  const { staged, goodCategory, parameterIds, productOf } = goods;
+  const images = rows.map((i) => rowImage(staged, goodCategory, parameterIds, i));
+  return sql`
+        ${param(arrayLiteral(rows.map((i) => productOf[i])))}::integer[],
+        ${param(arrayLiteral(rows.map((i) => goodCategory[i])))}::integer[],
+        ${param(arrayLiteral(rows.map((i) => staged.normalizedNames[i])))}::text[],
+        ${param(arrayLiteral(rows.map((i) => staged.externalIds[i])))}::text[],
+        ${param(arrayLiteral(rows.map((i) => staged.models[i])))}::text[],
+        ${param(arrayLiteral(rows.map((i) => staged.names[i])))}::text[],
+        ${param(arrayLiteral(rows.map((i) => staged.prices[i])))}::numeric[],
+        ${param(arrayLiteral(rows.map((i) => staged.pricesRrc[i])))}::numeric[],
+        ${param(arrayLiteral(rows.map((i) => staged.quantities[i])))}::integer[],
+        ${param(arrayLiteral(images.map((image) => image.parameters)))}::jsonb[],
+        ${param(arrayLiteral(images.map((image) => image.facetKeys)))}::text[],
+        ${param(arrayLiteral(images.map((image) => image.hash)))}::text[]`;
+}
+
+const OFFER_COLUMNS = sql.raw(
+  'product_id, category_id, product_name_key, external_id, model, name, price, price_rrc, quantity, parameters, facet_keys, import_hash',
+);
+
+/**
+ * One batch of new offers, inserted with their characteristics. The shop's import lock means
+ * nobody else inserts this shop's offers meanwhile: none of them exists.
+ */
+function newOffersStatement(scope: TxScope, shopId: number, goods: GoodsColumns, rows: number[]): SQL {
+  const { staged, parameterIds } = goods;
+  const { params, paramStart } = staged;
+  const valueOffers: string[] = [];
+  const valueParameters: number[] = [];
+  const valueTexts: string[] = [];
+  const valueNumbers: (string | null)[] = [];
+  const valueKeys: string[] = [];
+  for (const i of rows) {
+    for (let j = paramStart[i]; j < paramStart[i + 1]; j += 1) {
+      valueOffers.push(staged.externalIds[i]);
+      valueParameters.push(parameterIds.get(params.key[j])!);
+      valueTexts.push(params.value[j]);
+      valueNumbers.push(params.valueNumber[j]);
+      valueKeys.push(params.valueKey[j]);
+    }
+  }
+  return sql`
+    with added as (
+      insert into offers (shop_id, ${OFFER_COLUMNS}, is_active, created_at, updated_at)
+      select ${shopId}, product_id, category_id, product_name_key, external_id, model, name, price, price_rrc, quantity,
+             parameters, facet_keys::text[], import_hash, true, ${scope.now}, ${scope.now}
+      from unnest(${offerColumns(goods, rows)}) with ordinality as u(${OFFER_COLUMNS}, ord)
+      order by ord
+      returning id, external_id
+    ), valued as (
+      insert into offer_parameters (offer_id, parameter_id, value, value_number, value_key)
+      select a.id, v.parameter_id, v.value, v.value_number, v.value_key
+      from unnest(${param(arrayLiteral(valueOffers))}::text[], ${param(arrayLiteral(valueParameters))}::integer[],
+                  ${param(arrayLiteral(valueTexts))}::text[], ${param(arrayLiteral(valueNumbers))}::numeric[],
+                  ${param(arrayLiteral(valueKeys))}::text[]) as v(external_id, parameter_id, value, value_number, value_key)
+      join added a on a.external_id = v.external_id
+    )
+    select count(*)::integer as count from added`;
+}
+
+/** A stored offer the import wrote, as it was before (`old_product_id`) and what changed. */
+interface ChangedOffer {
+  id: number;
+  idx: number;
+  product_id: number;
+  old_product_id: number;
+  /** Any column other than the digest (else only the digest was brought up to date). */
+  changed: boolean;
+  /** Its product's search text reads it: model, characteristics, product, active flag. */
+  search_changed: boolean;
+  /** Characteristic values or ids: its offer_parameters rows are rewritten. */
+  parameters_changed: boolean;
+}
+
+/**
+ * One batch of stored offers, updated in place and reactivated. `old` is the row as this
+ * statement found it (the statement's snapshot), so what changed is known without a second read.
+ */
+function storedOffersStatement(
+  scope: TxScope,
+  goods: GoodsColumns,
+  rows: { index: number; id: number }[],
+): SQL {
+  const indexes = rows.map((row) => row.index);
+  // Every column the import writes but the digest, before and after.
+  const contentColumns = [
+    'product_id',
+    'category_id',
+    'product_name_key',
+    'model',
+    'name',
+    'price',
+    'price_rrc',
+    'quantity',
+    'is_active',
+    'parameters',
+    'facet_keys',
+  ];
+  const before = sql.raw(contentColumns.map((column) => `old.${column}`).join(', '));
+  const after = sql.raw(
+    contentColumns
+      .map((column) =>
+        column === 'is_active' ? 'true' : column === 'facet_keys' ? 'u.facet_keys::text[]' : `u.${column}`,
+      )
+      .join(', '),
+  );
+  return sql`
+    update offers o set
+      product_id = u.product_id,
+      category_id = u.category_id,
+      product_name_key = u.product_name_key,
+      model = u.model,
+      name = u.name,
+      price = u.price,
+      price_rrc = u.price_rrc,
+      quantity = u.quantity,
+      is_active = true,
+      parameters = u.parameters,
+      facet_keys = u.facet_keys::text[],
+      import_hash = u.import_hash,
+      updated_at = case when (${before}) is distinct from (${after}) then ${scope.now}::timestamptz
+                        else old.updated_at end
+    from unnest(${param(arrayLiteral(rows.map((row) => row.id)))}::integer[],
+                ${param(arrayLiteral(indexes))}::integer[],
+                ${offerColumns(goods, indexes)}) as u(id, idx, ${OFFER_COLUMNS})
+    join offers old on old.id = u.id
+    where o.id = u.id
+    returning o.id, u.idx, o.product_id, old.product_id as old_product_id,
+      (${before}) is distinct from (${after}) as changed,
+      (old.product_id, old.model, old.parameters, old.is_active) is distinct from (u.product_id, u.model, u.parameters, true) as search_changed,
+      (old.parameters, old.facet_keys) is distinct from (u.parameters, u.facet_keys::text[]) as parameters_changed`;
 }
 
 /**
@@ -1073,56 +1226,47 @@ function facetKeysLiteralOf(staged: Staged, ids: Map<string, number>, i: number)
   return `{${keys.map((k) => `"${k.key.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }
 
-/** Characteristics of the offers just written: their values replaced. */
+/** Characteristics of stored offers the import rewrote: their values replaced. */
 async function writeParameters(
   scope: TxScope,
   staged: Staged,
-  written: { id: number; idx: number; inserted: boolean }[],
+  offers: { id: number; idx: number }[],
   ids: Map<string, number>,
 ): Promise<void> {
-  const { tx } = scope;
-  const { params } = staged;
-  if (written.length === 0) return;
-
-  // New offers have no values yet; changed ones lose their old values.
-  const offerIds = written.filter((row) => !row.inserted).map((row) => row.id);
-  for (let start = 0; start < offerIds.length; start += 50_000) {
-    await tx.execute(
-      sql`delete from offer_parameters where offer_id = any(${param(offerIds.slice(start, start + 50_000))}::integer[])`,
+  const { params, paramStart } = staged;
+  for (let start = 0; start < offers.length; start += 50_000) {
+    const batch = offers.slice(start, start + 50_000).map((row) => row.id);
+    await scope.tx.execute(
+      sql`delete from offer_parameters where offer_id = any(${param(batch)}::integer[])`,
     );
   }
-  let batch = emptyBatch();
-  const flush = async () => {
-    if (batch.offerIds.length === 0) return;
-    await tx.execute(sql`
-      insert into offer_parameters (offer_id, parameter_id, value, value_number, value_key)
-      select * from unnest(${param(batch.offerIds)}::integer[], ${param(batch.parameterIds)}::integer[],
-                           ${param(batch.values)}::text[], ${param(batch.numbers)}::numeric[],
-                           ${param(batch.keys)}::text[])`);
-    batch = emptyBatch();
-  };
-  for (const row of written) {
-    const i = row.idx;
-    for (let j = staged.paramStart[i]; j < staged.paramStart[i + 1]; j += 1) {
-      batch.offerIds.push(row.id);
-      batch.parameterIds.push(ids.get(params.key[j])!);
-      batch.values.push(params.value[j]);
-      batch.numbers.push(params.valueNumber[j]);
-      batch.keys.push(params.valueKey[j]);
-    }
-    if (batch.offerIds.length >= 20_000) await flush();
-  }
-  await flush();
-}
-
-function emptyBatch() {
-  return {
-    offerIds: [] as number[],
-    parameterIds: [] as number[],
-    values: [] as string[],
-    numbers: [] as (string | null)[],
-    keys: [] as string[],
-  };
+  await pipelined(
+    scope,
+    Math.ceil(offers.length / BATCH),
+    (k) => {
+      const batch = offers.slice(k * BATCH, (k + 1) * BATCH);
+      const offerIds: number[] = [];
+      const parameterIds: number[] = [];
+      const values: string[] = [];
+      const numbers: (string | null)[] = [];
+      const keys: string[] = [];
+      for (const row of batch) {
+        for (let j = paramStart[row.idx]; j < paramStart[row.idx + 1]; j += 1) {
+          offerIds.push(row.id);
+          parameterIds.push(ids.get(params.key[j])!);
+          values.push(params.value[j]);
+          numbers.push(params.valueNumber[j]);
+          keys.push(params.valueKey[j]);
+        }
+      }
+      return sql`
+        insert into offer_parameters (offer_id, parameter_id, value, value_number, value_key)
+        select * from unnest(${param(arrayLiteral(offerIds))}::integer[], ${param(arrayLiteral(parameterIds))}::integer[],
+                             ${param(arrayLiteral(values))}::text[], ${param(arrayLiteral(numbers))}::numeric[],
+                             ${param(arrayLiteral(keys))}::text[])`;
+    },
+    () => {},
+  );
 }
 
 /**
