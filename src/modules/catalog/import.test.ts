@@ -179,6 +179,37 @@ describe('importing the sample price list', () => {
     expect(after).toMatchObject({ price: '64000.50', quantity: 3 });
   });
 
+  it('rewrites the characteristics of a good whose values changed, and only of that one', async () => {
+    const valuesOf = async (externalId: string) => {
+      const offer = (await offersOf(supplier.shop.id)).find((o) => o.externalId === externalId)!;
+      const result = await t.runtime.db.execute(
+        sql`select p.name, op.value, op.xmin::text as version
+            from offer_parameters op join parameters p on p.id = op.parameter_id
+            where op.offer_id = ${offer.id} order by p.name`,
+      );
+      return (result as unknown as { rows: { name: string; value: string; version: string }[] }).rows;
+    };
+    const recoloured = await valuesOf('4216313');
+    const repriced = await valuesOf('4216226');
+    const changed = editGood(
+      editGood(SAMPLE, '4216313', (block) => block.replace('Цвет": красный', 'Цвет": синий')),
+      '4216226',
+      (block) => block.replace(/price: \d+/, 'price: 12345'),
+    );
+    const result = await importFile(t, supplier.headers, changed);
+    expect(result.counts).toMatchObject({ created: 0, updated: 2, deactivated: 0 });
+
+    const recolouredAfter = await valuesOf('4216313');
+    expect(recolouredAfter.find((v) => v.name === 'Цвет')?.value).toBe('синий');
+    expect(recolouredAfter.map((v) => v.name)).toEqual(recoloured.map((v) => v.name));
+    // The repriced good's values are the same rows, not written again.
+    expect(await valuesOf('4216226')).toEqual(repriced);
+    const blue = await t.app.inject({ url: `/api/v2/products?param.${encodeURIComponent('Цвет')}=синий` });
+    expect(blue.json().items.map((p: { name: string }) => p.name)).toContain(
+      'Смартфон Apple iPhone XR 256GB (красный)',
+    );
+  });
+
   it('compares only changed rows again, whoever changed them, and restores the file', async () => {
     await importFile(t, supplier.headers, SAMPLE);
     const offers = await offersOf(supplier.shop.id);
