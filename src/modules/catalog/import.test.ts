@@ -488,6 +488,23 @@ describe('sources and access', () => {
     expect(offer).toMatchObject({ externalId: 'A-1', price: '64000.50', priceRrc: '2.00', quantity: 3 });
   });
 
+  it('reads a large upload whole: a good after 20 MB of comments arrives intact', async () => {
+    const supplier = await createSupplier(t);
+    // The stored upload is read back in 8 MB slices: the last good lies in the third one.
+    const filler = `# ${'ж'.repeat(1000)}\n`.repeat(11_000);
+    const yaml = `shop: Большой файл\ncategories:\n  - id: 1\n    name: Смартфоны\ngoods:\n${filler}  - id: LAST\n    category: 1\n    name: Телефон «последний»\n    price: 10.05\n    price_rrc: 11\n    quantity: 4\n`;
+    expect(Buffer.byteLength(yaml)).toBeGreaterThan(20 * 1024 * 1024);
+    const result = await importFile(t, supplier.headers, yaml);
+    expect(result.counts).toMatchObject({ total: 1, created: 1, rejected: 0 });
+    const [offer] = await offersOf(supplier.shop.id);
+    expect(offer).toMatchObject({
+      externalId: 'LAST',
+      name: 'Телефон «последний»',
+      price: '10.05',
+      quantity: 4,
+    });
+  });
+
   it('refuses uploads that are not YAML or JSON by name', async () => {
     const supplier = await createSupplier(t);
     const { multipartBody } = await import('../../../test/factories/catalog.ts');
