@@ -135,8 +135,15 @@ describe('catalog read cache', () => {
     await t.runtime.db.execute(sql`update offers set is_active = false where id = ${offerId}`);
     const gone = await t.app.inject({ method: 'GET', url: `/api/v2/products/${productId}` });
     expect(gone.statusCode).toBe(404);
+    expect(gone.headers.etag).toBeUndefined();
+    // `If-None-Match: *` holds only while there is a product to match.
+    const any = { 'if-none-match': '*' };
+    const goneAny = await t.app.inject({ method: 'GET', url: `/api/v2/products/${productId}`, headers: any });
+    expect(goneAny.statusCode).toBe(404);
     await t.runtime.db.execute(sql`update offers set is_active = true where id = ${offerId}`);
     expect((await getJson(`/api/v2/products/${productId}`)).id).toBe(productId);
+    const backAny = await t.app.inject({ method: 'GET', url: `/api/v2/products/${productId}`, headers: any });
+    expect(backAny.statusCode).toBe(304);
   });
 
   it('moves the revision once per transaction that writes any catalog table, never on a rollback', async () => {

@@ -100,20 +100,24 @@ export function createCatalogReadCache(db: Queryable, maxBytes: number): Catalog
     if (maxBytes === 0) return { notModified: false, value: await build(), etag: null };
     const revision = await catalogRevision(db);
     const etag = entityTag(key, revision);
-    if (ifNoneMatch?.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
-      return { notModified: true, etag };
-    }
+    const tags = ifNoneMatch?.split(',').map((tag) => tag.trim()) ?? [];
+    if (tags.includes(etag)) return { notModified: true, etag };
+    // `*` matches any current answer, and none when there is nothing (null: not found).
+    const answered = (value: T): CachedAnswer<T> =>
+      tags.includes('*') && value !== null && value !== undefined
+        ? { notModified: true, etag }
+        : { notModified: false, value, etag };
     const entry = entries.get(key);
     if (entry && entry.revision === revision) {
       stats.hits += 1;
       // Most recently used last: the Map keeps insertion order.
       entries.delete(key);
       entries.set(key, entry);
-      return { notModified: false, value: entry.value as T, etag };
+      return answered(entry.value as T);
     }
     const pending = building.get(key);
     if (pending && pending.revision === revision) {
-      return { notModified: false, value: (await pending.answer) as T, etag };
+      return answered((await pending.answer) as T);
     }
     stats.misses += 1;
     const answer = build();
@@ -122,7 +126,7 @@ export function createCatalogReadCache(db: Queryable, maxBytes: number): Catalog
       const value = await answer;
       // Should a slower build of an older revision land last, the next read misses and rebuilds.
       store(key, { revision, value, bytes: bytes(value) + key.length * 2 });
-      return { notModified: false, value, etag };
+      return answered(value);
     } finally {
       if (building.get(key)?.answer === answer) building.delete(key);
     }
