@@ -205,6 +205,9 @@ const large = postgres.find((r) => r.scenario.includes('first import') && r.good
 const again = postgres.find((r) => r.scenario.includes('same file again') && r.goods === LARGE)!;
 const small = postgres.find((r) => r.scenario.startsWith('1,000') && r.scenario.includes('first'))!;
 const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+/** The target's 600 MB, in the MiB that VmHWM counts. */
+const RSS_LIMIT_MIB = 600e6 / 1024 / 1024;
+const largestPeak = Math.max(...postgres.filter((r) => r.goods === LARGE).map((r) => r.server_peak_rss_mib));
 const markdown = `# Import benchmark
 
 ${machine()}; ${new Date().toISOString().slice(0, 10)}. \`npm run bench:import\`.
@@ -221,7 +224,8 @@ ${table(postgres)}
 | target | measured | |
 |---|---:|---|
 | ${LARGE.toLocaleString('en')} goods ≤ 15 s | ${(large.import_ms / 1000).toFixed(2)} s | ${verdict(large.import_ms <= 15_000)} |
-| server peak RSS ≤ 600 MB | ${large.server_peak_rss_mib} MiB | ${verdict(Math.max(...postgres.map((r) => r.server_peak_rss_mib)) <= 600)} |
+| server peak RSS ≤ 600 MB (${RSS_LIMIT_MIB.toFixed(0)} MiB), first import | ${large.server_peak_rss_mib} MiB | ${verdict(large.server_peak_rss_mib <= RSS_LIMIT_MIB)} |
+| the same, after all three ${LARGE.toLocaleString('en')}-good imports in one server process | ${largestPeak} MiB | ${verdict(largestPeak <= RSS_LIMIT_MIB)} |
 | re-import of the same file ≤ 8 s | ${(again.import_ms / 1000).toFixed(2)} s | ${verdict(again.import_ms <= 8_000)} |
 | 1,000 goods ≤ 1 s | ${(small.import_ms / 1000).toFixed(2)} s | ${verdict(small.import_ms <= 1_000)} |
 

@@ -2,10 +2,12 @@
 //
 // An import is a row in `imports`, worked by the `catalog_import` job (or run inline by the CLI).
 // Reading and checking happen outside any transaction (progress is visible while they run); the
-// result is applied in ONE transaction, set-based: the valid goods go into a temporary staging
-// table and a handful of SQL statements upsert categories, products, offers and characteristics,
-// deactivate the goods missing from the file and refresh the catalog summary of the products that
-// changed. A failure anywhere rolls everything back and the previous catalog stays as it was.
+// result is applied in ONE transaction, set-based: the file is compared with the shop's offers in
+// memory, and only the rows that differ are written, 10,000 to a statement (arrays unnested in
+// SQL): new products with their summary and search text, new offers with their characteristics,
+// changed offers in place. Then the goods missing from the file are deactivated and the catalog
+// summary of the older products that changed is refreshed. Each statement is built while the one
+// before runs. A failure anywhere rolls everything back and the previous catalog stays as it was.
 //
 // Rules (see README.md in this folder): offers are keyed by (shop, supplier's id); rows equal to
 // what is stored are not written; goods missing from the file are deactivated, never deleted; the
