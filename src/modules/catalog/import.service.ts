@@ -1064,21 +1064,12 @@ const OFFER_COLUMNS = sql.raw(
  */
 function newOffersStatement(scope: TxScope, shopId: number, goods: GoodsColumns, rows: number[]): SQL {
   const { staged, parameterIds } = goods;
-  const { params, paramStart } = staged;
-  const valueOffers: string[] = [];
-  const valueParameters: number[] = [];
-  const valueTexts: string[] = [];
-  const valueNumbers: (string | null)[] = [];
-  const valueKeys: string[] = [];
-  for (const i of rows) {
-    for (let j = paramStart[i]; j < paramStart[i + 1]; j += 1) {
-      valueOffers.push(staged.externalIds[i]);
-      valueParameters.push(parameterIds.get(params.key[j])!);
-      valueTexts.push(params.value[j]);
-      valueNumbers.push(params.valueNumber[j]);
-      valueKeys.push(params.valueKey[j]);
-    }
-  }
+  const values = characteristicsUnnest(
+    staged,
+    parameterIds,
+    rows.map((i) => ({ offer: staged.externalIds[i], index: i })),
+    'text',
+  );
   return sql`
     with added as (
       insert into offers (shop_id, ${OFFER_COLUMNS}, is_active, created_at, updated_at)
@@ -1090,9 +1081,7 @@ function newOffersStatement(scope: TxScope, shopId: number, goods: GoodsColumns,
     ), valued as (
       insert into offer_parameters (offer_id, parameter_id, value, value_number, value_key)
       select a.id, v.parameter_id, v.value, v.value_number, v.value_key
-      from unnest(${param(arrayLiteral(valueOffers))}::text[], ${param(arrayLiteral(valueParameters))}::integer[],
-                  ${param(arrayLiteral(valueTexts))}::text[], ${param(arrayLiteral(valueNumbers))}::numeric[],
-                  ${param(arrayLiteral(valueKeys))}::text[]) as v(external_id, parameter_id, value, value_number, value_key)
+      from ${values} as v(external_id, parameter_id, value, value_number, value_key)
       join added a on a.external_id = v.external_id
     )
     select count(*)::integer as count from added`;
@@ -1241,7 +1230,6 @@ async function writeParameters(
   offers: { id: number; idx: number }[],
   ids: Map<string, number>,
 ): Promise<void> {
-  const { params, paramStart } = staged;
   for (let start = 0; start < offers.length; start += 50_000) {
     const batch = offers.slice(start, start + 50_000).map((row) => row.id);
     await scope.tx.execute(
@@ -1253,28 +1241,48 @@ async function writeParameters(
     Math.ceil(offers.length / BATCH),
     (k) => {
       const batch = offers.slice(k * BATCH, (k + 1) * BATCH);
-      const offerIds: number[] = [];
-      const parameterIds: number[] = [];
-      const values: string[] = [];
-      const numbers: (string | null)[] = [];
-      const keys: string[] = [];
-      for (const row of batch) {
-        for (let j = paramStart[row.idx]; j < paramStart[row.idx + 1]; j += 1) {
-          offerIds.push(row.id);
-          parameterIds.push(ids.get(params.key[j])!);
-          values.push(params.value[j]);
-          numbers.push(params.valueNumber[j]);
-          keys.push(params.valueKey[j]);
-        }
-      }
+      const values = characteristicsUnnest(
+        staged,
+        ids,
+        batch.map((row) => ({ offer: row.id, index: row.idx })),
+        'integer',
+      );
       return sql`
         insert into offer_parameters (offer_id, parameter_id, value, value_number, value_key)
-        select * from unnest(${param(arrayLiteral(offerIds))}::integer[], ${param(arrayLiteral(parameterIds))}::integer[],
-                             ${param(arrayLiteral(values))}::text[], ${param(arrayLiteral(numbers))}::numeric[],
-                             ${param(arrayLiteral(keys))}::text[])`;
+        select * from ${values}`;
     },
     () => {},
   );
+}
+
+/**
+ * `unnest(…)` of the characteristic rows of the given goods: (offer, parameter id, value, number,
+ * value key), the offer named by `offer` (its id, or its supplier's id before it has one).
+ */
+function characteristicsUnnest(
+  staged: Staged,
+  parameterIds: Map<string, number>,
+  goods: { offer: string | number; index: number }[],
+  offerType: 'text' | 'integer',
+): SQL {
+  const { params, paramStart } = staged;
+  const offers: (string | number)[] = [];
+  const parameters: number[] = [];
+  const values: string[] = [];
+  const numbers: (string | null)[] = [];
+  const keys: string[] = [];
+  for (const good of goods) {
+    for (let j = paramStart[good.index]; j < paramStart[good.index + 1]; j += 1) {
+      offers.push(good.offer);
+      parameters.push(parameterIds.get(params.key[j])!);
+      values.push(params.value[j]);
+      numbers.push(params.valueNumber[j]);
+      keys.push(params.valueKey[j]);
+    }
+  }
+  return sql`unnest(${param(arrayLiteral(offers))}::${sql.raw(offerType)}[], ${param(arrayLiteral(parameters))}::integer[],
+                    ${param(arrayLiteral(values))}::text[], ${param(arrayLiteral(numbers))}::numeric[],
+                    ${param(arrayLiteral(keys))}::text[])`;
 }
 
 /**
