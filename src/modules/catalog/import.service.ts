@@ -652,29 +652,44 @@ async function applyPriceList(
     if (!unchanged) existing.push({ index: i, id: offer.id });
   }
 
-  // Products: the same normalised name in the same category is the same product. A product new in
-  // this import has all its offers in this file, so its catalog summary and its search text are
-  // computed here from the file and inserted with it; a known product gets only its id back.
+  // Products: the same normalised name in the same category is the same product. A product one of
+  // the shop's offers already belongs to is known: an offer carries its product's category and
+  // name. The others go to the database: a product new in this import has all its offers in this
+  // file, so its catalog summary and its search text are computed here from the file and inserted
+  // with it; a product another shop brought gets only its id back.
   const groups = groupProducts(
     staged,
     [...fresh, ...existing.map((row) => row.index)],
     goodCategory,
     accepting,
   );
+  const storedProducts = new Map<string, number>();
+  for (const offer of stored.values()) {
+    storedProducts.set(`${offer.category_id}\u0000${offer.product_name_key}`, offer.product_id);
+  }
+  const unknown: ProductGroup[] = [];
+  for (const group of groups) {
+    const known = storedProducts.get(`${group.categoryId}\u0000${group.normalizedName}`);
+    if (known === undefined) unknown.push(group);
+    else {
+      group.productId = known;
+      group.created = false;
+    }
+  }
   const categoryNames = new Map([...categoryIds.values()].map((c) => [c.id, c.name]));
   await pipelined<{ id: number; ord: number; created: boolean }>(
     scope,
-    Math.ceil(groups.length / BATCH),
-    (k) => productsStatement(staged, groups.slice(k * BATCH, (k + 1) * BATCH), categoryNames),
+    Math.ceil(unknown.length / BATCH),
+    (k) => productsStatement(staged, unknown.slice(k * BATCH, (k + 1) * BATCH), categoryNames),
     (k, rows) => {
       for (const row of rows) {
-        const group = groups[k * BATCH + row.ord - 1];
+        const group = unknown[k * BATCH + row.ord - 1];
         group.productId = row.id;
         group.created = row.created;
       }
     },
   );
-  await findProducts(scope, groups);
+  await findProducts(scope, unknown);
   const productOf = new Int32Array(staged.rows.length);
   const newProducts = new Set<number>();
   for (const group of groups) {
@@ -810,13 +825,14 @@ interface StoredOffer {
   quantity: number;
   category_id: number;
   product_name_key: string;
+  product_id: number;
 }
 
 /** The shop's offers as the comparison with the file needs them, by the supplier's id. */
 async function storedOffers(scope: TxScope, shopId: number): Promise<Map<string, StoredOffer>> {
   const rows = rowsOf<StoredOffer>(
     await scope.tx.execute(sql`
-      select id, external_id, is_active, import_hash, quantity, category_id, product_name_key
+      select id, external_id, is_active, import_hash, quantity, category_id, product_name_key, product_id
       from offers where shop_id = ${shopId}`),
   );
   return new Map(rows.map((row) => [row.external_id, row]));
