@@ -51,7 +51,23 @@ const SPECIAL_FLOAT = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
 
 /** A plain (unquoted) scalar's value under the core schema. */
 export function resolvePlain(text: string): PlainValue {
-  if (text === '' || NULL.test(text)) return null;
+  if (text === '') return null;
+  // A null, a boolean or a number starts with one of + , - . / 0-9 ~ n N t T f F (',' and '/'
+  // cost a needless test); anything else, such as most names and values, is a string.
+  const first = text.charCodeAt(0);
+  if (
+    (first < 43 || first > 57) &&
+    first !== 126 &&
+    first !== 110 &&
+    first !== 78 &&
+    first !== 116 &&
+    first !== 84 &&
+    first !== 102 &&
+    first !== 70
+  ) {
+    return text;
+  }
+  if (NULL.test(text)) return null;
   if (TRUE.test(text)) return true;
   if (FALSE.test(text)) return false;
   if (INT.test(text) || OCT.test(text) || HEX.test(text) || FLOAT.test(text) || SPECIAL_FLOAT.test(text)) {
