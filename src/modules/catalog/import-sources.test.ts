@@ -11,9 +11,10 @@ import { multipartBody, waitForImport } from '../../../test/factories/catalog.ts
 import { createSupplier } from '../../../test/factories/orders.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { onPostgresServer } from '../../../test/helpers/database.ts';
-import { imports, offers } from '../../db/schema/catalog.ts';
+import { categories, imports, offers, products } from '../../db/schema/catalog.ts';
 import { fetchPriceList, isForbiddenAddress } from './fetch.ts';
 import { importPriceList } from './import.service.ts';
+import { normalizeName } from './normalize.ts';
 import { queueDueImports } from './shops.service.ts';
 
 const SAMPLE = fs.readFileSync(new URL('../../../test/fixtures/shop1.yaml', import.meta.url), 'utf8');
@@ -356,4 +357,56 @@ describe('one import per shop at a time', () => {
       Array.from({ length: 400 }, (_, i) => newest[0] + i),
     );
   });
+
+  it.skipIf(!onPostgresServer())(
+    'finds a product another transaction commits while the import is inserting it',
+    async () => {
+      const supplier = await createSupplier(t);
+      const name = `Кофемолка Гонка ${supplier.shop.id}`;
+      const [category] = await t.runtime.db
+        .insert(categories)
+        .values({
+          name: `Гонки ${supplier.shop.id}`,
+          normalizedName: normalizeName(`Гонки ${supplier.shop.id}`),
+        })
+        .returning();
+      // Another writer (another shop's import) has the product inserted, not yet committed.
+      const other = await t.runtime.database.pool!.connect();
+      try {
+        await other.query('begin');
+        const {
+          rows: [product],
+        } = await other.query<{ id: number }>(
+          'insert into products (category_id, name, normalized_name) values ($1, $2, $3) returning id',
+          [category.id, name, normalizeName(name)],
+        );
+        const file = Buffer.from(
+          `shop: Гонка\ncategories:\n  - id: 7\n    name: ${category.name}\ngoods:\n` +
+            `  - id: R-1\n    category: 7\n    name: ${name}\n    price: 1990\n    quantity: 2\n`,
+        );
+        const running = importPriceList(t.runtime, { shopId: supplier.shop.id, content: file });
+        // The import's products statement waits for that row; the other writer then commits. The
+        // statement's snapshot is older than the commit: it neither inserts nor sees the product.
+        for (;;) {
+          const {
+            rows: [waiting],
+          } = await other.query<{ n: number }>(
+            `select count(*)::integer as n from pg_stat_activity
+             where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
+          );
+          if (waiting.n > 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        await other.query('commit');
+        const result = await running;
+        expect(result).toMatchObject({ status: 'succeeded', created: 1 });
+        const [offer] = await t.runtime.db.select().from(offers).where(eq(offers.shopId, supplier.shop.id));
+        expect(offer.productId).toBe(product.id);
+        const [listed] = await t.runtime.db.select().from(products).where(eq(products.id, product.id));
+        expect(listed).toMatchObject({ offerCount: 1, minPrice: '1990.00', inStock: true });
+      } finally {
+        other.release();
+      }
+    },
+  );
 });
