@@ -439,7 +439,10 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     await installImportSchedule(runtime);
     const cache = createCatalogReadCache(runtime.db, runtime.config.catalogCacheBytes);
-    /** A public catalog answer from the read cache: 304 when the client has it, else with its tag. */
+    /**
+     * A public catalog answer from the read cache: 304 (sent) when the client has it, else the
+     * answer with its tag. A missing answer (null or undefined: not found) carries no tag.
+     */
     const cachedJson = async <T>(
       request: FastifyRequest,
       reply: FastifyReply,
@@ -447,8 +450,9 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       build: () => Promise<T>,
     ): Promise<T | FastifyReply> => {
       const answer = await cache.read(key, build, jsonBytes, request.headers['if-none-match']);
-      if (answer.etag) reply.header('etag', answer.etag);
-      if (answer.notModified) return reply.code(304).send(null);
+      if (answer.notModified) return reply.code(304).header('etag', answer.etag).send(null);
+      if (answer.etag && answer.value !== null && answer.value !== undefined)
+        reply.header('etag', answer.etag);
       return answer.value;
     };
 
@@ -600,16 +604,11 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const { id } = request.params;
-        const answer = await cache.read(
-          `product:${id}`,
-          () => getProductJson(runtime.db, id),
-          (text) => (text?.length ?? 0) * 2,
-          request.headers['if-none-match'],
-        );
-        if (answer.notModified) return reply.code(304).header('etag', answer.etag).send(null);
-        const body = answer.value;
-        if (!body) throw notFound('product_not_found', { ru: 'Товар не найден', en: 'Product not found' });
-        if (answer.etag) reply.header('etag', answer.etag);
+        const body = await cachedJson(request, reply, `product:${id}`, () => getProductJson(runtime.db, id));
+        if (reply.sent) return reply;
+        if (typeof body !== 'string') {
+          throw notFound('product_not_found', { ru: 'Товар не найден', en: 'Product not found' });
+        }
         // The database built the body in ProductDetailSchema's shape (tested against it): a JSON
         // string is sent as it is, not parsed and serialised again.
         return reply
