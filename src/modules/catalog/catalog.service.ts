@@ -186,7 +186,10 @@ interface Prepared {
   tokens: string[];
   /** The compiled tsquery (text) of the tokens; null without a query. */
   query: string | null;
-  /** The compiled query with correction candidates for misspelt tokens. */
+  /**
+   * The words as typed, compiled, with correction candidates for the misspelt ones: what the
+   * fallbacks start from (a fallback's own Prepared keeps it unchanged; nothing reads it there).
+   */
   compiled: CompiledQuery;
   parameters: ResolvedParameter[];
   /** True when some filter applies to offers rather than products. */

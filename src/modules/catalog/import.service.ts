@@ -664,8 +664,10 @@ async function applyPriceList(
     accepting,
   );
   const storedProducts = new Map<string, number>();
-  for (const offer of stored.values()) {
-    storedProducts.set(`${offer.category_id}\u0000${offer.product_name_key}`, offer.product_id);
+  if (groups.length > 0) {
+    for (const offer of stored.values()) {
+      storedProducts.set(`${offer.category_id}\u0000${offer.product_name_key}`, offer.product_id);
+    }
   }
   const unknown: ProductGroup[] = [];
   for (const group of groups) {
