@@ -1,13 +1,16 @@
 // Price-list import: queue, read, check, apply.
 //
 // An import is a row in `imports`, worked by the `catalog_import` job (or run inline by the CLI).
-// Reading and checking happen outside any transaction (progress is visible while they run); the
-// result is applied in ONE transaction, set-based: the file is compared with the shop's offers in
-// memory, and only the rows that differ are written, 10,000 to a statement (arrays unnested in
-// SQL): new products with their summary and search text, new offers with their characteristics,
-// changed offers in place. Then the goods missing from the file are deactivated and the catalog
-// summary of the older products that changed is refreshed. Each statement is built while the one
-// before runs. A failure anywhere rolls everything back and the previous catalog stays as it was.
+// The file's frame (shop, categories, where the goods are) is read and checked before anything is
+// written; a file-level problem fails the import at once. The goods are then read 10,000 at a time
+// inside ONE transaction, each batch while the database writes the batch before: it is compared
+// with the shop's offers in memory, and only the rows that differ are written, set-based (arrays
+// unnested in SQL): new products with their summary and search text, new offers with their
+// characteristics, changed offers in place. Then the goods missing from the file are deactivated
+// and the catalog summary of the older products that changed (and of new ones whose goods came in
+// several batches) is refreshed. A failure anywhere rolls everything back and the previous catalog
+// stays as it was. A strict import reads and checks all its goods first (one bad row refuses the
+// file before the transaction), and so does one on PGlite, whose database shares this thread.
 //
 // Rules (see README.md in this folder): offers are keyed by (shop, supplier's id); rows equal to
 // what is stored are not written; goods missing from the file are deactivated, never deleted; the
@@ -53,7 +56,7 @@ function collectGarbage(goods: number): void {
 /** Advisory-lock namespace of imports: (IMPORT_LOCK, shop id). */
 const IMPORT_LOCK = 7_311_004;
 /** Rows (goods, products) per statement of the apply. */
-const BATCH = 10_000;
+export const IMPORT_BATCH = 10_000;
 /** Rows an import must write (created, updated, deactivated) to queue a vacuum of the catalog. */
 export const VACUUM_AFTER_ROWS = 1000;
 /** How many report lines an import keeps (the counts are always complete). */
@@ -210,32 +213,46 @@ export async function runImport(
     await setProgress(runtime, importId, 'parse', 5, { sizeBytes: bytes.length, fileName });
 
     started = performance.now();
-    // The bytes go once decoded, the text once read: neither is held through the apply.
+    // The bytes go once decoded. The text stays while the goods are read, which happens inside
+    // the apply: each batch of goods is read while the database writes the one before.
     let text: string | undefined = decodeContent(bytes);
     bytes = undefined;
-    const { priceList, staged } = await readAndCheck(runtime, importId, text, fileName);
+    const priceList = openPriceList(text, fileName);
     text = undefined;
-    const issues = staged.issues;
+    const tally: FileTally = { rejected: 0, issues: [...priceList.issues], keptIds: [], readMs: 0 };
+    let nextGoods = goodsReader(priceList, tally);
     totalRows = priceList.goodsCount;
-    timings.parse_ms = Math.round(performance.now() - started);
-    if (claimed.mode === 'strict' && staged.rejected + priceList.issues.length > 0) {
-      throw new ImportFailure(
-        'rows_rejected',
-        {
-          ru: `Строгий режим: файл отклонён целиком, ошибок в строках: ${staged.rejected + priceList.issues.length}`,
-          en: `Strict mode: the whole file is refused, rows with errors: ${staged.rejected + priceList.issues.length}`,
-        },
-        issues,
-        staged.rejected,
-      );
+    const openMs = performance.now() - started;
+    // The whole file is read and checked first when one bad row refuses it (strict: with the full
+    // report), and on PGlite, whose database runs in this thread: reading there would overlap
+    // nothing and only hold its one session longer.
+    if (claimed.mode === 'strict' || runtime.database.kind === 'pglite') {
+      const batches: Staged[] = [];
+      for (let batch = await nextGoods(); batch; batch = await nextGoods()) batches.push(batch);
+      if (claimed.mode === 'strict' && tally.rejected + priceList.issues.length > 0) {
+        timings.parse_ms = Math.round(openMs + tally.readMs);
+        throw new ImportFailure(
+          'rows_rejected',
+          {
+            ru: `Строгий режим: файл отклонён целиком, ошибок в строках: ${tally.rejected + priceList.issues.length}`,
+            en: `Strict mode: the whole file is refused, rows with errors: ${tally.rejected + priceList.issues.length}`,
+          },
+          tally.issues,
+          tally.rejected,
+        );
+      }
+      nextGoods = async () => batches.shift();
     }
     await setProgress(runtime, importId, 'apply', 60);
 
     started = performance.now();
     collectGarbage(totalRows);
     const result = await transaction(runtime, async (scope) => {
-      const applied = await applyPriceList(scope, claimed, priceList, staged, timings);
+      const applied = await applyPriceList(scope, claimed, priceList, nextGoods, tally, timings);
       timings.apply_ms = Math.round(performance.now() - started);
+      // Reading the goods overlaps the apply: parse_ms is the reading's own share of it.
+      timings.parse_ms = Math.round(openMs + tally.readMs);
+      for (const issue of tally.issues) if (issue.goodId) issue.goodId = own(issue.goodId);
       const [done] = await scope.tx
         .update(imports)
         .set({
@@ -247,7 +264,7 @@ export async function runImport(
           updated: applied.updated,
           unchanged: applied.unchanged,
           deactivated: applied.deactivated,
-          rejected: staged.rejected,
+          rejected: tally.rejected,
           shopRenamedFrom: applied.renamedFrom,
           shopRenamedTo: applied.renamedFrom ? priceList.shopName : null,
           errorCode: applied.superseded ? 'superseded' : null,
@@ -262,7 +279,7 @@ export async function runImport(
         })
         .where(eq(imports.id, importId))
         .returning();
-      await saveIssues(scope, importId, applied.superseded ? [] : staged.issues);
+      await saveIssues(scope, importId, applied.superseded ? [] : tally.issues);
       await scope.tx.delete(importFiles).where(eq(importFiles.importId, importId));
       if (applied.created + applied.updated + applied.deactivated >= VACUUM_AFTER_ROWS) {
         // At most one vacuum a minute, and always one after the last large import.
@@ -412,7 +429,7 @@ async function saveIssues(scope: TxScope, importId: number, issues: PriceListIss
   }
 }
 
-/** The valid goods as columns (compact, and ready for unnest), plus everything rejected. */
+/** A batch of valid goods as columns (compact, and ready for unnest). */
 interface Staged {
   rows: number[];
   externalIds: string[];
@@ -433,42 +450,38 @@ interface Staged {
     valueKey: string[];
     valueNumber: (string | null)[];
   };
+}
+
+/** What reading the goods found besides the valid ones, over the whole file. */
+interface FileTally {
+  rejected: number;
+  /** The file's issues, then the rows' (at most MAX_REPORTED_ISSUES of those). */
+  issues: PriceListIssue[];
   /** Supplier ids of rejected rows: their stored offers are kept as they are, not deactivated. */
   keptIds: string[];
-  rejected: number;
-  issues: PriceListIssue[];
+  /** Time spent reading and checking goods. */
+  readMs: number;
 }
 
 /** What the apply needs of the file besides its goods. */
-type PriceListSummary = Pick<PriceList, 'shopName' | 'categories' | 'goodsCount' | 'issues'>;
+type PriceListSummary = Pick<PriceList, 'shopName' | 'categories' | 'goodsCount' | 'issues'> &
+  Pick<PriceList, 'goods'>;
 
-/**
- * Decodes, reads and checks the file. The file's text and its reader stay inside: once the goods
- * are staged (as columns holding their own copies of the strings), they can be freed.
- */
-async function readAndCheck(
-  runtime: Runtime,
-  importId: number,
-  text: string,
-  fileName: string | null,
-): Promise<{ priceList: PriceListSummary; staged: Staged }> {
+/** The file's frame read and checked (shop, categories, the goods list found); goods are read later. */
+function openPriceList(text: string, fileName: string | null): PriceListSummary {
   const priceList = readPriceList(text, detectFormat(text, fileName));
-  const staged = await stageInMemory(runtime, importId, priceList);
   const categories = new Map(
     [...priceList.categories].map(([id, c]) => [
       own(id),
       { externalId: own(c.externalId), name: own(c.name), normalizedName: c.normalizedName },
     ]),
   );
-  for (const issue of staged.issues) if (issue.goodId) issue.goodId = own(issue.goodId);
   return {
-    priceList: {
-      shopName: own(priceList.shopName),
-      categories,
-      goodsCount: priceList.goodsCount,
-      issues: priceList.issues,
-    },
-    staged,
+    shopName: own(priceList.shopName),
+    categories,
+    goodsCount: priceList.goodsCount,
+    issues: priceList.issues,
+    goods: () => priceList.goods(),
   };
 }
 
@@ -480,59 +493,78 @@ function own(value: string): string {
   return value.length < 13 ? value : ` ${value}`.slice(1);
 }
 
-async function stageInMemory(runtime: Runtime, importId: number, priceList: PriceList): Promise<Staged> {
-  const staged: Staged = {
-    rows: [],
-    externalIds: [],
-    categoryNorms: [],
-    models: [],
-    names: [],
-    normalizedNames: [],
-    prices: [],
-    pricesRrc: [],
-    quantities: [],
-    paramStart: [0],
-    params: { name: [], key: [], kind: [], value: [], valueKey: [], valueNumber: [] },
-    keptIds: [],
-    rejected: 0,
-    issues: [...priceList.issues],
+/** Goods read between two turns of the event loop, so that the database's answers are taken promptly. */
+const READ_SLICE = 1000;
+
+/**
+ * Reads the file's goods IMPORT_BATCH valid ones at a time (undefined at the end), tallying the rejected
+ * ones. It yields to the event loop every READ_SLICE goods: it runs while the database works on
+ * the statements before, and their answers must not wait for a whole batch to be read.
+ */
+function goodsReader(priceList: PriceListSummary, tally: FileTally): () => Promise<Staged | undefined> {
+  const goods = priceList.goods();
+  let done = false;
+  return async () => {
+    if (done) return undefined;
+    const staged: Staged = {
+      rows: [],
+      externalIds: [],
+      categoryNorms: [],
+      models: [],
+      names: [],
+      normalizedNames: [],
+      prices: [],
+      pricesRrc: [],
+      quantities: [],
+      paramStart: [0],
+      params: { name: [], key: [], kind: [], value: [], valueKey: [], valueNumber: [] },
+    };
+    let started = performance.now();
+    let read = 0;
+    while (staged.rows.length < IMPORT_BATCH) {
+      const next = goods.next();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      read += 1;
+      if (read % READ_SLICE === 0) {
+        tally.readMs += performance.now() - started;
+        await new Promise((resolve) => setImmediate(resolve));
+        started = performance.now();
+      }
+      const result = next.value;
+      if (!result.ok) {
+        tally.rejected += 1;
+        const goodId = result.issues.find((issue) => issue.goodId)?.goodId;
+        const duplicate = result.issues.some((issue) => issue.code === 'duplicate_id');
+        if (goodId && !duplicate) tally.keptIds.push(own(goodId));
+        if (tally.issues.length < MAX_REPORTED_ISSUES) tally.issues.push(...result.issues);
+        continue;
+      }
+      const good = result.good;
+      staged.rows.push(good.row);
+      staged.externalIds.push(own(good.externalId));
+      staged.categoryNorms.push(priceList.categories.get(good.categoryExternalId)!.normalizedName);
+      staged.models.push(good.model === null ? null : own(good.model));
+      staged.names.push(own(good.name));
+      staged.normalizedNames.push(good.normalizedName);
+      staged.prices.push(good.price);
+      staged.pricesRrc.push(good.priceRrc);
+      staged.quantities.push(good.quantity);
+      for (const parameter of good.parameters) {
+        staged.params.name.push(parameter.name);
+        staged.params.key.push(parameter.normalizedName);
+        staged.params.kind.push(parameter.kind);
+        staged.params.value.push(parameter.value);
+        staged.params.valueKey.push(parameter.valueKey);
+        staged.params.valueNumber.push(parameter.valueNumber);
+      }
+      staged.paramStart.push(staged.params.name.length);
+    }
+    tally.readMs += performance.now() - started;
+    return staged.rows.length > 0 || !done ? staged : undefined;
   };
-  const step = Math.max(5000, Math.ceil(priceList.goodsCount / 10));
-  let seen = 0;
-  for (const result of priceList.goods()) {
-    seen += 1;
-    if (seen % step === 0) {
-      await setProgress(runtime, importId, 'parse', 5 + Math.floor((50 * seen) / priceList.goodsCount));
-    }
-    if (!result.ok) {
-      staged.rejected += 1;
-      const goodId = result.issues.find((issue) => issue.goodId)?.goodId;
-      const duplicate = result.issues.some((issue) => issue.code === 'duplicate_id');
-      if (goodId && !duplicate) staged.keptIds.push(goodId);
-      if (staged.issues.length < MAX_REPORTED_ISSUES) staged.issues.push(...result.issues);
-      continue;
-    }
-    const good = result.good;
-    staged.rows.push(good.row);
-    staged.externalIds.push(own(good.externalId));
-    staged.categoryNorms.push(priceList.categories.get(good.categoryExternalId)!.normalizedName);
-    staged.models.push(good.model === null ? null : own(good.model));
-    staged.names.push(own(good.name));
-    staged.normalizedNames.push(good.normalizedName);
-    staged.prices.push(good.price);
-    staged.pricesRrc.push(good.priceRrc);
-    staged.quantities.push(good.quantity);
-    for (const parameter of good.parameters) {
-      staged.params.name.push(parameter.name);
-      staged.params.key.push(parameter.normalizedName);
-      staged.params.kind.push(parameter.kind);
-      staged.params.value.push(parameter.value);
-      staged.params.valueKey.push(parameter.valueKey);
-      staged.params.valueNumber.push(parameter.valueNumber);
-    }
-    staged.paramStart.push(staged.params.name.length);
-  }
-  return staged;
 }
 
 interface Applied {
@@ -552,21 +584,77 @@ function param<T>(value: T) {
   return sql.param(value);
 }
 
+/**
+ * The transaction's statements in order, each sent when the one before has finished, while the
+ * caller goes on reading the file and building the next ones: the import's JavaScript and the
+ * database's work overlap. `take` gets a statement's rows as they come, in order, and may queue
+ * more statements (not wait for them). After a failure nothing more is sent: every later
+ * statement fails with it. `durations` sums each label's database time.
+ */
+function statementQueue(scope: TxScope, durations: Record<string, number>) {
+  let tail: Promise<unknown> = Promise.resolve();
+  // When the last statement queued finished, if none was queued since: the connection idles.
+  let idleSince: number | undefined;
+  return {
+    run<Row>(label: string, statement: SQL, take?: (rows: Row[]) => void): Promise<Row[]> {
+      if (idleSince !== undefined) {
+        durations.idle = (durations.idle ?? 0) + performance.now() - idleSince;
+        idleSince = undefined;
+      }
+      const result: Promise<Row[]> = tail.then(async () => {
+        const started = performance.now();
+        const rows = rowsOf<Row>(await scope.tx.execute(statement));
+        durations[label] = (durations[label] ?? 0) + performance.now() - started;
+        take?.(rows);
+        if (tail === result) idleSince = performance.now();
+        return rows;
+      });
+      // Awaited by the caller or by drain, which rethrow; until then its failure is not unhandled.
+      result.catch(() => {});
+      tail = result;
+      return result;
+    },
+    /** Waits for everything queued, including what was queued meanwhile; rethrows a failure. */
+    async drain(): Promise<void> {
+      for (let last = tail; ; last = tail) {
+        await last;
+        if (last === tail) return;
+      }
+    },
+    /** Waits until no statement is running or due, whatever their outcome. */
+    async settle(): Promise<void> {
+      for (let last = tail; ; last = tail) {
+        await last.catch(() => {});
+        if (last === tail) return;
+      }
+    },
+  };
+}
+
+type StatementQueue = ReturnType<typeof statementQueue>;
+
+/** A batch of the file on its way: classified, its products asked for, its offers still to write. */
+interface BatchWork {
+  staged: Staged;
+  goodCategory: number[];
+  /** Goods the shop has no offer for. */
+  fresh: number[];
+  /** Goods whose stored offer differs, with that offer's id. */
+  existing: { index: number; id: number }[];
+  groups: ProductGroup[];
+  /** Settles when every group has its product id. */
+  products: Promise<unknown>;
+}
+
 async function applyPriceList(
   scope: TxScope,
   job: Import,
   priceList: PriceListSummary,
-  staged: Staged,
+  nextGoods: () => Promise<Staged | undefined>,
+  tally: FileTally,
   timings: Record<string, number>,
 ): Promise<Applied> {
   const { tx } = scope;
-  // Where the apply time goes, step by step (kept in the import's timings).
-  let mark = performance.now();
-  const lap = (name: string) => {
-    const now = performance.now();
-    timings[name] = Math.round(now - mark);
-    mark = now;
-  };
   const shopId = job.shopId;
   // The summary triggers stand aside: this transaction refreshes the products it touched, once.
   await tx.execute(sql`select set_config('zakupka.catalog_bulk', 'on', true)`);
@@ -626,111 +714,185 @@ async function applyPriceList(
     );
     for (const row of found) categoryIds.set(row.normalized_name, { id: row.id, name: row.name });
   }
-  const goodCategory = staged.categoryNorms.map((norm) => categoryIds.get(norm)!.id);
-
-  // Characteristics first: their ids are part of each offer's facet keys and import digest.
-  const parameterIds = await resolveParameters(scope, staged);
-
-  // The rows to write. A good the shop has no offer for is new. A stored one is written when its
-  // digest, stock, product key or active flag differs; the rest (a daily re-import: nearly all)
-  // go no further.
-  const stored = await storedOffers(scope, shopId);
-  const fresh: number[] = [];
-  const existing: { index: number; id: number }[] = [];
-  for (let i = 0; i < staged.rows.length; i += 1) {
-    const offer = stored.get(staged.externalIds[i]);
-    if (!offer) {
-      fresh.push(i);
-      continue;
-    }
-    const unchanged =
-      offer.is_active &&
-      offer.quantity === staged.quantities[i] &&
-      offer.category_id === goodCategory[i] &&
-      offer.product_name_key === staged.normalizedNames[i] &&
-      offer.import_hash === rowImage(staged, goodCategory, parameterIds, i).hash;
-    if (!unchanged) existing.push({ index: i, id: offer.id });
-  }
-
-  // Products: the same normalised name in the same category is the same product. A product one of
-  // the shop's offers already belongs to is known: an offer carries its product's category and
-  // name. The others go to the database: a product new in this import has all its offers in this
-  // file, so its catalog summary and its search text are computed here from the file and inserted
-  // with it; a product another shop brought gets only its id back.
-  const groups = groupProducts(
-    staged,
-    [...fresh, ...existing.map((row) => row.index)],
-    goodCategory,
-    accepting,
-  );
-  const storedProducts = new Map<string, number>();
-  if (groups.length > 0) {
-    for (const offer of stored.values()) {
-      storedProducts.set(`${offer.category_id}\u0000${offer.product_name_key}`, offer.product_id);
-    }
-  }
-  const unknown: ProductGroup[] = [];
-  for (const group of groups) {
-    const known = storedProducts.get(`${group.categoryId}\u0000${group.normalizedName}`);
-    if (known === undefined) unknown.push(group);
-    else {
-      group.productId = known;
-      group.created = false;
-    }
-  }
   const categoryNames = new Map([...categoryIds.values()].map((c) => [c.id, c.name]));
-  await pipelined<{ id: number; ord: number; created: boolean }>(
-    scope,
-    Math.ceil(unknown.length / BATCH),
-    (k) => productsStatement(staged, unknown.slice(k * BATCH, (k + 1) * BATCH), categoryNames),
-    (k, rows) => {
-      for (const row of rows) {
-        const group = unknown[k * BATCH + row.ord - 1];
-        group.productId = row.id;
-        group.created = row.created;
-      }
-    },
-  );
-  await findProducts(scope, unknown);
-  const productOf = new Int32Array(staged.rows.length);
+
+  const stored = await storedOffers(scope, shopId);
+  const durations: Record<string, number> = {};
+  const queue = statementQueue(scope, durations);
+
+  // Across the batches: characteristics met so far, products by key, what the end refreshes.
+  const parameters: ParameterIndex = { ids: new Map(), kinds: new Map() };
+  let storedProducts: Map<string, number> | undefined;
+  const products = new Map<string, number>();
+  /** Products this import created, and those of them whose goods came in more than one batch. */
   const newProducts = new Set<number>();
-  for (const group of groups) {
-    for (const i of group.goods) productOf[i] = group.productId!;
-    if (group.created) newProducts.add(group.productId!);
+  const spanning = new Set<number>();
+  const statsProducts = new Set<number>();
+  const searchProducts = new Set<number>();
+  const inFile = new Set<string>();
+  const writtenNames: string[] = [];
+  let valid = 0;
+  let created = 0;
+  let updated = 0;
+
+  /**
+   * Classifies a batch and asks for its products. A good the shop has no offer for is new. A
+   * stored one is written when its digest, stock, product key or active flag differs; the rest (a
+   * daily re-import: nearly all) go no further.
+   */
+  const askProducts = async (staged: Staged): Promise<BatchWork> => {
+    await resolveParameters(queue, staged, parameters);
+    const goodCategory = staged.categoryNorms.map((norm) => categoryIds.get(norm)!.id);
+    const fresh: number[] = [];
+    const existing: { index: number; id: number }[] = [];
+    for (let i = 0; i < staged.rows.length; i += 1) {
+      inFile.add(staged.externalIds[i]);
+      const offer = stored.get(staged.externalIds[i]);
+      if (!offer) {
+        fresh.push(i);
+        continue;
+      }
+      const unchanged =
+        offer.is_active &&
+        offer.quantity === staged.quantities[i] &&
+        offer.category_id === goodCategory[i] &&
+        offer.product_name_key === staged.normalizedNames[i] &&
+        offer.import_hash === rowImage(staged, goodCategory, parameters.ids, i).hash;
+      if (!unchanged) existing.push({ index: i, id: offer.id });
+    }
+    valid += staged.rows.length;
+    created += fresh.length;
+
+    // Products: the same normalised name in the same category is the same product. A product
+    // this import already met, or one of the shop's offers belongs to (an offer carries its
+    // product's category and name), is known. The others go to the database: a product new in
+    // this import is inserted with the summary and search text of this batch's goods (refreshed
+    // at the end when its goods span batches); a product another shop brought gets its id back.
+    const groups = groupProducts(
+      staged,
+      [...fresh, ...existing.map((row) => row.index)],
+      goodCategory,
+      accepting,
+    );
+    if (groups.length > 0 && !storedProducts) {
+      storedProducts = new Map();
+      for (const offer of stored.values()) {
+        storedProducts.set(`${offer.category_id}\u0000${offer.product_name_key}`, offer.product_id);
+      }
+    }
+    const unknown: ProductGroup[] = [];
+    for (const group of groups) {
+      const key = `${group.categoryId}\u0000${group.normalizedName}`;
+      const known = products.get(key) ?? storedProducts?.get(key);
+      if (known === undefined) unknown.push(group);
+      else {
+        group.productId = known;
+        if (newProducts.has(known)) spanning.add(known);
+      }
+    }
+    let asked: Promise<unknown> = Promise.resolve();
+    if (unknown.length > 0) {
+      asked = queue
+        .run<{ id: number; ord: number; created: boolean }>(
+          'products',
+          productsStatement(staged, unknown, categoryNames),
+          (rows) => {
+            for (const row of rows) {
+              const group = unknown[row.ord - 1];
+              group.productId = row.id;
+              // A product an earlier batch of this import created comes back as found.
+              if (row.created) newProducts.add(row.id);
+              else if (newProducts.has(row.id)) spanning.add(row.id);
+              products.set(`${group.categoryId}\u0000${group.normalizedName}`, row.id);
+            }
+          },
+        )
+        .then(() => findProducts(queue, unknown, products));
+      asked.catch(() => {});
+    }
+    return { staged, goodCategory, fresh, existing, groups, products: asked };
+  };
+
+  /** Queues a batch's offers once its products are known: new ones, then the changed stored ones. */
+  const writeOffers = async (work: BatchWork): Promise<void> => {
+    await work.products;
+    const { staged, goodCategory, fresh, existing } = work;
+    const productOf = new Int32Array(staged.rows.length);
+    for (const group of work.groups) for (const i of group.goods) productOf[i] = group.productId!;
+    for (const i of fresh) {
+      statsProducts.add(productOf[i]);
+      searchProducts.add(productOf[i]);
+      writtenNames.push(staged.names[i]);
+    }
+    const goods: GoodsColumns = { staged, goodCategory, parameterIds: parameters.ids, productOf };
+    if (fresh.length > 0) {
+      // In product order: the product index grows at its end.
+      fresh.sort((a, b) => productOf[a] - productOf[b]);
+      queue.run<{ count: number }>('new_offers', newOffersStatement(scope, shopId, goods, fresh), (rows) => {
+        if (rows[0]?.count !== fresh.length)
+          throw new Error(`import: ${rows[0]?.count} offers inserted, ${fresh.length} expected`);
+      });
+    }
+    if (existing.length > 0) {
+      // Updated in place (same id), reactivated; a row that differed only in its digest (written
+      // by an older version, or changed by another writer and changed back) gets the digest.
+      queue.run<ChangedOffer>('offers', storedOffersStatement(scope, goods, existing), (rows) => {
+        const rewritten: ChangedOffer[] = [];
+        for (const row of rows) {
+          if (row.changed) {
+            updated += 1;
+            statsProducts.add(row.product_id);
+            writtenNames.push(staged.names[row.idx]);
+          }
+          if (row.search_changed) {
+            statsProducts.add(row.old_product_id);
+            searchProducts.add(row.old_product_id);
+            searchProducts.add(row.product_id);
+          }
+          if (row.parameters_changed) rewritten.push(row);
+        }
+        // Their characteristics changed: the values replaced.
+        if (rewritten.length > 0) writeParameters(queue, staged, rewritten, parameters.ids);
+      });
+    }
+  };
+
+  let waiting: BatchWork | undefined;
+  try {
+    // Batch k is read and its products asked for while the database still works on batch k - 1,
+    // whose offers are queued once its products are known.
+    for (let staged = await nextGoods(); staged; staged = await nextGoods()) {
+      const work = await askProducts(staged);
+      const written = waiting;
+      if (written) await writeOffers(written);
+      waiting = work;
+      // Each batch leaves its texts behind (the file's values, the statements' parameters: about
+      // 20 MB a batch of 10,000 goods), which the collector would let pile up: collected while
+      // the database works on the statements just queued.
+      if (written && written.fresh.length + written.existing.length > 0) collectGarbage(priceList.goodsCount);
+    }
+    if (waiting) await writeOffers(waiting);
+    waiting = undefined;
+    await queue.drain();
+  } finally {
+    // Nothing may still be running when the transaction ends.
+    await queue.settle();
   }
-  collectGarbage(groups.length);
-  lap('apply_products_ms');
-
-  // New offers with their characteristics, in product order (the product index grows at its end).
-  fresh.sort((a, b) => productOf[a] - productOf[b]);
-  const goods: GoodsColumns = { staged, goodCategory, parameterIds, productOf };
-  await pipelined<{ count: number }>(
-    scope,
-    Math.ceil(fresh.length / BATCH),
-    (k) => newOffersStatement(scope, shopId, goods, fresh.slice(k * BATCH, (k + 1) * BATCH)),
-    (k, rows) => {
-      const expected = Math.min(BATCH, fresh.length - k * BATCH);
-      if (rows[0]?.count !== expected)
-        throw new Error(`import: ${rows[0]?.count} offers inserted, ${expected} expected`);
-    },
-  );
-  lap('apply_new_offers_ms');
-
-  // Stored offers: updated in place (same id), reactivated; a row that differed only in its digest
-  // (written by an older version, or changed by another writer and changed back) gets the digest.
-  const changed: ChangedOffer[] = [];
-  await pipelined<ChangedOffer>(
-    scope,
-    Math.ceil(existing.length / BATCH),
-    (k) => storedOffersStatement(scope, goods, existing.slice(k * BATCH, (k + 1) * BATCH)),
-    (_k, rows) => {
-      for (const row of rows) changed.push(row);
-    },
-  );
-  const updated = changed.filter((row) => row.changed);
+  timings.apply_products_ms = Math.round(durations.products ?? 0);
+  timings.apply_new_offers_ms = Math.round(durations.new_offers ?? 0);
+  timings.apply_parameters_ms = Math.round(durations.parameters ?? 0);
+  // Between the first and the last statement of the batches, how long the connection waited for the
+  // import's JavaScript (reading, building statements).
+  timings.apply_db_idle_ms = Math.round(durations.idle ?? 0);
+  let mark = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    timings[name] = Math.round(now - mark);
+    mark = now;
+  };
 
   // Goods missing from the file: deactivated, never deleted (orders refer to them).
-  const inFile = new Set([...staged.externalIds, ...staged.keptIds]);
+  for (const id of tally.keptIds) inFile.add(id);
   const missing = [...stored.values()]
     .filter((o) => o.is_active && !inFile.has(o.external_id))
     .map((o) => o.id);
@@ -740,35 +902,21 @@ async function applyPriceList(
       where o.id = any(${param(missing)}::integer[]) and o.is_active
       returning o.product_id`),
   );
-
-  lap('apply_offers_ms');
-  // Stored offers whose characteristics changed: their values replaced.
-  await writeParameters(
-    scope,
-    staged,
-    changed.filter((row) => row.parameters_changed),
-    parameterIds,
-  );
-  lap('apply_parameters_ms');
+  lap('apply_deactivate_ms');
+  timings.apply_offers_ms = Math.round(durations.offers ?? 0) + timings.apply_deactivate_ms;
+  delete timings.apply_deactivate_ms;
 
   // The summary of every older product whose offers changed (an old product that loses an offer
-  // to a renamed or re-categorised good too); the search text of every older product whose
-  // offers' searchable fields changed (model, characteristics, product, reactivation).
-  const deactivatedProducts = deactivatedRows.map((row) => row.product_id);
-  const searchChanged = changed.filter((row) => row.search_changed);
-  const stats = new Set([
-    ...fresh.map((i) => productOf[i]),
-    ...updated.map((row) => row.product_id),
-    ...searchChanged.map((row) => row.old_product_id),
-    ...deactivatedProducts,
-  ]);
-  const search = new Set([
-    ...fresh.map((i) => productOf[i]),
-    ...searchChanged.flatMap((row) => [row.old_product_id, row.product_id]),
-    ...deactivatedProducts,
-  ]);
-  const statsIds = [...stats].filter((id) => !newProducts.has(id));
-  const searchIds = [...search].filter((id) => !newProducts.has(id));
+  // to a renamed or re-categorised good too), and of a new one whose goods came in several
+  // batches; the search text of those whose offers' searchable fields changed (model,
+  // characteristics, product, reactivation).
+  for (const row of deactivatedRows) {
+    statsProducts.add(row.product_id);
+    searchProducts.add(row.product_id);
+  }
+  const complete = (id: number) => !newProducts.has(id) || spanning.has(id);
+  const statsIds = [...statsProducts].filter(complete);
+  const searchIds = [...searchProducts].filter(complete);
   for (let start = 0; start < statsIds.length; start += 50_000) {
     await tx.execute(
       sql`select catalog_refresh_product_stats(${param(statsIds.slice(start, start + 50_000))}::integer[])`,
@@ -779,26 +927,21 @@ async function applyPriceList(
       sql`select catalog_refresh_product_search(${param(searchIds.slice(start, start + 50_000))}::integer[])`,
     );
   }
-
   lap('apply_summary_ms');
 
   // Words for typo correction: names of the goods written and of the categories.
-  const words = searchWordsOf([
-    ...categoryList.map((c) => c.name),
-    ...fresh.map((i) => staged.names[i]),
-    ...updated.map((row) => staged.names[row.idx]),
-  ]);
+  const words = searchWordsOf([...categoryList.map((c) => c.name), ...writtenNames]);
   for (let start = 0; start < words.length; start += 20_000) {
     await tx.execute(sql`
       insert into search_words (word) select unnest(${param(words.slice(start, start + 20_000))}::text[])
       on conflict do nothing`);
   }
-
   lap('apply_words_ms');
+
   return {
-    created: fresh.length,
-    updated: updated.length,
-    unchanged: staged.rows.length - fresh.length - updated.length,
+    created,
+    updated,
+    unchanged: valid - created - updated,
     deactivated: deactivatedRows.length,
     renamedFrom,
     superseded: false,
@@ -889,9 +1032,8 @@ interface ProductGroup {
   maxPrice: string | null;
   inStock: boolean;
   inStockMinPrice: string | null;
-  /** Set once the products statement ran: the product's id, and whether this import created it. */
+  /** Set once known: the product's id. */
   productId?: number;
-  created?: boolean;
 }
 
 function cents(price: string): bigint {
@@ -936,34 +1078,6 @@ function groupProducts(
     }
   }
   return [...byKey.values()];
-}
-
-/**
- * Runs `count` statements in order on the transaction's connection, building statement k + 1
- * while the database runs statement k, so that the import's JavaScript and the database's work
- * overlap. `take` gets each statement's rows, in order.
- */
-async function pipelined<Row>(
-  scope: TxScope,
-  count: number,
-  build: (k: number) => SQL,
-  take: (k: number, rows: Row[]) => void,
-): Promise<void> {
-  let running: Promise<void> | undefined;
-  for (let k = 0; k < count; k += 1) {
-    const statement = build(k);
-    await running;
-    const batch = k;
-    running = scope.tx.execute(statement).then((result) => take(batch, rowsOf<Row>(result)));
-    // Awaited above or below, which rethrows; until then its failure must not count as unhandled.
-    running.catch(() => {});
-    // The statement reaches the connection before the next one is built.
-    await new Promise((resolve) => setImmediate(resolve));
-    // Each batch leaves its texts behind, which the collector would let pile up (about 20 MB a
-    // batch of 10,000 offers); collected while the database works.
-    if (k % 3 === 2) collectGarbage(count * BATCH);
-  }
-  await running;
 }
 
 /**
@@ -1023,20 +1137,29 @@ function productsStatement(staged: Staged, groups: ProductGroup[], categoryNames
     from u join products p on p.category_id = u.category_id and p.normalized_name = u.normalized_name`;
 }
 
-/** The ids of the groups whose product the products statement did not see (committed meanwhile by another import). */
-async function findProducts(scope: TxScope, groups: ProductGroup[]): Promise<void> {
+/**
+ * The ids of the groups whose product the products statement did not see (committed meanwhile by
+ * another import).
+ */
+async function findProducts(
+  queue: StatementQueue,
+  groups: ProductGroup[],
+  products: Map<string, number>,
+): Promise<void> {
   const missing = groups.filter((group) => group.productId === undefined);
   if (missing.length === 0) return;
-  const rows = rowsOf<{ id: number; ord: number }>(
-    await scope.tx.execute(sql`
+  const rows = await queue.run<{ id: number; ord: number }>(
+    'products',
+    sql`
       select p.id, u.ord::integer as ord
       from unnest(${param(missing.map((g) => g.categoryId))}::integer[],
                   ${param(missing.map((g) => g.normalizedName))}::text[]) with ordinality as u(category_id, normalized_name, ord)
-      join products p on p.category_id = u.category_id and p.normalized_name = u.normalized_name`),
+      join products p on p.category_id = u.category_id and p.normalized_name = u.normalized_name`,
   );
   for (const row of rows) {
-    missing[row.ord - 1].productId = row.id;
-    missing[row.ord - 1].created = false;
+    const group = missing[row.ord - 1];
+    group.productId = row.id;
+    products.set(`${group.categoryId}\u0000${group.normalizedName}`, row.id);
   }
   const lost = missing.find((group) => group.productId === undefined);
   if (lost)
@@ -1178,52 +1301,75 @@ function storedOffersStatement(
       (old.parameters, old.facet_keys) is distinct from (u.parameters, u.facet_keys::text[]) as parameters_changed`;
 }
 
+/** The characteristics an import met: their ids, and the kind the file suggests for each so far. */
+interface ParameterIndex {
+  ids: Map<string, number>;
+  kinds: Map<string, { name: string; kind: ParameterKind }>;
+}
+
 /**
- * The file's characteristics upserted: their ids by normalised name (a renamed or merged name
- * leads to the characteristic it now belongs to).
+ * The batch's characteristics upserted: their ids by normalised name (a renamed or merged name
+ * leads to the characteristic it now belongs to). Only names new to this import go to the
+ * database, and names whose values in this batch disagree with the kind seen before.
  */
-async function resolveParameters(scope: TxScope, staged: Staged): Promise<Map<string, number>> {
-  const { tx } = scope;
-  // The kind this file suggests for each parameter: one kind throughout, or text.
+async function resolveParameters(
+  queue: StatementQueue,
+  staged: Staged,
+  index: ParameterIndex,
+): Promise<void> {
+  // The kind the file suggests for each parameter: one kind throughout, or text.
   const names = new Map<string, { name: string; kind: ParameterKind }>();
   const { params } = staged;
   for (let j = 0; j < params.key.length; j += 1) {
-    const known = names.get(params.key[j]);
-    if (!known) names.set(params.key[j], { name: params.name[j], kind: params.kind[j] });
-    else if (known.kind !== params.kind[j]) known.kind = 'text';
+    const known = index.kinds.get(params.key[j]);
+    if (!known) {
+      const entry = { name: params.name[j], kind: params.kind[j] };
+      index.kinds.set(params.key[j], entry);
+      names.set(params.key[j], entry);
+    } else if (known.kind !== params.kind[j] && known.kind !== 'text') {
+      known.kind = 'text';
+      names.set(params.key[j], known);
+    }
   }
-  const ids = new Map<string, number>();
-  if (names.size > 0) {
-    const entries = [...names.entries()];
-    // A new parameter takes the file's kind; a known one falls back to text when values disagree,
-    // unless staff fixed its kind. A name may be an alias (renamed or merged): the kind that
-    // matters is the one of the parameter it leads to.
-    await tx.execute(sql`
+  if (names.size === 0) return;
+  const entries = [...names.entries()];
+  // A new parameter takes the file's kind; a known one falls back to text when values disagree,
+  // unless staff fixed its kind. A name may be an alias (renamed or merged): the kind that
+  // matters is the one of the parameter it leads to.
+  queue.run(
+    'parameters',
+    sql`
       insert into parameters (name, normalized_name, kind)
       select * from unnest(${param(entries.map(([, v]) => v.name))}::text[],
                            ${param(entries.map(([k]) => k))}::text[],
                            ${param(entries.map(([, v]) => v.kind))}::text[])
-      on conflict (normalized_name) do nothing`);
-    const rows = rowsOf<{ id: number; normalized_name: string; kind: ParameterKind; kind_fixed: boolean }>(
-      await tx.execute(sql`
-        select t.id, p.normalized_name, t.kind, t.kind_fixed
-        from parameters p join parameters t on t.id = coalesce(p.merged_into_id, p.id)
-        where p.normalized_name = any(${param(entries.map(([k]) => k))}::text[])`),
-    );
-    const mixed = new Set<number>();
-    for (const row of rows) {
-      ids.set(row.normalized_name, row.id);
-      if (!row.kind_fixed && row.kind !== 'text' && names.get(row.normalized_name)!.kind !== row.kind) {
-        mixed.add(row.id);
-      }
-    }
-    if (mixed.size > 0) {
-      await tx.execute(
-        sql`update parameters set kind = 'text' where id = any(${param([...mixed])}::integer[])`,
-      );
+      on conflict (normalized_name) do nothing`,
+  );
+  const rows = await queue.run<{
+    id: number;
+    normalized_name: string;
+    kind: ParameterKind;
+    kind_fixed: boolean;
+  }>(
+    'parameters',
+    sql`
+      select t.id, p.normalized_name, t.kind, t.kind_fixed
+      from parameters p join parameters t on t.id = coalesce(p.merged_into_id, p.id)
+      where p.normalized_name = any(${param(entries.map(([k]) => k))}::text[])`,
+  );
+  const mixed = new Set<number>();
+  for (const row of rows) {
+    index.ids.set(row.normalized_name, row.id);
+    if (!row.kind_fixed && row.kind !== 'text' && names.get(row.normalized_name)!.kind !== row.kind) {
+      mixed.add(row.id);
     }
   }
-  return ids;
+  if (mixed.size > 0) {
+    queue.run(
+      'parameters',
+      sql`update parameters set kind = 'text' where id = any(${param([...mixed])}::integer[])`,
+    );
+  }
 }
 
 /**
@@ -1241,35 +1387,28 @@ function facetKeysLiteralOf(staged: Staged, ids: Map<string, number>, i: number)
   return `{${keys.map((k) => `"${k.key.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }
 
-/** Characteristics of stored offers the import rewrote: their values replaced. */
-async function writeParameters(
-  scope: TxScope,
+/** Queues the rewrite of the characteristics of stored offers the import changed: their values replaced. */
+function writeParameters(
+  queue: StatementQueue,
   staged: Staged,
   offers: { id: number; idx: number }[],
   ids: Map<string, number>,
-): Promise<void> {
-  for (let start = 0; start < offers.length; start += 50_000) {
-    const batch = offers.slice(start, start + 50_000).map((row) => row.id);
-    await scope.tx.execute(
-      sql`delete from offer_parameters where offer_id = any(${param(batch)}::integer[])`,
-    );
-  }
-  await pipelined(
-    scope,
-    Math.ceil(offers.length / BATCH),
-    (k) => {
-      const batch = offers.slice(k * BATCH, (k + 1) * BATCH);
-      const values = characteristicsUnnest(
-        staged,
-        ids,
-        batch.map((row) => ({ offer: row.id, index: row.idx })),
-        'integer',
-      );
-      return sql`
-        insert into offer_parameters (offer_id, parameter_id, value, value_number, value_key)
-        select * from ${values}`;
-    },
-    () => {},
+): void {
+  queue.run(
+    'parameters',
+    sql`delete from offer_parameters where offer_id = any(${param(offers.map((row) => row.id))}::integer[])`,
+  );
+  const values = characteristicsUnnest(
+    staged,
+    ids,
+    offers.map((row) => ({ offer: row.id, index: row.idx })),
+    'integer',
+  );
+  queue.run(
+    'parameters',
+    sql`
+      insert into offer_parameters (offer_id, parameter_id, value, value_number, value_key)
+      select * from ${values}`,
   );
 }
 

@@ -24,7 +24,7 @@ import {
 } from '../../db/schema/catalog.ts';
 import { JOB_HANDLERS } from '../../jobs/handlers.ts';
 import { generatePriceList } from './demo/generate.ts';
-import { importPriceList, VACUUM_AFTER_ROWS } from './import.service.ts';
+import { IMPORT_BATCH, importPriceList, VACUUM_AFTER_ROWS } from './import.service.ts';
 
 const SAMPLE = fs.readFileSync(new URL('../../../test/fixtures/shop1.yaml', import.meta.url), 'utf8');
 
@@ -800,5 +800,73 @@ describe('after a large import', () => {
       );
       expect(offersStats.vacuumed).toBe(true);
     }
+  });
+});
+
+describe('a file longer than one batch', () => {
+  /**
+   * IMPORT_BATCH + 1 goods of one category: the first and the last share a name (one product
+   * whose goods come in two batches), the last alone says what its material is, and its weight is
+   * text where every other one is a number.
+   */
+  function twoBatches(): string {
+    const lines = ['shop: Длинный склад', 'categories:', '  - id: 1', '    name: Инструменты', 'goods:'];
+    for (let n = 1; n <= IMPORT_BATCH + 1; n += 1) {
+      const last = n === IMPORT_BATCH + 1;
+      lines.push(
+        `  - id: g${n}`,
+        '    category: 1',
+        `    name: ${last ? 'Молоток 1' : `Молоток ${n}`}`,
+        `    price: ${last ? '50.25' : '100'}`,
+        `    quantity: ${n === 1 ? 0 : 3}`,
+        '    parameters:',
+        `      Вес: ${last ? 'тяжелый' : n}`,
+      );
+      if (last) lines.push('      Материал: титан');
+    }
+    return `${lines.join('\n')}\n`;
+  }
+
+  it('sums up a product whose goods span batches, and finds it by a later batch’s words', async () => {
+    const supplier = await createSupplier(t);
+    const result = await importFile(t, supplier.headers, twoBatches());
+    expect(result.status).toBe('succeeded');
+    expect(result.counts).toMatchObject({ total: IMPORT_BATCH + 1, created: IMPORT_BATCH + 1, rejected: 0 });
+
+    const [hammer] = await t.runtime.db
+      .select()
+      .from(products)
+      .where(eq(products.normalizedName, 'молоток 1'));
+    // Both goods count: the first batch's (100.00, none in stock) and the second's (50.25, in stock).
+    expect({
+      offers: hammer.offerCount,
+      min: hammer.minPrice,
+      max: hammer.maxPrice,
+      inStock: hammer.inStock,
+      inStockMin: hammer.inStockMinPrice,
+    }).toEqual({ offers: 2, min: '50.25', max: '100.00', inStock: true, inStockMin: '50.25' });
+    const hammerOffers = await t.runtime.db.select().from(offers).where(eq(offers.productId, hammer.id));
+    expect(hammerOffers.map((o) => o.externalId).sort()).toEqual(['g1', `g${IMPORT_BATCH + 1}`]);
+
+    // The material only the second batch names is in the product's search text.
+    const found = await t.app.inject({
+      method: 'GET',
+      url: `/api/v2/products?q=${encodeURIComponent('титан')}`,
+    });
+    expect(found.json().items.map((item: { id: number }) => item.id)).toEqual([hammer.id]);
+
+    // A number in the first batch, text in the second: the characteristic is text.
+    const [weight] = await t.runtime.db.select().from(parameters).where(eq(parameters.normalizedName, 'вес'));
+    expect(weight.kind).toBe('text');
+
+    // Every other product is one good's.
+    const [{ single }] = await t.runtime.database.query<{ single: number }>(
+      `select count(*)::integer as single from products p join categories c on c.id = p.category_id
+       where c.name = 'Инструменты' and p.offer_count = 1 and p.min_price = 100`,
+    );
+    expect(single).toBe(IMPORT_BATCH - 1);
+
+    const again = await importFile(t, supplier.headers, twoBatches());
+    expect(again.counts).toMatchObject({ created: 0, updated: 0, unchanged: IMPORT_BATCH + 1 });
   });
 });
