@@ -118,6 +118,8 @@ async function upload(
       process.stdout.write(
         `  ${scenario}: ${run.import_ms} ms (end to end ${run.end_to_end_ms} ms), ` +
           `created ${run.counts.created}, updated ${run.counts.updated}, unchanged ${run.counts.unchanged}; ` +
+          `download ${run.timings.download_ms} / parse ${run.timings.parse_ms} / apply ${run.timings.apply_ms} ms ` +
+          `(products ${run.timings.apply_products_ms}, new offers ${run.timings.apply_new_offers_ms}); ` +
           `server peak RSS ${run.server_peak_rss_mib} MiB\n`,
       );
       return run;
