@@ -25,6 +25,17 @@ export interface DatabaseHandle {
   exec(text: string): Promise<void>;
   pglite?: PGlite;
   pool?: pg.Pool;
+  /**
+   * PostgreSQL only: a connection of its own, outside the pool, for work beside an open
+   * transaction. A pool connection could wait for ever: the pool may be full of work that waits
+   * for that very transaction. The caller closes it.
+   */
+  connectAside?(): Promise<AsideConnection>;
+  close(): Promise<void>;
+}
+
+export interface AsideConnection {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -80,6 +91,20 @@ export function openPostgres(connectionString: string, max = 10): DatabaseHandle
     },
     async exec(text: string) {
       await pool.query(text);
+    },
+    async connectAside() {
+      const client = new pg.Client({ connectionString, application_name: 'zakupka-aside' });
+      // A lost connection fails the query that needed it; it must not crash the process.
+      client.on('error', () => {});
+      await client.connect();
+      return {
+        async query<T>(text: string, params?: unknown[]) {
+          return (await client.query(text, params as unknown[])).rows as T[];
+        },
+        async close() {
+          await client.end().catch(() => {});
+        },
+      };
     },
     async close() {
       await pool.end();

@@ -596,14 +596,18 @@ function statementQueue(scope: TxScope, durations: Record<string, number>) {
   // When the last statement queued finished, if none was queued since: the connection idles.
   let idleSince: number | undefined;
   return {
-    run<Row>(label: string, statement: SQL, take?: (rows: Row[]) => void): Promise<Row[]> {
+    run<Row>(label: string, statement: SQL | Promise<SQL>, take?: (rows: Row[]) => void): Promise<Row[]> {
       if (idleSince !== undefined) {
         durations.idle = (durations.idle ?? 0) + performance.now() - idleSince;
         idleSince = undefined;
       }
+      if (statement instanceof Promise) statement.catch(() => {});
       const result: Promise<Row[]> = tail.then(async () => {
+        const waited = performance.now();
+        const ready = await statement;
         const started = performance.now();
-        const rows = rowsOf<Row>(await scope.tx.execute(statement));
+        durations.idle = (durations.idle ?? 0) + started - waited;
+        const rows = rowsOf<Row>(await scope.tx.execute(ready));
         durations[label] = (durations[label] ?? 0) + performance.now() - started;
         take?.(rows);
         if (tail === result) idleSince = performance.now();
@@ -644,6 +648,12 @@ interface BatchWork {
   groups: ProductGroup[];
   /** Settles when every group has its product id. */
   products: Promise<unknown>;
+  /**
+   * The search vectors of the batch's products, when computed beside the transaction: the id of
+   * each product the batch created (null for the others), by position, and the vectors in the
+   * same order as a tsvector[] literal.
+   */
+  vectors?: { created: (number | null)[]; literal: Promise<string> };
 }
 
 async function applyPriceList(
@@ -717,6 +727,18 @@ async function applyPriceList(
   const categoryNames = new Map([...categoryIds.values()].map((c) => [c.id, c.name]));
 
   const stored = await storedOffers(scope, shopId);
+  // A file of several batches on the server: its search vectors are computed on a connection
+  // beside this one (see askProducts). Without one, the products statement computes them.
+  const aside =
+    priceList.goodsCount > IMPORT_BATCH
+      ? await scope.runtime.database.connectAside?.().catch((error: unknown) => {
+          scope.runtime.log.warn(
+            { err: error },
+            'import: no connection aside, search vectors computed inline',
+          );
+          return undefined;
+        })
+      : undefined;
   const durations: Record<string, number> = {};
   const queue = statementQueue(scope, durations);
 
@@ -791,18 +813,35 @@ async function applyPriceList(
       }
     }
     let asked: Promise<unknown> = Promise.resolve();
+    let vectors: BatchWork['vectors'];
     if (unknown.length > 0) {
+      const texts = searchTexts(staged, unknown, categoryNames);
+      // Stemming the search texts is the products statement's largest part: on the server it runs
+      // on a connection of its own, beside this one, and its vectors are written after the
+      // batch's offers, by when they have long arrived.
+      if (aside) {
+        const created: (number | null)[] = new Array(unknown.length).fill(null);
+        const literal = aside.query<{ vectors: string }>(SEARCH_VECTORS_SQL, [
+          texts.names,
+          texts.middle,
+          texts.values,
+        ]);
+        literal.catch(() => {});
+        vectors = { created, literal: literal.then(([row]) => row.vectors) };
+      }
       asked = queue
         .run<{ id: number; ord: number; created: boolean }>(
           'products',
-          productsStatement(staged, unknown, categoryNames),
+          productsStatement(unknown, aside ? undefined : texts),
           (rows) => {
             for (const row of rows) {
               const group = unknown[row.ord - 1];
               group.productId = row.id;
               // A product an earlier batch of this import created comes back as found.
-              if (row.created) newProducts.add(row.id);
-              else if (newProducts.has(row.id)) spanning.add(row.id);
+              if (row.created) {
+                newProducts.add(row.id);
+                if (vectors) vectors.created[row.ord - 1] = row.id;
+              } else if (newProducts.has(row.id)) spanning.add(row.id);
               products.set(`${group.categoryId}\u0000${group.normalizedName}`, row.id);
             }
           },
@@ -810,7 +849,7 @@ async function applyPriceList(
         .then(() => findProducts(queue, unknown, products));
       asked.catch(() => {});
     }
-    return { staged, goodCategory, fresh, existing, groups, products: asked };
+    return { staged, goodCategory, fresh, existing, groups, products: asked, vectors };
   };
 
   /** Queues a batch's offers once its products are known: new ones, then the changed stored ones. */
@@ -855,6 +894,18 @@ async function applyPriceList(
         if (rewritten.length > 0) writeParameters(queue, staged, rewritten, parameters.ids);
       });
     }
+    const { vectors } = work;
+    if (vectors?.created.some((id) => id !== null)) {
+      queue.run(
+        'products',
+        vectors.literal.then(
+          (literal) => sql`
+            insert into product_search (product_id, search_vector)
+            select id, vector from unnest(${param(arrayLiteral(vectors.created))}::integer[], ${param(literal)}::tsvector[]) as u(id, vector)
+            where id is not null`,
+        ),
+      );
+    }
   };
 
   let waiting: BatchWork | undefined;
@@ -877,6 +928,7 @@ async function applyPriceList(
   } finally {
     // Nothing may still be running when the transaction ends.
     await queue.settle();
+    await aside?.close();
   }
   timings.apply_products_ms = Math.round(durations.products ?? 0);
   timings.apply_new_offers_ms = Math.round(durations.new_offers ?? 0);
@@ -1080,12 +1132,18 @@ function groupProducts(
   return [...byKey.values()];
 }
 
-/**
- * One batch of product groups: the new ones inserted with their summary and search text (the
- * same weights as catalog_refresh_product_search, which keeps it current afterwards), and every
- * group's product id, by its position in the batch (`ord`, from 1).
- */
-function productsStatement(staged: Staged, groups: ProductGroup[], categoryNames: Map<number, string>): SQL {
+/** What full-text search reads of each group, as array literals: name (A), models and category (B), text characteristic values (C). */
+interface SearchTexts {
+  names: string;
+  middle: string;
+  values: string;
+}
+
+function searchTexts(
+  staged: Staged,
+  groups: ProductGroup[],
+  categoryNames: Map<number, string>,
+): SearchTexts {
   const middle: string[] = [];
   const values: string[] = [];
   for (const group of groups) {
@@ -1101,6 +1159,35 @@ function productsStatement(staged: Staged, groups: ProductGroup[], categoryNames
     middle.push(`${[...models].join(' ')} ${categoryNames.get(group.categoryId) ?? ''}`);
     values.push([...texts].join(' '));
   }
+  return {
+    names: arrayLiteral(groups.map((g) => g.name)),
+    middle: arrayLiteral(middle),
+    values: arrayLiteral(values),
+  };
+}
+
+/** The search vectors of the texts, as a tsvector[] literal: the same weights as catalog_refresh_product_search. */
+const SEARCH_VECTORS_SQL = `
+  select array_agg(setweight(to_tsvector('russian', u.name), 'A') || setweight(to_tsvector('russian', u.middle), 'B')
+                   || setweight(to_tsvector('russian', u.characteristic_values), 'C') order by u.ord)::text as vectors
+  from unnest($1::text[], $2::text[], $3::text[]) with ordinality as u(name, middle, characteristic_values, ord)`;
+
+/**
+ * One batch of product groups: the new ones inserted with their summary (and their search vector
+ * computed from `texts`, unless the caller writes the vectors itself), and every group's product
+ * id, by its position in the batch (`ord`, from 1).
+ */
+function productsStatement(groups: ProductGroup[], texts?: SearchTexts): SQL {
+  const searchable = texts
+    ? sql`, searchable as (
+      insert into product_search (product_id, search_vector)
+      select c.id, setweight(to_tsvector('russian', u.name), 'A') || setweight(to_tsvector('russian', t.middle), 'B')
+                   || setweight(to_tsvector('russian', t.characteristic_values), 'C')
+      from created c join u on u.category_id = c.category_id and u.normalized_name = c.normalized_name
+      join unnest(${param(texts.middle)}::text[], ${param(texts.values)}::text[])
+        with ordinality as t(middle, characteristic_values, ord) on t.ord = u.ord
+    )`
+    : sql``;
   // A product another transaction committed after this statement's snapshot is neither inserted
   // nor seen here: findProducts looks for it again.
   return sql`
@@ -1113,23 +1200,16 @@ function productsStatement(staged: Staged, groups: ProductGroup[], categoryNames
         ${param(arrayLiteral(groups.map((g) => g.minPrice)))}::numeric[],
         ${param(arrayLiteral(groups.map((g) => g.maxPrice)))}::numeric[],
         ${param(arrayLiteral(groups.map((g) => g.inStock)))}::boolean[],
-        ${param(arrayLiteral(groups.map((g) => g.inStockMinPrice)))}::numeric[],
-        ${param(arrayLiteral(middle))}::text[],
-        ${param(arrayLiteral(values))}::text[])
+        ${param(arrayLiteral(groups.map((g) => g.inStockMinPrice)))}::numeric[])
         with ordinality as u(category_id, name, normalized_name, offer_count, min_price, max_price, in_stock,
-                             in_stock_min_price, middle, characteristic_values, ord)
+                             in_stock_min_price, ord)
     ), created as (
       insert into products (category_id, name, normalized_name, offer_count, min_price, max_price, in_stock, in_stock_min_price)
       select category_id, name, normalized_name, offer_count, min_price, max_price, in_stock, in_stock_min_price
       from u order by ord
       on conflict (category_id, normalized_name) do nothing
       returning id, category_id, normalized_name
-    ), searchable as (
-      insert into product_search (product_id, search_vector)
-      select c.id, setweight(to_tsvector('russian', u.name), 'A') || setweight(to_tsvector('russian', u.middle), 'B')
-                   || setweight(to_tsvector('russian', u.characteristic_values), 'C')
-      from created c join u on u.category_id = c.category_id and u.normalized_name = c.normalized_name
-    )
+    )${searchable}
     select c.id, u.ord::integer as ord, true as created
     from created c join u on u.category_id = c.category_id and u.normalized_name = c.normalized_name
     union all

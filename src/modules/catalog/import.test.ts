@@ -805,38 +805,41 @@ describe('after a large import', () => {
 
 describe('a file longer than one batch', () => {
   /**
-   * IMPORT_BATCH + 1 goods of one category: the first and the last share a name (one product
-   * whose goods come in two batches), the last alone says what its material is, and its weight is
-   * text where every other one is a number.
+   * IMPORT_BATCH + 2 goods of one category: the first and the one after the first batch share a
+   * name (one product whose goods come in two batches); that one alone says what its material is,
+   * and its weight is text where every other one is a number. Two other goods, one in each batch,
+   * name a material of their own.
    */
+  const SPANNING = IMPORT_BATCH + 1;
+  const LAST = IMPORT_BATCH + 2;
   function twoBatches(): string {
     const lines = ['shop: Длинный склад', 'categories:', '  - id: 1', '    name: Инструменты', 'goods:'];
-    for (let n = 1; n <= IMPORT_BATCH + 1; n += 1) {
-      const last = n === IMPORT_BATCH + 1;
+    for (let n = 1; n <= LAST; n += 1) {
       lines.push(
         `  - id: g${n}`,
         '    category: 1',
-        `    name: ${last ? 'Молоток 1' : `Молоток ${n}`}`,
-        `    price: ${last ? '50.25' : '100'}`,
+        `    name: ${n === SPANNING ? 'Молоток 1' : `Молоток ${n}`}`,
+        `    price: ${n === SPANNING ? '50.25' : '100'}`,
         `    quantity: ${n === 1 ? 0 : 3}`,
         '    parameters:',
-        `      Вес: ${last ? 'тяжелый' : n}`,
+        `      Вес: ${n === SPANNING ? 'тяжелый' : n}`,
       );
-      if (last) lines.push('      Материал: титан');
+      if (n === SPANNING) lines.push('      Материал: титан');
+      if (n === 2) lines.push('      Материал: бронза');
+      if (n === LAST) lines.push('      Материал: сталь');
     }
     return `${lines.join('\n')}\n`;
   }
 
-  it('sums up a product whose goods span batches, and finds it by a later batch’s words', async () => {
+  it('sums up a product whose goods span batches, and finds every product by its own words', async () => {
     const supplier = await createSupplier(t);
     const result = await importFile(t, supplier.headers, twoBatches());
     expect(result.status).toBe('succeeded');
-    expect(result.counts).toMatchObject({ total: IMPORT_BATCH + 1, created: IMPORT_BATCH + 1, rejected: 0 });
+    expect(result.counts).toMatchObject({ total: LAST, created: LAST, rejected: 0 });
 
-    const [hammer] = await t.runtime.db
-      .select()
-      .from(products)
-      .where(eq(products.normalizedName, 'молоток 1'));
+    const productNamed = async (name: string) =>
+      (await t.runtime.db.select().from(products).where(eq(products.normalizedName, name)))[0];
+    const hammer = await productNamed('молоток 1');
     // Both goods count: the first batch's (100.00, none in stock) and the second's (50.25, in stock).
     expect({
       offers: hammer.offerCount,
@@ -846,14 +849,16 @@ describe('a file longer than one batch', () => {
       inStockMin: hammer.inStockMinPrice,
     }).toEqual({ offers: 2, min: '50.25', max: '100.00', inStock: true, inStockMin: '50.25' });
     const hammerOffers = await t.runtime.db.select().from(offers).where(eq(offers.productId, hammer.id));
-    expect(hammerOffers.map((o) => o.externalId).sort()).toEqual(['g1', `g${IMPORT_BATCH + 1}`]);
+    expect(hammerOffers.map((o) => o.externalId).sort()).toEqual(['g1', `g${SPANNING}`]);
 
-    // The material only the second batch names is in the product's search text.
-    const found = await t.app.inject({
-      method: 'GET',
-      url: `/api/v2/products?q=${encodeURIComponent('титан')}`,
-    });
-    expect(found.json().items.map((item: { id: number }) => item.id)).toEqual([hammer.id]);
+    // Each product's search text holds its own goods' words, whichever batch brought them.
+    const search = async (q: string) =>
+      (await t.app.inject({ method: 'GET', url: `/api/v2/products?q=${encodeURIComponent(q)}` }))
+        .json()
+        .items.map((item: { id: number }) => item.id);
+    expect(await search('титан')).toEqual([hammer.id]);
+    expect(await search('бронза')).toEqual([(await productNamed('молоток 2')).id]);
+    expect(await search('сталь')).toEqual([(await productNamed(`молоток ${LAST}`)).id]);
 
     // A number in the first batch, text in the second: the characteristic is text.
     const [weight] = await t.runtime.db.select().from(parameters).where(eq(parameters.normalizedName, 'вес'));
@@ -864,9 +869,9 @@ describe('a file longer than one batch', () => {
       `select count(*)::integer as single from products p join categories c on c.id = p.category_id
        where c.name = 'Инструменты' and p.offer_count = 1 and p.min_price = 100`,
     );
-    expect(single).toBe(IMPORT_BATCH - 1);
+    expect(single).toBe(LAST - 2);
 
     const again = await importFile(t, supplier.headers, twoBatches());
-    expect(again.counts).toMatchObject({ created: 0, updated: 0, unchanged: IMPORT_BATCH + 1 });
+    expect(again.counts).toMatchObject({ created: 0, updated: 0, unchanged: LAST });
   });
 });
