@@ -9,6 +9,7 @@ import {
   customType,
   index,
   integer,
+  json,
   jsonb,
   numeric,
   pgTable,
@@ -177,6 +178,15 @@ export const offers = pgTable(
      * rewritten when staff merge characteristics.
      */
     facetKeys: text('facet_keys').array().notNull().default(sql`'{}'::text[]`),
+    /**
+     * The offer's characteristics as its product page and the flat offers show them: a JSON array
+     * of {name, value, kind} in name order (byte order, as `collate "C"` sorts), names and kinds
+     * those of the characteristics the values belong to now. Written by the import with the
+     * values; rewritten by catalog_refresh_offer_characteristics() when staff rename, merge or fix
+     * the kind of a characteristic, or an import turns one into text. Null for an offer written
+     * by anything else: readers then build it from offer_parameters.
+     */
+    characteristics: json('characteristics').$type<{ name: string; value: string; kind: string }[]>(),
     /** Parameter name → value as the price list gave it (string, number or boolean). */
     parameters: jsonb('parameters').$type<Record<string, string | number | boolean>>().notNull().default({}),
     /**

@@ -756,7 +756,7 @@ export async function characteristicsOf(
       select op.offer_id, pa.name, op.value, pa.kind
       from offer_parameters op join parameters pa on pa.id = op.parameter_id
       where op.offer_id = any(${sql.param(offerIds)}::integer[])
-      order by op.offer_id, pa.name`,
+      order by op.offer_id, pa.name collate "C"`,
   );
   for (const row of found) {
     let list = result.get(row.offer_id);
@@ -787,11 +787,12 @@ export async function getProductJson(db: Queryable, productId: number): Promise<
         where p.id = ${productId} and p.offer_count > 0
       ), offer_rows as (
         select o.id, o.shop_id, s.name as shop_name, s.currency, o.external_id, o.model, o.name,
-               o.price, o.price_rrc, o.quantity
+               o.price, o.price_rrc, o.quantity, o.characteristics
         from offers o join shops s on s.id = o.shop_id
         where o.product_id = ${productId} and o.is_active and s.accepting_orders
       ), variant_rows as (
-        select distinct on (v.id) v.id, v.product_id, v.shop_id, v.model, v.name, v.price, v.quantity
+        select distinct on (v.id) v.id, v.product_id, v.shop_id, v.model, v.name, v.price, v.quantity,
+               v.characteristics
         from offer_rows o
         join offers v on v.shop_id = o.shop_id and v.model = o.model and v.product_id <> ${productId}
         join shops s on s.id = v.shop_id
@@ -799,10 +800,12 @@ export async function getProductJson(db: Queryable, productId: number): Promise<
         order by v.id
         limit 200
       ), chars as (
+        -- Only for offers whose shown characteristics were not written (see offers.characteristics).
         select op.offer_id,
-               json_agg(json_build_object('name', pa.name, 'value', op.value, 'kind', pa.kind) order by pa.name) as list
+               json_agg(json_build_object('name', pa.name, 'value', op.value, 'kind', pa.kind) order by pa.name collate "C") as list
         from offer_parameters op join parameters pa on pa.id = op.parameter_id
-        where op.offer_id in (select id from offer_rows union all select id from variant_rows)
+        where op.offer_id in (select id from offer_rows where characteristics is null
+                              union all select id from variant_rows where characteristics is null)
         group by op.offer_id
       )
       select json_build_object(
@@ -817,12 +820,12 @@ export async function getProductJson(db: Queryable, productId: number): Promise<
             'external_id', o.external_id, 'model', o.model, 'name', o.name,
             'price', o.price::text, 'price_rrc', o.price_rrc::text, 'currency', o.currency,
             'quantity', o.quantity, 'in_stock', o.quantity > 0,
-            'characteristics', coalesce(ch.list, '[]'::json)) order by o.price, o.id)
+            'characteristics', coalesce(o.characteristics, ch.list, '[]'::json)) order by o.price, o.id)
           from offer_rows o left join chars ch on ch.offer_id = o.id),
         'variants', coalesce((select json_agg(json_build_object(
             'product_id', v.product_id, 'offer_id', v.id, 'shop_id', v.shop_id, 'model', v.model,
             'name', v.name, 'price', v.price::text, 'quantity', v.quantity,
-            'characteristics', coalesce(ch.list, '[]'::json)) order by v.model, v.name, v.id)
+            'characteristics', coalesce(v.characteristics, ch.list, '[]'::json)) order by v.model, v.name, v.id)
           from variant_rows v left join chars ch on ch.offer_id = v.id), '[]'::json)
       )::text as body
       from product p
@@ -882,12 +885,13 @@ export async function listOffers(db: Queryable, filters: OfferFilters): Promise<
     price_rrc: string;
     currency: string;
     quantity: number;
+    characteristics: CharacteristicView[] | null;
   }>(
     db,
     sql`
       select o.id, o.product_id, o.shop_id, s.name as shop_name, p.category_id, c.name as category_name,
              o.external_id, o.model, o.name, o.price::text as price, o.price_rrc::text as price_rrc,
-             s.currency, o.quantity
+             s.currency, o.quantity, o.characteristics
       from offers o
       join shops s on s.id = o.shop_id
       join products p on p.id = o.product_id
@@ -896,9 +900,10 @@ export async function listOffers(db: Queryable, filters: OfferFilters): Promise<
       order by o.id
       limit ${filters.limit}`,
   );
+  // Built from the values only for offers whose shown characteristics were not written.
   const characteristics = await characteristicsOf(
     db,
-    found.map((o) => o.id),
+    found.filter((o) => o.characteristics === null).map((o) => o.id),
   );
   return found.map((o) => ({
     id: o.id,
@@ -912,7 +917,7 @@ export async function listOffers(db: Queryable, filters: OfferFilters): Promise<
     price_rrc: o.price_rrc,
     currency: o.currency,
     quantity: o.quantity,
-    characteristics: characteristics.get(o.id) ?? [],
+    characteristics: o.characteristics ?? characteristics.get(o.id) ?? [],
   }));
 }
 

@@ -445,6 +445,26 @@ describe('product detail and offers', () => {
     ]);
   });
 
+  it('builds an offer’s characteristics from its values when no shown ones were written', async () => {
+    const [offer] = await t.runtime.db.select().from(offers).where(eq(offers.externalId, '4216313'));
+    const before = await get(`/api/v2/products/${offer.productId}`);
+    const flatBefore = await get(`/api/v2/offers?shop=${offer.shopId}&limit=100`);
+    // Another writer (a tool, psql) leaves the shown characteristics unwritten.
+    await t.runtime.db.update(offers).set({ characteristics: null }).where(eq(offers.id, offer.id));
+    try {
+      const after = await get(`/api/v2/products/${offer.productId}`);
+      expect(after.offers).toEqual(before.offers);
+      expect(after.variants).toEqual(before.variants);
+      expect((await get(`/api/v2/offers?shop=${offer.shopId}&limit=100`)).items).toEqual(flatBefore.items);
+      const shown = after.offers.find((o: { id: number }) => o.id === offer.id).characteristics;
+      expect(shown).toContainEqual({ name: 'Цвет', value: 'красный', kind: 'text' });
+    } finally {
+      await t.runtime.database.query('select catalog_refresh_offer_characteristics(array[$1::integer])', [
+        offer.id,
+      ]);
+    }
+  });
+
   it('lists flat offers with filters and a cursor', async () => {
     const page = await get(`/api/v2/offers?shop=${first.shop.id}&limit=10`);
     expect(page.items).toHaveLength(10);

@@ -9,7 +9,7 @@
 // promotions, links and orders stay meaningful). Two products of the same name meeting in the target category become one: the
 // offers move to the target's product and the other product is kept, empty, as an alias.
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
-import type { Queryable } from '../../db/client.ts';
+import type { Queryable, Transaction } from '../../db/client.ts';
 import { categories, type ParameterKind, parameters } from '../../db/schema/catalog.ts';
 import { transaction } from '../../db/transaction.ts';
 import { conflict, notFound, unprocessable } from '../../http/errors.ts';
@@ -207,6 +207,16 @@ async function parameterView(db: Queryable, id: number): Promise<ParameterView> 
   return view;
 }
 
+/**
+ * The characteristics shown by every offer holding the characteristic, rewritten with its name and
+ * kind as they are now (offers.characteristics).
+ */
+async function refreshShownCharacteristics(tx: Transaction, parameterId: number): Promise<void> {
+  await tx.execute(sql`
+    select catalog_refresh_offer_characteristics(array(
+      select offer_id from offer_parameters where parameter_id = ${parameterId}))`);
+}
+
 /** Renames a characteristic (what people see) and/or fixes its kind (imports stop re-inferring it). */
 export async function updateParameter(
   runtime: Runtime,
@@ -264,6 +274,7 @@ export async function updateParameter(
         .set({ kind: patch.kind, kindFixed: true })
         .where(eq(parameters.id, parameterId));
     }
+    await refreshShownCharacteristics(tx, parameterId);
     return parameterView(tx, parameterId);
   });
 }
@@ -314,6 +325,7 @@ export async function mergeParameters(
     if (!target.kindFixed && source.kind !== target.kind) {
       await tx.update(parameters).set({ kind: 'text' }).where(eq(parameters.id, targetId));
     }
+    await refreshShownCharacteristics(tx, targetId);
     return parameterView(tx, targetId);
   });
 }

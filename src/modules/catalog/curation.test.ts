@@ -76,6 +76,18 @@ function call(method: 'PATCH' | 'POST' | 'GET', url: string, payload?: object, h
   return t.app.inject({ method, url, headers, payload });
 }
 
+type Shown = { name: string; value: string; kind: string }[];
+
+/** The characteristics an offer shows on its product page and in the flat offers, which must agree. */
+async function shown(externalId: string): Promise<Shown> {
+  const [offer] = await t.runtime.db.select().from(offers).where(eq(offers.externalId, externalId));
+  const page = (await call('GET', `/api/v2/products/${offer.productId}`)).json();
+  const onPage = page.offers.find((o: { id: number }) => o.id === offer.id).characteristics as Shown;
+  const flat = (await call('GET', `/api/v2/offers?shop=${offer.shopId}&limit=100`)).json();
+  expect(flat.items.find((o: { id: number }) => o.id === offer.id).characteristics).toEqual(onPage);
+  return onPage;
+}
+
 describe('categories', () => {
   it('renames a category; suppliers’ files keep landing in it', async () => {
     const id = await categoryId('Смартфоны');
@@ -166,6 +178,11 @@ describe('characteristics', () => {
       kind_fixed: true,
       offer_count: 2,
     });
+    // Offers show the new name, in name order.
+    expect(await shown('a1')).toEqual([
+      { name: 'Память', value: '64', kind: 'text' },
+      { name: 'Цвет корпуса', value: 'черный', kind: 'text' },
+    ]);
   });
 
   it('merges "Color" into "Цвет корпуса": one facet, and later imports follow', async () => {
@@ -174,6 +191,10 @@ describe('characteristics', () => {
     const res = await call('POST', `/api/v2/admin/parameters/${source}/merge`, { into: target });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ id: target, offer_count: 3 });
+    expect(await shown('b1')).toEqual([
+      { name: 'Память', value: '64 ГБ', kind: 'text' },
+      { name: 'Цвет корпуса', value: 'black', kind: 'text' },
+    ]);
     const facets = await t.app.inject({ method: 'GET', url: '/api/v2/products/facets' });
     const names = facets.json().parameters.map((p: { name: string }) => p.name);
     expect(names).toContain('Цвет корпуса');
@@ -317,6 +338,7 @@ goods:
     expect(masses).toEqual([
       { id: weight, name: 'Масса, кг', kind: 'number', kind_fixed: false, offer_count: 5 },
     ]);
+    expect(await shown('c1')).toEqual([{ name: 'Масса, кг', value: '1.2', kind: 'number' }]);
     // A text value under the old name makes the characteristic itself text.
     const c = await createSupplier(t);
     const textual = FILE_C.replace('shop: C', 'shop: F')
@@ -326,5 +348,8 @@ goods:
     expect((await importFile(t, c.headers, textual)).status).toBe('succeeded');
     const [row] = await t.runtime.db.select().from(parameters).where(eq(parameters.id, weight));
     expect(row.kind).toBe('text');
+    // Another shop's offers, imported before, show the new kind too.
+    expect(await shown('c1')).toEqual([{ name: 'Масса, кг', value: '1.2', kind: 'text' }]);
+    expect(await shown('f1')).toEqual([{ name: 'Масса, кг', value: 'лёгкий', kind: 'text' }]);
   });
 });

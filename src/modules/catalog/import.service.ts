@@ -743,7 +743,12 @@ async function applyPriceList(
   const queue = statementQueue(scope, durations);
 
   // Across the batches: characteristics met so far, products by key, what the end refreshes.
-  const parameters: ParameterIndex = { ids: new Map(), kinds: new Map() };
+  const parameters: ParameterIndex = {
+    ids: new Map(),
+    kinds: new Map(),
+    shown: new Map(),
+    turnedText: new Set(),
+  };
   let storedProducts: Map<string, number> | undefined;
   const products = new Map<string, number>();
   /** Products this import created, and those of them whose goods came in more than one batch. */
@@ -863,7 +868,13 @@ async function applyPriceList(
       searchProducts.add(productOf[i]);
       writtenNames.push(staged.names[i]);
     }
-    const goods: GoodsColumns = { staged, goodCategory, parameterIds: parameters.ids, productOf };
+    const goods: GoodsColumns = {
+      staged,
+      goodCategory,
+      parameterIds: parameters.ids,
+      parameterShown: parameters.shown,
+      productOf,
+    };
     if (fresh.length > 0) {
       // In product order: the product index grows at its end.
       fresh.sort((a, b) => productOf[a] - productOf[b]);
@@ -957,6 +968,15 @@ async function applyPriceList(
   lap('apply_deactivate_ms');
   timings.apply_offers_ms = Math.round(durations.offers ?? 0) + timings.apply_deactivate_ms;
   delete timings.apply_deactivate_ms;
+
+  // A characteristic this import turned into text: every offer holding it shows the new kind
+  // (offers of other shops, and this file's earlier batches).
+  if (parameters.turnedText.size > 0) {
+    await tx.execute(sql`
+      select catalog_refresh_offer_characteristics(array(
+        select distinct offer_id from offer_parameters
+        where parameter_id = any(${param([...parameters.turnedText])}::integer[])))`);
+  }
 
   // The summary of every older product whose offers changed (an old product that loses an offer
   // to a renamed or re-categorised good too), and of a new one whose goods came in several
@@ -1253,13 +1273,16 @@ interface GoodsColumns {
   staged: Staged;
   goodCategory: number[];
   parameterIds: Map<string, number>;
+  /** Each characteristic's name and kind as shown, by id. */
+  parameterShown: Map<number, ShownParameter>;
   productOf: Int32Array;
 }
 
 /** The given goods' columns as the offers statements take them, in this order. */
 function offerColumns(goods: GoodsColumns, rows: number[]): SQL {
-  const { staged, goodCategory, parameterIds, productOf } = goods;
+  const { staged, goodCategory, parameterIds, parameterShown, productOf } = goods;
   const images = rows.map((i) => rowImage(staged, goodCategory, parameterIds, i));
+  const shown = rows.map((i) => characteristicsJsonOf(staged, parameterIds, parameterShown, i));
   return sql`
         ${param(arrayLiteral(rows.map((i) => productOf[i])))}::integer[],
         ${param(arrayLiteral(rows.map((i) => goodCategory[i])))}::integer[],
@@ -1272,12 +1295,49 @@ function offerColumns(goods: GoodsColumns, rows: number[]): SQL {
         ${param(arrayLiteral(rows.map((i) => staged.quantities[i])))}::integer[],
         ${param(arrayLiteral(images.map((image) => image.parameters)))}::jsonb[],
         ${param(arrayLiteral(images.map((image) => image.facetKeys)))}::text[],
-        ${param(arrayLiteral(images.map((image) => image.hash)))}::text[]`;
+        ${param(arrayLiteral(images.map((image) => image.hash)))}::text[],
+        ${param(arrayLiteral(shown))}::json[]`;
 }
 
 const OFFER_COLUMNS = sql.raw(
-  'product_id, category_id, product_name_key, external_id, model, name, price, price_rrc, quantity, parameters, facet_keys, import_hash',
+  'product_id, category_id, product_name_key, external_id, model, name, price, price_rrc, quantity, parameters, facet_keys, import_hash, characteristics',
 );
+
+/** Compares by Unicode code points: the order of UTF-8 bytes, which `collate "C"` sorts by. */
+function byCodePoints(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let k = 0; k < length; k += 1) {
+    const x = a.codePointAt(k)!;
+    const y = b.codePointAt(k)!;
+    if (x !== y) return x - y;
+    if (x > 0xffff) k += 1;
+  }
+  return a.length - b.length;
+}
+
+/**
+ * Good i's characteristics as offers.characteristics holds them: {name, value, kind} of the
+ * characteristic each value belongs to, in name byte order (as catalog_refresh_offer_characteristics
+ * writes them).
+ */
+function characteristicsJsonOf(
+  staged: Staged,
+  parameterIds: Map<string, number>,
+  parameterShown: Map<number, ShownParameter>,
+  i: number,
+): string {
+  const { params, paramStart } = staged;
+  const entries: { name: string; json: string }[] = [];
+  for (let j = paramStart[i]; j < paramStart[i + 1]; j += 1) {
+    const shown = parameterShown.get(parameterIds.get(params.key[j])!)!;
+    entries.push({
+      name: shown.name,
+      json: `{"name":${JSON.stringify(shown.name)},"value":${JSON.stringify(params.value[j])},"kind":"${shown.kind}"}`,
+    });
+  }
+  entries.sort((a, b) => byCodePoints(a.name, b.name));
+  return `[${entries.map((entry) => entry.json).join(',')}]`;
+}
 
 /**
  * One batch of new offers, inserted with their characteristics. The shop's import lock means
@@ -1295,7 +1355,7 @@ function newOffersStatement(scope: TxScope, shopId: number, goods: GoodsColumns,
     with added as (
       insert into offers (shop_id, ${OFFER_COLUMNS}, is_active, created_at, updated_at)
       select ${shopId}, product_id, category_id, product_name_key, external_id, model, name, price, price_rrc, quantity,
-             parameters, facet_keys::text[], import_hash, true, ${scope.now}, ${scope.now}
+             parameters, facet_keys::text[], import_hash, characteristics, true, ${scope.now}, ${scope.now}
       from unnest(${offerColumns(goods, rows)}) with ordinality as u(${OFFER_COLUMNS}, ord)
       order by ord
       returning id, external_id
@@ -1368,6 +1428,7 @@ function storedOffersStatement(
       parameters = u.parameters,
       facet_keys = u.facet_keys::text[],
       import_hash = u.import_hash,
+      characteristics = u.characteristics,
       updated_at = case when (${before}) is distinct from (${after}) then ${scope.now}::timestamptz
                         else old.updated_at end
     from unnest(${param(arrayLiteral(rows.map((row) => row.id)))}::integer[],
@@ -1385,6 +1446,15 @@ function storedOffersStatement(
 interface ParameterIndex {
   ids: Map<string, number>;
   kinds: Map<string, { name: string; kind: ParameterKind }>;
+  /** By id: the name and kind offers.characteristics shows. */
+  shown: Map<number, ShownParameter>;
+  /** Characteristics this import turned into text: offers written before show the old kind. */
+  turnedText: Set<number>;
+}
+
+interface ShownParameter {
+  name: string;
+  kind: ParameterKind;
 }
 
 /**
@@ -1428,21 +1498,27 @@ async function resolveParameters(
   const rows = await queue.run<{
     id: number;
     normalized_name: string;
+    name: string;
     kind: ParameterKind;
     kind_fixed: boolean;
   }>(
     'parameters',
     sql`
-      select t.id, p.normalized_name, t.kind, t.kind_fixed
+      select t.id, p.normalized_name, t.name, t.kind, t.kind_fixed
       from parameters p join parameters t on t.id = coalesce(p.merged_into_id, p.id)
       where p.normalized_name = any(${param(entries.map(([k]) => k))}::text[])`,
   );
   const mixed = new Set<number>();
   for (const row of rows) {
     index.ids.set(row.normalized_name, row.id);
+    index.shown.set(row.id, { name: row.name, kind: row.kind });
     if (!row.kind_fixed && row.kind !== 'text' && names.get(row.normalized_name)!.kind !== row.kind) {
       mixed.add(row.id);
     }
+  }
+  for (const id of mixed) {
+    index.shown.get(id)!.kind = 'text';
+    index.turnedText.add(id);
   }
   if (mixed.size > 0) {
     queue.run(

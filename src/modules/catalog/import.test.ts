@@ -151,6 +151,23 @@ describe('importing the sample price list', () => {
     expect(await vectors()).toEqual(written);
   });
 
+  it('writes each offer’s shown characteristics as the database would build them from its values', async () => {
+    const read = async () =>
+      (await offersOf(supplier.shop.id)).map((o) => ({ id: o.externalId, shown: o.characteristics }));
+    const written = await read();
+    expect(written.every((o) => Array.isArray(o.shown))).toBe(true);
+    expect(written.find((o) => o.id === '4216313')?.shown).toContainEqual({
+      name: 'Цвет',
+      value: 'красный',
+      kind: 'text',
+    });
+    await t.runtime.database.query(
+      'select catalog_refresh_offer_characteristics(array(select id from offers where shop_id = $1))',
+      [supplier.shop.id],
+    );
+    expect(await read()).toEqual(written);
+  });
+
   it('reports everything unchanged on re-import and writes nothing', async () => {
     const before = await offersOf(supplier.shop.id);
     const result = await importFile(t, supplier.headers, SAMPLE);
