@@ -74,18 +74,29 @@ function cpuMs(pid: number): number {
   }
 }
 
-/** CPU time so far of every PostgreSQL server process on this machine, in ms. */
-function postgresCpuMs(): number {
-  let total = 0;
+/** CPU time so far of each PostgreSQL server process on this machine, in ms, by pid. */
+function postgresCpuMs(): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const comm = fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
-      if (comm === 'postgres' || comm.startsWith('postgres:')) total += cpuMs(Number(entry));
+      if (comm === 'postgres' || comm.startsWith('postgres:')) byPid.set(Number(entry), cpuMs(Number(entry)));
     } catch {
       // gone meanwhile
     }
   }
+  return byPid;
+}
+
+/**
+ * PostgreSQL's CPU time between two readings: each process's own growth (a process that started
+ * meanwhile counts whole). A process that ended meanwhile (an autovacuum worker) took its time
+ * with it and is left out: the figure can only be low, never below zero.
+ */
+function postgresCpuSince(before: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of postgresCpuMs()) total += Math.max(0, ms - (before.get(pid) ?? 0));
   return total;
 }
 
@@ -378,7 +389,7 @@ try {
       const result = await measure(server.url, scenario.paths);
       const requests = Math.max(1, result.requests.total);
       const serverCpu = (cpuMs(server.pid) - cpuBefore.server) / requests;
-      const postgresCpu = (postgresCpuMs() - cpuBefore.postgres) / requests;
+      const postgresCpu = postgresCpuSince(cpuBefore.postgres) / requests;
       const bare = floors.get(scenario.name) ?? (await floor(body.length));
       floors.set(scenario.name, bare);
       const row: Measured = {
