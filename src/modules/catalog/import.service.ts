@@ -754,14 +754,17 @@ async function applyPriceList(
     turnedText: new Set(),
   };
   let storedProducts: Map<string, number> | undefined;
-  const products = new Map<string, number>();
-  /** Products this import created, and those of them whose goods came in more than one batch. */
+  /** Products this import created. */
   const newProducts = new Set<number>();
-  const spanning = new Set<number>();
+  // Older products whose summary or search text the end refreshes, and new ones whose goods came
+  // in several batches (each batch inserted or found them with its own goods only).
   const statsProducts = new Set<number>();
   const searchProducts = new Set<number>();
-  const inFile = new Set<string>();
-  const writtenNames: string[] = [];
+  const spanning = (id: number) => {
+    statsProducts.add(id);
+    searchProducts.add(id);
+  };
+  const words = new Set(searchWordsOf(categoryList.map((c) => c.name)));
   let valid = 0;
   let created = 0;
   let updated = 0;
@@ -777,12 +780,12 @@ async function applyPriceList(
     const fresh: number[] = [];
     const existing: { index: number; id: number }[] = [];
     for (let i = 0; i < staged.rows.length; i += 1) {
-      inFile.add(staged.externalIds[i]);
       const offer = stored.get(staged.externalIds[i]);
       if (!offer) {
         fresh.push(i);
         continue;
       }
+      offer.seen = true;
       const unchanged =
         offer.is_active &&
         offer.quantity === staged.quantities[i] &&
@@ -794,11 +797,11 @@ async function applyPriceList(
     valid += staged.rows.length;
     created += fresh.length;
 
-    // Products: the same normalised name in the same category is the same product. A product
-    // this import already met, or one of the shop's offers belongs to (an offer carries its
-    // product's category and name), is known. The others go to the database: a product new in
-    // this import is inserted with the summary and search text of this batch's goods (refreshed
-    // at the end when its goods span batches); a product another shop brought gets its id back.
+    // Products: the same normalised name in the same category is the same product. A product one
+    // of the shop's offers belongs to is known: an offer carries its product's category and name.
+    // The others go to the database: a product new in this import is inserted with the summary
+    // and search text of this batch's goods; one another shop brought, or an earlier batch
+    // inserted (refreshed at the end), gets its id back.
     const groups = groupProducts(
       staged,
       [...fresh, ...existing.map((row) => row.index)],
@@ -813,13 +816,9 @@ async function applyPriceList(
     }
     const unknown: ProductGroup[] = [];
     for (const group of groups) {
-      const key = `${group.categoryId}\u0000${group.normalizedName}`;
-      const known = products.get(key) ?? storedProducts?.get(key);
+      const known = storedProducts?.get(`${group.categoryId}\u0000${group.normalizedName}`);
       if (known === undefined) unknown.push(group);
-      else {
-        group.productId = known;
-        if (newProducts.has(known)) spanning.add(known);
-      }
+      else group.productId = known;
     }
     let asked: Promise<unknown> = Promise.resolve();
     let vectors: BatchWork['vectors'];
@@ -850,12 +849,11 @@ async function applyPriceList(
               if (row.created) {
                 newProducts.add(row.id);
                 if (vectors) vectors.created[row.ord - 1] = row.id;
-              } else if (newProducts.has(row.id)) spanning.add(row.id);
-              products.set(`${group.categoryId}\u0000${group.normalizedName}`, row.id);
+              } else if (newProducts.has(row.id)) spanning(row.id);
             }
           },
         )
-        .then(() => findProducts(queue, unknown, products));
+        .then(() => findProducts(queue, unknown));
       asked.catch(() => {});
     }
     return { staged, goodCategory, fresh, existing, groups, products: asked, vectors };
@@ -868,10 +866,13 @@ async function applyPriceList(
     const productOf = new Int32Array(staged.rows.length);
     for (const group of work.groups) for (const i of group.goods) productOf[i] = group.productId!;
     for (const i of fresh) {
-      statsProducts.add(productOf[i]);
-      searchProducts.add(productOf[i]);
-      writtenNames.push(staged.names[i]);
+      if (!newProducts.has(productOf[i])) {
+        statsProducts.add(productOf[i]);
+        searchProducts.add(productOf[i]);
+      }
     }
+    // Words for typo correction: the names of the goods written.
+    for (const word of searchWordsOf(fresh.map((i) => staged.names[i]))) words.add(word);
     const goods: GoodsColumns = {
       staged,
       goodCategory,
@@ -892,19 +893,21 @@ async function applyPriceList(
       // by an older version, or changed by another writer and changed back) gets the digest.
       queue.run<ChangedOffer>('offers', storedOffersStatement(scope, goods, existing), (rows) => {
         const rewritten: ChangedOffer[] = [];
+        const names: string[] = [];
         for (const row of rows) {
           if (row.changed) {
             updated += 1;
-            statsProducts.add(row.product_id);
-            writtenNames.push(staged.names[row.idx]);
+            if (!newProducts.has(row.product_id)) statsProducts.add(row.product_id);
+            names.push(staged.names[row.idx]);
           }
           if (row.search_changed) {
             statsProducts.add(row.old_product_id);
             searchProducts.add(row.old_product_id);
-            searchProducts.add(row.product_id);
+            if (!newProducts.has(row.product_id)) searchProducts.add(row.product_id);
           }
           if (row.parameters_changed) rewritten.push(row);
         }
+        for (const word of searchWordsOf(names)) words.add(word);
         // Their characteristics changed: the values replaced.
         if (rewritten.length > 0) writeParameters(queue, staged, rewritten, parameters.ids);
       });
@@ -958,11 +961,13 @@ async function applyPriceList(
     mark = now;
   };
 
-  // Goods missing from the file: deactivated, never deleted (orders refer to them).
-  for (const id of tally.keptIds) inFile.add(id);
-  const missing = [...stored.values()]
-    .filter((o) => o.is_active && !inFile.has(o.external_id))
-    .map((o) => o.id);
+  // Goods missing from the file: deactivated, never deleted (orders refer to them). A rejected
+  // row's stored offer is kept as it is.
+  for (const id of tally.keptIds) {
+    const offer = stored.get(id);
+    if (offer) offer.seen = true;
+  }
+  const missing = [...stored.values()].filter((o) => o.is_active && !o.seen).map((o) => o.id);
   const deactivatedRows = rowsOf<{ product_id: number }>(
     await tx.execute(sql`
       update offers o set is_active = false, updated_at = ${scope.now}
@@ -990,9 +995,8 @@ async function applyPriceList(
     statsProducts.add(row.product_id);
     searchProducts.add(row.product_id);
   }
-  const complete = (id: number) => !newProducts.has(id) || spanning.has(id);
-  const statsIds = [...statsProducts].filter(complete);
-  const searchIds = [...searchProducts].filter(complete);
+  const statsIds = [...statsProducts];
+  const searchIds = [...searchProducts];
   for (let start = 0; start < statsIds.length; start += 50_000) {
     await tx.execute(
       sql`select catalog_refresh_product_stats(${param(statsIds.slice(start, start + 50_000))}::integer[])`,
@@ -1006,10 +1010,10 @@ async function applyPriceList(
   lap('apply_summary_ms');
 
   // Words for typo correction: names of the goods written and of the categories.
-  const words = searchWordsOf([...categoryList.map((c) => c.name), ...writtenNames]);
-  for (let start = 0; start < words.length; start += 20_000) {
+  const wordList = [...words];
+  for (let start = 0; start < wordList.length; start += 20_000) {
     await tx.execute(sql`
-      insert into search_words (word) select unnest(${param(words.slice(start, start + 20_000))}::text[])
+      insert into search_words (word) select unnest(${param(wordList.slice(start, start + 20_000))}::text[])
       on conflict do nothing`);
   }
   lap('apply_words_ms');
@@ -1047,6 +1051,8 @@ interface StoredOffer {
   category_id: number;
   product_name_key: string;
   product_id: number;
+  /** Set when the file has the good (valid or rejected): the rest are deactivated. */
+  seen?: boolean;
 }
 
 /** The shop's offers as the comparison with the file needs them, by the supplier's id. */
@@ -1245,11 +1251,7 @@ function productsStatement(groups: ProductGroup[], texts?: SearchTexts): SQL {
  * The ids of the groups whose product the products statement did not see (committed meanwhile by
  * another import).
  */
-async function findProducts(
-  queue: StatementQueue,
-  groups: ProductGroup[],
-  products: Map<string, number>,
-): Promise<void> {
+async function findProducts(queue: StatementQueue, groups: ProductGroup[]): Promise<void> {
   const missing = groups.filter((group) => group.productId === undefined);
   if (missing.length === 0) return;
   const rows = await queue.run<{ id: number; ord: number }>(
@@ -1260,11 +1262,7 @@ async function findProducts(
                   ${param(missing.map((g) => g.normalizedName))}::text[]) with ordinality as u(category_id, normalized_name, ord)
       join products p on p.category_id = u.category_id and p.normalized_name = u.normalized_name`,
   );
-  for (const row of rows) {
-    const group = missing[row.ord - 1];
-    group.productId = row.id;
-    products.set(`${group.categoryId}\u0000${group.normalizedName}`, row.id);
-  }
+  for (const row of rows) missing[row.ord - 1].productId = row.id;
   const lost = missing.find((group) => group.productId === undefined);
   if (lost)
     throw new Error(
