@@ -223,7 +223,7 @@ export async function runImport(
     bytes = undefined;
     const priceList = openPriceList(text, fileName);
     text = undefined;
-    const tally: FileTally = { rejected: 0, issues: [...priceList.issues], keptIds: [], readMs: 0 };
+    const tally: FileTally = { read: 0, rejected: 0, issues: [...priceList.issues], keptIds: [], readMs: 0 };
     let nextGoods = goodsReader(priceList, tally);
     totalRows = priceList.goodsCount;
     const openMs = performance.now() - started;
@@ -232,7 +232,11 @@ export async function runImport(
     // nothing and only hold its one session longer.
     if (claimed.mode === 'strict' || runtime.database.kind === 'pglite') {
       const batches: Staged[] = [];
-      for (let batch = await nextGoods(); batch; batch = await nextGoods()) batches.push(batch);
+      for (let batch = await nextGoods(); batch; batch = await nextGoods()) {
+        batches.push(batch);
+        const read = Math.floor((50 * tally.read) / Math.max(1, priceList.goodsCount));
+        await setProgress(runtime, importId, 'parse', 5 + read);
+      }
       if (claimed.mode === 'strict' && tally.rejected + priceList.issues.length > 0) {
         timings.parse_ms = Math.round(openMs + tally.readMs);
         throw new ImportFailure(
@@ -458,6 +462,8 @@ interface Staged {
 
 /** What reading the goods found besides the valid ones, over the whole file. */
 interface FileTally {
+  /** Goods read so far, valid or not. */
+  read: number;
   rejected: number;
   /** The file's issues, then the rows' (at most MAX_REPORTED_ISSUES of those). */
   issues: PriceListIssue[];
@@ -532,6 +538,7 @@ function goodsReader(priceList: PriceListSummary, tally: FileTally): () => Promi
         break;
       }
       read += 1;
+      tally.read += 1;
       if (read % READ_SLICE === 0) {
         tally.readMs += performance.now() - started;
         await new Promise((resolve) => setImmediate(resolve));
@@ -927,6 +934,7 @@ async function applyPriceList(
   };
 
   let waiting: BatchWork | undefined;
+  let progressed: Promise<unknown> = Promise.resolve();
   try {
     // Batch k is read and its products asked for while the database still works on batch k - 1,
     // whose offers are queued once its products are known.
@@ -939,6 +947,14 @@ async function applyPriceList(
       // 40 MB a batch of 5,000 goods), which the collector would let pile up: collected while
       // the database works on the statements just queued.
       if (written && written.fresh.length + written.existing.length > 0) collectGarbage(priceList.goodsCount);
+      // Progress can only be seen from outside this transaction: it goes through the connection
+      // aside, when there is one.
+      if (aside) {
+        const progress = 60 + Math.floor((35 * tally.read) / Math.max(1, priceList.goodsCount));
+        progressed = aside
+          .query('update imports set progress = $2 where id = $1 and progress < $2', [job.id, progress])
+          .catch(() => undefined);
+      }
     }
     if (waiting) await writeOffers(waiting);
     waiting = undefined;
@@ -946,6 +962,7 @@ async function applyPriceList(
   } finally {
     // Nothing may still be running when the transaction ends.
     await queue.settle();
+    await progressed;
     await aside?.close();
   }
   timings.apply_products_ms = Math.round(durations.products ?? 0);

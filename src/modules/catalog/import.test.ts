@@ -11,6 +11,7 @@ import {
   type Supplier,
 } from '../../../test/factories/orders.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { onPostgresServer } from '../../../test/helpers/database.ts';
 import {
   categories,
   importFiles,
@@ -829,13 +830,13 @@ describe('a file longer than one batch', () => {
    */
   const SPANNING = IMPORT_BATCH + 1;
   const LAST = IMPORT_BATCH + 2;
-  function twoBatches(): string {
+  function twoBatches(lastWord = ''): string {
     const lines = ['shop: Длинный склад', 'categories:', '  - id: 1', '    name: Инструменты', 'goods:'];
     for (let n = 1; n <= LAST; n += 1) {
       lines.push(
         `  - id: g${n}`,
         '    category: 1',
-        `    name: ${n === SPANNING ? 'Молоток 1' : `Молоток ${n}`}`,
+        `    name: ${n === SPANNING ? 'Молоток 1' : `Молоток ${n}${n === LAST ? lastWord : ''}`}`,
         `    price: ${n === SPANNING ? '50.25' : '100'}`,
         `    quantity: ${n === 1 ? 0 : 3}`,
         '    parameters:',
@@ -890,5 +891,44 @@ describe('a file longer than one batch', () => {
 
     const again = await importFile(t, supplier.headers, twoBatches());
     expect(again.counts).toMatchObject({ created: 0, updated: 0, unchanged: LAST });
+  });
+
+  it.skipIf(!onPostgresServer())('shows its progress while its transaction still runs', async () => {
+    const supplier = await createSupplier(t);
+    // A word only this file has, held uncommitted by another transaction: the import, having
+    // written every batch, waits on it when it adds its words for typo correction.
+    const word = `zk${Math.random()
+      .toString(36)
+      .replace(/[^a-z]/g, '')
+      .slice(0, 8)}`;
+    const other = await t.runtime.database.pool!.connect();
+    try {
+      await other.query('begin');
+      await other.query('insert into search_words (word) values ($1)', [word]);
+      const running = importPriceList(t.runtime, {
+        shopId: supplier.shop.id,
+        content: Buffer.from(twoBatches(` ${word}`)),
+      });
+      for (;;) {
+        const {
+          rows: [waiting],
+        } = await other.query<{ n: number }>(
+          `select count(*)::integer as n from pg_stat_activity
+           where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
+        );
+        if (waiting.n > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const [seen] = await t.runtime.db.select().from(imports).where(eq(imports.shopId, supplier.shop.id));
+      expect({ status: seen.status, phase: seen.phase, progress: seen.progress }).toEqual({
+        status: 'running',
+        phase: 'apply',
+        progress: 95,
+      });
+      await other.query('rollback');
+      expect(await running).toMatchObject({ status: 'succeeded', progress: 100, created: LAST });
+    } finally {
+      other.release();
+    }
   });
 });
