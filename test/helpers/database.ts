@@ -43,3 +43,17 @@ export function serverDatabaseUrl(database: string): string {
   parsed.pathname = `/${database}`;
   return parsed.toString();
 }
+
+/** Resolves once another session of this database waits for a lock (the one `client` holds, say). */
+export async function someoneWaitsForALock(client: pg.PoolClient | pg.Client): Promise<void> {
+  for (;;) {
+    const {
+      rows: [waiting],
+    } = await client.query<{ n: number }>(
+      `select count(*)::integer as n from pg_stat_activity
+       where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
+    );
+    if (waiting.n > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -10,7 +10,7 @@ import { authHeader } from '../../../test/factories/accounts.ts';
 import { multipartBody, waitForImport } from '../../../test/factories/catalog.ts';
 import { createSupplier } from '../../../test/factories/orders.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { onPostgresServer } from '../../../test/helpers/database.ts';
+import { onPostgresServer, someoneWaitsForALock } from '../../../test/helpers/database.ts';
 import { categories, imports, offers, products } from '../../db/schema/catalog.ts';
 import { fetchPriceList, isForbiddenAddress } from './fetch.ts';
 import { importPriceList } from './import.service.ts';
@@ -387,16 +387,7 @@ describe('one import per shop at a time', () => {
         const running = importPriceList(t.runtime, { shopId: supplier.shop.id, content: file });
         // The import's products statement waits for that row; the other writer then commits. The
         // statement's snapshot is older than the commit: it neither inserts nor sees the product.
-        for (;;) {
-          const {
-            rows: [waiting],
-          } = await other.query<{ n: number }>(
-            `select count(*)::integer as n from pg_stat_activity
-             where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
-          );
-          if (waiting.n > 0) break;
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
+        await someoneWaitsForALock(other);
         await other.query('commit');
         const result = await running;
         expect(result).toMatchObject({ status: 'succeeded', created: 1 });

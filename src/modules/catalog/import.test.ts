@@ -11,7 +11,7 @@ import {
   type Supplier,
 } from '../../../test/factories/orders.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { onPostgresServer } from '../../../test/helpers/database.ts';
+import { onPostgresServer, someoneWaitsForALock } from '../../../test/helpers/database.ts';
 import {
   categories,
   importFiles,
@@ -909,16 +909,7 @@ describe('a file longer than one batch', () => {
         shopId: supplier.shop.id,
         content: Buffer.from(twoBatches(` ${word}`)),
       });
-      for (;;) {
-        const {
-          rows: [waiting],
-        } = await other.query<{ n: number }>(
-          `select count(*)::integer as n from pg_stat_activity
-           where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
-        );
-        if (waiting.n > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await someoneWaitsForALock(other);
       const [seen] = await t.runtime.db.select().from(imports).where(eq(imports.shopId, supplier.shop.id));
       expect({ status: seen.status, phase: seen.phase, progress: seen.progress }).toEqual({
         status: 'running',
