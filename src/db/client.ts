@@ -97,9 +97,13 @@ export function openPostgres(connectionString: string, max = 10): DatabaseHandle
       // A lost connection fails the query that needed it; it must not crash the process.
       client.on('error', () => {});
       await client.connect();
+      // One query at a time: each waits for the one before, whoever asked.
+      let last: Promise<unknown> = Promise.resolve();
       return {
         async query<T>(text: string, params?: unknown[]) {
-          return (await client.query(text, params as unknown[])).rows as T[];
+          const result = last.then(() => client.query(text, params as unknown[]));
+          last = result.catch(() => {});
+          return (await result).rows as T[];
         },
         async close() {
           await client.end().catch(() => {});
