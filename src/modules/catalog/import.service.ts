@@ -760,7 +760,6 @@ async function applyPriceList(
     shown: new Map(),
     turnedText: new Set(),
   };
-  let storedProducts: Map<string, number> | undefined;
   /** Products this import created. */
   const newProducts = new Set<number>();
   // Older products whose summary or search text the end refreshes, and new ones whose goods came
@@ -786,6 +785,8 @@ async function applyPriceList(
     const goodCategory = staged.categoryNorms.map((norm) => categoryIds.get(norm)!.id);
     const fresh: number[] = [];
     const existing: { index: number; id: number }[] = [];
+    /** The stored offer of each good that has one and differs. */
+    const storedOf: (StoredOffer | undefined)[] = [];
     for (let i = 0; i < staged.rows.length; i += 1) {
       const offer = stored.get(staged.externalIds[i]);
       if (!offer) {
@@ -799,33 +800,39 @@ async function applyPriceList(
         offer.category_id === goodCategory[i] &&
         offer.product_name_key === staged.normalizedNames[i] &&
         offer.import_hash === rowImage(staged, goodCategory, parameters.ids, i).hash;
-      if (!unchanged) existing.push({ index: i, id: offer.id });
+      if (!unchanged) {
+        existing.push({ index: i, id: offer.id });
+        storedOf[i] = offer;
+      }
     }
     valid += staged.rows.length;
     created += fresh.length;
 
-    // Products: the same normalised name in the same category is the same product. A product one
-    // of the shop's offers belongs to is known: an offer carries its product's category and name.
-    // The others go to the database: a product new in this import is inserted with the summary
-    // and search text of this batch's goods; one another shop brought, or an earlier batch
-    // inserted (refreshed at the end), gets its id back.
+    // Products: the same normalised name in the same category is the same product. A group with
+    // a good whose stored offer has that category and name keeps that offer's product. The others
+    // go to the database: a product new in this import is inserted with the summary and search
+    // text of this batch's goods; one another shop brought, one of the shop's other offers
+    // belongs to, or an earlier batch inserted (refreshed at the end), gets its id back.
     const groups = groupProducts(
       staged,
       [...fresh, ...existing.map((row) => row.index)],
       goodCategory,
       accepting,
     );
-    if (groups.length > 0 && !storedProducts) {
-      storedProducts = new Map();
-      for (const offer of stored.values()) {
-        storedProducts.set(`${offer.category_id}\u0000${offer.product_name_key}`, offer.product_id);
-      }
-    }
     const unknown: ProductGroup[] = [];
     for (const group of groups) {
-      const known = storedProducts?.get(`${group.categoryId}\u0000${group.normalizedName}`);
-      if (known === undefined) unknown.push(group);
-      else group.productId = known;
+      for (const i of group.goods) {
+        const offer = storedOf[i];
+        if (
+          offer &&
+          offer.category_id === group.categoryId &&
+          offer.product_name_key === group.normalizedName
+        ) {
+          group.productId = offer.product_id;
+          break;
+        }
+      }
+      if (group.productId === undefined) unknown.push(group);
     }
     let asked: Promise<unknown> = Promise.resolve();
     let vectors: BatchWork['vectors'];
