@@ -842,14 +842,16 @@ async function applyPriceList(
       // on a connection of its own, beside this one, and its vectors are written after the
       // batch's offers, by when they have long arrived.
       if (aside) {
-        const created: (number | null)[] = new Array(unknown.length).fill(null);
         const literal = aside.query<{ vectors: string }>(SEARCH_VECTORS_SQL, [
           texts.names,
           texts.middle,
           texts.values,
         ]);
         literal.catch(() => {});
-        vectors = { created, literal: literal.then(([row]) => row.vectors) };
+        vectors = {
+          created: new Array(unknown.length).fill(null),
+          literal: literal.then(([row]) => row.vectors),
+        };
       }
       asked = queue
         .run<{ id: number; ord: number; created: boolean }>(
