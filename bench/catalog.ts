@@ -91,8 +91,8 @@ function postgresCpuMs(): Map<number, number> {
 
 /**
  * PostgreSQL's CPU time between two readings: each process's own growth (a process that started
- * meanwhile counts whole). A process that ended meanwhile (an autovacuum worker) took its time
- * with it and is left out: the figure can only be low, never below zero.
+ * meanwhile counts whole). A process that ended meanwhile (a closed connection's backend) took its
+ * time with it and is left out: the figure can only be low, never below zero.
  */
 function postgresCpuSince(before: Map<number, number>): number {
   let total = 0;
