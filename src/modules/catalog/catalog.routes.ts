@@ -441,7 +441,7 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
     const cache = createCatalogReadCache(runtime.db, runtime.config.catalogCacheBytes);
     /**
      * A public catalog answer from the read cache: 304 (sent) when the client has it, else the
-     * answer with its tag. A missing answer (null or undefined: not found) carries no tag.
+     * answer with its tag (none for a missing answer: the cache gives it none).
      */
     const cachedJson = async <T>(
       request: FastifyRequest,
@@ -451,8 +451,7 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
     ): Promise<T | FastifyReply> => {
       const answer = await cache.read(key, build, jsonBytes, request.headers['if-none-match']);
       if (answer.notModified) return reply.code(304).header('etag', answer.etag).send(null);
-      if (answer.etag && answer.value !== null && answer.value !== undefined)
-        reply.header('etag', answer.etag);
+      if (answer.etag) reply.header('etag', answer.etag);
       return answer.value;
     };
 

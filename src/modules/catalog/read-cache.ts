@@ -31,7 +31,8 @@ export interface ReadCacheStats {
 
 /**
  * An answer with its entity tag: the same while the catalog revision is, so a client holding it
- * has what would be built now (null with the cache off). When the request's If-None-Match names
+ * has what would be built now (null with the cache off, and for a missing answer: null or
+ * undefined). When the request's If-None-Match names
  * it, nothing was built: `notModified`.
  */
 export type CachedAnswer<T> =
@@ -102,11 +103,11 @@ export function createCatalogReadCache(db: Queryable, maxBytes: number): Catalog
     const etag = entityTag(key, revision);
     const tags = ifNoneMatch?.split(',').map((tag) => tag.trim()) ?? [];
     if (tags.includes(etag)) return { notModified: true, etag };
-    // `*` matches any current answer, and none when there is nothing (null: not found).
-    const answered = (value: T): CachedAnswer<T> =>
-      tags.includes('*') && value !== null && value !== undefined
-        ? { notModified: true, etag }
-        : { notModified: false, value, etag };
+    // Nothing (null or undefined: not found) has no tag, and `*` matches any answer but that.
+    const answered = (value: T): CachedAnswer<T> => {
+      if (value === null || value === undefined) return { notModified: false, value, etag: null };
+      return tags.includes('*') ? { notModified: true, etag } : { notModified: false, value, etag };
+    };
     const entry = entries.get(key);
     if (entry && entry.revision === revision) {
       stats.hits += 1;
