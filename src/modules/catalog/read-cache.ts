@@ -32,8 +32,7 @@ export interface ReadCacheStats {
 /**
  * An answer with its entity tag: the same while the catalog revision is, so a client holding it
  * has what would be built now (null with the cache off, and for a missing answer: null or
- * undefined). When the request's If-None-Match names
- * it, nothing was built: `notModified`.
+ * undefined). When the request's If-None-Match names it, nothing was built: `notModified`.
  */
 export type CachedAnswer<T> =
   | { notModified: false; value: T; etag: string | null }
