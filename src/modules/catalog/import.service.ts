@@ -260,7 +260,6 @@ export async function runImport(
       timings.apply_ms = Math.round(performance.now() - started);
       // Reading the goods overlaps the apply: parse_ms is the reading's own share of it.
       timings.parse_ms = Math.round(openMs + tally.readMs);
-      for (const issue of tally.issues) if (issue.goodId) issue.goodId = own(issue.goodId);
       const [done] = await scope.tx
         .update(imports)
         .set({
@@ -473,9 +472,8 @@ interface FileTally {
   readMs: number;
 }
 
-/** What the apply needs of the file besides its goods. */
-type PriceListSummary = Pick<PriceList, 'shopName' | 'categories' | 'goodsCount' | 'issues'> &
-  Pick<PriceList, 'goods'>;
+/** What the apply needs of the file: its frame, and its goods to read. */
+type PriceListSummary = Pick<PriceList, 'shopName' | 'categories' | 'goodsCount' | 'issues' | 'goods'>;
 
 /** The file's frame read and checked (shop, categories, the goods list found); goods are read later. */
 function openPriceList(text: string, fileName: string | null): PriceListSummary {
@@ -530,16 +528,14 @@ function goodsReader(priceList: PriceListSummary, tally: FileTally): () => Promi
       params: { name: [], key: [], kind: [], value: [], valueKey: [], valueNumber: [] },
     };
     let started = performance.now();
-    let read = 0;
     while (staged.rows.length < IMPORT_BATCH) {
       const next = goods.next();
       if (next.done) {
         done = true;
         break;
       }
-      read += 1;
       tally.read += 1;
-      if (read % READ_SLICE === 0) {
+      if (tally.read % READ_SLICE === 0) {
         tally.readMs += performance.now() - started;
         await new Promise((resolve) => setImmediate(resolve));
         started = performance.now();
@@ -550,7 +546,12 @@ function goodsReader(priceList: PriceListSummary, tally: FileTally): () => Promi
         const goodId = result.issues.find((issue) => issue.goodId)?.goodId;
         const duplicate = result.issues.some((issue) => issue.code === 'duplicate_id');
         if (goodId && !duplicate) tally.keptIds.push(own(goodId));
-        if (tally.issues.length < MAX_REPORTED_ISSUES) tally.issues.push(...result.issues);
+        if (tally.issues.length < MAX_REPORTED_ISSUES) {
+          for (const issue of result.issues) {
+            if (issue.goodId) issue.goodId = own(issue.goodId);
+            tally.issues.push(issue);
+          }
+        }
         continue;
       }
       const good = result.good;
@@ -574,7 +575,7 @@ function goodsReader(priceList: PriceListSummary, tally: FileTally): () => Promi
       staged.paramStart.push(staged.params.name.length);
     }
     tally.readMs += performance.now() - started;
-    return staged.rows.length > 0 || !done ? staged : undefined;
+    return staged.rows.length > 0 ? staged : undefined;
   };
 }
 
@@ -652,6 +653,7 @@ type StatementQueue = ReturnType<typeof statementQueue>;
 interface BatchWork {
   staged: Staged;
   goodCategory: number[];
+  images: (RowImage | undefined)[];
   /** Goods the shop has no offer for. */
   fresh: number[];
   /** Goods whose stored offer differs, with that offer's id. */
@@ -787,6 +789,8 @@ async function applyPriceList(
     const existing: { index: number; id: number }[] = [];
     /** The stored offer of each good that has one and differs. */
     const storedOf: (StoredOffer | undefined)[] = [];
+    /** The images the comparison made, which the offers statement reuses. */
+    const images: (RowImage | undefined)[] = [];
     for (let i = 0; i < staged.rows.length; i += 1) {
       const offer = stored.get(staged.externalIds[i]);
       if (!offer) {
@@ -794,12 +798,17 @@ async function applyPriceList(
         continue;
       }
       offer.seen = true;
-      const unchanged =
+      // The digest is made only when the cheap comparisons leave the row unchanged.
+      let unchanged =
         offer.is_active &&
         offer.quantity === staged.quantities[i] &&
         offer.category_id === goodCategory[i] &&
-        offer.product_name_key === staged.normalizedNames[i] &&
-        offer.import_hash === rowImage(staged, goodCategory, parameters.ids, i).hash;
+        offer.product_name_key === staged.normalizedNames[i];
+      if (unchanged) {
+        const image = rowImage(staged, goodCategory, parameters.ids, i);
+        images[i] = image;
+        unchanged = offer.import_hash === image.hash;
+      }
       if (!unchanged) {
         existing.push({ index: i, id: offer.id });
         storedOf[i] = offer;
@@ -856,7 +865,7 @@ async function applyPriceList(
       asked = queue
         .run<{ id: number; ord: number; created: boolean }>(
           'products',
-          productsStatement(unknown, aside ? undefined : texts),
+          productsStatement(unknown, texts, !aside),
           (rows) => {
             for (const row of rows) {
               const group = unknown[row.ord - 1];
@@ -872,13 +881,13 @@ async function applyPriceList(
         .then(() => findProducts(queue, unknown));
       asked.catch(() => {});
     }
-    return { staged, goodCategory, fresh, existing, groups, products: asked, vectors };
+    return { staged, goodCategory, images, fresh, existing, groups, products: asked, vectors };
   };
 
   /** Queues a batch's offers once its products are known: new ones, then the changed stored ones. */
   const writeOffers = async (work: BatchWork): Promise<void> => {
     await work.products;
-    const { staged, goodCategory, fresh, existing } = work;
+    const { staged, goodCategory, images, fresh, existing } = work;
     const productOf = new Int32Array(staged.rows.length);
     for (const group of work.groups) for (const i of group.goods) productOf[i] = group.productId!;
     for (const i of fresh) {
@@ -892,6 +901,7 @@ async function applyPriceList(
     const goods: GoodsColumns = {
       staged,
       goodCategory,
+      images,
       parameterIds: parameters.ids,
       parameterShown: parameters.shown,
       productOf,
@@ -1000,9 +1010,10 @@ async function applyPriceList(
       where o.id = any(${param(missing)}::integer[]) and o.is_active
       returning o.product_id`),
   );
-  lap('apply_deactivate_ms');
-  timings.apply_offers_ms = Math.round(durations.offers ?? 0) + timings.apply_deactivate_ms;
-  delete timings.apply_deactivate_ms;
+  // The stored offers' statements and this one.
+  durations.offers = (durations.offers ?? 0) + performance.now() - mark;
+  timings.apply_offers_ms = Math.round(durations.offers);
+  mark = performance.now();
 
   // A characteristic this import turned into text: every offer holding it shows the new kind
   // (offers of other shops, and this file's earlier batches).
@@ -1222,23 +1233,27 @@ function searchTexts(
   };
 }
 
-/** The search vectors of the texts, as a tsvector[] literal: the same weights as catalog_refresh_product_search. */
+/** A product's search vector from its three texts: the same weights as catalog_refresh_product_search. */
+function searchVector(name: string, middle: string, values: string): string {
+  return `setweight(to_tsvector('russian', ${name}), 'A') || setweight(to_tsvector('russian', ${middle}), 'B')
+          || setweight(to_tsvector('russian', ${values}), 'C')`;
+}
+
+/** The search vectors of the texts, as a tsvector[] literal. */
 const SEARCH_VECTORS_SQL = `
-  select array_agg(setweight(to_tsvector('russian', u.name), 'A') || setweight(to_tsvector('russian', u.middle), 'B')
-                   || setweight(to_tsvector('russian', u.characteristic_values), 'C') order by u.ord)::text as vectors
+  select array_agg(${searchVector('u.name', 'u.middle', 'u.characteristic_values')} order by u.ord)::text as vectors
   from unnest($1::text[], $2::text[], $3::text[]) with ordinality as u(name, middle, characteristic_values, ord)`;
 
 /**
- * One batch of product groups: the new ones inserted with their summary (and their search vector
- * computed from `texts`, unless the caller writes the vectors itself), and every group's product
- * id, by its position in the batch (`ord`, from 1).
+ * One batch of product groups: the new ones inserted with their summary (and, with `stemHere`,
+ * their search vector; else the caller writes the vectors), and every group's product id, by its
+ * position in the batch (`ord`, from 1).
  */
-function productsStatement(groups: ProductGroup[], texts?: SearchTexts): SQL {
-  const searchable = texts
+function productsStatement(groups: ProductGroup[], texts: SearchTexts, stemHere: boolean): SQL {
+  const searchable = stemHere
     ? sql`, searchable as (
       insert into product_search (product_id, search_vector)
-      select c.id, setweight(to_tsvector('russian', u.name), 'A') || setweight(to_tsvector('russian', t.middle), 'B')
-                   || setweight(to_tsvector('russian', t.characteristic_values), 'C')
+      select c.id, ${sql.raw(searchVector('u.name', 't.middle', 't.characteristic_values'))}
       from created c join u on u.category_id = c.category_id and u.normalized_name = c.normalized_name
       join unnest(${param(texts.middle)}::text[], ${param(texts.values)}::text[])
         with ordinality as t(middle, characteristic_values, ord) on t.ord = u.ord
@@ -1250,7 +1265,7 @@ function productsStatement(groups: ProductGroup[], texts?: SearchTexts): SQL {
     with u as (
       select * from unnest(
         ${param(arrayLiteral(groups.map((g) => g.categoryId)))}::integer[],
-        ${param(arrayLiteral(groups.map((g) => g.name)))}::text[],
+        ${param(texts.names)}::text[],
         ${param(arrayLiteral(groups.map((g) => g.normalizedName)))}::text[],
         ${param(arrayLiteral(groups.map((g) => g.offerCount)))}::integer[],
         ${param(arrayLiteral(groups.map((g) => g.minPrice)))}::numeric[],
@@ -1300,6 +1315,8 @@ async function findProducts(queue: StatementQueue, groups: ProductGroup[]): Prom
 interface GoodsColumns {
   staged: Staged;
   goodCategory: number[];
+  /** Images already made (by the comparison with the stored offer), by position. */
+  images: (RowImage | undefined)[];
   parameterIds: Map<string, number>;
   /** Each characteristic's name and kind as shown, by id. */
   parameterShown: Map<number, ShownParameter>;
@@ -1309,7 +1326,7 @@ interface GoodsColumns {
 /** The given goods' columns as the offers statements take them, in this order. */
 function offerColumns(goods: GoodsColumns, rows: number[]): SQL {
   const { staged, goodCategory, parameterIds, parameterShown, productOf } = goods;
-  const images = rows.map((i) => rowImage(staged, goodCategory, parameterIds, i));
+  const images = rows.map((i) => goods.images[i] ?? rowImage(staged, goodCategory, parameterIds, i));
   const shown = rows.map((i) => characteristicsJsonOf(staged, parameterIds, parameterShown, i));
   return sql`
         ${param(arrayLiteral(rows.map((i) => productOf[i])))}::integer[],
