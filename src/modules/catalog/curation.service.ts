@@ -16,6 +16,7 @@ import { conflict, notFound, unprocessable } from '../../http/errors.ts';
 import type { Runtime } from '../../runtime.ts';
 import { normalizeName } from './normalize.ts';
 import { searchWordsOf } from './search.ts';
+import { searchWordsInsert } from './search-index.ts';
 
 function categoryNotFound() {
   return notFound('category_not_found', { ru: 'Категория не найдена', en: 'Category not found' });
@@ -103,9 +104,7 @@ async function renameWithAlias(
 async function addSearchWords(tx: Queryable, texts: string[]): Promise<void> {
   const words = searchWordsOf(texts);
   if (words.length === 0) return;
-  await tx.execute(
-    sql`insert into search_words (word) select unnest(${sql.param(words)}::text[]) on conflict do nothing`,
-  );
+  await tx.execute(searchWordsInsert(words));
 }
 
 export async function mergeCategories(runtime: Runtime, sourceId: number, targetId: number) {

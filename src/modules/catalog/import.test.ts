@@ -25,7 +25,8 @@ import {
 } from '../../db/schema/catalog.ts';
 import { JOB_HANDLERS } from '../../jobs/handlers.ts';
 import { generatePriceList } from './demo/generate.ts';
-import { IMPORT_BATCH, importPriceList, VACUUM_AFTER_ROWS } from './import.service.ts';
+import { importPriceList, VACUUM_AFTER_ROWS } from './import.service.ts';
+import { IMPORT_BATCH } from './import-goods.ts';
 
 const SAMPLE = fs.readFileSync(new URL('../../../test/fixtures/shop1.yaml', import.meta.url), 'utf8');
 

@@ -1,0 +1,160 @@
+// The import's goods reader: the file's frame checked, then its goods read IMPORT_BATCH valid ones
+// at a time into columns (`Staged`), the rejected ones tallied with their report lines.
+import type { ParameterKind } from '../../db/schema/catalog.ts';
+import { detectFormat, type PriceList, type PriceListIssue, readPriceList } from './price-list/price-list.ts';
+
+/**
+ * Goods per batch, and rows (goods, products) per statement of the apply. With 10,000 the
+ * statements took as long in all, but a batch's transient texts raised a 100,000-good import's
+ * peak memory by about 120 MiB.
+ */
+export const IMPORT_BATCH = 5_000;
+
+/** How many report lines an import keeps (the counts are always complete). */
+export const MAX_REPORTED_ISSUES = 10_000;
+
+/** A batch of valid goods as columns (compact, and ready for unnest). */
+export interface Staged {
+  rows: number[];
+  externalIds: string[];
+  categoryNorms: string[];
+  models: (string | null)[];
+  names: string[];
+  normalizedNames: string[];
+  prices: string[];
+  pricesRrc: string[];
+  quantities: number[];
+  /** Characteristics, flat: good i's are at paramStart[i] … paramStart[i + 1] - 1. */
+  paramStart: number[];
+  params: {
+    name: string[];
+    key: string[];
+    kind: ParameterKind[];
+    value: string[];
+    valueKey: string[];
+    valueNumber: (string | null)[];
+  };
+}
+
+/** What reading the goods found besides the valid ones, over the whole file. */
+export interface FileTally {
+  /** Goods read so far, valid or not. */
+  read: number;
+  rejected: number;
+  /** The file's issues, then the rows' (at most MAX_REPORTED_ISSUES of those). */
+  issues: PriceListIssue[];
+  /** Supplier ids of rejected rows: their stored offers are kept as they are, not deactivated. */
+  keptIds: string[];
+  /** Time spent reading and checking goods. */
+  readMs: number;
+}
+
+/** What the apply needs of the file: its frame, and its goods to read. */
+export type PriceListSummary = Pick<PriceList, 'shopName' | 'categories' | 'goodsCount' | 'issues' | 'goods'>;
+
+/** The file's frame read and checked (shop, categories, the goods list found); goods are read later. */
+export function openPriceList(text: string, fileName: string | null): PriceListSummary {
+  const priceList = readPriceList(text, detectFormat(text, fileName));
+  const categories = new Map(
+    [...priceList.categories].map(([id, c]) => [
+      own(id),
+      { externalId: own(c.externalId), name: own(c.name), normalizedName: c.normalizedName },
+    ]),
+  );
+  return {
+    shopName: own(priceList.shopName),
+    categories,
+    goodsCount: priceList.goodsCount,
+    issues: priceList.issues,
+    goods: () => priceList.goods(),
+  };
+}
+
+/**
+ * A copy of a string that does not keep a larger one alive: V8 represents substrings as slices of
+ * their parent, and the parent here is the whole decoded file.
+ */
+export function own(value: string): string {
+  return value.length < 13 ? value : ` ${value}`.slice(1);
+}
+
+/** Goods read between two turns of the event loop, so that the database's answers are taken promptly. */
+const READ_SLICE = 1000;
+
+/**
+ * Reads the file's goods IMPORT_BATCH valid ones at a time (undefined at the end), tallying the rejected
+ * ones. It yields to the event loop every READ_SLICE goods: it runs while the database works on
+ * the statements before, and their answers must not wait for a whole batch to be read.
+ */
+export function goodsReader(
+  priceList: PriceListSummary,
+  tally: FileTally,
+): () => Promise<Staged | undefined> {
+  const goods = priceList.goods();
+  let done = false;
+  return async () => {
+    if (done) return undefined;
+    const staged: Staged = {
+      rows: [],
+      externalIds: [],
+      categoryNorms: [],
+      models: [],
+      names: [],
+      normalizedNames: [],
+      prices: [],
+      pricesRrc: [],
+      quantities: [],
+      paramStart: [0],
+      params: { name: [], key: [], kind: [], value: [], valueKey: [], valueNumber: [] },
+    };
+    let started = performance.now();
+    while (staged.rows.length < IMPORT_BATCH) {
+      const next = goods.next();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      tally.read += 1;
+      if (tally.read % READ_SLICE === 0) {
+        tally.readMs += performance.now() - started;
+        await new Promise((resolve) => setImmediate(resolve));
+        started = performance.now();
+      }
+      const result = next.value;
+      if (!result.ok) {
+        tally.rejected += 1;
+        const goodId = result.issues.find((issue) => issue.goodId)?.goodId;
+        const duplicate = result.issues.some((issue) => issue.code === 'duplicate_id');
+        if (goodId && !duplicate) tally.keptIds.push(own(goodId));
+        if (tally.issues.length < MAX_REPORTED_ISSUES) {
+          for (const issue of result.issues) {
+            if (issue.goodId) issue.goodId = own(issue.goodId);
+            tally.issues.push(issue);
+          }
+        }
+        continue;
+      }
+      const good = result.good;
+      staged.rows.push(good.row);
+      staged.externalIds.push(own(good.externalId));
+      staged.categoryNorms.push(priceList.categories.get(good.categoryExternalId)!.normalizedName);
+      staged.models.push(good.model === null ? null : own(good.model));
+      staged.names.push(own(good.name));
+      staged.normalizedNames.push(good.normalizedName);
+      staged.prices.push(good.price);
+      staged.pricesRrc.push(good.priceRrc);
+      staged.quantities.push(good.quantity);
+      for (const parameter of good.parameters) {
+        staged.params.name.push(parameter.name);
+        staged.params.key.push(parameter.normalizedName);
+        staged.params.kind.push(parameter.kind);
+        staged.params.value.push(parameter.value);
+        staged.params.valueKey.push(parameter.valueKey);
+        staged.params.valueNumber.push(parameter.valueNumber);
+      }
+      staged.paramStart.push(staged.params.name.length);
+    }
+    tally.readMs += performance.now() - started;
+    return staged.rows.length > 0 ? staged : undefined;
+  };
+}
