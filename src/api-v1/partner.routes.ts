@@ -2,9 +2,7 @@
 // orders holding the shop's goods — on the catalog and orders services v2 uses.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { transaction } from '../db/transaction.ts';
-import { checkUrlForm, FetchError, fetchPriceList } from '../modules/catalog/fetch.ts';
-import { importPriceList, queueImport } from '../modules/catalog/import.service.ts';
+import { importNowOrQueue } from '../modules/catalog/import-request.service.ts';
 import { shopOfOwner, updateShop } from '../modules/catalog/shops.service.ts';
 import { listSupplierOrders, supplierView } from '../modules/orders/supplier-orders.service.ts';
 import { loadOrders } from '../modules/orders/views.ts';
@@ -71,41 +69,17 @@ export function partnerV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         if (!url) return failure(MISSING_ARGUMENTS);
         const user = caller(request);
         const shop = await shopOfOwner(runtime.db, user.id);
-        try {
-          checkUrlForm(url);
-        } catch (error) {
-          if (error instanceof FetchError) return { Status: false as const, Error: say(request, error.text) };
-          throw error;
-        }
-        let fetched: Awaited<ReturnType<typeof fetchPriceList>>;
-        try {
-          fetched = await fetchPriceList(url, {
-            maxBytes: V1_INLINE_IMPORT_BYTES,
-            allowPrivate: runtime.config.allowPrivateImportUrls,
-          });
-        } catch (error) {
-          if (!(error instanceof FetchError)) throw error;
-          if (error.code !== 'file_too_large') return failure(say(request, error.text));
-          const queued = await transaction(runtime, (scope) =>
-            queueImport(scope, {
-              shopId: shop.id,
-              requestedBy: user.id,
-              source: 'url',
-              mode: 'lenient',
-              url,
-            }),
-          );
-          return { Status: true as const, Task: queued.id };
-        }
-        const done = await importPriceList(runtime, {
+        const result = await importNowOrQueue(runtime, {
           shopId: shop.id,
           requestedBy: user.id,
-          source: 'url',
-          mode: 'lenient',
           url,
-          content: fetched.content,
-          fileName: fetched.fileName,
+          inlineMaxBytes: V1_INLINE_IMPORT_BYTES,
         });
+        if (result.outcome === 'invalid_url')
+          return { Status: false as const, Error: say(request, result.text) };
+        if (result.outcome === 'refused') return failure(say(request, result.text));
+        if (result.outcome === 'queued') return { Status: true as const, Task: result.importId };
+        const done = result.import;
         if (done.status !== 'succeeded') {
           return failure(
             done.errorMessage

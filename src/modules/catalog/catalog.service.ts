@@ -11,6 +11,14 @@ import type { Queryable } from '../../db/client.ts';
 import { runPrepared } from '../../db/prepared.ts';
 import type { ParameterKind } from '../../db/schema/catalog.ts';
 import { AppError } from '../../http/errors.ts';
+import {
+  decodeKindCursor,
+  encodeCursor,
+  invalidCursor,
+  kindCursor,
+  pageOf,
+  peekLimit,
+} from '../../http/paging.ts';
 import { normalizeName } from './normalize.ts';
 import { catalogQuery } from './query.ts';
 import { type CompiledQuery, compileQuery, correctTokens, queryTokens } from './search.ts';
@@ -60,39 +68,6 @@ export interface ProductPage {
   next_cursor: string | null;
   /** Set when the query found nothing as typed and was run with corrected words. */
   corrected_query: string | null;
-}
-
-export function invalidCursor(): AppError {
-  return new AppError(400, 'invalid_cursor', {
-    detail: { ru: 'Неверный курсор страницы', en: 'Invalid page cursor' },
-  });
-}
-
-export function encodeCursor(sort: string, values: (string | number)[]): string {
-  return Buffer.from(JSON.stringify([sort, ...values])).toString('base64url');
-}
-
-/** A cursor's values: `size` of them, and up to `optional` more. */
-export function decodeCursor(cursor: string, sort: string, size: number, optional = 0): (string | number)[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidCursor();
-  }
-  if (
-    !Array.isArray(parsed) ||
-    parsed[0] !== sort ||
-    parsed.length < size + 1 ||
-    parsed.length > size + 1 + optional
-  ) {
-    throw invalidCursor();
-  }
-  const values = parsed.slice(1);
-  if (!values.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isSafeInteger(v)))) {
-    throw invalidCursor();
-  }
-  return values as (string | number)[];
 }
 
 interface ResolvedParameter {
@@ -262,13 +237,13 @@ function productConditions(filters: ProductFilters, query: string | null, skip?:
  */
 function searchedWords(options: ProductListOptions, sort: ProductSort): string | null {
   if (!options.cursor) return null;
-  const words = decodeCursor(options.cursor, sort, 2, 1)[2];
+  const words = decodeKindCursor(options.cursor, sort, 2, 1)[2];
   return typeof words === 'string' ? words : null;
 }
 
 function withSearchedWords(page: ProductPage, sort: ProductSort, words: string): ProductPage {
-  const next = page.next_cursor ? [...decodeCursor(page.next_cursor, sort, 2), words] : null;
-  return { ...page, next_cursor: next ? encodeCursor(sort, next) : null, corrected_query: words };
+  const next = page.next_cursor ? [...decodeKindCursor(page.next_cursor, sort, 2), words] : null;
+  return { ...page, next_cursor: next ? encodeCursor(kindCursor(sort, next)) : null, corrected_query: words };
 }
 
 export async function listProducts(db: Queryable, options: ProductListOptions): Promise<ProductPage> {
@@ -320,7 +295,7 @@ async function* fallbackSearches(db: Queryable, prepared: Prepared): AsyncGenera
 }
 
 function stripWords(cursor: string, sort: ProductSort): string {
-  return encodeCursor(sort, decodeCursor(cursor, sort, 2, 1).slice(0, 2));
+  return encodeCursor(kindCursor(sort, decodeKindCursor(cursor, sort, 2, 1).slice(0, 2)));
 }
 
 /**
@@ -361,7 +336,7 @@ async function runProductQuery(
   // Offer-level lists filter inside the aggregate (offers carry the category); product-level lists
   // filter the products.
   const where: SQL[] = prepared.offerLevel || candidates > 0 ? [] : productConditions(options, query);
-  const values = options.cursor ? decodeCursor(options.cursor, sort, 2) : undefined;
+  const values = options.cursor ? decodeKindCursor(options.cursor, sort, 2) : undefined;
   if (prepared.offerLevel && walk > 0) {
     const matching = sql.join(offerConditions(options, prepared.parameters), sql` and `);
     from = sql`(
@@ -507,7 +482,7 @@ async function runProductQuery(
         from ${from}
         ${where.length > 0 ? sql`where ${sql.join(where, sql` and `)}` : sql``}
         order by ${order}
-        limit ${limit + 1}
+        limit ${peekLimit(limit)}
       ) page
       ${candidates > 0 ? sql`left join` : sql`join`} categories c on c.id = page.category_id
       order by ${reorder(sort)}`,
@@ -527,10 +502,9 @@ async function runProductQuery(
       return runProductQuery(db, options, prepared, sort, 0);
     }
   }
-  const more = rows.length > limit;
-  const pageRows = rows.slice(0, limit);
+  const page = pageOf(rows, limit, (last) => kindCursor(sort, cursorValues(last)));
   return {
-    items: pageRows.map((row) => ({
+    items: page.items.map((row) => ({
       id: row.id as number,
       name: row.name as string,
       category: { id: row.category_id as number, name: row.category_name as string },
@@ -540,7 +514,7 @@ async function runProductQuery(
       total_stock: Number(row.stock),
       in_stock: Number(row.stock) > 0,
     })),
-    next_cursor: more ? encodeCursor(sort, cursorValues(pageRows[pageRows.length - 1])) : null,
+    next_cursor: page.nextCursor,
     corrected_query: null,
   };
 }

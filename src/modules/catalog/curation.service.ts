@@ -30,9 +30,29 @@ function rows<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
 }
 
-export async function renameCategory(runtime: Runtime, categoryId: number, name: string) {
+/** A category as staff see it after a change: its products on sale counted. */
+export interface CategoryView {
+  id: number;
+  name: string;
+  product_count: number;
+}
+
+async function categoryView(db: Queryable, category: { id: number; name: string }): Promise<CategoryView> {
+  const [row] = rows<{ count: number }>(
+    await db.execute(
+      sql`select count(*)::integer as count from products where category_id = ${category.id} and offer_count > 0`,
+    ),
+  );
+  return { id: category.id, name: category.name, product_count: row.count };
+}
+
+export async function renameCategory(
+  runtime: Runtime,
+  categoryId: number,
+  name: string,
+): Promise<CategoryView> {
   const trimmed = name.trim();
-  return transaction(runtime, async ({ tx }) => {
+  const renamed = await transaction(runtime, async ({ tx }) => {
     const [category] = await tx.select().from(categories).where(eq(categories.id, categoryId)).for('update');
     if (!category || category.mergedIntoId) throw categoryNotFound();
     await renameWithAlias(tx, 'categories', category, trimmed, (existingId) =>
@@ -52,6 +72,7 @@ export async function renameCategory(runtime: Runtime, categoryId: number, name:
     await addSearchWords(tx, [trimmed]);
     return renamed;
   });
+  return categoryView(runtime.db, renamed);
 }
 
 /**
@@ -107,23 +128,56 @@ async function addSearchWords(tx: Queryable, texts: string[]): Promise<void> {
   await tx.execute(searchWordsInsert(words));
 }
 
-export async function mergeCategories(runtime: Runtime, sourceId: number, targetId: number) {
-  if (sourceId === targetId) {
-    throw unprocessable('merge_into_itself', {
-      ru: 'Нельзя объединить категорию с самой собой',
-      en: 'A category cannot be merged into itself',
-    });
-  }
-  return transaction(runtime, async ({ tx }) => {
-    const locked = await tx
-      .select()
-      .from(categories)
-      .where(sql`${categories.id} in (${sourceId}, ${targetId})`)
-      .orderBy(asc(categories.id))
-      .for('update');
-    const source = locked.find((c) => c.id === sourceId);
-    const target = locked.find((c) => c.id === targetId);
-    if (!source || !target || source.mergedIntoId || target.mergedIntoId) throw categoryNotFound();
+// A merge of categories and of characteristics takes the same steps around its own moves: refuse
+// a merge into itself, lock both rows in id order (two merges of one pair cannot deadlock), refuse
+// an alias or a missing row, and at the end leave the source, and its aliases, pointing at the target
+// (one hop, always).
+
+function refuseSelfMerge(sourceId: number, targetId: number, text: { ru: string; en: string }): void {
+  if (sourceId === targetId) throw unprocessable('merge_into_itself', text);
+}
+
+async function lockMergePair<T extends typeof categories | typeof parameters>(
+  tx: Transaction,
+  table: T,
+  sourceId: number,
+  targetId: number,
+  missing: () => Error,
+): Promise<{ source: T['$inferSelect']; target: T['$inferSelect'] }> {
+  const locked = (await tx
+    .select()
+    .from(table as typeof categories)
+    .where(sql`${table.id} in (${sourceId}, ${targetId})`)
+    .orderBy(asc(table.id))
+    .for('update')) as T['$inferSelect'][];
+  const source = locked.find((row) => row.id === sourceId);
+  const target = locked.find((row) => row.id === targetId);
+  if (!source || !target || source.mergedIntoId || target.mergedIntoId) throw missing();
+  return { source, target };
+}
+
+async function pointAliasesAt(
+  tx: Transaction,
+  table: 'categories' | 'parameters',
+  sourceId: number,
+  targetId: number,
+): Promise<void> {
+  const name = sql.raw(table);
+  await tx.execute(sql`update ${name} set merged_into_id = ${targetId} where merged_into_id = ${sourceId}`);
+  await tx.execute(sql`update ${name} set merged_into_id = ${targetId} where id = ${sourceId}`);
+}
+
+export async function mergeCategories(
+  runtime: Runtime,
+  sourceId: number,
+  targetId: number,
+): Promise<CategoryView> {
+  refuseSelfMerge(sourceId, targetId, {
+    ru: 'Нельзя объединить категорию с самой собой',
+    en: 'A category cannot be merged into itself',
+  });
+  const target = await transaction(runtime, async ({ tx }) => {
+    const { target } = await lockMergePair(tx, categories, sourceId, targetId, categoryNotFound);
 
     // Products whose name the target already has: their offers join the target's product.
     const collisions = rows<{ source_id: number; target_id: number }>(
@@ -153,13 +207,10 @@ export async function mergeCategories(runtime: Runtime, sourceId: number, target
     await tx.execute(
       sql`update shop_categories set category_id = ${targetId} where category_id = ${sourceId}`,
     );
-    // Aliases of the source now point at the target: one hop, always.
-    await tx.execute(
-      sql`update categories set merged_into_id = ${targetId} where merged_into_id = ${sourceId}`,
-    );
-    await tx.execute(sql`update categories set merged_into_id = ${targetId} where id = ${sourceId}`);
-    return { target, movedProducts: moved.length, mergedProducts: collisions.length };
+    await pointAliasesAt(tx, 'categories', sourceId, targetId);
+    return target;
   });
+  return categoryView(runtime.db, target);
 }
 
 export interface ParameterView {
@@ -284,22 +335,12 @@ export async function mergeParameters(
   sourceId: number,
   targetId: number,
 ): Promise<ParameterView> {
-  if (sourceId === targetId) {
-    throw unprocessable('merge_into_itself', {
-      ru: 'Нельзя объединить характеристику с самой собой',
-      en: 'A parameter cannot be merged into itself',
-    });
-  }
+  refuseSelfMerge(sourceId, targetId, {
+    ru: 'Нельзя объединить характеристику с самой собой',
+    en: 'A parameter cannot be merged into itself',
+  });
   return transaction(runtime, async ({ tx }) => {
-    const locked = await tx
-      .select()
-      .from(parameters)
-      .where(sql`${parameters.id} in (${sourceId}, ${targetId})`)
-      .orderBy(asc(parameters.id))
-      .for('update');
-    const source = locked.find((p) => p.id === sourceId);
-    const target = locked.find((p) => p.id === targetId);
-    if (!source || !target || source.mergedIntoId || target.mergedIntoId) throw parameterNotFound();
+    const { source, target } = await lockMergePair(tx, parameters, sourceId, targetId, parameterNotFound);
     // Offers holding the source's values: their facet keys name the characteristic by id.
     const affected = (
       (await tx.execute(
@@ -316,10 +357,7 @@ export async function mergeParameters(
       sql`update offer_parameters set parameter_id = ${targetId} where parameter_id = ${sourceId}`,
     );
     await tx.execute(sql`select catalog_refresh_offer_facet_keys(${sql.param(affected)}::integer[])`);
-    await tx.execute(
-      sql`update parameters set merged_into_id = ${targetId} where merged_into_id = ${sourceId}`,
-    );
-    await tx.execute(sql`update parameters set merged_into_id = ${targetId} where id = ${sourceId}`);
+    await pointAliasesAt(tx, 'parameters', sourceId, targetId);
     // Values of another kind make the target text, unless staff fixed its kind.
     if (!target.kindFixed && source.kind !== target.kind) {
       await tx.update(parameters).set({ kind: 'text' }).where(eq(parameters.id, targetId));

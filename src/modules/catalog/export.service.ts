@@ -12,6 +12,7 @@ import {
   priceListExports,
 } from '../../db/schema/catalog.ts';
 import { type TxScope, transaction } from '../../db/transaction.ts';
+import { AppError, notFound } from '../../http/errors.ts';
 import type { Runtime } from '../../runtime.ts';
 import { ExactNumber, type PlainMap, type PlainValue, resolvePlain } from './price-list/yaml-reader.ts';
 
@@ -313,4 +314,52 @@ export async function exportContent(db: Queryable, exportId: number): Promise<Bu
     .from(priceListExportFiles)
     .where(eq(priceListExportFiles.exportId, exportId));
   return file?.content;
+}
+
+/** A file to send: its bytes or text, content type and download name. */
+export interface ExportFile {
+  content: string | Buffer;
+  contentType: string;
+  fileName: string;
+}
+
+/** A shop's active goods exported now (inline), up to SYNC_EXPORT_LIMIT goods; more is 409. */
+export async function exportNow(
+  db: Queryable,
+  shopId: number,
+  format: ExportFormat,
+  now: Date,
+): Promise<ExportFile> {
+  const count = await countActiveOffers(db, shopId);
+  if (count > SYNC_EXPORT_LIMIT) {
+    throw new AppError(409, 'export_too_large', {
+      detail: {
+        ru: `Товаров больше ${SYNC_EXPORT_LIMIT}: закажите выгрузку через POST …/exports`,
+        en: `More than ${SYNC_EXPORT_LIMIT} goods: request the export with POST …/exports`,
+      },
+    });
+  }
+  const content = await exportShop(db, shopId, format);
+  return {
+    content,
+    contentType: EXPORT_CONTENT_TYPES[format],
+    fileName: exportFileName(shopId, format, now),
+  };
+}
+
+/** The file of a finished export: 404 without the export, 409 while it is not ready. */
+export async function exportDownload(db: Queryable, row: PriceListExport | undefined): Promise<ExportFile> {
+  if (!row) throw notFound('export_not_found', { ru: 'Выгрузка не найдена', en: 'Export not found' });
+  const content = row.status === 'succeeded' ? await exportContent(db, row.id) : undefined;
+  if (!content) {
+    throw new AppError(409, 'export_not_ready', {
+      detail: { ru: 'Файл выгрузки ещё не готов', en: 'The export file is not ready yet' },
+      extra: { status: row.status },
+    });
+  }
+  return {
+    content,
+    contentType: EXPORT_CONTENT_TYPES[row.format],
+    fileName: exportFileName(row.shopId, row.format, row.createdAt),
+  };
 }

@@ -5,9 +5,11 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import { type Shop, shops } from '../../db/schema/catalog.ts';
 import { type TxScope, transaction } from '../../db/transaction.ts';
-import { notFound } from '../../http/errors.ts';
+import { AppError, notFound, unprocessable } from '../../http/errors.ts';
 import type { Runtime } from '../../runtime.ts';
+import { countActiveOffers } from './export.service.ts';
 import { queueImport } from './import.service.ts';
+import { checkImportUrl } from './import-request.service.ts';
 
 /** Every supplier account has its shop; it starts named after the company and accepting orders. */
 export async function createShopForOwner(
@@ -55,6 +57,73 @@ export async function updateShop(runtime: Runtime, shopId: number, patch: ShopPa
     if (!shop) throw shopNotFound();
     return shop;
   });
+}
+
+/**
+ * A change of a shop's settings by its supplier or staff: a name is not empty, a price-list URL may
+ * be fetched, and a scheduled re-import needs a URL (the one given or the one kept).
+ */
+export async function changeShop(runtime: Runtime, shop: Shop, patch: ShopPatch): Promise<Shop> {
+  if (patch.name !== undefined && patch.name === '') {
+    throw new AppError(400, 'validation_failed', {
+      errors: [{ field: 'body.name', message: { ru: 'пустое название', en: 'empty name' } }],
+    });
+  }
+  if (patch.priceListUrl) await checkImportUrl(runtime, patch.priceListUrl, 'body.price_list_url');
+  const url = patch.priceListUrl !== undefined ? patch.priceListUrl : shop.priceListUrl;
+  const every = patch.importEveryHours !== undefined ? patch.importEveryHours : shop.importEveryHours;
+  if (every !== null && !url) {
+    throw unprocessable('price_list_url_required', {
+      ru: 'Для загрузки по расписанию укажите URL прайс-листа',
+      en: 'Scheduled re-import needs a price-list URL',
+    });
+  }
+  return updateShop(runtime, shop.id, patch);
+}
+
+/** A shop as the public catalog shows it: hidden while it does not accept orders, except to staff. */
+export async function getPublicShop(db: Queryable, shopId: number, asStaff: boolean) {
+  const shop = await getShop(db, shopId);
+  if (!shop || (!shop.acceptingOrders && !asStaff)) throw shopNotFound();
+  return {
+    id: shop.id,
+    name: shop.name,
+    accepting_orders: shop.acceptingOrders,
+    currency: shop.currency,
+    offer_count: await countActiveOffers(db, shop.id),
+  };
+}
+
+/**
+ * The shop a supplier-side export is of: the supplier's own, or for staff the one they name (any
+ * shop; naming none is an error, staff have no "own" shop to fall back on).
+ */
+export async function shopToExport(
+  db: Queryable,
+  user: { id: number; role: string },
+  shopId: number | undefined,
+): Promise<Shop> {
+  if (user.role === 'staff') {
+    if (shopId === undefined) {
+      throw unprocessable('shop_required', {
+        ru: 'Укажите магазин: параметр shop',
+        en: 'Name the shop to export: the shop parameter',
+      });
+    }
+    const shop = await getShop(db, shopId);
+    if (!shop) throw shopNotFound();
+    return shop;
+  }
+  const shop = await shopOfOwner(db, user.id);
+  if (shopId !== undefined && shopId !== shop.id) throw shopNotFound();
+  return shop;
+}
+
+/** A shop by id, or 404. */
+export async function shopOr404(db: Queryable, shopId: number): Promise<Shop> {
+  const shop = await getShop(db, shopId);
+  if (!shop) throw shopNotFound();
+  return shop;
 }
 
 export interface ShopListItem {

@@ -4,7 +4,8 @@ import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import { type OrderState, orderParts, orders } from '../../db/schema/orders.ts';
 import { notFound } from '../../http/errors.ts';
-import { type ListFilters, type Page, pageConditions, toPage } from './listing.ts';
+import { type Page, pageOf, peekLimit } from '../../http/paging.ts';
+import { type ListFilters, orderCursor, pageConditions } from './listing.ts';
 import { allowedTargets } from './transitions.ts';
 import { loadOrder, type OrderDetail, orderNumber } from './views.ts';
 
@@ -50,7 +51,7 @@ export async function listAdminOrders(
           .from(orders)
           .where(and(...common, ...pageConditions(orders.createdAt, orders.id, filters)))
           .orderBy(desc(orders.createdAt), desc(orders.id))
-          .limit(filters.limit + 1)
+          .limit(peekLimit(filters.limit))
       : await db
           .select(columns)
           .from(orderParts)
@@ -63,14 +64,9 @@ export async function listAdminOrders(
             ),
           )
           .orderBy(desc(orderParts.orderCreatedAt), desc(orderParts.orderId))
-          .limit(filters.limit + 1);
+          .limit(peekLimit(filters.limit));
 
-  const page = toPage(
-    rows,
-    filters.limit,
-    (row) => row,
-    (row) => row,
-  );
+  const page = pageOf(rows, filters.limit, orderCursor);
   const parts = page.items.length
     ? await db
         .select({

@@ -1,8 +1,10 @@
-// Keyset pagination of order lists, newest first, on (created_at, id). Order timestamps are written
-// by the services from the clock (millisecond precision), so a cursor round-trips them exactly.
+// Keyset pagination of order lists, newest first, on (created_at, id), through the one paging
+// helper (src/http/paging.ts). Order timestamps are written by the services from the clock
+// (millisecond precision), so a cursor round-trips them exactly.
 import { type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { validationError } from '../../http/errors.ts';
+import { readCursor } from '../../http/paging.ts';
 
 export interface Cursor {
   createdAt: Date;
@@ -18,18 +20,15 @@ export interface ListFilters {
   createdBefore?: Date;
 }
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt.toISOString(), cursor.id])).toString('base64url');
+/** An order list's cursor: `[created_at ISO, id]` of the last order shown. */
+export function orderCursor(row: Cursor): [string, number] {
+  return [row.createdAt.toISOString(), row.id];
 }
 
 export function decodeCursor(value: string): Cursor {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as [unknown, unknown];
+  const parsed = readCursor(value);
+  if (Array.isArray(parsed)) {
+    const [at, id] = parsed as [unknown, unknown];
     const createdAt = new Date(String(at));
     if (
       typeof at === 'string' &&
@@ -39,8 +38,6 @@ export function decodeCursor(value: string): Cursor {
     ) {
       return { createdAt, id: id as number };
     }
-  } catch {
-    // fall through
   }
   throw validationError([
     { field: 'query.cursor', message: { ru: 'Неверный курсор страницы', en: 'Invalid page cursor' } },
@@ -74,14 +71,4 @@ export function pageConditions(createdAt: AnyPgColumn, id: AnyPgColumn, filters:
     );
   }
   return conditions;
-}
-
-/** Cuts the extra row fetched to learn whether another page exists. */
-export function toPage<R, T>(rows: R[], limit: number, key: (row: R) => Cursor, map: (row: R) => T): Page<T> {
-  const more = rows.length > limit;
-  const shown = more ? rows.slice(0, limit) : rows;
-  return {
-    items: shown.map(map),
-    nextCursor: more ? encodeCursor(key(shown[shown.length - 1])) : null,
-  };
 }

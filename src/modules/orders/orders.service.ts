@@ -5,9 +5,10 @@ import type { Queryable } from '../../db/client.ts';
 import { type OrderState, orderLines, orders } from '../../db/schema/orders.ts';
 import { transaction } from '../../db/transaction.ts';
 import { AppError, notFound } from '../../http/errors.ts';
+import { mapPage, type Page, pageOf, peekLimit } from '../../http/paging.ts';
 import type { Runtime } from '../../runtime.ts';
 import { type Basket, getBasket, lockBasket, putIntoBasket } from './basket.service.ts';
-import { type ListFilters, type Page, pageConditions, toPage } from './listing.ts';
+import { type ListFilters, orderCursor, pageConditions } from './listing.ts';
 import { loadOrder, type OrderDetail, orderNumber } from './views.ts';
 
 export interface OrderSummary {
@@ -45,13 +46,11 @@ export async function listBuyerOrders(
       ),
     )
     .orderBy(desc(orders.createdAt), desc(orders.id))
-    .limit(filters.limit + 1);
-  return toPage(
-    rows,
-    filters.limit,
-    (row) => row,
-    (row) => ({ ...row, number: orderNumber(row.id) }),
-  );
+    .limit(peekLimit(filters.limit));
+  return mapPage(pageOf(rows, filters.limit, orderCursor), (row) => ({
+    ...row,
+    number: orderNumber(row.id),
+  }));
 }
 
 export async function getBuyerOrder(db: Queryable, userId: number, orderId: number): Promise<OrderDetail> {

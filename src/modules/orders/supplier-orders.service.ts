@@ -11,8 +11,9 @@ import {
   orders,
 } from '../../db/schema/orders.ts';
 import { notFound } from '../../http/errors.ts';
+import { mapPage, type Page, pageOf, peekLimit } from '../../http/paging.ts';
 import { supplierShop } from './lifecycle.service.ts';
-import { type ListFilters, type Page, pageConditions, toPage } from './listing.ts';
+import { type ListFilters, orderCursor, pageConditions } from './listing.ts';
 import { allowedTargets } from './transitions.ts';
 import { type HistoryEntry, loadOrder, type OrderDetail, type OrderPartView, orderNumber } from './views.ts';
 
@@ -56,13 +57,11 @@ export async function listSupplierOrders(
       ),
     )
     .orderBy(desc(orderParts.orderCreatedAt), desc(orderParts.orderId))
-    .limit(filters.limit + 1);
-  return toPage(
-    rows,
-    filters.limit,
-    (row) => row,
-    (row) => ({ ...row, number: orderNumber(row.id) }),
-  );
+    .limit(peekLimit(filters.limit));
+  return mapPage(pageOf(rows, filters.limit, orderCursor), (row) => ({
+    ...row,
+    number: orderNumber(row.id),
+  }));
 }
 
 /** What a supplier sees of an order. */

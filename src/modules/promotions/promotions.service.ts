@@ -6,14 +6,14 @@ import { orderLines, orderParts } from '../../db/schema/orders.ts';
 import { type Promotion, promotions } from '../../db/schema/promotions.ts';
 import type { TxScope } from '../../db/transaction.ts';
 import { conflict, type FieldError, notFound, validationError } from '../../http/errors.ts';
-import { fromMinor, toMinor } from '../orders/money.ts';
+import { type Page, pageOf, peekLimit } from '../../http/paging.ts';
+import { fromMinor, toMinor } from '../../lib/money.ts';
 import type { PromotionCreateBody, PromotionPatchBody } from './promotions.schemas.ts';
 import {
   checkDiscount,
   checkTargetsExist,
   checkWindow,
   decodeIdCursor,
-  encodeIdCursor,
   parseAmount,
   parseInstant,
   type RuleState,
@@ -147,7 +147,7 @@ export async function listPromotions(
   db: Queryable,
   options: ListOptions,
   now: Date,
-): Promise<{ items: Promotion[]; nextCursor: string | null }> {
+): Promise<Page<Promotion>> {
   const errors: FieldError[] = [];
   const conditions: (SQL | undefined)[] = [];
   if (options.cursor) conditions.push(lt(promotions.id, decodeIdCursor(options.cursor, errors) ?? 0));
@@ -159,10 +159,8 @@ export async function listPromotions(
     .from(promotions)
     .where(and(...conditions))
     .orderBy(desc(promotions.id))
-    .limit(options.limit + 1);
-  const more = rows.length > options.limit;
-  const items = more ? rows.slice(0, options.limit) : rows;
-  return { items, nextCursor: more ? encodeIdCursor(items[items.length - 1].id) : null };
+    .limit(peekLimit(options.limit));
+  return pageOf(rows, options.limit, (row) => row.id);
 }
 
 export function escapeLike(value: string): string {
