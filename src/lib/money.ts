@@ -1,6 +1,6 @@
 // Exact money: decimal strings with two places at the edges (API, numeric(14,2) columns), BigInt minor
 // units (kopecks, cents) in between. A JS number never holds an amount.
-import type { Language } from '../../db/schema/users.ts';
+import type { Language } from '../db/schema/users.ts';
 
 /** The largest amount a numeric(14,2) column holds, in minor units. */
 export const MAX_MINOR = 99_999_999_999_999n;

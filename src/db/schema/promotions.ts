@@ -1,5 +1,5 @@
 // Promotions (discounts applied automatically to the goods they target) and coupons (codes a buyer
-// enters). How they turn into prices is decided in one pure function: modules/promotions/discounts.ts.
+// enters). How they turn into prices is decided in one pure function: modules/promotions/discount-engine.ts.
 // Amounts are numeric(14,2); a percent is numeric too ("12.50" = 12.5 %).
 import { sql } from 'drizzle-orm';
 import {

@@ -6,10 +6,10 @@ import { offers, products, shops } from '../../db/schema/catalog.ts';
 import { basketItems, baskets, type DiscountSource } from '../../db/schema/orders.ts';
 import { transaction } from '../../db/transaction.ts';
 import { conflict, notFound } from '../../http/errors.ts';
+import { toMinor } from '../../lib/money.ts';
 import type { Runtime } from '../../runtime.ts';
-import { type BasketCouponView, basketCouponView } from '../promotions/order-discounts.ts';
-import { chooseDiscounts } from './discounts.ts';
-import { toMinor } from './money.ts';
+import { type BasketCouponView, basketCouponView } from '../promotions/for-orders.ts';
+import { chooseDiscounts } from './discount-choice.ts';
 import { type OrderPricingLine, priceOrder } from './pricing.ts';
 
 /** The most of one offer a basket line may hold. */

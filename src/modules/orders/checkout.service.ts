@@ -23,8 +23,9 @@ import {
 import { users } from '../../db/schema/users.ts';
 import { transaction } from '../../db/transaction.ts';
 import { type AppError, conflict, notFound, unprocessable } from '../../http/errors.ts';
+import { MAX_MINOR, toMinor } from '../../lib/money.ts';
 import type { Runtime } from '../../runtime.ts';
-import { assertCouponApplies, recordCouponUse } from '../promotions/order-discounts.ts';
+import { assertCouponApplies, recordCouponUse } from '../promotions/for-orders.ts';
 import {
   BLOCKING,
   type LineProblem,
@@ -33,9 +34,8 @@ import {
   liveLineColumns,
   pricingLine,
 } from './basket.service.ts';
-import { chooseDiscounts, normalizeCouponCode } from './discounts.ts';
+import { chooseDiscounts, normalizeCouponCode } from './discount-choice.ts';
 import { queueOrderPlacedEmails } from './jobs.ts';
-import { MAX_MINOR, toMinor } from './money.ts';
 import { type PricedOrder, priceOrder } from './pricing.ts';
 import { takeStock } from './stock.ts';
 import { assembleOrder, loadOrder, type OrderDetail } from './views.ts';

@@ -1,16 +1,12 @@
 // Where promotions and coupons plug into orders. `chooseDiscounts` picks the rules that apply to a
 // basket or a checkout (the promotions in force; the buyer's coupon, checked — modules/promotions/
-// order-discounts.ts); `priceOrder` (pricing.ts) applies them through the discount engine. The coupon's
+// for-orders.ts); `priceOrder` (pricing.ts) applies them through the discount engine. The coupon's
 // use is recorded right after the order is inserted, in the checkout transaction (checkout.service.ts),
 // and given back when the order is canceled (lifecycle.service.ts).
 import type { Queryable } from '../../db/client.ts';
-import type { CouponRule, PromotionRule } from '../promotions/discounts.ts';
-import {
-  basketDiscountRules,
-  type ChosenCoupon,
-  checkoutDiscountRules,
-} from '../promotions/order-discounts.ts';
-import { toMinor } from './money.ts';
+import { toMinor } from '../../lib/money.ts';
+import type { CouponRule, PromotionRule } from '../promotions/discount-engine.ts';
+import { basketDiscountRules, type ChosenCoupon, checkoutDiscountRules } from '../promotions/for-orders.ts';
 import type { OrderPricingLine } from './pricing.ts';
 
 export interface DiscountRequest {

@@ -16,7 +16,7 @@ import { users } from '../../db/schema/users.ts';
 import { type TxScope, transaction } from '../../db/transaction.ts';
 import { notFound, validationError } from '../../http/errors.ts';
 import type { Runtime } from '../../runtime.ts';
-import { releaseOrderCoupon } from '../promotions/order-discounts.ts';
+import { releaseOrderCoupon } from '../promotions/for-orders.ts';
 import { orderStateEmail, supplierPartCanceledEmail } from './emails.ts';
 import { returnStock } from './stock.ts';
 import {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CouponRule, PromotionRule } from '../promotions/discounts.ts';
-import { formatMoney, fromMinor, toMinor } from './money.ts';
+import { formatMoney, fromMinor, toMinor } from '../../lib/money.ts';
+import type { CouponRule, PromotionRule } from '../promotions/discount-engine.ts';
 import { type OrderPricingLine, priceOrder } from './pricing.ts';
 
 const NOW = new Date('2026-06-15T12:00:00Z');

@@ -1,17 +1,17 @@
 // The pricing step of baskets and orders. The discount rules themselves live in one pure function,
-// `priceLines` (modules/promotions/discounts.ts: best single promotion per line, the coupon, rounding
-// per line half up); this step feeds it the lines and the rules chosen for them (see discounts.ts),
+// `priceLines` (modules/promotions/discount-engine.ts: best single promotion per line, the coupon, rounding
+// per line half up); this step feeds it the lines and the rules chosen for them (see discount-choice.ts),
 // splits the result into one part per supplier and turns minor units back into decimal strings.
 // Invariants (tested): every part's total = its subtotal − its line discounts − its share of the
 // order discount; the parts add up to the order; no amount is negative.
 import type { DiscountSource } from '../../db/schema/orders.ts';
+import { fromMinor, toMinor } from '../../lib/money.ts';
 import {
   type CouponRule,
   type CouponStatus,
   type PromotionRule,
   priceLines,
-} from '../promotions/discounts.ts';
-import { fromMinor, toMinor } from './money.ts';
+} from '../promotions/discount-engine.ts';
 
 export interface OrderPricingLine<K> {
   /** The caller's key of the line (a basket item id). */

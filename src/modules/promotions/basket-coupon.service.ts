@@ -6,11 +6,11 @@ import { offers, products } from '../../db/schema/catalog.ts';
 import { basketItems, baskets } from '../../db/schema/orders.ts';
 import { basketCoupons, type Coupon } from '../../db/schema/promotions.ts';
 import { type TxScope, transaction } from '../../db/transaction.ts';
+import { toMinor } from '../../lib/money.ts';
 import type { Runtime } from '../../runtime.ts';
 import { hitLimits } from '../accounts/rate-limit.ts';
-import { toMinor } from '../orders/money.ts';
 import { assertCouponUsable, findCouponByCode } from './coupons.service.ts';
-import { type CouponOutcome, type PricingLine, priceLines } from './discounts.ts';
+import { type CouponOutcome, type PricingLine, priceLines } from './discount-engine.ts';
 import { activePromotions, couponRule } from './rules.ts';
 
 /** The buyer's basket lines as the discount engine reads them, at the offers' current prices. */

@@ -13,8 +13,16 @@ import {
 } from '../../db/schema/promotions.ts';
 import type { TxScope } from '../../db/transaction.ts';
 import { AppError, conflict, type FieldError, notFound, validationError } from '../../http/errors.ts';
-import { fromMinor, toMinor } from '../orders/money.ts';
+import { type Page, pageOf, peekLimit } from '../../http/paging.ts';
+import { fromMinor, toMinor } from '../../lib/money.ts';
 import { generateCode, isValidCode, normalizeCode } from './coupon-codes.ts';
+import {
+  couponAlreadyUsedByYou,
+  couponExpired,
+  couponMinAmount,
+  couponNotFound,
+  couponUsedUp,
+} from './coupon-errors.ts';
 import type { CouponBatchBody, CouponCreateBody, CouponPatchBody } from './promotions.schemas.ts';
 import { escapeLike } from './promotions.service.ts';
 import {
@@ -22,7 +30,6 @@ import {
   checkTargetsExist,
   checkWindow,
   decodeIdCursor,
-  encodeIdCursor,
   parseAmount,
   parseInstant,
   type RuleState,
@@ -203,7 +210,7 @@ export async function listCoupons(
   db: Queryable,
   options: CouponListOptions,
   now: Date,
-): Promise<{ items: Coupon[]; nextCursor: string | null }> {
+): Promise<Page<Coupon>> {
   const errors: FieldError[] = [];
   const conditions: (SQL | undefined)[] = [];
   if (options.cursor) conditions.push(lt(coupons.id, decodeIdCursor(options.cursor, errors) ?? 0));
@@ -216,10 +223,8 @@ export async function listCoupons(
     .from(coupons)
     .where(and(...conditions))
     .orderBy(desc(coupons.id))
-    .limit(options.limit + 1);
-  const more = rows.length > options.limit;
-  const items = more ? rows.slice(0, options.limit) : rows;
-  return { items, nextCursor: more ? encodeIdCursor(items[items.length - 1].id) : null };
+    .limit(peekLimit(options.limit));
+  return pageOf(rows, options.limit, (row) => row.id);
 }
 
 /** A coupon some order used stays, for the record: staff switch it off instead. */
@@ -373,56 +378,6 @@ export async function couponBatchCsv(db: Queryable, id: number): Promise<string>
 }
 
 // ---------- the buyer's side ----------
-
-export function couponNotFound(code: string): AppError {
-  return new AppError(422, 'coupon_not_found', {
-    detail: { ru: `Купон «${code}» не найден`, en: `Coupon "${code}" not found` },
-    extra: { coupon_code: code },
-  });
-}
-
-export function couponExpired(coupon: Coupon, now: Date): AppError {
-  const notYet = now < coupon.startsAt;
-  const at = (notYet ? coupon.startsAt : coupon.endsAt!).toISOString();
-  return conflict(
-    'coupon_expired',
-    notYet
-      ? { ru: `Купон ${coupon.code} действует с ${at}`, en: `Coupon ${coupon.code} is valid from ${at}` }
-      : { ru: `Срок действия купона ${coupon.code} истёк`, en: `Coupon ${coupon.code} has expired` },
-    { coupon_code: coupon.code, ...(notYet ? { starts_at: at } : { ends_at: at }) },
-  );
-}
-
-export function couponUsedUp(coupon: Coupon): AppError {
-  return conflict(
-    'coupon_used_up',
-    { ru: `Купон ${coupon.code} уже израсходован`, en: `Coupon ${coupon.code} has been used up` },
-    { coupon_code: coupon.code },
-  );
-}
-
-export function couponAlreadyUsedByYou(coupon: Coupon): AppError {
-  return conflict(
-    'coupon_already_used_by_you',
-    {
-      ru: `Вы уже использовали купон ${coupon.code}`,
-      en: `You have already used coupon ${coupon.code}`,
-    },
-    { coupon_code: coupon.code, per_buyer_limit: coupon.perBuyerLimit },
-  );
-}
-
-export function couponMinAmount(coupon: Coupon, subtotal: bigint): AppError {
-  const minimum = fromMinor(toMinor(coupon.minOrderAmount ?? '0'));
-  return conflict(
-    'coupon_min_amount',
-    {
-      ru: `Купон ${coupon.code} действует от суммы заказа ${minimum}`,
-      en: `Coupon ${coupon.code} needs an order of at least ${minimum}`,
-    },
-    { coupon_code: coupon.code, min_order_amount: minimum, subtotal: fromMinor(subtotal) },
-  );
-}
 
 /** The enabled coupon with this code (as typed), or 422 coupon_not_found. */
 export async function findCouponByCode(db: Queryable, typed: string): Promise<Coupon> {

@@ -8,7 +8,7 @@ import {
   type PromotionRule,
   priceLines,
   type Targets,
-} from './discounts.ts';
+} from './discount-engine.ts';
 
 const NOW = new Date('2026-06-15T12:00:00Z');
 const DAY = 24 * 3600 * 1000;

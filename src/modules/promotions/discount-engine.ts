@@ -22,7 +22,7 @@
 // 3. Rounding happens once, per line, half up (a percent of a line's amount); a discount never
 //    exceeds the amount it is taken from, so no line and no total is ever negative, and the lines
 //    always add up to the totals.
-import { mulDivRoundHalfUp } from '../orders/money.ts';
+import { mulDivRoundHalfUp } from '../../lib/money.ts';
 
 export type DiscountKind = 'percent' | 'fixed';
 

@@ -5,9 +5,10 @@ import { eq } from 'drizzle-orm';
 import type { Queryable, Transaction } from '../../db/client.ts';
 import { basketCoupons, type Coupon, coupons } from '../../db/schema/promotions.ts';
 import { conflict } from '../../http/errors.ts';
-import { fromMinor, toMinor } from '../orders/money.ts';
-import { assertCouponUsable, couponNotFound, findCouponByCode, redemptionsBy } from './coupons.service.ts';
-import type { CouponOutcome, CouponRule, CouponStatus, PromotionRule } from './discounts.ts';
+import { fromMinor, toMinor } from '../../lib/money.ts';
+import { couponNotFound } from './coupon-errors.ts';
+import { assertCouponUsable, findCouponByCode, redemptionsBy } from './coupons.service.ts';
+import type { CouponOutcome, CouponRule, CouponStatus, PromotionRule } from './discount-engine.ts';
 import { redeemCoupon, releaseCoupon } from './redemptions.ts';
 import { couponRule, pricingRules } from './rules.ts';
 

@@ -1,13 +1,13 @@
 // Promotions and coupons: staff manage them under /api/v2/admin, buyers attach a coupon to their
-// basket. Pricing itself lives in discounts.ts and is used by the basket and checkout.
+// basket. Pricing itself lives in discount-engine.ts and is used by the basket and checkout.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Coupon, Promotion } from '../../db/schema/promotions.ts';
 import { transaction } from '../../db/transaction.ts';
 import { currentUser } from '../../http/auth.ts';
 import { IdParams, Page, problemResponses } from '../../http/common-schemas.ts';
+import { fromMinor, toMinor } from '../../lib/money.ts';
 import type { Runtime } from '../../runtime.ts';
-import { fromMinor, toMinor } from '../orders/money.ts';
 import { attachCouponFor, detachCoupon } from './basket-coupon.service.ts';
 import {
   type BatchSummary,
@@ -21,7 +21,7 @@ import {
   listCoupons,
   updateCoupon,
 } from './coupons.service.ts';
-import { basketCouponView } from './order-discounts.ts';
+import { basketCouponView } from './for-orders.ts';
 import {
   AttachCouponBody,
   BasketCouponSchema,

@@ -1,7 +1,7 @@
 // Request and response shapes of promotions and coupons (snake_case on the wire).
 import { type Static, type TSchema, Type } from 'typebox';
 import { CursorQuery, LimitQuery, Money, Timestamp } from '../../http/common-schemas.ts';
-import type { BasketCouponView } from './order-discounts.ts';
+import type { BasketCouponView } from './for-orders.ts';
 
 function Nullable<T extends TSchema>(schema: T, options: { description?: string } = {}) {
   return Type.Union([schema, Type.Null()], options);

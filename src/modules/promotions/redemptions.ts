@@ -6,8 +6,8 @@
 import { and, count, eq, isNull, sql } from 'drizzle-orm';
 import type { Transaction } from '../../db/client.ts';
 import { type Coupon, couponRedemptions, coupons } from '../../db/schema/promotions.ts';
-import { fromMinor } from '../orders/money.ts';
-import { couponAlreadyUsedByYou, couponNotFound, couponUsedUp } from './coupons.service.ts';
+import { fromMinor } from '../../lib/money.ts';
+import { couponAlreadyUsedByYou, couponNotFound, couponUsedUp } from './coupon-errors.ts';
 
 export interface Redemption {
   coupon: Coupon;

@@ -6,8 +6,9 @@ import { runPrepared } from '../../db/prepared.ts';
 import { categories, products, shops } from '../../db/schema/catalog.ts';
 import type { Coupon, DiscountKind, Promotion } from '../../db/schema/promotions.ts';
 import type { FieldError } from '../../http/errors.ts';
-import { fromMinor, toMinor } from '../orders/money.ts';
-import type { CouponRule, PromotionRule, Targets } from './discounts.ts';
+import { readCursor } from '../../http/paging.ts';
+import { fromMinor, toMinor } from '../../lib/money.ts';
+import type { CouponRule, PromotionRule, Targets } from './discount-engine.ts';
 
 export type RuleState = 'active' | 'scheduled' | 'ended' | 'disabled';
 
@@ -238,14 +239,10 @@ export async function checkTargetsExist(
   }
 }
 
-/** Keyset pagination by id, newest first. */
-export function encodeIdCursor(id: number): string {
-  return Buffer.from(String(id)).toString('base64url');
-}
-
+/** Keyset pagination by id, newest first (src/http/paging.ts): the cursor is the last id shown. */
 export function decodeIdCursor(value: string, errors: FieldError[]): number | null {
-  const id = Number(Buffer.from(value, 'base64url').toString('utf8'));
-  if (Number.isInteger(id) && id > 0 && id <= 2_147_483_647) return id;
+  const id = readCursor(value);
+  if (typeof id === 'number' && Number.isInteger(id) && id > 0 && id <= 2_147_483_647) return id;
   errors.push({
     field: 'query.cursor',
     message: message('Неверный курсор страницы', 'Invalid page cursor'),
