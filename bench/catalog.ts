@@ -21,13 +21,10 @@ import { migrate } from '../src/db/migrate.ts';
 import { shops } from '../src/db/schema/catalog.ts';
 import * as schema from '../src/db/schema/index.ts';
 import { users } from '../src/db/schema/users.ts';
-import {
-  getProductJson,
-  listOffers,
-  listProducts,
-  productFacets,
-} from '../src/modules/catalog/catalog.service.ts';
+import { getProductJson, listOffers } from '../src/modules/catalog/catalog.service.ts';
+import { productFacets } from '../src/modules/catalog/facets.service.ts';
 import { importPriceList } from '../src/modules/catalog/import.service.ts';
+import { listProducts } from '../src/modules/catalog/products.service.ts';
 import { createLogger, createRuntime } from '../src/runtime.ts';
 import { generateFiles, shopName } from './generate.ts';
 import { AUTH_SECRET, freshDatabase, machine, type ServerProcess, startServer, writeResult } from './lib.ts';

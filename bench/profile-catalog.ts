@@ -3,12 +3,9 @@
 // query change can be judged without HTTP and load-generator noise.
 import { performance } from 'node:perf_hooks';
 import { openPostgres } from '../src/db/client.ts';
-import {
-  getProductJson,
-  listOffers,
-  listProducts,
-  productFacets,
-} from '../src/modules/catalog/catalog.service.ts';
+import { getProductJson, listOffers } from '../src/modules/catalog/catalog.service.ts';
+import { productFacets } from '../src/modules/catalog/facets.service.ts';
+import { listProducts } from '../src/modules/catalog/products.service.ts';
 
 const url = process.argv[2] ?? process.env.BENCH_CATALOG_DB;
 if (!url) throw new Error('usage: node bench/profile-catalog.ts <database url>');

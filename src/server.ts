@@ -3,7 +3,7 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { installShutdown } from './lib/shutdown.ts';
-import { loadDemoIfEmpty } from './modules/catalog/demo/demo.service.ts';
+import { loadDemoIfEmpty } from './modules/demo/demo.service.ts';
 import { createLogger } from './runtime.ts';
 
 let config: ReturnType<typeof loadConfig>;

@@ -1,6 +1,6 @@
 // `npm run demo`: loads the demo catalog (the sample price list and six generated suppliers with
 // overlapping goods) and the demo accounts, then prints their credentials. Safe to run again.
-import { describeDemo, loadDemoData } from '../modules/catalog/demo/demo.service.ts';
+import { describeDemo, loadDemoData } from '../modules/demo/demo.service.ts';
 import { runCli } from './run-cli.ts';
 
 await runCli(async (runtime) => {

@@ -10,9 +10,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { type Import, importIssues, shops } from '../db/schema/catalog.ts';
-import { users } from '../db/schema/users.ts';
 import { transaction } from '../db/transaction.ts';
 import { hashPassword } from '../lib/passwords.ts';
+import { ensureAccount, findAccountByEmail } from '../modules/accounts/provisioning.service.ts';
 import { importPriceList } from '../modules/catalog/import.service.ts';
 import { normalizeName } from '../modules/catalog/normalize.ts';
 import {
@@ -21,7 +21,7 @@ import {
   PriceListError,
   readPriceList,
 } from '../modules/catalog/price-list/price-list.ts';
-import { createShopForOwner } from '../modules/catalog/shops.service.ts';
+import { createShopForOwner, shopOfOwner } from '../modules/catalog/shops.service.ts';
 import type { Runtime } from '../runtime.ts';
 import { CliError, runCli } from './run-cli.ts';
 
@@ -41,7 +41,7 @@ const { values, positionals } = parseArgs({
 });
 
 async function shopOfOwnerEmail(runtime: Runtime, email: string): Promise<number> {
-  const [owner] = await runtime.db.select().from(users).where(eq(users.email, email.trim().toLowerCase()));
+  const owner = await findAccountByEmail(runtime.db, email);
   if (!owner) throw new CliError(`No account with the email ${email}`);
   if (owner.role !== 'supplier') throw new CliError(`${email} is a ${owner.role} account, not a supplier`);
   const [shop] = await runtime.db.select({ id: shops.id }).from(shops).where(eq(shops.ownerId, owner.id));
@@ -69,13 +69,8 @@ async function shopNamedIn(runtime: Runtime, file: string, content: Buffer): Pro
   const email = `${slug}-${existing.length + 1}@suppliers.zakupka.local`;
   // The account cannot log in until staff give it a password (its hash matches no password).
   const passwordHash = await hashPassword(crypto.randomUUID() + crypto.randomUUID());
-  return transaction(runtime, async ({ tx, now }) => {
-    const [owner] = await tx
-      .insert(users)
-      .values({ email, passwordHash, role: 'supplier', company: name, emailConfirmedAt: now })
-      .returning();
-    return (await createShopForOwner({ tx }, owner)).id;
-  });
+  const owner = await ensureAccount(runtime, { email, passwordHash, role: 'supplier', company: name });
+  return (await shopOfOwner(runtime.db, owner.id)).id;
 }
 
 async function report(runtime: Runtime, file: string, result: Import): Promise<void> {

@@ -31,15 +31,10 @@ import {
   ShopListQuery,
   ShopPage,
 } from './catalog.schemas.ts';
-import {
-  getProductJson,
-  listCategories,
-  listOffers,
-  listProducts,
-  type ParameterFilter,
-  type ProductFilters,
-  productFacets,
-} from './catalog.service.ts';
+import { getProductJson, listCategories, listOffers } from './catalog.service.ts';
+import type { ParameterFilter, ProductFilters } from './catalog-filters.ts';
+import { productFacets } from './facets.service.ts';
+import { listProducts } from './products.service.ts';
 import { cacheKey, createCatalogReadCache, jsonBytes } from './read-cache.ts';
 import { getPublicShop, installImportSchedule, listShops } from './shops.service.ts';
 import { supplierCatalogRoutes } from './supplier-catalog.routes.ts';

@@ -3,17 +3,15 @@
 // it; DEMO_DATA=true loads it at start when the database has no shops yet.
 import fs from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
-import { shops } from '../../../db/schema/catalog.ts';
-import { users } from '../../../db/schema/users.ts';
-import { transaction } from '../../../db/transaction.ts';
-import { hashPassword } from '../../../lib/passwords.ts';
-import type { Runtime } from '../../../runtime.ts';
-import { importPriceList } from '../import.service.ts';
-import { createShopForOwner } from '../shops.service.ts';
-import { DEMO_SHOP_NAMES, generatePriceList } from './generate.ts';
+import { shops } from '../../db/schema/catalog.ts';
+import { hashPassword } from '../../lib/passwords.ts';
+import type { Runtime } from '../../runtime.ts';
+import { ensureAccount } from '../accounts/provisioning.service.ts';
+import { DEMO_SHOP_NAMES, generatePriceList } from '../catalog/demo/generate.ts';
+import { importPriceList } from '../catalog/import.service.ts';
 
 export const DEMO_PASSWORD = 'Zakupka-Demo-2026';
-const SAMPLE = new URL('./shop1.yaml', import.meta.url);
+const SAMPLE = new URL('../catalog/demo/shop1.yaml', import.meta.url);
 
 export interface DemoAccount {
   role: 'buyer' | 'supplier' | 'staff';
@@ -36,24 +34,14 @@ async function demoUser(
   names: { first: string; last: string; company: string; position: string },
   passwordHash: string,
 ): Promise<{ id: number; created: boolean }> {
-  return transaction(runtime, async ({ tx, now }) => {
-    const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
-    if (existing) return { id: existing.id, created: false };
-    const [user] = await tx
-      .insert(users)
-      .values({
-        email,
-        passwordHash,
-        role,
-        firstName: names.first,
-        lastName: names.last,
-        company: names.company,
-        position: names.position,
-        emailConfirmedAt: now,
-      })
-      .returning({ id: users.id });
-    if (role === 'supplier') await createShopForOwner({ tx }, { id: user.id, company: names.company });
-    return { id: user.id, created: true };
+  return ensureAccount(runtime, {
+    email,
+    role,
+    passwordHash,
+    firstName: names.first,
+    lastName: names.last,
+    company: names.company,
+    position: names.position,
   });
 }
 

@@ -1,10 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../../../test/helpers/app.ts';
-import { offers, shops } from '../../../db/schema/catalog.ts';
-import { users } from '../../../db/schema/users.ts';
+import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { offers, shops } from '../../db/schema/catalog.ts';
+import { users } from '../../db/schema/users.ts';
+import { generatePriceList, worldProduct } from '../catalog/demo/generate.ts';
 import { catalogIsEmpty, DEMO_PASSWORD, describeDemo, loadDemoData } from './demo.service.ts';
-import { generatePriceList, worldProduct } from './generate.ts';
 
 let t: TestApp;
 

@@ -1,0 +1,190 @@
+// Facets: product counts per category, shop and characteristic value under the same filters as
+// the list, each group counted without its own filter.
+import { type SQL, sql } from 'drizzle-orm';
+import type { Queryable } from '../../db/client.ts';
+import {
+  offerConditions,
+  offerSearch,
+  offerSearchJoin,
+  type Prepared,
+  type ProductFilters,
+  prepare,
+} from './catalog-filters.ts';
+import { fallbackSearches } from './products.service.ts';
+import { catalogQuery } from './query.ts';
+
+export interface Facets {
+  total: number;
+  categories: { id: number; name: string; count: number }[];
+  shops: { id: number; name: string; count: number }[];
+  parameters: {
+    id: number;
+    name: string;
+    kind: string;
+    values: { value: string; count: number }[];
+    min: string | null;
+    max: string | null;
+  }[];
+  corrected_query: string | null;
+}
+
+/** Values shown per characteristic, and characteristics shown. */
+export const FACET_VALUES = 30;
+
+/** A value key that reads as a number (number characteristics' values are stored canonically). */
+export const NUMERIC_TEXT = '^-?[0-9]+(\\.[0-9]+)?$';
+
+export const FACET_PARAMETERS = 25;
+
+/** Offers matching the filters (all but `skip`), with their category. */
+export function matchingOffers(filters: ProductFilters, prepared: Prepared, skip?: string): SQL {
+  const where = [...offerConditions(filters, prepared.parameters, skip), ...offerSearch(prepared.query)];
+  return sql`select o.id, o.product_id, o.shop_id, o.category_id, o.facet_keys
+    from offers o join shops s on s.id = o.shop_id${offerSearchJoin(prepared.query)}
+    where ${sql.join(where, sql` and `)}`;
+}
+
+/**
+ * Counts of products per category, shop and characteristic value under the filters. Each group is
+ * counted without its own filter (choosing "black" still shows how many are red), the usual
+ * behaviour of faceted navigation.
+ */
+export async function productFacets(db: Queryable, filters: ProductFilters): Promise<Facets> {
+  let prepared = await prepare(db, filters);
+  const none: Facets = { total: 0, categories: [], shops: [], parameters: [], corrected_query: null };
+  if (prepared.impossible) return none;
+  let corrected: string | null = null;
+  if (prepared.tokens.length > 0) {
+    const [hit] = await catalogQuery<{ found: boolean }>(
+      db,
+      sql`select exists(${matchingOffers(filters, prepared)}) as found`,
+    );
+    if (!hit.found) {
+      // The words the product list would search instead (the same fallbacks, the first that finds).
+      let found: Prepared | null = null;
+      for await (const fallback of fallbackSearches(db, prepared)) {
+        const [again] = await catalogQuery<{ found: boolean }>(
+          db,
+          sql`select exists(${matchingOffers(filters, fallback)}) as found`,
+        );
+        if (again.found) {
+          found = fallback;
+          break;
+        }
+      }
+      if (!found) return none;
+      prepared = found;
+      corrected = found.tokens.join(' ');
+    }
+  }
+
+  const [total] = await catalogQuery<{ count: number }>(
+    db,
+    sql`select count(distinct m.product_id)::integer as count from (${matchingOffers(filters, prepared)}) m`,
+  );
+  // Without other filters the category counts are the product summary's: one index scan, not a
+  // pass over every offer of the catalog.
+  const categoryCounts =
+    !prepared.offerLevel && prepared.query === null
+      ? sql`
+      select c.id, c.name, count(*)::integer as count
+      from products p join categories c on c.id = p.category_id
+      where ${filters.inStock ? sql`p.in_stock` : sql`p.offer_count > 0`}
+      group by c.id, c.name order by count desc, c.name limit 200`
+      : sql`
+      select c.id, c.name, count(distinct m.product_id)::integer as count
+      from (${matchingOffers(filters, prepared, 'category')}) m join categories c on c.id = m.category_id
+      group by c.id, c.name order by count desc, c.name limit 200`;
+  const categories = await catalogQuery<{ id: number; name: string; count: number }>(db, categoryCounts);
+  const shopCounts = await catalogQuery<{ id: number; name: string; count: number }>(
+    db,
+    sql`
+      select sh.id, sh.name, count(distinct m.product_id)::integer as count
+      from (${matchingOffers(filters, prepared, 'shop')}) m join shops sh on sh.id = m.shop_id
+      group by sh.id, sh.name order by count desc, sh.name limit 200`,
+  );
+
+  const parameterFacets = async (skip: string, only?: number) =>
+    await catalogQuery<{
+      parameter_id: number;
+      name: string;
+      kind: string;
+      value: string;
+      count: number;
+      coverage: number;
+      min: string | null;
+      max: string | null;
+    }>(
+      // Values are counted from the matching offers' own facet keys (read with the offers, no join
+      // to offer_parameters); only the values shown are looked up there, for how they are written.
+
+      db,
+      sql`
+        with v as (
+          select k.key, count(distinct m.product_id)::integer as count
+          from (${matchingOffers(filters, prepared, skip)}) m cross join unnest(m.facet_keys) as k(key)
+          ${only !== undefined ? sql`where k.key like ${`${only}:%`}` : sql``}
+          group by k.key
+        ), s as (
+          select split_part(v.key, ':', 1)::integer as parameter_id,
+                 substr(v.key, strpos(v.key, ':') + 1) as value_key, v.count
+          from v
+        ), ranked as (
+          select s.*, pa.name, pa.kind,
+                 row_number() over (partition by s.parameter_id order by s.count desc, s.value_key) as n,
+                 sum(s.count) over (partition by s.parameter_id) as coverage,
+                 min(case when pa.kind = 'number' and s.value_key ~ ${NUMERIC_TEXT} then s.value_key::numeric end)
+                   over (partition by s.parameter_id) as low,
+                 max(case when pa.kind = 'number' and s.value_key ~ ${NUMERIC_TEXT} then s.value_key::numeric end)
+                   over (partition by s.parameter_id) as high
+          from s join parameters pa on pa.id = s.parameter_id
+        ), top as (
+          select parameter_id from ranked where n = 1 order by coverage desc, parameter_id limit ${FACET_PARAMETERS}
+        )
+        select r.parameter_id, r.name, r.kind,
+               coalesce((select op.value from offer_parameters op
+                         where op.parameter_id = r.parameter_id and op.value_key = r.value_key
+                         order by op.offer_id limit 1), r.value_key) as value,
+               r.count, r.coverage::integer as coverage, r.low::text as min, r.high::text as max
+        from ranked r join top t on t.parameter_id = r.parameter_id
+        where r.n <= ${FACET_VALUES}
+        order by r.coverage desc, r.parameter_id, r.count desc, r.value_key`,
+    );
+
+  let valueRows = await parameterFacets('none');
+  // A filtered characteristic is counted without its own filter, and always shown.
+  for (const parameter of prepared.parameters) {
+    const own = await parameterFacets(`parameter:${parameter.id}`, parameter.id);
+    valueRows = [...valueRows.filter((row) => row.parameter_id !== parameter.id), ...own];
+  }
+  const byParameter = new Map<number, Facets['parameters'][number]>();
+  for (const row of valueRows) {
+    let facet = byParameter.get(row.parameter_id);
+    if (!facet) {
+      facet = {
+        id: row.parameter_id,
+        name: row.name,
+        kind: row.kind,
+        values: [],
+        min: row.kind === 'number' ? row.min : null,
+        max: row.kind === 'number' ? row.max : null,
+      };
+      byParameter.set(row.parameter_id, facet);
+    }
+    facet.values.push({ value: row.value, count: row.count });
+  }
+  // Numbers read best in numeric order.
+  for (const facet of byParameter.values()) {
+    if (facet.kind === 'number') facet.values.sort((a, b) => Number(a.value) - Number(b.value));
+  }
+  return {
+    total: total.count,
+    categories,
+    shops: shopCounts,
+    parameters: [...byParameter.values()],
+    corrected_query: corrected,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Product detail, offers, categories
