@@ -12,6 +12,8 @@ export interface RateLimitConfig {
   emailRequestsPerIp: { max: number; windowSeconds: number };
   /** Coupon codes a buyer may try attaching to the basket (codes typed by hand can be guessed). */
   couponAttempts: { max: number; windowSeconds: number };
+  /** Requests to each public catalog and search route per client address (per API process). */
+  catalogReads: { max: number; windowSeconds: number };
 }
 
 export interface Config {
@@ -197,6 +199,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       couponAttempts: {
         max: int(env, 'RATE_LIMIT_COUPON_MAX', 20, 1, 1_000_000),
         windowSeconds: int(env, 'RATE_LIMIT_COUPON_WINDOW', 600, 1, 86_400),
+      },
+      catalogReads: {
+        max: int(env, 'RATE_LIMIT_CATALOG_MAX', 600, 1, 1_000_000),
+        windowSeconds: int(env, 'RATE_LIMIT_CATALOG_WINDOW', 60, 1, 86_400),
       },
     },
   };

@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { publicReadLimit } from '../http/rate-limits.ts';
 import { listCategories, listOffers } from '../modules/catalog/catalog.service.ts';
 import { listShops } from '../modules/catalog/shops.service.ts';
 import type { Runtime } from '../runtime.ts';
@@ -64,9 +65,11 @@ const invalidPage = { ru: 'Неверная страница.', en: 'Invalid pag
 
 export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
+    const publicRead = publicReadLimit(runtime.config);
     app.get(
       '/categories',
       {
+        config: publicRead,
         schema: {
           tags,
           summary: 'Every category, by name, also those with nothing on sale now (40 per page)',
@@ -94,6 +97,7 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
     app.get(
       '/shops',
       {
+        config: publicRead,
         schema: {
           tags,
           summary: 'Shops accepting orders (40 per page)',
@@ -119,6 +123,7 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
     app.get(
       '/products',
       {
+        config: publicRead,
         schema: {
           tags,
           summary: 'Offers on sale (shops accepting orders), optionally of one shop and/or category',

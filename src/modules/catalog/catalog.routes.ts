@@ -15,6 +15,7 @@ import {
   pageOf,
   peekLimit,
 } from '../../http/paging.ts';
+import { publicReadLimit } from '../../http/rate-limits.ts';
 import type { Runtime } from '../../runtime.ts';
 import { adminCatalogRoutes } from './admin-catalog.routes.ts';
 import {
@@ -38,9 +39,6 @@ import { listProducts } from './products.service.ts';
 import { cacheKey, createCatalogReadCache, jsonBytes } from './read-cache.ts';
 import { getPublicShop, installImportSchedule, listShops } from './shops.service.ts';
 import { supplierCatalogRoutes } from './supplier-catalog.routes.ts';
-
-/** Public catalog reads: limited per client address (RATE_LIMIT_CATALOG_*). */
-const publicRead = {};
 
 function filtersFrom(query: Record<string, unknown>): ProductFilters {
   const parameters: ParameterFilter[] = [];
@@ -68,6 +66,7 @@ const NotModified = Type.Null({
 
 export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
+    const publicRead = publicReadLimit(runtime.config);
     await installImportSchedule(runtime);
     const cache = createCatalogReadCache(runtime.db, runtime.config.catalogCacheBytes);
     /**
