@@ -13,6 +13,7 @@ import {
 } from '../../db/schema/catalog.ts';
 import { type TxScope, transaction } from '../../db/transaction.ts';
 import { AppError, notFound } from '../../http/errors.ts';
+import { csvDocument } from '../../lib/csv.ts';
 import type { Runtime } from '../../runtime.ts';
 import { ExactNumber, type PlainMap, type PlainValue, resolvePlain } from './price-list/yaml-reader.ts';
 
@@ -169,11 +170,7 @@ export function toJson(shopName: string, goods: ExportRow[]): string {
 // ---------------------------------------------------------------------------------------------
 // CSV
 
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) || /^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/** RFC 4180 with a UTF-8 BOM (so spreadsheet programs read Cyrillic right); one column per characteristic. */
+/** CSV (src/lib/csv.ts: RFC 4180, formulas kept as text) with a UTF-8 BOM (so spreadsheet programs read Cyrillic right); one column per characteristic. */
 export function toCsv(goods: ExportRow[]): string {
   const decoded = goods.map((row) => new Map(readParameters(row.parameters)));
   const columns = [...new Set(decoded.flatMap((parameters) => [...parameters.keys()]))].sort();
@@ -188,7 +185,7 @@ export function toCsv(goods: ExportRow[]): string {
     'quantity',
     ...columns,
   ];
-  const lines = [header.map(csvField).join(',')];
+  const lines: string[][] = [header];
   goods.forEach((row, i) => {
     const parameters = decoded[i];
     const cells = [
@@ -207,9 +204,9 @@ export function toCsv(goods: ExportRow[]): string {
         return String(value);
       }),
     ];
-    lines.push(cells.map(csvField).join(','));
+    lines.push(cells);
   });
-  return `\ufeff${lines.join('\r\n')}\r\n`;
+  return csvDocument(lines, { bom: true });
 }
 
 /** The shop's active goods in the format. */

@@ -14,6 +14,7 @@ import {
 import type { TxScope } from '../../db/transaction.ts';
 import { AppError, conflict, type FieldError, notFound, validationError } from '../../http/errors.ts';
 import { type Page, pageOf, peekLimit } from '../../http/paging.ts';
+import { csvDocument } from '../../lib/csv.ts';
 import { fromMinor, toMinor } from '../../lib/money.ts';
 import { generateCode, isValidCode, normalizeCode } from './coupon-codes.ts';
 import {
@@ -342,10 +343,6 @@ export async function getCouponBatch(db: Queryable, id: number): Promise<BatchSu
   return { ...batch, used: row.used };
 }
 
-function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 /** The batch's codes as CSV (RFC 4180), one row per code, in the order they were made. */
 export async function couponBatchCsv(db: Queryable, id: number): Promise<string> {
   await getCouponBatch(db, id);
@@ -360,21 +357,17 @@ export async function couponBatchCsv(db: Queryable, id: number): Promise<string>
     'min_order_amount',
     'used',
   ];
-  const lines = rows.map((c) =>
-    [
-      c.code,
-      c.discountKind,
-      fromMinor(toMinor(c.discountValue)),
-      c.scope,
-      c.startsAt.toISOString(),
-      c.endsAt?.toISOString() ?? '',
-      c.minOrderAmount === null ? '' : fromMinor(toMinor(c.minOrderAmount)),
-      c.usedCount > 0 ? 'yes' : 'no',
-    ]
-      .map(csvCell)
-      .join(','),
-  );
-  return `${[head.join(','), ...lines].join('\r\n')}\r\n`;
+  const lines = rows.map((c) => [
+    c.code,
+    c.discountKind,
+    fromMinor(toMinor(c.discountValue)),
+    c.scope,
+    c.startsAt.toISOString(),
+    c.endsAt?.toISOString() ?? '',
+    c.minOrderAmount === null ? '' : fromMinor(toMinor(c.minOrderAmount)),
+    c.usedCount > 0 ? 'yes' : 'no',
+  ]);
+  return csvDocument([head, ...lines]);
 }
 
 // ---------- the buyer's side ----------
