@@ -15,6 +15,7 @@ import type { Config } from './config.ts';
 import { installAuth } from './http/auth.ts';
 import { ProblemSchema } from './http/common-schemas.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
+import { installOpenApiConventions } from './http/openapi.ts';
 import { trackRunningRequests } from './http/running-requests.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { resolveApiToken } from './modules/accounts/api-tokens.service.ts';
@@ -99,6 +100,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 
   installErrorHandlers(app);
   installAuth(app, runtime, resolveApiToken);
+  installOpenApiConventions(app);
   app.addSchema(ProblemSchema);
 
   await app.register(helmet, {
@@ -131,12 +133,14 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       info: {
         title: 'Zakupka API',
         version: '2.0.0',
+        license: { name: 'Proprietary' },
         description:
           'B2B retail procurement: one catalog of many suppliers, baskets across suppliers, orders. ' +
           'Errors are RFC 9457 problem documents with a stable `code`. ' +
           'Human-readable texts are Russian by default; send `Accept-Language: en` for English.',
       },
-      servers: [{ url: config.publicUrl }],
+      // Relative: "Try it out" and generated clients call the host that served the document.
+      servers: [{ url: '/' }],
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'Access token (JWT) or API token (zk_…)' },
