@@ -60,6 +60,12 @@ const API_TAGS = [
   { name: 'basket', description: 'The buyer’s basket across suppliers' },
   { name: 'orders', description: 'Checkout and the buyer’s orders' },
   { name: 'admin', description: 'Staff: orders, shops, imports, catalog upkeep, promotions, coupons' },
+  { name: 'promotions', description: 'Staff: promotions on categories and products' },
+  { name: 'coupons', description: 'Staff: coupons and batches of single-use codes' },
+  {
+    name: 'webhooks',
+    description: 'Signed event deliveries (Standard Webhooks) to the caller’s endpoints, with a delivery log',
+  },
   { name: 'v1', description: 'Seed-compatible API (drop-in for the reference implementation); see /api/v1' },
   { name: 'health', description: 'Liveness and readiness' },
 ];
