@@ -3929,6 +3929,120 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v2/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My webhook endpoints (without their secrets)
+         * @description At most 10, so always one page.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Register an endpoint for events; the answer carries its signing secret, once
+         * @description Each message is a POST with a JSON body `{type, timestamp, data}` and the Standard Webhooks headers `webhook-id`, `webhook-timestamp` and `webhook-signature` (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body` keyed with the secret after `whsec_`). Answer 2xx within 10 s; anything else is retried with exponential backoff for about 24 hours, and an endpoint failing for 24 hours is disabled. At most 10 endpoints per account.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of my webhook endpoints */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /** Delete an endpoint and its delivery log */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /** Change an endpoint’s URL, events or description; pause or re-enable it */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/api/v2/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log: messages, newest first, each with every attempt */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/webhooks/{id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a message again now (same webhook-id and body, new timestamp and signature) */
+        post: operations["redeliverWebhookMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the signing secret; the answer carries the new one, once
+         * @description For 24 hours (`previous_secret_expires_at`) messages carry two signatures, one by each secret, so the receiver can switch to the new secret without losing a message.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/webhooks/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The events a webhook can subscribe to */
+        get: operations["listWebhookEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -11613,6 +11727,615 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            created_at: string;
+                            description: string;
+                            disabled_at: string | null;
+                            disabled_reason: ("failing" | "owner") | null;
+                            enabled: boolean;
+                            events: ("order.placed" | "order.status_changed" | "import.finished" | "export.finished" | "payment.received")[];
+                            failing_since: string | null;
+                            id: number;
+                            previous_secret_expires_at: string | null;
+                            /** Format: date-time */
+                            updated_at: string;
+                            url: string;
+                        }[];
+                        /** @description Pass as `cursor` for the next page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What the endpoint is for (free text) */
+                    description?: string;
+                    events: ("order.placed" | "order.status_changed" | "import.finished" | "export.finished" | "payment.received")[];
+                    /**
+                     * @description Where messages are POSTed: http(s), not an internal address
+                     * @example https://erp.example.com/zakupka/webhooks
+                     */
+                    url: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        created_at: string;
+                        description: string;
+                        disabled_at: string | null;
+                        disabled_reason: ("failing" | "owner") | null;
+                        enabled: boolean;
+                        events: ("order.placed" | "order.status_changed" | "import.finished" | "export.finished" | "payment.received")[];
+                        failing_since: string | null;
+                        id: number;
+                        previous_secret_expires_at: string | null;
+                        /** @description The signing secret (`whsec_…`): shown only in this answer; keep it */
+                        secret: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        url: string;
+                    };
+                };
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Collides with the current state (the `code` says which rule) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but cannot be processed as given */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        created_at: string;
+                        description: string;
+                        disabled_at: string | null;
+                        disabled_reason: ("failing" | "owner") | null;
+                        enabled: boolean;
+                        events: ("order.placed" | "order.status_changed" | "import.finished" | "export.finished" | "payment.received")[];
+                        failing_since: string | null;
+                        id: number;
+                        previous_secret_expires_at: string | null;
+                        /** Format: date-time */
+                        updated_at: string;
+                        url: string;
+                    };
+                };
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent, or not the caller’s to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent, or not the caller’s to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What the endpoint is for (free text) */
+                    description?: string;
+                    /** @description `true` re-enables (also after failures), `false` pauses it */
+                    enabled?: boolean;
+                    events?: ("order.placed" | "order.status_changed" | "import.finished" | "export.finished" | "payment.received")[];
+                    /**
+                     * @description Where messages are POSTed: http(s), not an internal address
+                     * @example https://erp.example.com/zakupka/webhooks
+                     */
+                    url?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        created_at: string;
+                        description: string;
+                        disabled_at: string | null;
+                        disabled_reason: ("failing" | "owner") | null;
+                        enabled: boolean;
+                        events: ("order.placed" | "order.status_changed" | "import.finished" | "export.finished" | "payment.received")[];
+                        failing_since: string | null;
+                        id: number;
+                        previous_secret_expires_at: string | null;
+                        /** Format: date-time */
+                        updated_at: string;
+                        url: string;
+                    };
+                };
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent, or not the caller’s to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but cannot be processed as given */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string;
+                limit?: number;
+                /** @description `pending` (an attempt is due at `next_attempt_at`), `succeeded`, `failed` */
+                status?: "pending" | "succeeded" | "failed";
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            attempt_log: {
+                                /** Format: date-time */
+                                attempted_at: string;
+                                duration_ms: number;
+                                error: string | null;
+                                id: number;
+                                /** @description Sent by a redelivery */
+                                manual: boolean;
+                                /** @description The start of the receiver’s answer (1 KB at most) */
+                                response_excerpt: string;
+                                status_code: number | null;
+                                succeeded: boolean;
+                            }[];
+                            attempts: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description An event type; `GET /api/v2/webhooks/events` lists them */
+                            event_type: "order.placed" | "order.status_changed" | "import.finished" | "export.finished" | "payment.received";
+                            id: number;
+                            last_attempt_at: string | null;
+                            last_status_code: number | null;
+                            /** @description The `webhook-id` header: the same on every attempt */
+                            message_id: string;
+                            next_attempt_at: string | null;
+                            /** @description The message body as sent: `{type, timestamp, data}` */
+                            payload: unknown;
+                            /** @description `pending` (an attempt is due at `next_attempt_at`), `succeeded`, `failed` */
+                            status: "pending" | "succeeded" | "failed";
+                        }[];
+                        /** @description Pass as `cursor` for the next page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent, or not the caller’s to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeliverWebhookMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delivery_id: number;
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        attempt_log: {
+                            /** Format: date-time */
+                            attempted_at: string;
+                            duration_ms: number;
+                            error: string | null;
+                            id: number;
+                            /** @description Sent by a redelivery */
+                            manual: boolean;
+                            /** @description The start of the receiver’s answer (1 KB at most) */
+                            response_excerpt: string;
+                            status_code: number | null;
+                            succeeded: boolean;
+                        }[];
+                        attempts: number;
+                        /** Format: date-time */
+                        created_at: string;
+                        /** @description An event type; `GET /api/v2/webhooks/events` lists them */
+                        event_type: "order.placed" | "order.status_changed" | "import.finished" | "export.finished" | "payment.received";
+                        id: number;
+                        last_attempt_at: string | null;
+                        last_status_code: number | null;
+                        /** @description The `webhook-id` header: the same on every attempt */
+                        message_id: string;
+                        next_attempt_at: string | null;
+                        /** @description The message body as sent: `{type, timestamp, data}` */
+                        payload: unknown;
+                        /** @description `pending` (an attempt is due at `next_attempt_at`), `succeeded`, `failed` */
+                        status: "pending" | "succeeded" | "failed";
+                    };
+                };
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent, or not the caller’s to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Collides with the current state (the `code` says which rule) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        created_at: string;
+                        description: string;
+                        disabled_at: string | null;
+                        disabled_reason: ("failing" | "owner") | null;
+                        enabled: boolean;
+                        events: ("order.placed" | "order.status_changed" | "import.finished" | "export.finished" | "payment.received")[];
+                        failing_since: string | null;
+                        id: number;
+                        previous_secret_expires_at: string | null;
+                        /** @description The signing secret (`whsec_…`): shown only in this answer; keep it */
+                        secret: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        url: string;
+                    };
+                };
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent, or not the caller’s to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            description: string;
+                            /** @description Defined but not sent yet */
+                            reserved: boolean;
+                            /** @description Roles whose endpoints may subscribe */
+                            roles: string[];
+                            /** @description An event type; `GET /api/v2/webhooks/events` lists them */
+                            type: "order.placed" | "order.status_changed" | "import.finished" | "export.finished" | "payment.received";
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

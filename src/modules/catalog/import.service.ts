@@ -41,6 +41,7 @@ import {
   readPriceList,
 } from './price-list/price-list.ts';
 import { searchWordsOf } from './search.ts';
+import { publishImportFinished } from './webhook-events.ts';
 
 /**
  * A large import's peak memory is mostly garbage (the decoded file, the reader's values, the
@@ -296,6 +297,7 @@ export async function runImport(
           { singletonKey: 'catalog', singletonSeconds: 60, singletonNextSlot: true },
         );
       }
+      await publishImportFinished(scope, done);
       return done;
     });
     log.info(
@@ -366,6 +368,7 @@ export async function runImport(
         .returning();
       await saveIssues(scope, importId, failedIssues);
       await scope.tx.delete(importFiles).where(eq(importFiles.importId, importId));
+      await publishImportFinished(scope, row);
       return row;
     });
     // The job system records the last unexpected failure (and keeps it in the dead-letter queue).
