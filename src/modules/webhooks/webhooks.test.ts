@@ -483,7 +483,8 @@ describe('delivery', () => {
     // A day passes with every attempt failing: the next failed retry disables the endpoint.
     t.clock.advance(24 * 3600 * 1000 + 60_000);
     const mail = await t.mail.waitFor(
-      (message) => message.recipients.includes(buyer.user.email) && message.subject.startsWith('Вебхук'),
+      (message) =>
+        message.recipients.includes(buyer.user.email) && (message.subject ?? '').startsWith('Вебхук'),
     );
     expect(mail.subject).toContain(`Вебхук ${hook.id} отключён`);
     expect(mail.text).toContain(failing.url);
