@@ -37,12 +37,18 @@ function orderFor(order: OrderDetail, recipient: EventRecipient, shopOf: Map<num
 
 /** `order.placed`, from the checkout transaction: each supplier gets its own part only. */
 export async function publishOrderPlaced(scope: TxScope, order: OrderDetail): Promise<void> {
-  const shopOf = await shopOwners(
-    scope.tx,
-    order.parts.map((part) => part.shop.id),
-  );
-  await publishEvent(scope, 'order.placed', [order.userId, ...shopOf.keys()], (recipient) =>
-    orderFor(order, recipient, shopOf),
+  let shopOf = new Map<number, number>();
+  await publishEvent(
+    scope,
+    'order.placed',
+    async () => {
+      shopOf = await shopOwners(
+        scope.tx,
+        order.parts.map((part) => part.shop.id),
+      );
+      return [order.userId, ...shopOf.keys()];
+    },
+    (recipient) => orderFor(order, recipient, shopOf),
   );
 }
 
@@ -65,12 +71,16 @@ export async function publishOrderStatusChanged(
   changes: readonly StateChange[],
   context: { actorRole: string; note: string },
 ): Promise<void> {
-  const shopOf = await shopOwners(
-    scope.tx,
-    changes.flatMap((change) => (change.shopId === null ? [] : [change.shopId])),
-  );
+  let shopOf = new Map<number, number>();
+  const audience = async () => {
+    shopOf = await shopOwners(
+      scope.tx,
+      changes.flatMap((change) => (change.shopId === null ? [] : [change.shopId])),
+    );
+    return [buyerId, ...shopOf.keys()];
+  };
   let order: OrderDetail | null | undefined;
-  await publishEvent(scope, 'order.status_changed', [buyerId, ...shopOf.keys()], async (recipient) => {
+  await publishEvent(scope, 'order.status_changed', audience, async (recipient) => {
     order ??= await loadOrder(scope.tx, orderId);
     if (!order) return null;
     const supplierShop = recipient.role === 'supplier' ? shopOf.get(recipient.userId) : undefined;

@@ -204,17 +204,25 @@ export interface EventRecipient {
 
 /**
  * Publishes an event from inside the transaction that made it. `audience` names the accounts
- * concerned besides staff (staff endpoints receive every event they subscribe to); `dataFor`
- * builds what one recipient may see, and is called only when that recipient has a subscribed,
- * enabled endpoint — so an event nobody listens to costs one indexed query.
+ * concerned besides staff (staff endpoints receive every event they subscribe to); it is asked for
+ * only when some enabled endpoint subscribes to the type at all, so an event nobody listens to
+ * costs one query on the (small) endpoints table. `dataFor` builds what one recipient may see, once
+ * per recipient account with an endpoint; null: that account may see nothing of it.
  */
 export async function publishEvent(
   scope: TxScope,
   type: WebhookEventType,
-  audience: readonly number[],
+  audienceOf: () => Promise<readonly number[]> | readonly number[],
   dataFor: (recipient: EventRecipient) => Promise<unknown> | unknown,
 ): Promise<number> {
   const { tx, now } = scope;
+  const [subscribed] = await tx
+    .select({ id: webhookEndpoints.id })
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.enabled, true), sql`${type} = any(${webhookEndpoints.events})`))
+    .limit(1);
+  if (!subscribed) return 0;
+  const audience = await audienceOf();
   const endpoints = await tx
     .select({ id: webhookEndpoints.id, ownerId: webhookEndpoints.ownerId, role: users.role })
     .from(webhookEndpoints)
