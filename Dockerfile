@@ -2,6 +2,8 @@
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The TypeScript client is a workspace of the root package: npm ci needs its manifest.
+COPY clients/typescript/package.json ./clients/typescript/
 # Runtime dependencies only (the `node` devDependency is not needed: the image is Node 24).
 RUN npm ci --omit=dev --no-audit --no-fund
 

@@ -15,6 +15,7 @@ import type { Config } from './config.ts';
 import { installAuth } from './http/auth.ts';
 import { ProblemSchema } from './http/common-schemas.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
+import { installOpenApiConventions } from './http/openapi.ts';
 import { trackRunningRequests } from './http/running-requests.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { resolveApiToken } from './modules/accounts/api-tokens.service.ts';
@@ -22,6 +23,7 @@ import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { ordersModule } from './modules/orders/routes.ts';
 import { promotionsRoutes } from './modules/promotions/promotions.routes.ts';
+import { webhooksRoutes } from './modules/webhooks/webhooks.routes.ts';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
 
 declare module 'fastify' {
@@ -59,6 +61,12 @@ const API_TAGS = [
   { name: 'basket', description: 'The buyer’s basket across suppliers' },
   { name: 'orders', description: 'Checkout and the buyer’s orders' },
   { name: 'admin', description: 'Staff: orders, shops, imports, catalog upkeep, promotions, coupons' },
+  { name: 'promotions', description: 'Staff: promotions on categories and products' },
+  { name: 'coupons', description: 'Staff: coupons and batches of single-use codes' },
+  {
+    name: 'webhooks',
+    description: 'Signed event deliveries (Standard Webhooks) to the caller’s endpoints, with a delivery log',
+  },
   { name: 'v1', description: 'Seed-compatible API (drop-in for the reference implementation); see /api/v1' },
   { name: 'health', description: 'Liveness and readiness' },
 ];
@@ -99,6 +107,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 
   installErrorHandlers(app);
   installAuth(app, runtime, resolveApiToken);
+  installOpenApiConventions(app);
   app.addSchema(ProblemSchema);
 
   await app.register(helmet, {
@@ -143,12 +152,14 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       info: {
         title: 'Zakupka API',
         version: '2.0.0',
+        license: { name: 'Proprietary' },
         description:
           'B2B retail procurement: one catalog of many suppliers, baskets across suppliers, orders. ' +
           'Errors are RFC 9457 problem documents with a stable `code`. ' +
           'Human-readable texts are Russian by default; send `Accept-Language: en` for English.',
       },
-      servers: [{ url: config.publicUrl }],
+      // Relative: "Try it out" and generated clients call the host that served the document.
+      servers: [{ url: '/' }],
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'Access token (JWT) or API token (zk_…)' },
@@ -173,6 +184,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(accountsRoutes(runtime));
   await app.register(ordersModule(runtime));
   await app.register(catalogRoutes(runtime));
+  await app.register(webhooksRoutes(runtime));
   await app.register(apiV1Routes(runtime), { prefix: '/api/v1' });
   if (options.register) await app.register(async (scope) => options.register!(scope as App));
 

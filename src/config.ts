@@ -43,6 +43,8 @@ export interface Config {
   trustProxy: boolean | number | string[];
   bodyLimitBytes: number;
   shutdownTimeoutMs: number;
+  /** The first webhook retry's delay; each next one doubles, up to 480 times this (4 h by default). */
+  webhookRetryBaseMs: number;
   rateLimit: RateLimitConfig;
 }
 
@@ -178,6 +180,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     trustProxy: trustProxy(env),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 2 ** 31),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    webhookRetryBaseMs: int(env, 'WEBHOOK_RETRY_BASE_MS', 30_000, 100, 3_600_000),
     rateLimit: {
       enabled: bool(env, 'RATE_LIMIT', true),
       loginPerAccount: {

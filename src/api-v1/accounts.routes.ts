@@ -76,6 +76,7 @@ export function accountsV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         attachValidation: true,
         schema: {
           tags,
+          operationId: 'v1Register',
           summary: 'Register (inactive until the emailed token is confirmed)',
           description:
             '`type`: `buyer` (default) or `shop` (a supplier; its shop is created, named after the company). ' +
@@ -121,6 +122,7 @@ export function accountsV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         attachValidation: true,
         schema: {
           tags,
+          operationId: 'v1ConfirmRegistration',
           summary: 'Confirm the email with the token from the email',
           consumes: V1_CONSUMES,
           body: ConfirmBody,
@@ -146,6 +148,7 @@ export function accountsV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         attachValidation: true,
         schema: {
           tags,
+          operationId: 'v1Login',
           summary: 'Log in: a long-lived API token',
           description:
             'The token stays valid until deleted (see /api/v2/me/api-tokens); each login issues a new one ' +
@@ -185,6 +188,7 @@ export function accountsV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'v1GetUserDetails',
           summary: 'My account and contacts',
           response: { 200: UserDetailsSchema, ...protectedResponses },
         },
@@ -207,6 +211,7 @@ export function accountsV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'v1UpdateUserDetails',
           summary: 'Change my account (password and email included)',
           description:
             'A new password is checked as at registration and signs out every login session. A ' +
@@ -268,6 +273,7 @@ export function accountsV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         attachValidation: true,
         schema: {
           tags,
+          operationId: 'v1RequestPasswordReset',
           summary: 'Email a password reset token',
           description: 'The same answer whether or not the address has an account.',
           consumes: V1_CONSUMES,
@@ -289,6 +295,7 @@ export function accountsV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         attachValidation: true,
         schema: {
           tags,
+          operationId: 'v1ConfirmPasswordReset',
           summary: 'Set a new password with the emailed token',
           description: 'The token works once and expires in an hour.',
           consumes: V1_CONSUMES,
@@ -324,6 +331,7 @@ export function accountsV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'v1ListContacts',
           summary: 'My contacts (delivery addresses with a phone)',
           response: { 200: Type.Array(ContactSchema), ...protectedResponses },
         },
@@ -339,6 +347,7 @@ export function accountsV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'v1CreateContact',
           summary: 'Add a contact',
           description: 'At most 5 per account.',
           consumes: V1_CONSUMES,
@@ -368,6 +377,7 @@ export function accountsV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'v1UpdateContact',
           summary: 'Change one of my contacts',
           consumes: V1_CONSUMES,
           body: ContactUpdateBody,
@@ -396,6 +406,7 @@ export function accountsV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'v1DeleteContacts',
           summary: 'Delete some of my contacts',
           description: 'Ids that are not the caller’s are not counted. Orders keep their delivery address.',
           consumes: V1_CONSUMES,

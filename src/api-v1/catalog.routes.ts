@@ -72,6 +72,7 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: publicRead,
         schema: {
           tags,
+          operationId: 'v1ListCategories',
           summary: 'Every category, by name, also those with nothing on sale now (40 per page)',
           querystring: PageQuery,
           response: { 200: DrfPage(CategorySchema), 404: InvalidPageSchema, ...transportResponses },
@@ -100,6 +101,7 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: publicRead,
         schema: {
           tags,
+          operationId: 'v1ListShops',
           summary: 'Shops accepting orders (40 per page)',
           querystring: PageQuery,
           response: { 200: DrfPage(ShopSchema), 404: InvalidPageSchema, ...transportResponses },
@@ -126,6 +128,7 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: publicRead,
         schema: {
           tags,
+          operationId: 'v1ListProducts',
           summary: 'Offers on sale (shops accepting orders), optionally of one shop and/or category',
           description: 'Not paged, as in the reference.',
           querystring: ProductsQuery,

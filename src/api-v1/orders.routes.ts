@@ -100,6 +100,7 @@ export function ordersV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'v1GetBasket',
           summary: 'My basket: a list holding it, or empty',
           description: 'Prices, totals and stock as they are now; `total_sum` is what checkout would charge.',
           response: { 200: Type.Array(OrderSchema), ...protectedResponses },
@@ -128,6 +129,7 @@ export function ordersV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'v1AddToBasket',
           summary: 'Put offers into my basket',
           description:
             'All or nothing: an offer that is not on sale, short of stock or of a shop not accepting orders ' +
@@ -159,6 +161,7 @@ export function ordersV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'v1UpdateBasket',
           summary: 'Set quantities of my basket’s lines',
           description:
             'All or nothing, checked against stock. Ids that are not lines of my basket are not counted.',
@@ -189,6 +192,7 @@ export function ordersV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'v1DeleteFromBasket',
           summary: 'Remove lines from my basket',
           consumes: V1_CONSUMES,
           body: IdsBody,
@@ -210,6 +214,7 @@ export function ordersV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'v1ListOrders',
           summary: 'My orders, newest first',
           description: 'Lines show the goods as they were sold; `state` is the order’s overall state.',
           response: { 200: Type.Array(OrderSchema), ...protectedResponses },
@@ -232,6 +237,7 @@ export function ordersV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'v1PlaceOrder',
           summary: 'Confirm my basket as an order, delivered to one of my contacts',
           description:
             'Stock is taken atomically; an offer short of stock, no longer on sale or of a shop not accepting ' +

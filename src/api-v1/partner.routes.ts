@@ -51,6 +51,7 @@ export function partnerV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'v1PartnerUpdate',
           summary: 'Import my price list from a URL (seed YAML format)',
           description:
             `A file up to ${V1_INLINE_IMPORT_BYTES / 1024} KiB is imported before the answer; a larger one ` +
@@ -98,6 +99,7 @@ export function partnerV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'v1GetPartnerState',
           summary: 'My shop and whether it accepts orders',
           response: { 200: ShopSchema, ...protectedResponses },
         },
@@ -116,6 +118,7 @@ export function partnerV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'v1SetPartnerState',
           summary: 'Switch order acceptance on or off',
           description:
             'Off hides the shop and its goods from the catalog at once and stops new orders of them.',
@@ -149,6 +152,7 @@ export function partnerV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           security,
+          operationId: 'v1ListPartnerOrders',
           summary: 'Orders holding my goods, newest first',
           description:
             'Each shows my part only: my lines, their sum as `total_sum`, and my part’s state as `state`.',

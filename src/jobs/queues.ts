@@ -15,6 +15,8 @@ export interface JobPayloads {
   catalog_export: { exportId: number };
   catalog_scheduled_imports: Record<string, never>;
   catalog_vacuum: Record<string, never>;
+  // `manual`: a redelivery someone asked for (one attempt, no retries of its own).
+  webhook_delivery: { deliveryId: number; generation: number; manual?: boolean };
 }
 
 export type QueueName = keyof JobPayloads;
@@ -67,12 +69,26 @@ export const QUEUES: Record<QueueName, Omit<Queue, 'name'>> = {
     retentionSeconds: 24 * 3600,
     deleteAfterSeconds: 24 * 3600,
   },
+  // One attempt to deliver a webhook message. A failed attempt is not a failed job: the delivery
+  // schedules its own next attempt (modules/webhooks/delivery.service.ts); pg-boss retries only
+  // when recording the attempt itself failed.
+  webhook_delivery: {
+    retryLimit: 3,
+    retryDelay: 30,
+    retryBackoff: true,
+    expireInSeconds: 120,
+    retentionSeconds: THIRTY_DAYS,
+    deleteAfterSeconds: 7 * 24 * 3600,
+    deadLetter: DEAD_LETTER_QUEUE,
+  },
 };
 
 /** Jobs of a queue worked at once by one process: mail is I/O-bound; imports and exports are not. */
 export const WORKER_CONCURRENCY: Partial<Record<QueueName, number>> = {
   send_email: 4,
   order_placed_emails: 2,
+  // Waiting on receivers (up to 10 s each): several at once.
+  webhook_delivery: 8,
 };
 
 export const DEAD_LETTER_OPTIONS: Omit<Queue, 'name'> = {

@@ -6,3 +6,4 @@ export * from './contacts.ts';
 export * from './orders.ts';
 export * from './promotions.ts';
 export * from './users.ts';
+export * from './webhooks.ts';

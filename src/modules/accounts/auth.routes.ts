@@ -36,6 +36,7 @@ export function authRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'register',
           summary: 'Register a buyer or supplier account',
           description:
             'The account starts unconfirmed: an email with a confirmation link and token goes to the ' +
@@ -74,6 +75,7 @@ export function authRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'confirmEmail',
           summary: 'Confirm the email with the token from the confirmation email',
           description: 'The token works once, for 48 hours, and only with the address it was sent to.',
           body: EmailTokenBody,
@@ -91,6 +93,7 @@ export function authRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'confirmEmailChange',
           summary: 'Move the account to its new email with the token sent there',
           description:
             'The token comes from the email POST /api/v2/me/email sent to the new address; it works ' +
@@ -113,6 +116,7 @@ export function authRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'resendConfirmation',
           summary: 'Send a new confirmation email',
           description:
             'Answers 202 whether or not an unconfirmed account has this address, so accounts cannot be ' +
@@ -136,6 +140,7 @@ export function authRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'login',
           summary: 'Log in: an access token (JWT, 15 min) and a refresh token (30 days)',
           description:
             'A wrong password and an unknown email get the same 401 `invalid_credentials`. An ' +
@@ -153,6 +158,7 @@ export function authRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'refreshSession',
           summary: 'Trade a refresh token for a new token pair',
           description:
             'The refresh token is rotated: the one presented stops working. Presenting an already ' +
@@ -169,6 +175,7 @@ export function authRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'logout',
           summary: 'Log out: revoke the session of this refresh token',
           description: 'Idempotent: an unknown or already revoked token also answers 204.',
           body: RefreshBody,
@@ -186,6 +193,7 @@ export function authRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'requestPasswordReset',
           summary: 'Email a password reset link',
           description:
             'Answers 202 whether or not the address has an account. The token is single-use and ' +
@@ -209,6 +217,7 @@ export function authRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
+          operationId: 'confirmPasswordReset',
           summary: 'Set a new password with the reset token',
           description:
             'Signs out every session of the account (refresh tokens). API tokens stay: they belong to ' +

@@ -53,6 +53,7 @@ export function meRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: anyAccount,
         schema: {
           tags: ['profile'],
+          operationId: 'getMe',
           summary: 'My profile and billing details',
           response: { 200: ProfileSchema, ...problemResponses(401) },
         },
@@ -66,6 +67,7 @@ export function meRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: anyAccount,
         schema: {
           tags: ['profile'],
+          operationId: 'updateMe',
           summary: 'Change my profile and billing details',
           description:
             'Only the fields given change. Billing details are checked as they will be stored: INN ' +
@@ -106,6 +108,7 @@ export function meRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: anyAccount,
         schema: {
           tags: ['profile'],
+          operationId: 'changeMyPassword',
           summary: 'Change my password',
           description:
             'Needs the current password (wrong guesses are throttled like failed logins). Signs out ' +
@@ -129,6 +132,7 @@ export function meRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: anyAccount,
         schema: {
           tags: ['profile'],
+          operationId: 'changeMyEmail',
           summary: 'Change my email: send a confirmation link to the new address',
           description:
             'Needs a login session and the current password (a wrong one: 400 `validation_failed` on ' +
@@ -164,6 +168,7 @@ export function meRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: anyAccount,
         schema: {
           tags: ['api-tokens'],
+          operationId: 'listApiTokens',
           summary: 'My API tokens (without the secrets)',
           description: `At most ${MAX_API_TOKENS} per account.`,
           response: {
@@ -185,6 +190,7 @@ export function meRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: anyAccount,
         schema: {
           tags: ['api-tokens'],
+          operationId: 'createApiToken',
           summary: 'Create an API token for an integration',
           description:
             'The answer carries the token (`zk_…`) once; only its hash is kept. Send it as ' +
@@ -209,6 +215,7 @@ export function meRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: anyAccount,
         schema: {
           tags: ['api-tokens'],
+          operationId: 'deleteApiToken',
           summary: 'Delete (revoke) one of my API tokens',
           params: IdParams,
           response: { 204: NoContent, ...problemResponses(401, 403, 404) },
@@ -231,6 +238,7 @@ export function meRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: anyAccount,
         schema: {
           tags: contactTags,
+          operationId: 'listContacts',
           summary: 'My delivery addresses',
           description: `At most ${MAX_CONTACTS} per account, so the list is never paged.`,
           response: {
@@ -254,6 +262,7 @@ export function meRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: anyAccount,
         schema: {
           tags: contactTags,
+          operationId: 'createContact',
           summary: 'Add a delivery address',
           description: `city, street and phone are required. A ${MAX_CONTACTS + 1}th address gets 409 \`contacts_limit_reached\`.`,
           body: CreateContactBody,
@@ -283,6 +292,7 @@ export function meRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: anyAccount,
         schema: {
           tags: contactTags,
+          operationId: 'getContact',
           summary: 'One of my delivery addresses',
           params: IdParams,
           response: { 200: ContactSchema, ...problemResponses(401, 404) },
@@ -298,6 +308,7 @@ export function meRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: anyAccount,
         schema: {
           tags: contactTags,
+          operationId: 'updateContact',
           summary: 'Change one of my delivery addresses',
           params: IdParams,
           body: PatchContactBody,
@@ -327,6 +338,7 @@ export function meRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: anyAccount,
         schema: {
           tags: contactTags,
+          operationId: 'deleteContact',
           summary: 'Delete one of my delivery addresses',
           description: 'Orders already placed keep their snapshotted address.',
           params: IdParams,

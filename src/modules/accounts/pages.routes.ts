@@ -39,18 +39,34 @@ export function contentSecurityPolicy(nonce: string): string {
 
 export function pagesRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
-    const pages: [string, Page, string][] = [
-      ['/confirm-email', 'confirm', 'The page of the confirmation link: confirms on a click'],
-      ['/reset-password', 'reset', 'The page of the password reset link: a new-password form'],
-      ['/confirm-email-change', 'emailChange', 'The page of the email change link: confirms on a click'],
+    const pages: [string, Page, string, string][] = [
+      [
+        '/confirm-email',
+        'confirm',
+        'showConfirmEmailPage',
+        'The page of the confirmation link: confirms on a click',
+      ],
+      [
+        '/reset-password',
+        'reset',
+        'showResetPasswordPage',
+        'The page of the password reset link: a new-password form',
+      ],
+      [
+        '/confirm-email-change',
+        'emailChange',
+        'showConfirmEmailChangePage',
+        'The page of the email change link: confirms on a click',
+      ],
     ];
-    for (const [url, page, summary] of pages) {
+    for (const [url, page, operationId, summary] of pages) {
       app.get(
         url,
         {
           // The app-wide policy is replaced, for this route only, by the nonce policy set below.
           helmet: { contentSecurityPolicy: false },
-          schema: { hide: true, summary, querystring: PageQuery, response: { 200: Html } },
+          // Pages for people, not API operations: kept out of the document (named all the same).
+          schema: { hide: true, operationId, summary, querystring: PageQuery, response: { 200: Html } },
         },
         async (request, reply) => {
           const nonce = randomBytes(16).toString('base64');

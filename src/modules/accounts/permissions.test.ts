@@ -123,6 +123,17 @@ const EXPECTED: Record<string, Allowed> = {
   'PATCH /api/v2/admin/coupons/:id': STAFF,
   'DELETE /api/v2/admin/coupons/:id': STAFF,
   'GET /api/v2/admin/coupons/:id/usage': STAFF,
+
+  // webhooks: any signed-in account, its own endpoints only
+  'GET /api/v2/webhooks/events': ANYONE,
+  'POST /api/v2/webhooks': ANYONE,
+  'GET /api/v2/webhooks': ANYONE,
+  'GET /api/v2/webhooks/:id': ANYONE,
+  'PATCH /api/v2/webhooks/:id': ANYONE,
+  'DELETE /api/v2/webhooks/:id': ANYONE,
+  'POST /api/v2/webhooks/:id/rotate-secret': ANYONE,
+  'GET /api/v2/webhooks/:id/deliveries': ANYONE,
+  'POST /api/v2/webhooks/:id/deliveries/:delivery_id/redeliver': ANYONE,
 };
 
 let t: TestApp;

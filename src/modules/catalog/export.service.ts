@@ -16,6 +16,7 @@ import { AppError, notFound } from '../../http/errors.ts';
 import { csvDocument } from '../../lib/csv.ts';
 import type { Runtime } from '../../runtime.ts';
 import { ExactNumber, type PlainMap, type PlainValue, resolvePlain } from './price-list/yaml-reader.ts';
+import { publishExportFinished } from './webhook-events.ts';
 
 /** Shops with more active goods than this export through a job (POST …/exports). */
 export const SYNC_EXPORT_LIMIT = 20_000;
@@ -253,15 +254,18 @@ export async function runExport(runtime: Runtime, exportId: number): Promise<voi
           ? toJson(name, goods)
           : toCsv(goods);
     const bytes = Buffer.from(content, 'utf8');
-    await transaction(runtime, async ({ tx, now }) => {
+    await transaction(runtime, async (scope) => {
+      const { tx, now } = scope;
       await tx
         .insert(priceListExportFiles)
         .values({ exportId, content: bytes })
         .onConflictDoUpdate({ target: priceListExportFiles.exportId, set: { content: bytes } });
-      await tx
+      const [done] = await tx
         .update(priceListExports)
         .set({ status: 'succeeded', rowCount: goods.length, sizeBytes: bytes.length, finishedAt: now })
-        .where(eq(priceListExports.id, exportId));
+        .where(eq(priceListExports.id, exportId))
+        .returning();
+      await publishExportFinished(scope, done);
     });
   } catch (error) {
     await runtime.db

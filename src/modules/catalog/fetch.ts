@@ -146,7 +146,7 @@ export async function checkUrlTarget(raw: string, allowPrivate: boolean): Promis
 }
 
 /** A DNS lookup for sockets that fails when any answer is a forbidden address. */
-function guardedLookup(allowPrivate: boolean): net.LookupFunction {
+export function guardedLookup(allowPrivate: boolean): net.LookupFunction {
   return (hostname, options, callback) => {
     dns.lookup(hostname, { ...options, all: true, verbatim: true }, (error, addresses) => {
       if (error) return callback(error, '', 0);

@@ -36,6 +36,7 @@ import {
   type Staged,
 } from './import-goods.ts';
 import { decodeContent, PriceListError, type PriceListIssue } from './price-list/price-list.ts';
+import { publishImportFinished } from './webhook-events.ts';
 
 /** Rows an import must write (created, updated, deactivated) to queue a vacuum of the catalog. */
 export const VACUUM_AFTER_ROWS = 1000;
@@ -270,6 +271,7 @@ export async function runImport(
           { singletonKey: 'catalog', singletonSeconds: 60, singletonNextSlot: true },
         );
       }
+      await publishImportFinished(scope, done);
       return done;
     });
     log.info(
@@ -340,6 +342,7 @@ export async function runImport(
         .returning();
       await saveIssues(scope, importId, failedIssues);
       await scope.tx.delete(importFiles).where(eq(importFiles.importId, importId));
+      await publishImportFinished(scope, row);
       return row;
     });
     // The job system records the last unexpected failure (and keeps it in the dead-letter queue).

@@ -17,6 +17,7 @@ export function healthRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['health'],
+          operationId: 'getLiveness',
           summary: 'The process is up',
           response: { 200: Type.Object({ status: Type.Literal('ok') }) },
         },
@@ -29,6 +30,7 @@ export function healthRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['health'],
+          operationId: 'getReadiness',
           summary: 'Ready to serve: database reachable, migrations applied, job system started',
           response: { 200: Readiness, 503: Readiness },
         },

@@ -27,6 +27,7 @@ export function adminOrderRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: staff,
         schema: {
           tags,
+          operationId: 'adminListOrders',
           summary: 'All orders, newest first; filter by state, shop, buyer and dates',
           querystring: AdminOrderListQuery,
           response: { 200: AdminOrderPage, ...problemResponses(400, 401, 403) },
@@ -53,6 +54,7 @@ export function adminOrderRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: staff,
         schema: {
           tags,
+          operationId: 'adminGetOrder',
           summary: 'One order with every part, line, the billing details and the full history',
           params: IdParams,
           response: { 200: AdminOrderSchema, ...problemResponses(401, 403, 404) },
@@ -67,6 +69,7 @@ export function adminOrderRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: staff,
         schema: {
           tags,
+          operationId: 'adminSetOrderStatus',
           summary: 'Set the order’s state (cascades to its parts), or one part’s with `part_id`',
           params: IdParams,
           body: AdminStatusBody,

@@ -24,6 +24,7 @@ export function basketRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: buyer,
         schema: {
           tags,
+          operationId: 'getBasket',
           summary: 'The basket: lines grouped by supplier, sums, and each line’s problems now',
           response: { 200: BasketSchema, ...problemResponses(401, 403) },
         },
@@ -38,6 +39,7 @@ export function basketRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: buyer,
         schema: {
           tags,
+          operationId: 'addBasketItem',
           summary: 'Put an offer into the basket (an offer already there gets the quantity added)',
           body: AddItemBody,
           response: { 201: BasketSchema, ...problemResponses(400, 401, 403, 404, 409) },
@@ -58,6 +60,7 @@ export function basketRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: buyer,
         schema: {
           tags,
+          operationId: 'updateBasketItem',
           summary: 'Set the quantity of a basket line',
           params: IdParams,
           body: QuantityBody,
@@ -78,6 +81,7 @@ export function basketRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: buyer,
         schema: {
           tags,
+          operationId: 'deleteBasketItem',
           summary: 'Remove a basket line',
           params: IdParams,
           response: { 204: Type.Null(), ...problemResponses(401, 403, 404) },
@@ -95,6 +99,7 @@ export function basketRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: buyer,
         schema: {
           tags,
+          operationId: 'clearBasket',
           summary: 'Empty the basket',
           response: { 204: Type.Null(), ...problemResponses(401, 403) },
         },

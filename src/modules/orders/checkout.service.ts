@@ -39,6 +39,7 @@ import { queueOrderPlacedEmails } from './jobs.ts';
 import { type PricedOrder, priceOrder } from './pricing.ts';
 import { takeStock } from './stock.ts';
 import { assembleOrder, loadOrder, type OrderDetail } from './views.ts';
+import { publishOrderPlaced } from './webhook-events.ts';
 
 export interface CheckoutInput {
   contactId: number;
@@ -321,6 +322,7 @@ export async function checkout(
     }
 
     await queueOrderPlacedEmails(scope, detail.id);
+    await publishOrderPlaced(scope, detail);
     return { order: detail };
   });
 

@@ -27,6 +27,7 @@ import {
   planOrderTransition,
 } from './transitions.ts';
 import { loadOrder, type OrderDetail, orderNumber } from './views.ts';
+import { publishOrderStatusChanged } from './webhook-events.ts';
 
 export interface StateChangeInput {
   state: OrderState;
@@ -167,6 +168,18 @@ async function applyMoves(
   } else {
     await tx.update(orders).set({ updatedAt: now }).where(eq(orders.id, order.id));
   }
+  const orderChange =
+    derived === order.state ? [] : [{ partId: null, shopId: null, from: order.state, to: derived }];
+  const partChanges = moves.map((move) => ({
+    partId: move.part.id,
+    shopId: move.part.shopId,
+    from: move.from,
+    to: move.to,
+  }));
+  await publishOrderStatusChanged(scope, order.id, order.userId, [...partChanges, ...orderChange], {
+    actorRole: by.actor,
+    note,
+  });
 }
 
 function cleanNote(note: string | undefined): string {

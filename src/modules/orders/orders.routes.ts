@@ -45,6 +45,7 @@ export function orderRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: buyer,
         schema: {
           tags,
+          operationId: 'placeOrder',
           summary: 'Check out: the basket becomes an order, one part per supplier',
           description:
             'Takes stock atomically, snapshots prices and names, empties the basket and queues the emails, all in one transaction. ' +
@@ -78,6 +79,7 @@ export function orderRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: buyer,
         schema: {
           tags,
+          operationId: 'listOrders',
           summary: 'My orders, newest first',
           querystring: OrderListQuery,
           response: { 200: BuyerOrderPage, ...problemResponses(400, 401, 403) },
@@ -102,6 +104,7 @@ export function orderRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: buyer,
         schema: {
           tags,
+          operationId: 'getOrder',
           summary: 'One of my orders: parts, lines, totals, history, address',
           params: IdParams,
           response: { 200: BuyerOrderSchema, ...problemResponses(401, 403, 404) },
@@ -117,6 +120,7 @@ export function orderRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: buyer,
         schema: {
           tags,
+          operationId: 'cancelOrder',
           summary: 'Cancel my order (while it is new); the stock goes back',
           params: IdParams,
           body: NoteBody,
@@ -139,6 +143,7 @@ export function orderRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: buyer,
         schema: {
           tags,
+          operationId: 'reorder',
           summary: 'Put the goods of an order back into the basket, as far as they are still available',
           params: IdParams,
           response: { 200: ReorderSchema, ...problemResponses(401, 403, 404) },

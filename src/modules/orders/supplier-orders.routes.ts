@@ -26,6 +26,7 @@ export function supplierOrderRoutes(runtime: Runtime): FastifyPluginAsyncTypebox
         config: supplier,
         schema: {
           tags,
+          operationId: 'supplierListOrders',
           summary: 'Orders containing my goods, newest first (my part only)',
           description: '`state` filters by the state of my part.',
           querystring: OrderListQuery,
@@ -51,6 +52,7 @@ export function supplierOrderRoutes(runtime: Runtime): FastifyPluginAsyncTypebox
         config: supplier,
         schema: {
           tags,
+          operationId: 'supplierGetOrder',
           summary: 'One order: my part, its lines and sums, where to deliver',
           params: IdParams,
           response: { 200: SupplierOrderSchema, ...problemResponses(401, 403, 404) },
@@ -66,6 +68,7 @@ export function supplierOrderRoutes(runtime: Runtime): FastifyPluginAsyncTypebox
         config: supplier,
         schema: {
           tags,
+          operationId: 'supplierSetOrderStatus',
           summary:
             'Move my part: new → confirmed → assembled → sent → delivered, or cancel before sent (with a reason)',
           params: IdParams,

@@ -133,6 +133,7 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: STAFF,
         schema: {
           tags: PROMOTIONS,
+          operationId: 'adminListPromotions',
           summary: 'List promotions, newest first',
           querystring: ListQuery,
           response: { 200: Page(PromotionSchema), ...problemResponses(400, 401, 403) },
@@ -151,6 +152,7 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: STAFF,
         schema: {
           tags: PROMOTIONS,
+          operationId: 'adminCreatePromotion',
           summary: 'Create a promotion',
           description:
             'Promotions never stack: each basket line gets the single applicable promotion that takes ' +
@@ -172,6 +174,7 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: STAFF,
         schema: {
           tags: PROMOTIONS,
+          operationId: 'adminGetPromotion',
           summary: 'One promotion',
           params: IdParams,
           response: { 200: PromotionSchema, ...problemResponses(401, 403, 404) },
@@ -186,6 +189,7 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: STAFF,
         schema: {
           tags: PROMOTIONS,
+          operationId: 'adminUpdatePromotion',
           summary: 'Change a promotion',
           description: 'Placed orders keep the discounts they were given.',
           params: IdParams,
@@ -207,6 +211,7 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: STAFF,
         schema: {
           tags: PROMOTIONS,
+          operationId: 'adminDeletePromotion',
           summary: 'Delete a promotion no order used',
           description:
             'A promotion that discounted an order cannot be deleted (409 `promotion_used`): switch it off.',
@@ -226,6 +231,7 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: STAFF,
         schema: {
           tags: PROMOTIONS,
+          operationId: 'adminGetPromotionUsage',
           summary: 'What a promotion has given: orders, lines, units, discount',
           params: IdParams,
           response: { 200: PromotionUsageSchema, ...problemResponses(401, 403, 404) },
@@ -251,6 +257,7 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: STAFF,
         schema: {
           tags: COUPONS,
+          operationId: 'adminListCoupons',
           summary: 'List coupons, newest first',
           querystring: CouponListQuery,
           response: { 200: Page(CouponSchema), ...problemResponses(400, 401, 403) },
@@ -270,6 +277,7 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: STAFF,
         schema: {
           tags: COUPONS,
+          operationId: 'adminCreateCoupon',
           summary: 'Create a coupon',
           body: CouponCreateBody,
           response: { 201: CouponSchema, ...problemResponses(400, 401, 403, 409) },
@@ -288,6 +296,7 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: STAFF,
         schema: {
           tags: COUPONS,
+          operationId: 'adminCreateCouponBatch',
           summary: 'Generate N single-use coupons with unguessable codes',
           description:
             'Each code carries 60 bits from the cryptographic random source. The codes are returned ' +
@@ -313,6 +322,7 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: STAFF,
         schema: {
           tags: COUPONS,
+          operationId: 'adminGetCouponBatch',
           summary: 'A batch of coupons: size and how many are used',
           params: BatchParams,
           response: { 200: CouponBatchSchema, ...problemResponses(401, 403, 404) },
@@ -327,6 +337,7 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: STAFF,
         schema: {
           tags: COUPONS,
+          operationId: 'adminDownloadCouponBatch',
           summary: 'A batch of coupons as CSV',
           params: BatchParams,
           produces: ['text/csv'],
@@ -353,6 +364,7 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: STAFF,
         schema: {
           tags: COUPONS,
+          operationId: 'adminGetCoupon',
           summary: 'One coupon',
           params: IdParams,
           response: { 200: CouponSchema, ...problemResponses(401, 403, 404) },
@@ -367,6 +379,7 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: STAFF,
         schema: {
           tags: COUPONS,
+          operationId: 'adminUpdateCoupon',
           summary: 'Change a coupon',
           params: IdParams,
           body: CouponPatchBody,
@@ -387,6 +400,7 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: STAFF,
         schema: {
           tags: COUPONS,
+          operationId: 'adminDeleteCoupon',
           summary: 'Delete a coupon no order used',
           description: 'A coupon some order used cannot be deleted (409 `coupon_used`): switch it off.',
           params: IdParams,
@@ -405,6 +419,7 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: STAFF,
         schema: {
           tags: COUPONS,
+          operationId: 'adminGetCouponUsage',
           summary: 'What a coupon has given: orders, buyers, discount',
           params: IdParams,
           response: { 200: CouponUsageSchema, ...problemResponses(401, 403, 404) },
@@ -432,6 +447,7 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: { roles: ['buyer'] },
         schema: {
           tags: ['basket'],
+          operationId: 'attachBasketCoupon',
           summary: 'Attach a coupon to the basket',
           description:
             'Refusals: 422 `coupon_not_found`; 409 `coupon_expired` (also: not yet valid), ' +
@@ -458,6 +474,7 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         config: { roles: ['buyer'] },
         schema: {
           tags: ['basket'],
+          operationId: 'detachBasketCoupon',
           summary: 'Remove the coupon from the basket',
           response: { 204: Type.Null(), ...problemResponses(401, 403) },
         },
