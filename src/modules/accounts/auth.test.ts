@@ -165,6 +165,17 @@ describe('registration and email confirmation', () => {
     );
   });
 
+  it('confirms with the token alone: email is optional, as at password-reset/confirm', async () => {
+    const body = registration();
+    await post('/api/v2/auth/register', body);
+    const token = await confirmationToken(body.email);
+    const res = await post('/api/v2/auth/confirm-email', { token });
+    expect(res.statusCode, res.body).toBe(204);
+    expect((await post('/api/v2/auth/login', { email: body.email, password: PASSWORD })).statusCode).toBe(
+      200,
+    );
+  });
+
   it('refuses a token with another email, and an expired token', async () => {
     const body = registration();
     await post('/api/v2/auth/register', body);
@@ -490,6 +501,24 @@ describe('password reset', () => {
       (m) => m.recipients.includes(user.email) && m.subject === 'Пароль Zakupka изменён',
     );
     expect(changed.text).toContain('сброшен');
+  });
+
+  it('takes the same optional email as confirm-email: a matching one passes, another is refused', async () => {
+    const user = await createUser(t.runtime);
+    const token = await resetToken(user.email);
+    const other = await post('/api/v2/auth/password-reset/confirm', {
+      email: uniqueEmail('other'),
+      token,
+      password: 'Novyi-Parol-2026',
+    });
+    expect(other.statusCode).toBe(400);
+    expect(other.json().code).toBe('invalid_token');
+    const res = await post('/api/v2/auth/password-reset/confirm', {
+      email: ` ${user.email.toUpperCase()} `,
+      token,
+      password: 'Novyi-Parol-2026',
+    });
+    expect(res.statusCode, res.body).toBe(204);
   });
 
   it('answers the same for unknown addresses and sends nothing', async () => {
