@@ -32,6 +32,8 @@ try {
     },
     'Zakupka is listening',
   );
+  // The OpenAPI document is serialised and compressed now rather than on the first /docs visit.
+  void app.docsDocument().catch((error: unknown) => log.warn({ err: error }, 'could not prepare /docs/json'));
   // Embedded: the tools reach this process through its control socket while it holds the folder.
   const closeControl = config.databaseUrl ? undefined : await startControlSocket(runtime, log);
   installShutdown(log, config.shutdownTimeoutMs, async () => {
