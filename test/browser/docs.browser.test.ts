@@ -34,9 +34,13 @@ describe('/docs', () => {
       `/docs: tags shown ${usable} ms after opening; first operation shown ${Date.now() - opened} ms after opening (incl. the click)`,
     );
     const resources = await page.evaluate(() =>
-      (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map(
-        (r) => `${new URL(r.name).pathname} ${Math.round(r.duration)} ms ${r.transferSize} B`,
-      ),
+      (
+        performance.getEntriesByType('resource') as unknown as {
+          name: string;
+          duration: number;
+          transferSize: number;
+        }[]
+      ).map((r) => `${new URL(r.name).pathname} ${Math.round(r.duration)} ms ${r.transferSize} B`),
     );
     console.log(`/docs resources: ${resources.join('; ')}`);
 
@@ -45,14 +49,14 @@ describe('/docs', () => {
     await operation.getByRole('button', { name: 'Execute' }).click();
     const status = operation.locator('.live-responses-table .response .response-col_status').first();
     await status.waitFor({ state: 'visible' });
-    expect((await status.innerText()).trim()).toBe('200');
+    expect(((await status.textContent()) ?? '').trim()).toBe('200');
     const body = await operation
       .locator('.live-responses-table .response-col_description pre')
       .first()
-      .innerText();
-    expect(JSON.parse(body)).toEqual({ status: 'ok' });
+      .textContent();
+    expect(JSON.parse(body ?? '')).toEqual({ status: 'ok' });
     // The call went to the page's own origin.
-    const requestUrl = await operation.locator('.request-url pre').innerText();
+    const requestUrl = (await operation.locator('.request-url pre').textContent()) ?? '';
     expect(requestUrl.trim()).toBe(`${server.url}/health/live`);
   });
 });
