@@ -10,5 +10,8 @@ export default defineConfig({
     teardownTimeout: 30_000,
     // Each file gets its own database, so files run in parallel; tests inside a file run in order.
     fileParallelism: true,
+    // Files spend much of their time waiting (child processes, the job poller, SMTP, argon2 in the
+    // thread pool): vitest's default of cores − 1 ran one file at a time on a 2-core machine.
+    maxWorkers: 3,
   },
 });
