@@ -8,7 +8,7 @@
 // units; afterwards the stock of every offer is reconciled with what the orders took (zero oversell).
 // Results go to bench/results/checkout.md. The database is dropped at the end.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +20,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { openPostgres } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
+import { refreshTokens } from '../src/db/schema/accounts.ts';
 import { categories, offers, products, shops } from '../src/db/schema/catalog.ts';
 import { contacts } from '../src/db/schema/contacts.ts';
 import { users } from '../src/db/schema/users.ts';
@@ -154,11 +155,25 @@ async function seed(url: string): Promise<Seeded> {
           })),
         )
         .returning({ id: contacts.id, userId: contacts.userId });
-      for (const contact of contactRows) {
+      // Each buyer's access token names a login session of its own (a refresh-token row).
+      const sessions = contactRows.map((contact) => ({ userId: contact.userId, familyId: randomUUID() }));
+      await db.insert(refreshTokens).values(
+        sessions.map((session) => ({
+          ...session,
+          tokenHash: randomBytes(32).toString('hex'),
+          createdAt: new Date(),
+          expiresAt: new Date(Date.now() + 86_400_000),
+        })),
+      );
+      for (const [i, contact] of contactRows.entries()) {
         buyers.push({
           id: contact.userId,
           contactId: contact.id,
-          token: await signAccessToken(runtimeLike, { id: contact.userId, role: 'buyer' }),
+          token: await signAccessToken(
+            runtimeLike,
+            { id: contact.userId, role: 'buyer' },
+            { sessionId: sessions[i].familyId },
+          ),
         });
       }
     }

@@ -156,9 +156,9 @@ async function onPostgres(): Promise<Run[]> {
     const handle = openPostgres(database.url, 2);
     await migrate(handle);
     const supplier = await seedSupplier(handle.db);
+    const token = await tokenFor(handle.db, { id: supplier.id, role: 'supplier' });
     await handle.close();
     server = await startServer({ DATABASE_URL: database.url, DATABASE_POOL_SIZE: '10' });
-    const token = await tokenFor({ id: supplier.id, role: 'supplier' });
     return await scenarios(server, token, LARGE);
   } finally {
     await server?.stop();
@@ -173,9 +173,9 @@ async function onPglite(): Promise<Run[]> {
     const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
     const runtime = await createRuntime(config, { log: createLogger(config), workers: false });
     const supplier = await seedSupplier(runtime.db);
+    const token = await tokenFor(runtime.db, { id: supplier.id, role: 'supplier' });
     await runtime.close();
     server = await startServer({ DATA_DIR: dataDir });
-    const token = await tokenFor({ id: supplier.id, role: 'supplier' });
     return await scenarios(server, token, PGLITE_LARGE);
   } finally {
     await server?.stop();

@@ -1,7 +1,7 @@
 // Shared pieces of the catalog benchmarks: a fresh database on the server, the API as its own
 // process (so its memory and CPU are its own), an authenticated supplier, small statistics.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import type { Database } from '../src/db/client.ts';
+import { refreshTokens } from '../src/db/schema/accounts.ts';
 import { signAccessToken } from '../src/http/auth.ts';
 import { systemClock } from '../src/lib/clock.ts';
 import type { Runtime } from '../src/runtime.ts';
@@ -127,9 +129,23 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   };
 }
 
-/** An access token for a user, signed with the benchmark server's secret. */
-export function tokenFor(user: { id: number; role: 'buyer' | 'supplier' | 'staff' }): Promise<string> {
-  return signAccessToken({ authSecret: AUTH_SECRET, clock: systemClock } as Runtime, user);
+/**
+ * An access token for a user, signed with the benchmark server's secret, in a login session of its
+ * own: a refresh-token row written to `db` (access tokens are honoured only while their session is).
+ */
+export async function tokenFor(
+  db: Database,
+  user: { id: number; role: 'buyer' | 'supplier' | 'staff' },
+): Promise<string> {
+  const sessionId = randomUUID();
+  await db.insert(refreshTokens).values({
+    userId: user.id,
+    familyId: sessionId,
+    tokenHash: randomBytes(32).toString('hex'),
+    createdAt: new Date(),
+    expiresAt: new Date(Date.now() + 86_400_000),
+  });
+  return signAccessToken({ authSecret: AUTH_SECRET, clock: systemClock } as Runtime, user, { sessionId });
 }
 
 export function percentile(sorted: number[], p: number): number {

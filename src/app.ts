@@ -6,14 +6,13 @@ import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import { apiV1Routes } from './api-v1/v1.routes.ts';
 import type { Config } from './config.ts';
 import { installAuth } from './http/auth.ts';
 import { ProblemSchema } from './http/common-schemas.ts';
+import { registerDocs } from './http/docs.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 import { installOpenApiConventions } from './http/openapi.ts';
 import { trackRunningRequests } from './http/running-requests.ts';
@@ -110,6 +109,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   installOpenApiConventions(app);
   app.addSchema(ProblemSchema);
 
+  // Browsers are told to insist on HTTPS (HSTS, upgrade-insecure-requests) only when the service
+  // is published over HTTPS: sent over plain HTTP on any host but localhost, they break /docs.
+  const https = new URL(config.publicUrl).protocol === 'https:';
   await app.register(helmet, {
     // The interactive docs page runs its own scripts and styles.
     contentSecurityPolicy: {
@@ -118,8 +120,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
         scriptSrc: ["'self'", "'unsafe-inline'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
+        upgradeInsecureRequests: https ? [] : null,
       },
     },
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });
   await app.register(cors, {
     origin: config.corsOrigins,
@@ -146,38 +150,13 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     },
   });
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Zakupka API',
-        version: '2.0.0',
-        license: { name: 'Proprietary' },
-        description:
-          'B2B retail procurement: one catalog of many suppliers, baskets across suppliers, orders. ' +
-          'Errors are RFC 9457 problem documents with a stable `code`. ' +
-          'Human-readable texts are Russian by default; send `Accept-Language: en` for English.',
-      },
-      // Relative: "Try it out" and generated clients call the host that served the document.
-      servers: [{ url: '/' }],
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'Access token (JWT) or API token (zk_…)' },
-          token: {
-            type: 'apiKey',
-            in: 'header',
-            name: 'Authorization',
-            description: '`Token <api token>` (v1 style)',
-          },
-        },
-      },
-      tags: API_TAGS,
-    },
-    refResolver: {
-      buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) ?? `def-${i}`,
-    },
+  await registerDocs(app, {
+    description:
+      'B2B retail procurement: one catalog of many suppliers, baskets across suppliers, orders. ' +
+      'Errors are RFC 9457 problem documents with a stable `code`. ' +
+      'Human-readable texts are Russian by default; send `Accept-Language: en` for English.',
+    tags: API_TAGS,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false });
 
   await app.register(healthRoutes(runtime));
   await app.register(promotionsRoutes(runtime));

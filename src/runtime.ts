@@ -43,13 +43,26 @@ export interface RuntimeOptions {
   pollingIntervalSeconds?: number;
 }
 
-export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+/**
+ * The process's logger: JSON lines (for log collectors) unless stdout is a terminal, where a person
+ * reads them: then pino-pretty's one readable line per entry (time, level, message, fields).
+ */
+export function createLogger(config: Pick<Config, 'logLevel'>, options: { pretty?: boolean } = {}): Logger {
+  const pretty = options.pretty ?? process.stdout.isTTY === true;
   return pino({
     level: config.logLevel,
     redact: {
       paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'],
       remove: true,
     },
+    ...(pretty
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' },
+          },
+        }
+      : {}),
   });
 }
 

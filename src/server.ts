@@ -1,5 +1,6 @@
 // `npm start`: the API (and, unless RUN_WORKERS=false, the job workers) in one process.
 import { buildApp } from './app.ts';
+import { startControlSocket } from './cli/control-socket.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { installShutdown } from './lib/shutdown.ts';
@@ -31,7 +32,14 @@ try {
     },
     'Zakupka is listening',
   );
-  installShutdown(log, config.shutdownTimeoutMs, () => app.close());
+  // The OpenAPI document is serialised and compressed now rather than on the first /docs visit.
+  void app.docsDocument().catch((error: unknown) => log.warn({ err: error }, 'could not prepare /docs/json'));
+  // Embedded: the tools reach this process through its control socket while it holds the folder.
+  const closeControl = config.databaseUrl ? undefined : await startControlSocket(runtime, log);
+  installShutdown(log, config.shutdownTimeoutMs, async () => {
+    await closeControl?.();
+    await app.close();
+  });
 } catch (error) {
   if (error instanceof DataDirLockedError) {
     process.stderr.write(`${error.message}\n`);

@@ -1,8 +1,10 @@
 // `npm run create-staff -- --email admin@example.com --password '…' [--first-name …] [--last-name …]`
 // Creates a confirmed staff account, or promotes an existing account to staff (and, with
-// --password, sets its password). Like Django's createsuperuser.
+// --password, sets its password). Like Django's createsuperuser. While `npm start` runs on the
+// embedded database it holds the data folder: the command then asks the server to do it through
+// its control socket (DATA_DIR/control.sock, see control-socket.ts).
 import { parseArgs } from 'node:util';
-import { createOrPromoteStaff } from '../modules/accounts/staff.service.ts';
+import { askRunningServer, createStaffOutput, describeFailure } from './control-socket.ts';
 import { CliError, runCli } from './run-cli.ts';
 
 const { values } = parseArgs({
@@ -15,24 +17,36 @@ const { values } = parseArgs({
   strict: true,
 });
 
-await runCli(async (runtime) => {
-  if (!values.email)
-    throw new CliError('Usage: npm run create-staff -- --email <email> [--password <password>]');
-  const result = await createOrPromoteStaff(runtime, {
-    email: values.email,
-    password: values.password,
-    firstName: values['first-name'],
-    lastName: values['last-name'],
-  }).catch((error: Error & { errors?: { field: string; message: unknown }[] }) => {
-    if (error.errors) {
-      const lines = error.errors.map(
-        (e) => `${e.field}: ${typeof e.message === 'string' ? e.message : (e.message as { en: string }).en}`,
-      );
-      throw new CliError(lines.join('\n'));
-    }
-    throw error;
-  });
-  process.stdout.write(
-    `${result.created ? 'Created' : 'Promoted'} staff account ${result.email} (id ${result.id}).\n`,
-  );
+const usage = 'Usage: npm run create-staff -- --email <email> [--password <password>]';
+const input = () => ({
+  email: values.email!,
+  password: values.password,
+  firstName: values['first-name'],
+  lastName: values['last-name'],
 });
+
+await runCli(
+  async (runtime) => {
+    if (!values.email) throw new CliError(usage);
+    const output = await createStaffOutput(runtime, input()).catch((error: Error & { errors?: unknown }) => {
+      throw error.errors ? new CliError(describeFailure(error)) : error;
+    });
+    process.stdout.write(`${output}\n`);
+  },
+  {
+    // `npm start` holds the embedded data folder: the running server does it (control socket).
+    async whenLocked(config) {
+      if (!values.email) throw new CliError(usage);
+      const reply = await askRunningServer(config.dataDir, { command: 'create-staff', input: input() }).catch(
+        (error: Error) => {
+          throw new CliError(
+            `The data folder is in use by a running Zakupka server, and its control socket did not answer (${error.message}). ` +
+              'Stop that server, or run this while it runs with a newer version.',
+          );
+        },
+      );
+      if (!reply.ok) throw new CliError(reply.error);
+      process.stdout.write(`${reply.output.replace(/\.$/, '')}, through the running server.\n`);
+    },
+  },
+);

@@ -1,16 +1,26 @@
 // Shared start-up for command-line tools: config, logger, runtime without workers, clean exit.
-import { ConfigError, loadConfig } from '../config.ts';
+import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { DataDirLockedError } from '../db/lock.ts';
 import { createLogger, createRuntime, type Runtime, type RuntimeOptions } from '../runtime.ts';
 
 export async function runCli(
   main: (runtime: Runtime) => Promise<void>,
-  options: RuntimeOptions = {},
+  options: RuntimeOptions & {
+    /** When a running server holds the embedded data folder: do the work through it instead. */
+    whenLocked?: (config: Config) => Promise<void>;
+  } = {},
 ): Promise<never> {
   let runtime: Runtime | undefined;
   try {
     const config = loadConfig();
-    runtime = await createRuntime(config, { log: createLogger(config), workers: false, ...options });
+    const { whenLocked, ...runtimeOptions } = options;
+    try {
+      runtime = await createRuntime(config, { log: createLogger(config), workers: false, ...runtimeOptions });
+    } catch (error) {
+      if (!(error instanceof DataDirLockedError && whenLocked)) throw error;
+      await whenLocked(config);
+      process.exit(0);
+    }
     await main(runtime);
     await runtime.close();
     process.exit(0);

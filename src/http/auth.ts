@@ -2,7 +2,7 @@
 // Authorization header; routes declare who may call them with `config: { roles: [...] }` and this
 // module enforces it in one route-level onRequest hook. The declarations are collected in `routePermissions` so the
 // whole permission table can be listed (and is, by a test that walks it).
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { type Language, type UserRole, users } from '../db/schema/users.ts';
@@ -17,7 +17,7 @@ export interface AuthUser {
   preferredLanguage?: Language;
   /** The API token's id, when authenticated by one. */
   apiTokenId?: number;
-  /** The login session (refresh-token family) an access token belongs to, when it names one. */
+  /** The login session (refresh-token family) an access token belongs to; every access token names one. */
   sessionId?: string;
 }
 
@@ -40,48 +40,70 @@ declare module 'fastify' {
 }
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+/** Who signs access tokens and whom they are for: both are checked on every token. */
+export const ACCESS_TOKEN_ISSUER = 'zakupka';
+export const ACCESS_TOKEN_AUDIENCE = 'zakupka-api';
 
 function secretKey(runtime: Runtime): Uint8Array {
   return new TextEncoder().encode(runtime.authSecret);
 }
 
+/**
+ * An access token of one login session (`sid`, the refresh-token family): it is honoured only while
+ * that session is not revoked, so a password reset, a logout or a reused refresh token ends it at once.
+ */
 export async function signAccessToken(
   runtime: Runtime,
   user: { id: number; role: UserRole },
-  options: { sessionId?: string } = {},
+  session: { sessionId: string },
 ): Promise<string> {
   const now = Math.floor(runtime.clock.now().getTime() / 1000);
-  const claims = options.sessionId ? { role: user.role, sid: options.sessionId } : { role: user.role };
-  return new SignJWT(claims)
+  return new SignJWT({ role: user.role, sid: session.sessionId })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(String(user.id))
     .setIssuedAt(now)
     .setExpirationTime(now + ACCESS_TOKEN_TTL_SECONDS)
-    .setIssuer('zakupka')
+    .setIssuer(ACCESS_TOKEN_ISSUER)
+    .setAudience(ACCESS_TOKEN_AUDIENCE)
     .sign(secretKey(runtime));
 }
 
+/**
+ * Checks an access token's signature and claims: `exp`, `iat`, `sub`, `sid`, the issuer and the
+ * audience are all required (a token signed with our key but lacking any of them is refused), and
+ * no token is honoured longer than the lifetime we give them, whatever its `exp` says.
+ */
 export async function verifyAccessToken(
   runtime: Runtime,
   token: string,
 ): Promise<{ ok: true; user: AuthUser } | { ok: false; reason: 'invalid_token' | 'token_expired' }> {
   try {
     const { payload } = await jwtVerify(token, secretKey(runtime), {
-      issuer: 'zakupka',
+      issuer: ACCESS_TOKEN_ISSUER,
+      audience: ACCESS_TOKEN_AUDIENCE,
       algorithms: ['HS256'],
+      requiredClaims: ['exp', 'iat', 'sub', 'sid'],
+      maxTokenAge: ACCESS_TOKEN_TTL_SECONDS,
       currentDate: runtime.clock.now(),
     });
     const id = Number(payload.sub);
     const role = payload.role as UserRole;
-    if (!Number.isInteger(id) || !['buyer', 'supplier', 'staff'].includes(role)) {
+    const sessionId = payload.sid;
+    if (
+      !Number.isInteger(id) ||
+      !['buyer', 'supplier', 'staff'].includes(role) ||
+      typeof sessionId !== 'string' ||
+      !UUID.test(sessionId)
+    ) {
       return { ok: false, reason: 'invalid_token' };
     }
-    const sessionId = typeof payload.sid === 'string' ? payload.sid : undefined;
-    return { ok: true, user: { id, role, via: 'jwt', ...(sessionId ? { sessionId } : {}) } };
+    return { ok: true, user: { id, role, via: 'jwt', sessionId } };
   } catch (error) {
     return { ok: false, reason: error instanceof joseErrors.JWTExpired ? 'token_expired' : 'invalid_token' };
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Resolves an opaque API token (`zk_…`) to its user. The accounts module provides it; until it is
@@ -124,18 +146,22 @@ export function installAuth(app: FastifyInstance, runtime: Runtime, resolveApiTo
         request.authError = result.reason;
         return;
       }
-      // The token is signed, but the account may have been blocked (or its role changed) since it
-      // was issued: the account's current state decides.
+      // The token is signed, but the account may have been blocked (or its role changed) and its
+      // session revoked (logout, password reset, email change, a reused refresh token) since it was
+      // issued: the database decides, on every request, so every API process agrees at once. A
+      // session is live while any of its refresh tokens is unrevoked (a partial index answers it).
       const [account] = await runtime.db
         .select({
           role: users.role,
           isActive: users.isActive,
           emailConfirmedAt: users.emailConfirmedAt,
           preferredLanguage: users.preferredLanguage,
+          sessionLive: sql<boolean>`exists (select 1 from refresh_tokens r
+            where r.family_id = ${result.user.sessionId} and r.user_id = users.id and r.revoked_at is null)`,
         })
         .from(users)
         .where(eq(users.id, result.user.id));
-      if (!account?.isActive || !account.emailConfirmedAt) {
+      if (!account?.isActive || !account.emailConfirmedAt || !account.sessionLive) {
         request.authError = 'invalid_token';
         return;
       }

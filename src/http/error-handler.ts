@@ -5,7 +5,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { sqlState } from '../db/client.ts';
 import type { Language } from '../db/schema/users.ts';
 import { languageFromHeader, localize } from '../lib/i18n.ts';
-import { AppError, type FieldError, type Localized } from './errors.ts';
+import { AppError, type FieldError } from './errors.ts';
 
 const TITLES: Record<number, { ru: string; en: string }> = {
   400: { ru: 'Неверный запрос', en: 'Bad request' },
@@ -30,20 +30,42 @@ export function requestLanguage(request: FastifyRequest): Language {
   return user?.preferredLanguage ?? 'ru';
 }
 
-// AJV's keywords in Russian; English keeps AJV's own wording.
-function validationMessage(error: {
+interface AjvItem {
   keyword: string;
   message?: string;
   params: Record<string, unknown>;
-}): Localized {
+  schemaPath: string;
+}
+
+const TYPE_NAMES_RU: Record<string, string> = {
+  string: 'строка',
+  integer: 'целое число',
+  number: 'число',
+  boolean: 'true или false',
+  array: 'список',
+  object: 'объект',
+  null: 'null',
+};
+
+function typeNames(types: unknown): string[] {
+  return String(types)
+    .split(',')
+    .map((type) => type.trim())
+    .filter(Boolean);
+}
+
+// AJV's keywords in Russian; English keeps AJV's own wording where it is one clear sentence.
+function validationMessage(error: AjvItem): { ru: string; en: string } {
   const p = error.params;
   const en = error.message ?? 'is invalid';
-  const ru = ((): string | undefined => {
+  const ru = ((): string => {
     switch (error.keyword) {
       case 'required':
         return 'обязательное поле';
       case 'type':
-        return `должно быть типа ${String(p.type)}`;
+        return `должно быть: ${typeNames(p.type)
+          .map((type) => TYPE_NAMES_RU[type] ?? type)
+          .join(' или ')}`;
       case 'minLength':
         return `не короче ${String(p.limit)} символов`;
       case 'maxLength':
@@ -70,16 +92,62 @@ function validationMessage(error: {
         return `не меньше ${String(p.limit)} элементов`;
       case 'maxItems':
         return `не больше ${String(p.limit)} элементов`;
+      case 'uniqueItems':
+        return 'элементы не должны повторяться';
+      case 'minProperties':
+        return 'не может быть пустым';
       default:
-        return undefined;
+        // Never AJV's English inside a Russian answer.
+        return 'недопустимое значение';
     }
   })();
-  return { ru: ru ?? en, en };
+  const enOwn =
+    error.keyword === 'enum' ? `must be one of: ${(p.allowedValues as unknown[]).join(', ')}` : en;
+  return { ru, en: enOwn };
+}
+
+/**
+ * One sentence per field. A union (anyOf/oneOf: a choice of literals, a nullable value) makes AJV
+ * report every branch and then the union itself; they become one message naming what is allowed.
+ * Several failed keywords of one field are joined into one sentence.
+ */
+function fieldMessage(items: AjvItem[]): { ru: string; en: string } {
+  const union = items.find((item) => item.keyword === 'anyOf' || item.keyword === 'oneOf');
+  if (union) {
+    const values: string[] = [];
+    const types: string[] = [];
+    for (const item of items) {
+      if (item.keyword === 'const') values.push(String(item.params.allowedValue));
+      if (item.keyword === 'enum') values.push(...(item.params.allowedValues as unknown[]).map(String));
+      if (item.keyword === 'type') types.push(...typeNames(item.params.type));
+    }
+    if (values.length) {
+      // A nullable choice: null is one more allowed value.
+      const allowed = [...new Set([...values, ...types.filter((type) => type === 'null')])];
+      return {
+        ru: `допустимые значения: ${allowed.join(', ')}`,
+        en: `must be one of: ${allowed.join(', ')}`,
+      };
+    }
+    if (types.length && types.length === items.length - 1) {
+      const unique = [...new Set(types)];
+      return {
+        ru: `должно быть: ${unique.map((type) => TYPE_NAMES_RU[type] ?? type).join(' или ')}`,
+        en: `must be ${unique.join(' or ')}`,
+      };
+    }
+    const branch = items.find((item) => item !== union && item.keyword !== 'type');
+    return branch ? validationMessage(branch) : validationMessage(union);
+  }
+  const messages = items.map(validationMessage);
+  const join = (language: 'ru' | 'en') => [...new Set(messages.map((m) => m[language]))].join('; ');
+  return { ru: join('ru'), en: join('en') };
 }
 
 function validationErrors(error: FastifyError): FieldError[] {
   const context = error.validationContext ?? 'body';
-  return (error.validation ?? []).map((item) => {
+  const byField = new Map<string, AjvItem[]>();
+  for (const item of error.validation ?? []) {
     const params = (item.params ?? {}) as Record<string, unknown>;
     const path = item.instancePath
       .split('/')
@@ -91,11 +159,12 @@ function validationErrors(error: FastifyError): FieldError[] {
     if (item.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
       path.push(params.additionalProperty);
     }
-    return {
-      field: [context, ...path].join('.'),
-      message: validationMessage({ keyword: item.keyword, message: item.message, params }),
-    };
-  });
+    const field = [context, ...path].join('.');
+    const items = byField.get(field) ?? [];
+    items.push({ keyword: item.keyword, message: item.message, params, schemaPath: item.schemaPath });
+    byField.set(field, items);
+  }
+  return [...byField].map(([field, items]) => ({ field, message: fieldMessage(items) }));
 }
 
 /** PostgreSQL constraint errors that reached the edge: a rule the database enforced for us. */

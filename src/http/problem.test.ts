@@ -28,6 +28,19 @@ beforeAll(async () => {
         },
         async () => ({ ok: true }),
       );
+      app.post(
+        '/test/union',
+        {
+          schema: {
+            body: Type.Object({
+              note: Type.Union([Type.String(), Type.Null()]),
+              kind: Type.Union([Type.Literal('a'), Type.Literal('b'), Type.Null()]),
+              tags: Type.Array(Type.String(), { uniqueItems: true }),
+            }),
+          },
+        },
+        async () => ({ ok: true }),
+      );
       app.post('/test/duplicate', async () => {
         const row = { email: 'dup@example.test', passwordHash: 'x', role: 'buyer' as const };
         await app.runtime.db.insert(users).values(row);
@@ -146,6 +159,38 @@ describe('problem+json', () => {
       field: 'body.quantity',
       message: "must have required property 'quantity'",
     });
+  });
+
+  it('says in one sentence, in the caller’s language, which values a choice allows', async () => {
+    const ru = await t.app.inject({ method: 'GET', url: '/api/v2/products?sort=cheapest' });
+    expect(ru.statusCode).toBe(400);
+    expect(ru.json().errors).toEqual([
+      { field: 'querystring.sort', message: 'допустимые значения: relevance, price, -price, name, new' },
+    ]);
+    expect(ru.json().detail).toBe(
+      'querystring.sort: допустимые значения: relevance, price, -price, name, new',
+    );
+    const en = await t.app.inject({
+      method: 'GET',
+      url: '/api/v2/products?sort=cheapest',
+      headers: { 'accept-language': 'en' },
+    });
+    expect(en.json().errors).toEqual([
+      { field: 'querystring.sort', message: 'must be one of: relevance, price, -price, name, new' },
+    ]);
+    // Nothing of AJV's English in a Russian answer, whatever the keyword.
+    const nullable = await t.app.inject({
+      method: 'POST',
+      url: '/test/union',
+      payload: { note: { text: 'x' }, kind: 'c', tags: ['a', 'a'] },
+    });
+    expect(nullable.statusCode).toBe(400);
+    expect(nullable.json().errors).toEqual([
+      { field: 'body.note', message: 'должно быть: строка или null' },
+      { field: 'body.kind', message: 'допустимые значения: a, b, null' },
+      { field: 'body.tags', message: 'элементы не должны повторяться' },
+    ]);
+    expect(nullable.json().detail).not.toMatch(/must|schema|anyOf/);
   });
 
   it('turns an unknown route into a 404 problem', async () => {

@@ -50,7 +50,17 @@ describe('mail delivery', () => {
     expect(parsed.text).toContain('Код: abc123');
     expect(parsed.text).toContain('Смартфон');
     expect(parsed.html).toContain('&lt;подтверждения&gt;');
-    expect(fs.readdirSync(mailboxDir({ dataDir }))).toHaveLength(1);
+    // Beside it, the same text as plain UTF-8, readable with cat.
+    expect(sent.textFile).toBe(sent.file!.replace(/\.eml$/, '.txt'));
+    expect(lines[0].text).toBe(sent.textFile);
+    const plain = fs.readFileSync(sent.textFile!, 'utf8');
+    expect(plain).toContain('Subject: Подтвердите адрес');
+    expect(plain).toContain('To: buyer@example.test');
+    expect(plain).toContain('Код: abc123');
+    expect(plain).toContain('Здравствуйте, Иван!');
+    expect(fs.readdirSync(mailboxDir({ dataDir })).sort()).toEqual(
+      [path.basename(sent.file!), path.basename(sent.textFile!)].sort(),
+    );
   });
 
   it('delivers through SMTP with SMTP_URL', async () => {

@@ -28,6 +28,22 @@ export interface SentMail {
   messageId: string;
   /** The .eml file, when delivered to the mailbox folder. */
   file?: string;
+  /** Its plain UTF-8 text beside it (`.txt`), readable with `cat`. */
+  textFile?: string;
+}
+
+/** The readable copy of a mailbox message: its headers, then its text part as it is. */
+export function plainTextCopy(from: string, message: EmailMessage): string {
+  const attachments = (message.attachments ?? []).map((a) => a.filename);
+  return [
+    `From: ${from}`,
+    `To: ${message.to}`,
+    `Subject: ${message.subject}`,
+    ...(attachments.length ? [`Attachments: ${attachments.join(', ')} (in the .eml file)`] : []),
+    '',
+    message.text,
+    '',
+  ].join('\n');
 }
 
 export interface Mailer {
@@ -61,11 +77,15 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'data
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const file = path.join(dir, `${stamp}-${randomBytes(3).toString('hex')}.eml`);
       await fs.writeFile(file, info.message as Buffer);
+      // The .eml encodes its parts (base64, quoted-printable): beside it, the text part as plain
+      // UTF-8 that `cat` or any editor shows as it is, links and tokens included.
+      const textFile = file.replace(/\.eml$/, '.txt');
+      await fs.writeFile(textFile, plainTextCopy(config.mailFrom, message), 'utf8');
       log.info(
-        { to: message.to, subject: message.subject, kind: message.kind, file },
+        { to: message.to, subject: message.subject, kind: message.kind, file, text: textFile },
         'mail written to mailbox',
       );
-      return { messageId: info.messageId, file };
+      return { messageId: info.messageId, file, textFile };
     },
     close: () => transport.close(),
   };

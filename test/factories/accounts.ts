@@ -1,6 +1,8 @@
 // Account factories: credentials for users made by `createUser` (test/factories.ts), contacts, API
 // tokens — real rows through the module's own services.
+import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import { refreshTokens } from '../../src/db/schema/accounts.ts';
 import type { Contact } from '../../src/db/schema/contacts.ts';
 import type { UserRole } from '../../src/db/schema/users.ts';
 import { signAccessToken } from '../../src/http/auth.ts';
@@ -9,14 +11,27 @@ import {
   type ContactInput,
   createContact as createContactRow,
 } from '../../src/modules/accounts/contacts.service.ts';
+import { hashToken, randomToken } from '../../src/modules/accounts/tokens.ts';
 import type { TestApp } from '../helpers/app.ts';
 
-/** An `Authorization` header carrying a fresh access token (JWT) for the user. */
+/**
+ * An `Authorization` header carrying a fresh access token (JWT) for the user, in a login session of
+ * its own (a refresh-token row, as a login makes): access tokens are honoured only while it lives.
+ */
 export async function authHeader(
   t: TestApp,
   user: { id: number; role: UserRole },
 ): Promise<{ authorization: string }> {
-  return { authorization: `Bearer ${await signAccessToken(t.runtime, user)}` };
+  const sessionId = randomUUID();
+  const now = t.runtime.clock.now();
+  await t.runtime.db.insert(refreshTokens).values({
+    userId: user.id,
+    familyId: sessionId,
+    tokenHash: hashToken(randomToken()),
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + 86_400_000),
+  });
+  return { authorization: `Bearer ${await signAccessToken(t.runtime, user, { sessionId })}` };
 }
 
 export interface LoggedIn {

@@ -6,8 +6,12 @@ import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTarget, freePort, killAll, start, type Target } from './processes.ts';
+
+// Real processes (each opens a database, some import files): a busy machine makes them slow, not
+// wrong, so they get room beyond the suite's 30 s per test.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 const SAMPLE = fs.readFileSync(new URL('../fixtures/shop1.yaml', import.meta.url), 'utf8');
 const files = fs.mkdtempSync(path.join(os.tmpdir(), 'zakupka-cli-files-'));

@@ -3,7 +3,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+// Real processes (each opens a database, some import files): a busy machine makes them slow, not
+// wrong, so they get room beyond the suite's 30 s per test.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zakupka-migrate-cli-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));

@@ -148,7 +148,7 @@ export function start(script: string, env: NodeJS.ProcessEnv): Proc {
     stderr: () => stderr,
     exited,
     logs,
-    waitForLog(msg, timeoutMs = 40_000) {
+    waitForLog(msg, timeoutMs = 150_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           if (logs(msg).length) {
@@ -185,7 +185,7 @@ export function killAll(): void {
   for (const child of running) child.kill('SIGKILL');
 }
 
-export async function waitReady(url: string, child: ChildProcess, timeoutMs = 40_000): Promise<void> {
+export async function waitReady(url: string, child: ChildProcess, timeoutMs = 150_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);

@@ -1,11 +1,16 @@
-// The real processes: `npm start` on a fresh data folder, graceful shutdown, the create-staff CLI.
+// The real processes: `npm start` on a fresh data folder, graceful shutdown, the create-staff CLI
+// (alone, and while the server runs).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { freePort, waitReady } from './processes.ts';
+
+// Real processes (each opens a database, some import files): a busy machine makes them slow, not
+// wrong, so they get room beyond the suite's 30 s per test.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zakupka-smoke-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -92,6 +97,55 @@ describe('server process', () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('Usage: npm run create-staff');
   });
+
+  it('creates a staff account while the server runs (through its control socket), who then logs in', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['src/server.ts'], {
+      env: env({ PORT: String(port) }),
+      stdio: 'pipe',
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      await waitReady(url, child);
+      const socket = path.join(dataDir, 'control.sock');
+      expect(fs.statSync(socket).mode & 0o777).toBe(0o600);
+      const cli = (args: string[]) =>
+        new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+          const run = spawn(process.execPath, ['src/cli/create-staff.ts', ...args], {
+            env: env({ LOG_LEVEL: 'silent' }),
+          });
+          let stdout = '';
+          let stderr = '';
+          run.stdout.on('data', (chunk) => (stdout += chunk));
+          run.stderr.on('data', (chunk) => (stderr += chunk));
+          run.on('exit', (status) => resolve({ status, stdout, stderr }));
+        });
+      const weak = await cli(['--email', 'boss@example.test', '--password', 'qwerty']);
+      expect(weak.status).toBe(1);
+      expect(weak.stderr).toContain('password:');
+      const created = await cli(['--email', 'Boss@Example.test', '--password', 'Sklad-Boss-2026']);
+      expect(created.stderr).toBe('');
+      expect(created.status).toBe(0);
+      expect(created.stdout).toMatch(
+        /^Created staff account boss@example\.test \(id \d+\), through the running server\.$/m,
+      );
+
+      const login = await fetch(`${url}/api/v2/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'boss@example.test', password: 'Sklad-Boss-2026' }),
+      });
+      expect(login.status).toBe(200);
+      const { access_token: token } = (await login.json()) as { access_token: string };
+      const me = await fetch(`${url}/api/v2/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect(((await me.json()) as { role: string }).role).toBe('staff');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(fs.existsSync(path.join(dataDir, 'control.sock'))).toBe(false);
+  }, 120_000);
 
   it('applies migrations from the command line (npm run db:migrate)', () => {
     const result = spawnSync(process.execPath, ['src/cli/migrate.ts'], {

@@ -5,9 +5,13 @@
 // server stopped; on the PostgreSQL server (DATABASE_URL) both run at once, as an operator runs them.
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { migrationJournal } from '../../src/db/migrate.ts';
 import { createTarget, freePort, killAll, start, type Target, waitReady } from './processes.ts';
+
+// Real processes (each opens a database, some import files): a busy machine makes them slow, not
+// wrong, so they get room beyond the suite's 30 s per test.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 const targets: Target[] = [];
 afterAll(async () => {

@@ -758,7 +758,7 @@ export interface paths {
         put?: never;
         /**
          * Confirm the email with the token from the confirmation email
-         * @description The token works once, for 48 hours, and only with the address it was sent to.
+         * @description The token works once, for 48 hours. `email` is optional (the token names the account); when sent, it must be the address the token was sent to. POST /auth/password-reset/confirm takes the same optional `email`.
          */
         post: operations["confirmEmail"];
         delete?: never;
@@ -778,7 +778,7 @@ export interface paths {
         put?: never;
         /**
          * Move the account to its new email with the token sent there
-         * @description The token comes from the email POST /api/v2/me/email sent to the new address; it works once, for 24 hours, and only the latest one of the account. The address must still be free (409 `email_taken` otherwise). Signs out every login session (refresh tokens; an access token lives out its 15 minutes); API tokens stay. From now on log in with the new address; the old one gets a notice.
+         * @description The token comes from the email POST /api/v2/me/email sent to the new address; it works once, for 24 hours, and only the latest one of the account. The address must still be free (409 `email_taken` otherwise). Signs out every login session at once (their refresh and access tokens: the next request with one is 401); API tokens stay. From now on log in with the new address; the old one gets a notice.
          */
         post: operations["confirmEmailChange"];
         delete?: never;
@@ -858,7 +858,7 @@ export interface paths {
         put?: never;
         /**
          * Set a new password with the reset token
-         * @description Signs out every session of the account (refresh tokens). API tokens stay: they belong to integrations; their owner deletes them at /api/v2/me/api-tokens.
+         * @description Signs out every session of the account at once (refresh and access tokens: the next request with one is 401). API tokens stay: they belong to integrations; their owner deletes them at /api/v2/me/api-tokens. `email` is optional, as at /auth/confirm-email: when sent, it must be the address the token was sent to.
          */
         post: operations["confirmPasswordReset"];
         delete?: never;
@@ -1195,7 +1195,7 @@ export interface paths {
         put?: never;
         /**
          * Check out: the basket becomes an order, one part per supplier
-         * @description Takes stock atomically, snapshots prices and names, empties the basket and queues the emails, all in one transaction. With `Idempotency-Key`, a retry returns the same order (header `idempotent-replayed: true`). 409 codes: `basket_empty`, `out_of_stock`, `offer_unavailable`, `shop_not_accepting_orders` (with the offending `lines`), `price_changed` (only when `expected_total` is sent), `coupon_expired`, `coupon_used_up`, `coupon_already_used_by_you`, `coupon_min_amount`, `coupon_not_applicable` (the coupon would take nothing off). The coupon is `coupon_code`, else the one attached to the basket; its use is recorded in the same transaction. 404 `contact_not_found`; 422 `idempotency_key_reused`, `coupon_not_found`.
+         * @description Takes stock atomically, snapshots prices and names, empties the basket and queues the emails, all in one transaction. With `Idempotency-Key`, a retry returns the same order (header `idempotent-replayed: true`). 409 codes: `basket_empty`, `out_of_stock`, `offer_unavailable`, `shop_not_accepting_orders` (with the offending `lines`), `price_changed` (only when `expected_total` is sent), `coupon_expired`, `coupon_used_up`, `coupon_already_used_by_you`, `coupon_min_amount`, `coupon_not_applicable` (nothing in the order is within the coupon's reach), `coupon_promotion_applies` (a promotion already discounts its goods; remove the coupon to order with it). The coupon is `coupon_code`, else the one attached to the basket; its use is recorded in the same transaction. 404 `contact_not_found`; 422 `idempotency_key_reused`, `coupon_not_found`.
          */
         post: operations["placeOrder"];
         delete?: never;
@@ -7322,8 +7322,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @example buyer@romashka.ru */
-                    email: string;
+                    /**
+                     * @description Optional: the address the token was sent to; when given, it must match
+                     * @example buyer@romashka.ru
+                     */
+                    email?: string;
                     /** @example q3Z0yQfE1o6vS2m1kR2sX8n0cW4uJ9tB5aH7dL3pF0g */
                     token: string;
                 };
@@ -7574,6 +7577,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /**
+                     * @description Optional: the address the token was sent to; when given, it must match
+                     * @example buyer@romashka.ru
+                     */
+                    email?: string;
                     /** @example Kor0vka-Zakupka-2026 */
                     password: string;
                     /** @example q3Z0yQfE1o6vS2m1kR2sX8n0cW4uJ9tB5aH7dL3pF0g */
@@ -7840,8 +7848,8 @@ export interface operations {
                             ends_at: string | null;
                             min_order_amount: string | null;
                             scope: "order" | "lines";
-                            /** @description What it does to the basket now: `applied`; or why it takes nothing off — `not_started`, `expired`, `min_amount` (the subtotal before discounts is below its minimum), `no_effect` (nothing in the basket is within its reach), `used_up`, `already_used_by_you`, `unavailable` (switched off). Checkout refuses it unless `applied`. */
-                            status: "applied" | "not_started" | "expired" | "min_amount" | "no_effect" | "used_up" | "already_used_by_you" | "unavailable";
+                            /** @description What it does to the basket now: `applied`; or why it takes nothing off — `not_started`, `expired`, `min_amount` (the subtotal before discounts is below its minimum), `no_effect` (nothing in the basket is within its reach), `promotion_applies` (its goods are here, but a promotion already discounts them and does not combine with it, or gives more), `used_up`, `already_used_by_you`, `unavailable` (switched off). Checkout refuses it unless `applied`. */
+                            status: "applied" | "not_started" | "expired" | "min_amount" | "no_effect" | "promotion_applies" | "used_up" | "already_used_by_you" | "unavailable";
                         } | null;
                         currency: string | null;
                         /** @description Lines grouped by supplier */
@@ -8007,8 +8015,8 @@ export interface operations {
                         ends_at: string | null;
                         min_order_amount: string | null;
                         scope: "order" | "lines";
-                        /** @description What it does to the basket now: `applied`; or why it takes nothing off — `not_started`, `expired`, `min_amount` (the subtotal before discounts is below its minimum), `no_effect` (nothing in the basket is within its reach), `used_up`, `already_used_by_you`, `unavailable` (switched off). Checkout refuses it unless `applied`. */
-                        status: "applied" | "not_started" | "expired" | "min_amount" | "no_effect" | "used_up" | "already_used_by_you" | "unavailable";
+                        /** @description What it does to the basket now: `applied`; or why it takes nothing off — `not_started`, `expired`, `min_amount` (the subtotal before discounts is below its minimum), `no_effect` (nothing in the basket is within its reach), `promotion_applies` (its goods are here, but a promotion already discounts them and does not combine with it, or gives more), `used_up`, `already_used_by_you`, `unavailable` (switched off). Checkout refuses it unless `applied`. */
+                        status: "applied" | "not_started" | "expired" | "min_amount" | "no_effect" | "promotion_applies" | "used_up" | "already_used_by_you" | "unavailable";
                     };
                 };
             };
@@ -8141,8 +8149,8 @@ export interface operations {
                             ends_at: string | null;
                             min_order_amount: string | null;
                             scope: "order" | "lines";
-                            /** @description What it does to the basket now: `applied`; or why it takes nothing off — `not_started`, `expired`, `min_amount` (the subtotal before discounts is below its minimum), `no_effect` (nothing in the basket is within its reach), `used_up`, `already_used_by_you`, `unavailable` (switched off). Checkout refuses it unless `applied`. */
-                            status: "applied" | "not_started" | "expired" | "min_amount" | "no_effect" | "used_up" | "already_used_by_you" | "unavailable";
+                            /** @description What it does to the basket now: `applied`; or why it takes nothing off — `not_started`, `expired`, `min_amount` (the subtotal before discounts is below its minimum), `no_effect` (nothing in the basket is within its reach), `promotion_applies` (its goods are here, but a promotion already discounts them and does not combine with it, or gives more), `used_up`, `already_used_by_you`, `unavailable` (switched off). Checkout refuses it unless `applied`. */
+                            status: "applied" | "not_started" | "expired" | "min_amount" | "no_effect" | "promotion_applies" | "used_up" | "already_used_by_you" | "unavailable";
                         } | null;
                         currency: string | null;
                         /** @description Lines grouped by supplier */
@@ -8355,8 +8363,8 @@ export interface operations {
                             ends_at: string | null;
                             min_order_amount: string | null;
                             scope: "order" | "lines";
-                            /** @description What it does to the basket now: `applied`; or why it takes nothing off — `not_started`, `expired`, `min_amount` (the subtotal before discounts is below its minimum), `no_effect` (nothing in the basket is within its reach), `used_up`, `already_used_by_you`, `unavailable` (switched off). Checkout refuses it unless `applied`. */
-                            status: "applied" | "not_started" | "expired" | "min_amount" | "no_effect" | "used_up" | "already_used_by_you" | "unavailable";
+                            /** @description What it does to the basket now: `applied`; or why it takes nothing off — `not_started`, `expired`, `min_amount` (the subtotal before discounts is below its minimum), `no_effect` (nothing in the basket is within its reach), `promotion_applies` (its goods are here, but a promotion already discounts them and does not combine with it, or gives more), `used_up`, `already_used_by_you`, `unavailable` (switched off). Checkout refuses it unless `applied`. */
+                            status: "applied" | "not_started" | "expired" | "min_amount" | "no_effect" | "promotion_applies" | "used_up" | "already_used_by_you" | "unavailable";
                         } | null;
                         currency: string | null;
                         /** @description Lines grouped by supplier */
@@ -10101,8 +10109,8 @@ export interface operations {
                                 ends_at: string | null;
                                 min_order_amount: string | null;
                                 scope: "order" | "lines";
-                                /** @description What it does to the basket now: `applied`; or why it takes nothing off — `not_started`, `expired`, `min_amount` (the subtotal before discounts is below its minimum), `no_effect` (nothing in the basket is within its reach), `used_up`, `already_used_by_you`, `unavailable` (switched off). Checkout refuses it unless `applied`. */
-                                status: "applied" | "not_started" | "expired" | "min_amount" | "no_effect" | "used_up" | "already_used_by_you" | "unavailable";
+                                /** @description What it does to the basket now: `applied`; or why it takes nothing off — `not_started`, `expired`, `min_amount` (the subtotal before discounts is below its minimum), `no_effect` (nothing in the basket is within its reach), `promotion_applies` (its goods are here, but a promotion already discounts them and does not combine with it, or gives more), `used_up`, `already_used_by_you`, `unavailable` (switched off). Checkout refuses it unless `applied`. */
+                                status: "applied" | "not_started" | "expired" | "min_amount" | "no_effect" | "promotion_applies" | "used_up" | "already_used_by_you" | "unavailable";
                             } | null;
                             currency: string | null;
                             /** @description Lines grouped by supplier */

@@ -62,7 +62,9 @@ export const refreshTokens = pgTable(
   },
   (t) => [
     uniqueIndex('refresh_tokens_hash_key').on(t.tokenHash),
-    index('refresh_tokens_family_idx').on(t.familyId),
+    // Live tokens of a family: every authenticated request asks whether its session has one
+    // (`src/http/auth.ts`), and revoking a family updates exactly these rows.
+    index('refresh_tokens_live_family_idx').on(t.familyId).where(sql`${t.revokedAt} is null`),
     index('refresh_tokens_user_idx').on(t.userId),
   ],
 );

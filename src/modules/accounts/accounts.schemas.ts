@@ -51,8 +51,21 @@ export const RegisterBody = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * The optional `email` of the two token confirmations (email and password reset), one shape for
+ * both: the token alone names the account; an `email` sent with it (the links carry it) must be
+ * the address the token was sent to, or the token is refused as invalid.
+ */
+const TokenEmail = Type.Optional(
+  Type.String({
+    minLength: 3,
+    maxLength: 254,
+    examples: ['buyer@romashka.ru'],
+    description: 'Optional: the address the token was sent to; when given, it must match',
+  }),
+);
 export const EmailTokenBody = Type.Object(
-  { email: Email, token: EmailToken },
+  { token: EmailToken, email: TokenEmail },
   { additionalProperties: false },
 );
 export const EmailBody = Type.Object({ email: Email }, { additionalProperties: false });
@@ -62,7 +75,7 @@ export const RefreshBody = Type.Object(
   { additionalProperties: false },
 );
 export const ResetConfirmBody = Type.Object(
-  { token: EmailToken, password: Password },
+  { token: EmailToken, password: Password, email: TokenEmail },
   { additionalProperties: false },
 );
 export const ChangePasswordBody = Type.Object(

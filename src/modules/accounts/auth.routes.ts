@@ -77,7 +77,10 @@ export function authRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           tags,
           operationId: 'confirmEmail',
           summary: 'Confirm the email with the token from the confirmation email',
-          description: 'The token works once, for 48 hours, and only with the address it was sent to.',
+          description:
+            'The token works once, for 48 hours. `email` is optional (the token names the account); ' +
+            'when sent, it must be the address the token was sent to. POST /auth/password-reset/confirm ' +
+            'takes the same optional `email`.',
           body: EmailTokenBody,
           response: { 204: NoContent, ...problemResponses(400) },
         },
@@ -98,8 +101,8 @@ export function authRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           description:
             'The token comes from the email POST /api/v2/me/email sent to the new address; it works ' +
             `once, for ${EMAIL_CHANGE_TTL_HOURS} hours, and only the latest one of the account. The address must still be ` +
-            'free (409 `email_taken` otherwise). Signs out every login session (refresh tokens; an ' +
-            'access token lives out its 15 minutes); API tokens stay. From now on log in with the new ' +
+            'free (409 `email_taken` otherwise). Signs out every login session at once (their refresh ' +
+            'and access tokens: the next request with one is 401); API tokens stay. From now on log in with the new ' +
             'address; the old one gets a notice.',
           body: TokenBody,
           response: { 200: EmailChangedSchema, ...problemResponses(400, 409) },
@@ -220,8 +223,10 @@ export function authRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           operationId: 'confirmPasswordReset',
           summary: 'Set a new password with the reset token',
           description:
-            'Signs out every session of the account (refresh tokens). API tokens stay: they belong to ' +
-            'integrations; their owner deletes them at /api/v2/me/api-tokens.',
+            'Signs out every session of the account at once (refresh and access tokens: the next ' +
+            'request with one is 401). API tokens stay: they belong to integrations; their owner ' +
+            'deletes them at /api/v2/me/api-tokens. `email` is optional, as at /auth/confirm-email: ' +
+            'when sent, it must be the address the token was sent to.',
           body: ResetConfirmBody,
           response: { 204: NoContent, ...problemResponses(400) },
         },

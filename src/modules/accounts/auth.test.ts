@@ -1,12 +1,14 @@
 // Whole flows through HTTP: register → confirmation email → confirm → login → refresh → logout, and
 // password reset, with tokens read from the emails the SMTP test server caught.
 import { eq } from 'drizzle-orm';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiTokenFor, loginAs, tokenFromEmail } from '../../../test/factories/accounts.ts';
 import { createUser, uniqueEmail } from '../../../test/factories.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { shops } from '../../db/schema/catalog.ts';
 import { users } from '../../db/schema/users.ts';
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '../../http/auth.ts';
 
 let t: TestApp;
 
@@ -163,6 +165,17 @@ describe('registration and email confirmation', () => {
     );
   });
 
+  it('confirms with the token alone: email is optional, as at password-reset/confirm', async () => {
+    const body = registration();
+    await post('/api/v2/auth/register', body);
+    const token = await confirmationToken(body.email);
+    const res = await post('/api/v2/auth/confirm-email', { token });
+    expect(res.statusCode, res.body).toBe(204);
+    expect((await post('/api/v2/auth/login', { email: body.email, password: PASSWORD })).statusCode).toBe(
+      200,
+    );
+  });
+
   it('refuses a token with another email, and an expired token', async () => {
     const body = registration();
     await post('/api/v2/auth/register', body);
@@ -285,7 +298,8 @@ describe('login sessions', () => {
     const session = await loginAs(t, account);
     const [, payload] = session.accessToken.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-    expect(claims).toMatchObject({ role: 'buyer', iss: 'zakupka' });
+    expect(claims).toMatchObject({ role: 'buyer', iss: 'zakupka', aud: 'zakupka-api' });
+    expect(claims.sid).toMatch(/^[0-9a-f-]{36}$/);
     expect(claims.exp - claims.iat).toBe(900);
     const me = await t.app.inject({ method: 'GET', url: '/api/v2/me', headers: session.headers });
     expect(me.statusCode).toBe(200);
@@ -320,9 +334,18 @@ describe('login sessions', () => {
     const next = first.json().refresh_token;
     expect(next).not.toBe(session.refreshToken);
 
+    const current = { authorization: `Bearer ${first.json().access_token}` };
+    expect((await t.app.inject({ method: 'GET', url: '/api/v2/me', headers: current })).statusCode).toBe(200);
+
     const reuse = await post('/api/v2/auth/refresh', { refresh_token: session.refreshToken });
     expect(reuse.statusCode).toBe(401);
     expect(reuse.json().code).toBe('refresh_token_reused');
+    // The family's access tokens stop at once, the current one included, not when they expire.
+    for (const headers of [current, session.headers]) {
+      const me = await t.app.inject({ method: 'GET', url: '/api/v2/me', headers });
+      expect(me.statusCode).toBe(401);
+      expect(me.json().code).toBe('invalid_token');
+    }
     // The thief's copy and the owner's newer token are both dead now.
     const afterReuse = await post('/api/v2/auth/refresh', { refresh_token: next });
     expect(afterReuse.statusCode).toBe(401);
@@ -330,6 +353,9 @@ describe('login sessions', () => {
 
     // Another session of the same account is untouched.
     const other = await loginAs(t, user);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v2/me', headers: other.headers })).statusCode,
+    ).toBe(200);
     expect((await post('/api/v2/auth/refresh', { refresh_token: other.refreshToken })).statusCode).toBe(200);
   });
 
@@ -353,6 +379,8 @@ describe('login sessions', () => {
     expect((await post('/api/v2/auth/logout', { refresh_token: session.refreshToken })).statusCode).toBe(204);
     const res = await post('/api/v2/auth/refresh', { refresh_token: session.refreshToken });
     expect(res.statusCode).toBe(401);
+    const me = await t.app.inject({ method: 'GET', url: '/api/v2/me', headers: session.headers });
+    expect(me.statusCode).toBe(401);
   });
 
   it('shuts out a blocked account at once: its access token, refresh token and password', async () => {
@@ -367,6 +395,43 @@ describe('login sessions', () => {
     const login = await post('/api/v2/auth/login', { email: user.email, password: user.password });
     expect(login.statusCode).toBe(403);
     expect(login.json().code).toBe('account_blocked');
+  });
+
+  it('refuses a token signed with the right key that lacks exp, iat, issuer, audience or session', async () => {
+    const user = await createUser(t.runtime);
+    const session = await loginAs(t, user);
+    const sid = JSON.parse(Buffer.from(session.accessToken.split('.')[1], 'base64url').toString()).sid;
+    const key = new TextEncoder().encode(t.runtime.authSecret);
+    const now = Math.floor(Date.now() / 1000);
+    type Claim = 'exp' | 'iat' | 'iss' | 'aud' | 'sid';
+    const forge = (omit: Claim | null, extra: { aud?: string; iss?: string; exp?: number } = {}) => {
+      const jwt = new SignJWT(omit === 'sid' ? { role: 'buyer' } : { role: 'buyer', sid })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(String(user.id));
+      if (omit !== 'iat') jwt.setIssuedAt(now);
+      if (omit !== 'exp') jwt.setExpirationTime(extra.exp ?? now + 600);
+      if (omit !== 'iss') jwt.setIssuer(extra.iss ?? ACCESS_TOKEN_ISSUER);
+      if (omit !== 'aud') jwt.setAudience(extra.aud ?? ACCESS_TOKEN_AUDIENCE);
+      return jwt.sign(key);
+    };
+    const me = async (token: string) =>
+      t.app.inject({ method: 'GET', url: '/api/v2/me', headers: { authorization: `Bearer ${token}` } });
+    // The forger's complete token passes: what follows fails for the missing claim alone.
+    expect((await me(await forge(null))).statusCode).toBe(200);
+    for (const omit of ['exp', 'iat', 'iss', 'aud', 'sid'] as const) {
+      const res = await me(await forge(omit));
+      expect(res.statusCode, omit).toBe(401);
+      expect(res.json().code).toBe('invalid_token');
+    }
+    expect((await me(await forge(null, { aud: 'someone-else' }))).statusCode).toBe(401);
+    expect((await me(await forge(null, { iss: 'someone-else' }))).statusCode).toBe(401);
+    // An exp far beyond the lifetime we give is not honoured past that lifetime.
+    t.clock.advance(16 * 60_000);
+    try {
+      expect((await me(await forge(null, { exp: now + 86_400 * 365 }))).statusCode).toBe(401);
+    } finally {
+      t.clock.advance(-16 * 60_000);
+    }
   });
 
   it('refuses garbage tokens with 401 invalid_token', async () => {
@@ -421,6 +486,10 @@ describe('password reset', () => {
     expect((await post('/api/v2/auth/refresh', { refresh_token: session.refreshToken })).statusCode).toBe(
       401,
     );
+    // The access token of the session signed out ends at once, not when it would expire.
+    const stale = await t.app.inject({ method: 'GET', url: '/api/v2/me', headers: session.headers });
+    expect(stale.statusCode).toBe(401);
+    expect(stale.json().code).toBe('invalid_token');
     const viaApiToken = await t.app.inject({
       method: 'GET',
       url: '/api/v2/me',
@@ -432,6 +501,24 @@ describe('password reset', () => {
       (m) => m.recipients.includes(user.email) && m.subject === 'Пароль Zakupka изменён',
     );
     expect(changed.text).toContain('сброшен');
+  });
+
+  it('takes the same optional email as confirm-email: a matching one passes, another is refused', async () => {
+    const user = await createUser(t.runtime);
+    const token = await resetToken(user.email);
+    const other = await post('/api/v2/auth/password-reset/confirm', {
+      email: uniqueEmail('other'),
+      token,
+      password: 'Novyi-Parol-2026',
+    });
+    expect(other.statusCode).toBe(400);
+    expect(other.json().code).toBe('invalid_token');
+    const res = await post('/api/v2/auth/password-reset/confirm', {
+      email: ` ${user.email.toUpperCase()} `,
+      token,
+      password: 'Novyi-Parol-2026',
+    });
+    expect(res.statusCode, res.body).toBe(204);
   });
 
   it('answers the same for unknown addresses and sends nothing', async () => {

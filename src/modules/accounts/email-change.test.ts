@@ -120,9 +120,13 @@ describe('changing the email (v2)', () => {
     expect(old.json().code).toBe('invalid_credentials');
 
     // Every session that signed in under the old address is over; the integration goes on.
-    for (const { refreshToken } of [session, otherDevice]) {
+    // Their access tokens too, at once, not when they expire.
+    for (const { refreshToken, headers } of [session, otherDevice]) {
       const refreshed = await post('/api/v2/auth/refresh', { refresh_token: refreshToken });
       expect(refreshed.statusCode).toBe(401);
+      const stale = await t.app.inject({ method: 'GET', url: '/api/v2/me', headers });
+      expect(stale.statusCode).toBe(401);
+      expect(stale.json().code).toBe('invalid_token');
     }
     const me = await t.app.inject({
       method: 'GET',

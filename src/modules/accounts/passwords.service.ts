@@ -55,13 +55,16 @@ export async function requestPasswordReset(
  */
 export async function confirmPasswordReset(
   runtime: Runtime,
-  input: { token: string; password: string },
+  input: { token: string; password: string; email?: string },
 ): Promise<void> {
   // Check the token and the password rules first (outside a transaction: hashing takes a while),
-  // then spend the token under a lock so that it works exactly once.
+  // then spend the token under a lock so that it works exactly once. An email sent with the token
+  // must be the one it was sent to.
+  const email = input.email === undefined ? undefined : normalizeEmail(input.email);
   const { user } = await findSpendableToken(runtime.db, {
     purpose: 'password_reset',
     token: input.token,
+    email,
     now: runtime.clock.now(),
   });
   const errors = passwordFieldErrors('body.password', input.password, user);

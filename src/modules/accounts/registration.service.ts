@@ -105,8 +105,11 @@ function emailTaken(): AppError {
 }
 
 /** Confirms the account the token was sent to; the address must be that account's. A token works once. */
-export async function confirmEmail(runtime: Runtime, input: { email: string; token: string }): Promise<void> {
-  const email = normalizeEmail(input.email);
+export async function confirmEmail(
+  runtime: Runtime,
+  input: { email?: string; token: string },
+): Promise<void> {
+  const email = input.email === undefined ? undefined : normalizeEmail(input.email);
   await transaction(runtime, async ({ tx, now }) => {
     const { user } = await findSpendableToken(tx, {
       purpose: 'email_confirmation',

@@ -507,12 +507,16 @@ describe('sources and access', () => {
     expect(offer).toMatchObject({ externalId: 'A-1', price: '64000.50', priceRrc: '2.00', quantity: 3 });
   });
 
-  it('reads a large upload whole: a good after 20 MB of comments arrives intact', async () => {
+  // Large work by design (17 MB through multipart, storage and the reader): its own time limit, so
+  // a busy machine does not fail it.
+  it('reads a large upload whole: a good after 16 MB of comments arrives intact', {
+    timeout: 180_000,
+  }, async () => {
     const supplier = await createSupplier(t);
     // The stored upload is read back in 8 MB slices: the last good lies in the third one.
-    const filler = `# ${'ж'.repeat(1000)}\n`.repeat(11_000);
+    const filler = `# ${'ж'.repeat(1000)}\n`.repeat(8_500);
     const yaml = `shop: Большой файл\ncategories:\n  - id: 1\n    name: Смартфоны\ngoods:\n${filler}  - id: LAST\n    category: 1\n    name: Телефон «последний»\n    price: 10.05\n    price_rrc: 11\n    quantity: 4\n`;
-    expect(Buffer.byteLength(yaml)).toBeGreaterThan(20 * 1024 * 1024);
+    expect(Buffer.byteLength(yaml)).toBeGreaterThan(16 * 1024 * 1024);
     const result = await importFile(t, supplier.headers, yaml);
     expect(result.counts).toMatchObject({ total: 1, created: 1, rejected: 0 });
     const [offer] = await offersOf(supplier.shop.id);

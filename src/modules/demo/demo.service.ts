@@ -1,5 +1,6 @@
-// Demo data: the sample price list, a generated catalog of several suppliers whose goods overlap
-// (the same products at different prices) and demo accounts for each role. `npm run demo` loads
+// Demo data: the sample price list (the seed's, kept as it is), a wholesale catalog of several
+// distributors whose goods overlap (groceries, household goods, electronics: the same products at
+// different prices; see wholesale.ts) and demo accounts for each role. `npm run demo` loads
 // it; DEMO_DATA=true loads it at start when the database has no shops yet.
 import fs from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
@@ -7,7 +8,7 @@ import { shops } from '../../db/schema/catalog.ts';
 import { hashPassword } from '../../lib/passwords.ts';
 import type { Runtime } from '../../runtime.ts';
 import { ensureAccount } from '../accounts/provisioning.service.ts';
-import { DEMO_SHOP_NAMES, generatePriceList } from '../catalog/demo/generate.ts';
+import { WHOLESALE_GOODS, WHOLESALE_SHOP_NAMES, wholesalePriceList } from '../catalog/demo/wholesale.ts';
 import { importPriceList } from '../catalog/import.service.ts';
 
 export const DEMO_PASSWORD = 'Zakupka-Demo-2026';
@@ -90,16 +91,17 @@ export async function loadDemoData(
       fileName: 'shop1.yaml',
     },
   ];
-  const count = options.shops ?? DEMO_SHOP_NAMES.length;
-  const goods = options.goodsPerShop ?? 300;
+  const count = options.shops ?? WHOLESALE_SHOP_NAMES.length;
+  const goods = options.goodsPerShop ?? Math.ceil(WHOLESALE_GOODS * 0.6);
   for (let i = 0; i < count; i += 1) {
     const name =
-      DEMO_SHOP_NAMES[i % DEMO_SHOP_NAMES.length] + (i >= DEMO_SHOP_NAMES.length ? ` ${i + 1}` : '');
+      WHOLESALE_SHOP_NAMES[i % WHOLESALE_SHOP_NAMES.length] +
+      (i >= WHOLESALE_SHOP_NAMES.length ? ` ${i + 1}` : '');
     lists.push({
       email: `supplier${i + 2}@demo.zakupka.local`,
       company: name,
       // Each shop's slice of goods overlaps the next one's by 60%: the same products, other prices.
-      content: generatePriceList({ shop: i, shopName: name, goods, stride: Math.ceil(goods * 0.4) }),
+      content: wholesalePriceList({ shop: i, shopName: name, goods, stride: Math.ceil(goods * 0.4) }),
       fileName: `demo-${i + 1}.yaml`,
     });
   }

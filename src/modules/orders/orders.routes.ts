@@ -52,7 +52,8 @@ export function orderRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
             'With `Idempotency-Key`, a retry returns the same order (header `idempotent-replayed: true`). ' +
             '409 codes: `basket_empty`, `out_of_stock`, `offer_unavailable`, `shop_not_accepting_orders` (with the offending `lines`), ' +
             '`price_changed` (only when `expected_total` is sent), `coupon_expired`, `coupon_used_up`, `coupon_already_used_by_you`, ' +
-            '`coupon_min_amount`, `coupon_not_applicable` (the coupon would take nothing off). ' +
+            "`coupon_min_amount`, `coupon_not_applicable` (nothing in the order is within the coupon's reach), " +
+            '`coupon_promotion_applies` (a promotion already discounts its goods; remove the coupon to order with it). ' +
             'The coupon is `coupon_code`, else the one attached to the basket; its use is recorded in the same transaction. ' +
             '404 `contact_not_found`; 422 `idempotency_key_reused`, `coupon_not_found`.',
           headers: CheckoutHeaders,

@@ -13,6 +13,10 @@ import {
 import { notFound } from '../../http/errors.ts';
 import { mapPage, type Page, pageOf, peekLimit } from '../../http/paging.ts';
 import { supplierShop } from './lifecycle.service.ts';
+import { type SupplierOrder, supplierView } from './supplier-view.ts';
+
+export { type SupplierOrder, supplierView } from './supplier-view.ts';
+
 import { type ListFilters, orderCursor, pageConditions } from './listing.ts';
 import { allowedTargets } from './transitions.ts';
 import { type HistoryEntry, loadOrder, type OrderDetail, type OrderPartView, orderNumber } from './views.ts';
@@ -65,40 +69,6 @@ export async function listSupplierOrders(
 }
 
 /** What a supplier sees of an order. */
-export interface SupplierOrder {
-  id: number;
-  number: string;
-  createdAt: Date;
-  currency: string;
-  comment: string;
-  delivery: DeliverySnapshot;
-  buyer: Pick<BillingSnapshot, 'company' | 'firstName' | 'lastName' | 'email' | 'phone'>;
-  part: OrderPartView;
-  /** The moves the supplier may make from here. */
-  allowedStates: readonly OrderState[];
-  /** Changes of its own part only. */
-  history: HistoryEntry[];
-}
-
-/** Cuts a whole order down to what the supplier of `shopId` may see. */
-export function supplierView(order: OrderDetail, shopId: number): SupplierOrder | null {
-  const part = order.parts.find((candidate) => candidate.shop.id === shopId);
-  if (!part) return null;
-  const { company, firstName, lastName, email, phone } = order.billing;
-  return {
-    id: order.id,
-    number: order.number,
-    createdAt: order.createdAt,
-    currency: order.currency,
-    comment: order.comment,
-    delivery: order.delivery,
-    buyer: { company, firstName, lastName, email, phone },
-    part,
-    allowedStates: allowedTargets('supplier', part.state),
-    history: order.history.filter((entry) => entry.partId === part.id),
-  };
-}
-
 export async function getSupplierOrder(
   db: Queryable,
   supplierId: number,

@@ -8,7 +8,7 @@ import type { OrderState } from '../../db/schema/orders.ts';
 import type { TxScope } from '../../db/transaction.ts';
 import { type EventRecipient, publishEvent } from '../webhooks/webhooks.service.ts';
 import { presentAdminOrder, presentBuyerOrder, presentSupplierOrder } from './orders.schemas.ts';
-import { supplierView } from './supplier-orders.service.ts';
+import { supplierView } from './supplier-view.ts';
 import { allowedTargets, canMoveOrder } from './transitions.ts';
 import { loadOrder, type OrderDetail } from './views.ts';
 

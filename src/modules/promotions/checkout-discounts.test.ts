@@ -396,6 +396,41 @@ describe('coupons at checkout', () => {
     expect((await checkoutRequest(t, buyer)).statusCode).toBe(201);
   });
 
+  it('says the same true reason in the basket and at checkout when a promotion holds the coupon’s goods', async () => {
+    const { phone } = await goods();
+    await createPromotionRow(t.runtime, {
+      appliesToAll: false,
+      productIds: [phone.productId],
+      discountKind: 'percent',
+      discountValue: '10.00',
+    });
+    const coupon = await createCouponRow(t.runtime, { combinesWithPromotions: false });
+    const buyer = await createBuyer(t);
+    await addToBasket(t, buyer, phone.id, 1);
+    expect((await attach(buyer, coupon.code)).statusCode).toBe(200);
+    expect((await basket(buyer)).coupon).toMatchObject({ code: coupon.code, status: 'promotion_applies' });
+    const refused = await checkoutRequest(t, buyer);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({
+      code: 'coupon_promotion_applies',
+      coupon_code: coupon.code,
+      coupon_status: 'promotion_applies',
+    });
+    expect(refused.json().detail).toContain('акция');
+    expect(refused.json().detail).not.toContain('нет подходящих товаров');
+    // What the answer tells the buyer to do works: without the coupon, the promotion's order.
+    const removed = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/v2/basket/coupon',
+      headers: buyer.headers,
+    });
+    expect(removed.statusCode).toBeLessThan(300);
+    const placed = await checkoutRequest(t, buyer);
+    expect(placed.statusCode, placed.body).toBe(201);
+    expect(placed.json()).toMatchObject({ coupon_code: null, lines_discount: '1000.00' });
+    expect(await usedCount(coupon.id)).toBe(0);
+  });
+
   it('keeps the per-buyer limit: at attach time and at checkout', async () => {
     const { phone } = await goods();
     const coupon = await createCouponRow(t.runtime, { perBuyerLimit: 2, usageLimit: null });

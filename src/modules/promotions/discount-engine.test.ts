@@ -403,7 +403,7 @@ describe('coupons', () => {
     ]);
     // Everything on sale: the coupon has nothing to act on.
     const none = price([promoted], [onSale], coupon({ combinesWithPromotions: false }));
-    expect(none.coupon).toEqual({ code: 'SAVE', status: 'no_effect', discount: 0n });
+    expect(none.coupon).toEqual({ code: 'SAVE', status: 'promotion_applies', discount: 0n });
     expect(none.total).toBe(9000n);
   });
 
@@ -427,7 +427,7 @@ describe('coupons', () => {
     const bigger = promotion({ discount: { kind: 'percent', value: 2000n } });
     const r2 = price([phone], [bigger], { ...rule, combinesWithPromotions: true });
     expect(r2.lines[0]).toMatchObject({ discount: 4000n, source: { kind: 'promotion' } });
-    expect(r2.coupon?.status).toBe('no_effect');
+    expect(r2.coupon?.status).toBe('promotion_applies');
     // A smaller one loses to the coupon when it may combine…
     const smaller = promotion({ discount: { kind: 'percent', value: 500n } });
     expect(price([phone], [smaller], { ...rule, combinesWithPromotions: true }).lines[0].source).toEqual({

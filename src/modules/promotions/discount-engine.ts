@@ -108,8 +108,13 @@ export type CouponStatus =
   | 'not_started'
   | 'expired'
   | 'min_amount'
-  /** Valid, but nothing in the order is within its reach, or it loses to the promotions there. */
-  | 'no_effect';
+  /** Valid, but nothing in the order is within its reach. */
+  | 'no_effect'
+  /**
+   * Valid and goods within its reach, but a promotion already discounts them: the coupon does not
+   * combine with promotions, or the promotion takes off at least as much.
+   */
+  | 'promotion_applies';
 
 export interface CouponOutcome {
   code: string;
@@ -283,9 +288,15 @@ export function priceLines<Ref>(input: PricingInput<Ref>): Pricing<Ref> {
       .filter((line) => line.source?.kind === 'coupon')
       .reduce((sum, line) => sum + line.discount, 0n);
     const taken = couponLines + orderDiscount;
+    // Taking nothing: say whether its goods are here at all, or promotions hold them.
+    const targeted =
+      active !== null &&
+      lines.some(
+        (line, i) => amounts[i] > 0n && (active.scope === 'order' || targetsLine(active.targets, line)),
+      );
     outcome = {
       code: coupon.code,
-      status: status ?? (taken > 0n ? 'applied' : 'no_effect'),
+      status: status ?? (taken > 0n ? 'applied' : targeted ? 'promotion_applies' : 'no_effect'),
       discount: taken,
     };
   }

@@ -120,6 +120,20 @@ export async function checkoutDiscountRules(
 export function assertCouponApplies(
   outcome: CouponOutcome | { code: string; status: CouponStatus } | null,
 ): void {
+  if (outcome?.status === 'promotion_applies') {
+    throw conflict(
+      'coupon_promotion_applies',
+      {
+        ru:
+          `Купон ${outcome.code} не даёт скидки на этот заказ: на его товары уже действует акция, ` +
+          'которая не суммируется с купоном или выгоднее. Уберите купон из корзины — заказ оформится со скидкой по акции',
+        en:
+          `Coupon ${outcome.code} takes nothing off this order: a promotion already discounts its goods and ` +
+          'does not combine with the coupon, or gives more. Remove the coupon from the basket to order with the promotion',
+      },
+      { coupon_code: outcome.code, coupon_status: outcome.status },
+    );
+  }
   if (outcome && outcome.status !== 'applied') {
     throw conflict(
       'coupon_not_applicable',

@@ -303,6 +303,7 @@ export const BasketCouponSchema = Type.Object({
       Type.Literal('expired'),
       Type.Literal('min_amount'),
       Type.Literal('no_effect'),
+      Type.Literal('promotion_applies'),
       Type.Literal('used_up'),
       Type.Literal('already_used_by_you'),
       Type.Literal('unavailable'),
@@ -311,7 +312,8 @@ export const BasketCouponSchema = Type.Object({
       description:
         'What it does to the basket now: `applied`; or why it takes nothing off — `not_started`, ' +
         '`expired`, `min_amount` (the subtotal before discounts is below its minimum), `no_effect` ' +
-        '(nothing in the basket is within its reach), `used_up`, `already_used_by_you`, ' +
+        '(nothing in the basket is within its reach), `promotion_applies` (its goods are here, but a ' +
+        'promotion already discounts them and does not combine with it, or gives more), `used_up`, `already_used_by_you`, ' +
         '`unavailable` (switched off). Checkout refuses it unless `applied`.',
     },
   ),

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { checkUrlForm, FetchError, guardedLookup, isForbiddenAddress } from '../catalog/fetch.ts';
+import { checkUrlForm, FetchError, guardedLookup, isForbiddenAddress } from '../../lib/outbound-url.ts';
 
 export const DELIVERY_TIMEOUT_MS = 10_000;
 const EXCERPT_BYTES = 1024;

@@ -16,8 +16,8 @@ import {
 } from '../../db/schema/webhooks.ts';
 import { type TxScope, transaction } from '../../db/transaction.ts';
 import { AppError, conflict, notFound, unprocessable } from '../../http/errors.ts';
+import { checkUrlTarget, FetchError } from '../../lib/outbound-url.ts';
 import type { Runtime } from '../../runtime.ts';
-import { checkUrlTarget, FetchError } from '../catalog/fetch.ts';
 import { eventInfo, type WebhookEventType } from './events.ts';
 import { newMessageId, newSecret } from './signing.ts';
 
