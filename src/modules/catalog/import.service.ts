@@ -32,14 +32,8 @@ import { type TxScope, transaction } from '../../db/transaction.ts';
 import { QUEUES } from '../../jobs/queues.ts';
 import type { Runtime } from '../../runtime.ts';
 import { FetchError, fetchPriceList } from './fetch.ts';
-import {
-  decodeContent,
-  detectFormat,
-  type PriceList,
-  PriceListError,
-  type PriceListIssue,
-  readPriceList,
-} from './price-list/price-list.ts';
+import { PriceListError, type PriceListIssue } from './price-list/price-list.ts';
+import { openPriceListInWorker, type WorkerPriceList } from './price-list/worker-reader.ts';
 import { searchWordsOf } from './search.ts';
 
 /**
@@ -185,6 +179,7 @@ export async function runImport(
   const timings: Record<string, number> = {};
   const log = runtime.log.child({ importId, shopId: claimed.shopId });
   let totalRows = 0;
+  let reader: WorkerPriceList | undefined;
   try {
     let started = performance.now();
     let bytes = content;
@@ -217,12 +212,18 @@ export async function runImport(
     await setProgress(runtime, importId, 'parse', 5, { sizeBytes: bytes.length, fileName });
 
     started = performance.now();
-    // The bytes go once decoded. The text stays while the goods are read, which happens inside
-    // the apply: each batch of goods is read while the database writes the one before.
-    let text: string | undefined = decodeContent(bytes);
+    // Hardening (issue 16): the file is decoded, bounded, parsed and checked in a worker thread
+    // (price-list/worker-reader.ts) under IMPORT_MAX_* / IMPORT_PARSE_* limits; the bytes move
+    // to it. Its goods are still read inside the apply, each batch while the database writes the
+    // one before. The thread ends with the import (finally below).
+    const priceList = await openPriceListInWorker(
+      bytes,
+      fileName,
+      runtime.config.importLimits,
+      bytes !== content, // the caller's own buffer is copied, never emptied
+    );
+    reader = priceList;
     bytes = undefined;
-    const priceList = openPriceList(text, fileName);
-    text = undefined;
     const tally: FileTally = { read: 0, rejected: 0, issues: [...priceList.issues], keptIds: [], readMs: 0 };
     let nextGoods = goodsReader(priceList, tally);
     totalRows = priceList.goodsCount;
@@ -371,6 +372,8 @@ export async function runImport(
     // The job system records the last unexpected failure (and keeps it in the dead-letter queue).
     if (!known) throw error;
     return failed;
+  } finally {
+    reader?.close();
   }
 }
 
@@ -472,26 +475,8 @@ interface FileTally {
   readMs: number;
 }
 
-/** What the apply needs of the file: its frame, and its goods to read. */
-type PriceListSummary = Pick<PriceList, 'shopName' | 'categories' | 'goodsCount' | 'issues' | 'goods'>;
-
-/** The file's frame read and checked (shop, categories, the goods list found); goods are read later. */
-function openPriceList(text: string, fileName: string | null): PriceListSummary {
-  const priceList = readPriceList(text, detectFormat(text, fileName));
-  const categories = new Map(
-    [...priceList.categories].map(([id, c]) => [
-      own(id),
-      { externalId: own(c.externalId), name: own(c.name), normalizedName: c.normalizedName },
-    ]),
-  );
-  return {
-    shopName: own(priceList.shopName),
-    categories,
-    goodsCount: priceList.goodsCount,
-    issues: priceList.issues,
-    goods: () => priceList.goods(),
-  };
-}
+/** What the apply needs of the file: its frame, and its goods to read (from the reader's thread). */
+type PriceListSummary = WorkerPriceList;
 
 /**
  * A copy of a string that does not keep a larger one alive: V8 represents substrings as slices of
@@ -529,7 +514,7 @@ function goodsReader(priceList: PriceListSummary, tally: FileTally): () => Promi
     };
     let started = performance.now();
     while (staged.rows.length < IMPORT_BATCH) {
-      const next = goods.next();
+      const next = await goods.next();
       if (next.done) {
         done = true;
         break;
