@@ -187,6 +187,7 @@ export async function runImport(
     if (!bytes && claimed.url) {
       const fetched = await fetchPriceList(claimed.url, {
         maxBytes: runtime.config.importMaxBytes,
+        maxLineBytes: runtime.config.importLimits.maxLineLength * 4, // UTF-8: at most 4 bytes a character
         allowPrivate: runtime.config.allowPrivateImportUrls,
       });
       bytes = fetched.content;

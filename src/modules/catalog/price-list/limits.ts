@@ -78,4 +78,58 @@ export function scanText(content: string, format: PriceListFormat, limits: Price
     start = end + 1;
     line += 1;
   }
+  flowDepth(content, limits.maxDepth);
+}
+
+/**
+ * Nesting of flow collections (`[[[[…]]]]`), which a parser follows with its stack. Counts only
+ * brackets where YAML opens a collection (at a value's start: after `: `, `- `, `[`, `{`, `,` or
+ * a line's start), outside quotes and comments, so "Кабель [2 м]" in a plain value counts nothing.
+ */
+function flowDepth(content: string, maxDepth: number): void {
+  let depth = 0;
+  let line = 1;
+  let previous = '\n';
+  for (let i = 0; i < content.length; i += 1) {
+    const c = content[i];
+    if (c === '\n') {
+      line += 1;
+      previous = '\n';
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') {
+      if (previous === ':' || previous === '-') previous = ' ';
+      continue;
+    }
+    if (c === '#' && (previous === ' ' || previous === '\n')) {
+      const end = content.indexOf('\n', i);
+      i = (end < 0 ? content.length : end) - 1;
+      continue;
+    }
+    if (
+      (c === '"' || c === "'") &&
+      (previous === ' ' || previous === '\n' || previous === '[' || previous === '{' || previous === ',')
+    ) {
+      // A quoted scalar: skip to its closing quote (escapes in double quotes, '' in single).
+      let j = i + 1;
+      while (j < content.length && content[j] !== c) j += c === '"' && content[j] === '\\' ? 2 : 1;
+      i = j;
+      previous = 'q';
+      continue;
+    }
+    if ((c === '[' || c === '{') && ' \n[{,'.includes(previous)) {
+      depth += 1;
+      if (depth > maxDepth) {
+        throw new PriceListError(
+          'too_deep',
+          {
+            ru: `Вложенность в файле глубже ${maxDepth} уровней (строка ${line})`,
+            en: `The file nests deeper than ${maxDepth} levels (line ${line})`,
+          },
+          line,
+        );
+      }
+    } else if ((c === ']' || c === '}') && depth > 0) depth -= 1;
+    previous = c;
+  }
 }
