@@ -34,6 +34,7 @@ import type { Runtime } from '../../runtime.ts';
 import { FetchError, fetchPriceList } from './fetch.ts';
 import { PriceListError, type PriceListIssue } from './price-list/price-list.ts';
 import { openPriceListInWorker, type WorkerPriceList } from './price-list/worker-reader.ts';
+import { startHeartbeat } from './recovery.ts';
 import { searchWordsOf } from './search.ts';
 
 /**
@@ -168,6 +169,7 @@ export async function runImport(
       phase: 'download',
       progress: 0,
       attempts: sql`${imports.attempts} + 1`,
+      heartbeatAt: sql`now()`, // crash recovery (recovery.ts): beats until the import ends
     })
     .where(and(eq(imports.id, importId), sql`${imports.status} in ('queued', 'running')`))
     .returning();
@@ -180,6 +182,7 @@ export async function runImport(
   const log = runtime.log.child({ importId, shopId: claimed.shopId });
   let totalRows = 0;
   let reader: WorkerPriceList | undefined;
+  const stopHeartbeat = startHeartbeat(runtime, 'imports', importId);
   try {
     let started = performance.now();
     let bytes = content;
@@ -374,6 +377,7 @@ export async function runImport(
     if (!known) throw error;
     return failed;
   } finally {
+    stopHeartbeat();
     reader?.close();
   }
 }
