@@ -7,8 +7,8 @@
 // while a supplier re-imports its price list (new prices and stock) every SOAK_IMPORT_SECONDS (30).
 // Every minute: requests, throughput, p99, errors, the API process's RSS. At the end: the RSS slope
 // after the first two minutes (MiB per minute), and every failed request. A failure is any answer
-// but 2xx, except the refusals the rules make (409 out of stock or changed, 422 nothing to order):
-// the bench exits 1 on any other. Results go to bench/results/soak.md and .json.
+// but 2xx, except the refusals the rules make (409 out of stock or changed, 422 nothing to order,
+// 404 for a product page an import hid a moment before): the bench exits 1 on any other. Results go to bench/results/soak.md and .json.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -138,13 +138,16 @@ async function main(): Promise<void> {
     }
   };
   for (const supplier of suppliers) await importRound(supplier, true);
-  const productIds = JSON.parse((await call('GET', '/api/v2/products?limit=200')).text).items as {
-    id: number;
-    name: string;
-  }[];
-  const offerIds = (
-    JSON.parse((await call('GET', '/api/v2/offers?limit=200')).text).items as { id: number }[]
-  ).map((o) => o.id);
+  let productIds: { id: number; name: string }[] = [];
+  let offerIds: number[] = [];
+  // What clients pick from, read again after every import (an import can hide a product).
+  const refresh = async () => {
+    productIds = JSON.parse((await call('GET', '/api/v2/products?limit=200')).text).items;
+    offerIds = (
+      JSON.parse((await call('GET', '/api/v2/offers?limit=200')).text).items as { id: number }[]
+    ).map((o) => o.id);
+  };
+  await refresh();
   const words = [
     ...new Set(productIds.flatMap((p) => p.name.split(/\s+/)).filter((w) => w.length > 3)),
   ].slice(0, 40);
@@ -160,7 +163,8 @@ async function main(): Promise<void> {
   const record = (status: number, ms: number, what: string) => {
     bucket.latencies.push(ms);
     if (status >= 200 && status < 300) return;
-    if (BY_DESIGN.has(status)) bucket.byDesign += 1;
+    // A product page asked just as an import hid that product is a 404 by design too.
+    if (BY_DESIGN.has(status) || (status === 404 && what === 'GET /products/:id')) bucket.byDesign += 1;
     else {
       bucket.failed += 1;
       if (failures.length < 50) failures.push(`${what}: ${status}`);
@@ -208,6 +212,7 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       try {
         await importRound(suppliers[turn++ % suppliers.length], true);
+        await refresh();
         bucket.imports += 1;
         record(200, performance.now() - t0, 'import');
       } catch (error) {
@@ -216,7 +221,7 @@ async function main(): Promise<void> {
       }
     }
   })();
-  const reporter = setInterval(() => {
+  const flush = () => {
     const sorted = [...bucket.latencies].sort((a, b) => a - b);
     const row: Minute = {
       minute: minutes.length + 1,
@@ -235,9 +240,11 @@ async function main(): Promise<void> {
         `${row.byDesign} refused by design, ${row.failed} failed, ${row.imports} imports, RSS ${row.rssMiB} MiB`,
     );
     bucket = { latencies: [], byDesign: 0, failed: 0, imports: 0 };
-  }, 60_000);
+  };
+  const reporter = setInterval(flush, 60_000);
   await Promise.all([...Array.from({ length: CONNECTIONS }, (_, i) => client(i)), importer]);
   clearInterval(reporter);
+  if (bucket.latencies.length > 0 && Date.now() - started > minutes.length * 60_000 + 5_000) flush();
 
   // RSS slope over the minutes after the first two (least squares), MiB per minute.
   const steady = minutes.length > 3 ? minutes.slice(2) : minutes.slice(1);
