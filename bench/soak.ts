@@ -6,7 +6,8 @@
 // SOAK_CONNECTIONS (8) clients browse (lists, product pages), search, fill baskets and check out,
 // while a supplier re-imports its price list (new prices and stock) every SOAK_IMPORT_SECONDS (30).
 // Every minute: requests, throughput, p99, errors, the API process's RSS. At the end: the RSS slope
-// after the first two minutes (MiB per minute), and every failed request. A failure is any answer
+// after the warm-up (two minutes; one in a run under four) from samples every 10 s (MiB per
+// minute), and every failed request. A failure is any answer
 // but 2xx, except the refusals the rules make (409 out of stock or changed, 422 nothing to order,
 // 404 for a product page an import hid a moment before): the bench exits 1 on any other. Results go to bench/results/soak.md and .json.
 import fs from 'node:fs';
@@ -242,19 +243,26 @@ async function main(): Promise<void> {
     bucket = { latencies: [], byDesign: 0, failed: 0, imports: 0 };
   };
   const reporter = setInterval(flush, 60_000);
+  const samples: { second: number; rssMiB: number }[] = [];
+  const sampler = setInterval(() => {
+    samples.push({ second: Math.round((Date.now() - started) / 1000), rssMiB: server.rssMiB() });
+  }, 10_000);
   await Promise.all([...Array.from({ length: CONNECTIONS }, (_, i) => client(i)), importer]);
   clearInterval(reporter);
   if (bucket.latencies.length > 0 && Date.now() - started > minutes.length * 60_000 + 5_000) flush();
 
-  // RSS slope over the minutes after the first two (least squares), MiB per minute.
-  const steady = minutes.length > 3 ? minutes.slice(2) : minutes.slice(1);
+  clearInterval(sampler);
+  // RSS slope (least squares over the 10-second samples) after the warm-up: the first two minutes,
+  // or the first one in a run shorter than four. MiB per minute.
+  const warmup = (MINUTES >= 4 ? 2 : 1) * 60;
+  const steady = samples.filter((sample) => sample.second >= warmup);
   const n = steady.length;
-  const mx = steady.reduce((sum, m) => sum + m.minute, 0) / Math.max(1, n);
-  const my = steady.reduce((sum, m) => sum + m.rssMiB, 0) / Math.max(1, n);
+  const mx = steady.reduce((sum, x) => sum + x.second / 60, 0) / Math.max(1, n);
+  const my = steady.reduce((sum, x) => sum + x.rssMiB, 0) / Math.max(1, n);
   const slope =
-    n >= 2
-      ? steady.reduce((sum, m) => sum + (m.minute - mx) * (m.rssMiB - my), 0) /
-        steady.reduce((sum, m) => sum + (m.minute - mx) ** 2, 0)
+    n >= 3
+      ? steady.reduce((sum, x) => sum + (x.second / 60 - mx) * (x.rssMiB - my), 0) /
+        steady.reduce((sum, x) => sum + (x.second / 60 - mx) ** 2, 0)
       : Number.NaN;
   const failed = minutes.reduce((sum, m) => sum + m.failed, 0);
   const peak = server.peakRssMiB();
@@ -278,10 +286,17 @@ and load generator on the same machine.
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${table}
 
-RSS slope after the first two minutes: ${Number.isFinite(slope) ? slope.toFixed(2) : 'n/a'} MiB/min; peak RSS ${Math.round(peak)} MiB.
+RSS slope after the first ${warmup / 60} minute(s), over ${n} samples 10 s apart: ${Number.isFinite(slope) ? slope.toFixed(2) : 'n/a'} MiB/min; peak RSS ${Math.round(peak)} MiB.
 Failed requests: ${failed}${failures.length ? ` (${failures.slice(0, 10).join('; ')})` : ''}.
 `;
-  writeResult('soak', markdown, { minutes, slopeMiBPerMinute: slope, peakRssMiB: peak, failed, failures });
+  writeResult('soak', markdown, {
+    minutes,
+    samples,
+    slopeMiBPerMinute: slope,
+    peakRssMiB: peak,
+    failed,
+    failures,
+  });
   console.log(markdown);
   if (failed > 0) process.exitCode = 1;
 }
