@@ -521,7 +521,7 @@ describe('sources and access', () => {
       price: '10.05',
       quantity: 4,
     });
-  });
+  }, 90_000); // 20 MB through upload, storage and the reader's thread: slow on a loaded machine
 
   it('refuses uploads that are not YAML or JSON by name', async () => {
     const supplier = await createSupplier(t);
