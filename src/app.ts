@@ -13,7 +13,8 @@ import type { Config } from './config.ts';
 import { installAuth } from './http/auth.ts';
 import { ProblemSchema } from './http/common-schemas.ts';
 import { registerDocs } from './http/docs.ts';
-import { installErrorHandlers } from './http/error-handler.ts';
+import { installErrorHandlers, sendProblem } from './http/error-handler.ts';
+import { clientErrorHandler, frameworkError } from './http/input-guard.ts';
 import { installOpenApiConventions } from './http/openapi.ts';
 import { trackRunningRequests } from './http/running-requests.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
@@ -92,6 +93,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
       customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true },
     },
     routerOptions: { ignoreTrailingSlash: true },
+    // The HTTP layer's own refusals as problem documents too (src/http/input-guard.ts).
+    frameworkErrors: (error, request, reply) => frameworkError(error, request, reply, sendProblem),
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('runtime', runtime);

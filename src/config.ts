@@ -35,6 +35,18 @@ export interface Config {
   migrateOnStart: boolean;
   allowPrivateImportUrls: boolean;
   importMaxBytes: number;
+  /** Bounds a price list is read within (modules/catalog/price-list/limits.ts). */
+  importLimits: {
+    maxGoods: number;
+    maxCharacteristics: number;
+    maxLineLength: number;
+    maxDocuments: number;
+    maxDepth: number;
+    maxAliases: number;
+    maxNodes: number;
+    timeoutMs: number;
+    memoryMb: number;
+  };
   /** Memory for public catalog answers kept between requests (0: no cache). */
   catalogCacheBytes: number;
   demoData: boolean;
@@ -174,6 +186,17 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     migrateOnStart: bool(env, 'MIGRATE_ON_START', true),
     allowPrivateImportUrls: bool(env, 'ALLOW_PRIVATE_IMPORT_URLS', false),
     importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 100 * 1024 * 1024, 1024, 2 ** 40),
+    importLimits: {
+      maxGoods: int(env, 'IMPORT_MAX_GOODS', 500_000, 1, 100_000_000),
+      maxCharacteristics: int(env, 'IMPORT_MAX_CHARACTERISTICS', 1_000, 1, 1_000_000),
+      maxLineLength: int(env, 'IMPORT_MAX_LINE_LENGTH', 65_536, 80, 2 ** 30),
+      maxDocuments: int(env, 'IMPORT_MAX_DOCUMENTS', 1, 1, 1_000),
+      maxDepth: int(env, 'IMPORT_MAX_DEPTH', 32, 4, 1_000),
+      maxAliases: int(env, 'IMPORT_MAX_ALIASES', 10_000, 0, 10_000_000),
+      maxNodes: int(env, 'IMPORT_MAX_YAML_NODES', 2_000_000, 1_000, 1_000_000_000),
+      timeoutMs: int(env, 'IMPORT_PARSE_TIMEOUT_MS', 120_000, 100, 86_400_000),
+      memoryMb: int(env, 'IMPORT_PARSE_MEMORY_MB', 1_024, 32, 65_536),
+    },
     catalogCacheBytes: int(env, 'CATALOG_CACHE_MB', 64, 0, 65536) * 1024 * 1024,
     demoData: bool(env, 'DEMO_DATA', false),
     corsOrigins,

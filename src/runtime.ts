@@ -11,6 +11,7 @@ import { type Database, type DatabaseHandle, openPglite, openPostgres } from './
 import { acquireDataDirLock, type DataDirLock } from './db/lock.ts';
 import { migrate } from './db/migrate.ts';
 import { startBoss, startWorkers, stopBoss } from './jobs/boss.ts';
+import { startRecovery } from './jobs/recovery.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 
@@ -116,6 +117,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     state.migrated = true;
     const boss = await startBoss(database, log);
     state.bossStarted = true;
+    let stopRecovery: (() => void) | undefined;
     const runtime: Runtime = {
       config,
       database,
@@ -131,6 +133,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       async close() {
         if (state.closing) return;
         state.closing = true;
+        stopRecovery?.();
         await stopBoss(boss, config.shutdownTimeoutMs);
         mailer.close();
         if (!options.database) await database.close();
@@ -138,6 +141,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       },
     };
     if (options.workers ?? config.runWorkers) {
+      // Work a dead process left half-done is failed or retried before new work starts.
+      stopRecovery = await startRecovery(runtime);
       await startWorkers(runtime, { pollingIntervalSeconds: options.pollingIntervalSeconds });
       state.workersStarted = true;
     }

@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyRequest } from 'fastify';
 import { AppError } from '../http/errors.ts';
+import { multipartClientError } from '../http/input-guard.ts';
 import type { Runtime } from '../runtime.ts';
 import { accountsV1Routes } from './accounts.routes.ts';
 import { catalogV1Routes } from './catalog.routes.ts';
@@ -30,28 +31,38 @@ export function apiV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.addHook('preValidation', multipartFields);
 
-    app.setErrorHandler((error: FastifyError, request, reply) => {
+    app.setErrorHandler((thrown: FastifyError, request, reply) => {
+      // A multipart body the parser refused is the client's error, not ours.
+      const error = (multipartClientError(request, thrown) ?? thrown) as FastifyError;
       // A service refused: HTTP 200 and Status false, as the reference answers.
       const refusal = v1Refusal(request, error);
-      if (refusal) return reply.code(200).send(refusal);
+      // Serialised as it is: the route's 200 schema describes its success, not a refusal (a refusal
+      // from before the handler, such as a malformed body, would fail that schema and become a 500).
+      if (refusal) return reply.code(200).serializer(JSON.stringify).send(refusal);
       if (error instanceof AppError && error.status === 429) {
         if (error.headers) reply.headers(error.headers);
-        return reply.code(429).send(failure(say(request, error.detail ?? error.code)));
+        return reply
+          .code(429)
+          .serializer(JSON.stringify)
+          .send(failure(say(request, error.detail ?? error.code)));
       }
       const status = error instanceof AppError ? error.status : (error.statusCode ?? 500);
       if (status >= 400 && status < 500) {
         // The body could not be read: malformed JSON, unknown content type, too large.
-        return reply.code(status).send(failure(error.message));
+        return reply.code(status).serializer(JSON.stringify).send(failure(error.message));
       }
       request.log.error({ err: error }, 'unhandled error');
-      return reply.code(500).send(
-        failure(
-          say(request, {
-            ru: `Непредвиденная ошибка. Сообщите номер запроса ${request.id}`,
-            en: `Unexpected error. Quote request id ${request.id}`,
-          }),
-        ),
-      );
+      return reply
+        .code(500)
+        .serializer(JSON.stringify)
+        .send(
+          failure(
+            say(request, {
+              ru: `Непредвиденная ошибка. Сообщите номер запроса ${request.id}`,
+              en: `Unexpected error. Quote request id ${request.id}`,
+            }),
+          ),
+        );
     });
 
     await app.register(accountsV1Routes(runtime));

@@ -5,7 +5,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { sqlState } from '../db/client.ts';
 import type { Language } from '../db/schema/users.ts';
 import { languageFromHeader, localize } from '../lib/i18n.ts';
-import { AppError, type FieldError } from './errors.ts';
+import { AppError, type FieldError, type Localized } from './errors.ts';
+import { installInputGuards, multipartClientError } from './input-guard.ts';
 
 const TITLES: Record<number, { ru: string; en: string }> = {
   400: { ru: 'Неверный запрос', en: 'Bad request' },
@@ -246,8 +247,11 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
 }
 
 export function installErrorHandlers(app: FastifyInstance): void {
+  installInputGuards(app);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) return sendProblem(request, reply, error);
+    const multipart = multipartClientError(request, error);
+    if (multipart) return sendProblem(request, reply, multipart);
     if (error.validation) {
       return sendProblem(
         request,

@@ -15,12 +15,21 @@ import {
 } from './queues.ts';
 
 export async function startBoss(database: DatabaseHandle, log: Logger): Promise<PgBoss> {
+  // Supervision every 10 s: a job whose worker died (its heartbeat lapsed) is failed and retried
+  // within about half a minute, not at the next minute's pass.
+  const intervals = { superviseIntervalSeconds: 10, monitorIntervalSeconds: 10 };
   const boss = database.pglite
-    ? new PgBoss({ db: fromPglite(database.pglite), backend: 'pglite', supervise: true, schedule: true })
-    : new PgBoss({ db: poolDb(database), supervise: true, schedule: true });
+    ? new PgBoss({
+        db: fromPglite(database.pglite),
+        backend: 'pglite',
+        supervise: true,
+        schedule: true,
+        ...intervals,
+      })
+    : new PgBoss({ db: poolDb(database), supervise: true, schedule: true, ...intervals });
   boss.on('error', (error) => log.error({ err: error }, 'job system error'));
   await boss.start();
-  await ensureQueues(boss);
+  await ensureQueues(boss, { heartbeats: !database.pglite });
   return boss;
 }
 
@@ -34,11 +43,22 @@ function poolDb(database: DatabaseHandle) {
   };
 }
 
-export async function ensureQueues(boss: PgBoss): Promise<void> {
-  const existing = new Set((await boss.getQueues()).map((queue) => queue.name));
+/**
+ * Creates the queues, and brings existing ones to the heartbeat policy. Heartbeats only on the
+ * server: on the embedded database the heartbeat and the monitor share the one session with the
+ * work, so a long transaction would look like a dead worker (orphans are failed at start there).
+ */
+export async function ensureQueues(boss: PgBoss, options: { heartbeats: boolean }): Promise<void> {
+  const existing = new Map((await boss.getQueues()).map((queue) => [queue.name, queue]));
   if (!existing.has(DEAD_LETTER_QUEUE)) await boss.createQueue(DEAD_LETTER_QUEUE, DEAD_LETTER_OPTIONS);
-  for (const [name, options] of Object.entries(QUEUES)) {
-    if (!existing.has(name)) await boss.createQueue(name, options);
+  for (const [name, policy] of Object.entries(QUEUES)) {
+    const { heartbeatSeconds: beat, ...rest } = policy;
+    const heartbeatSeconds = options.heartbeats ? beat : undefined;
+    const queue = existing.get(name);
+    if (!queue) await boss.createQueue(name, heartbeatSeconds ? { ...rest, heartbeatSeconds } : rest);
+    else if ((queue.heartbeatSeconds ?? undefined) !== heartbeatSeconds) {
+      await boss.updateQueue(name, { heartbeatSeconds: heartbeatSeconds ?? null });
+    }
   }
 }
 

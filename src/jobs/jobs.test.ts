@@ -5,6 +5,7 @@ import { buildTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { transaction } from '../db/transaction.ts';
 import { workQueue } from './boss.ts';
 import { DEAD_LETTER_QUEUE } from './queues.ts';
+import { failOrphanedJobs } from './recovery.ts';
 
 const logLines: Record<string, unknown>[] = [];
 const logStream = new Writable({
@@ -88,5 +89,20 @@ describe('retries and the dead-letter queue', () => {
     expect(
       logLines.filter((line) => line.msg === 'job failed, will retry' && line.queue === queue),
     ).toHaveLength(2);
+    // Staff see how many jobs wait in the dead-letter queue.
+    const ready = await t.app.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.json().checks.jobs).toEqual({ ok: true, dead_letter: 1 });
+  });
+
+  it('fails the jobs a stopped process left active, so they are retried (embedded database)', async () => {
+    const queue = 'test_orphaned';
+    await t.runtime.boss.createQueue(queue, { retryLimit: 1, retryDelay: 0 });
+    const id = await t.runtime.boss.send(queue, { orphan: true });
+    // Claimed as a worker would, then abandoned: no one completes it.
+    const [claimed] = await t.runtime.boss.fetch(queue);
+    expect(claimed.id).toBe(id);
+    expect(await failOrphanedJobs(t.runtime)).toBeGreaterThanOrEqual(1);
+    const job = await t.runtime.boss.getJobById(queue, id!);
+    expect(job?.state).toBe('retry');
   });
 });

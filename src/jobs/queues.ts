@@ -8,6 +8,13 @@ export const DEAD_LETTER_QUEUE = 'dead_letter';
 
 const THIRTY_DAYS = 30 * 24 * 3600;
 
+/**
+ * Workers beat every HEARTBEAT_SECONDS / 2 for a job in hand; a job of a dead process is failed (and
+ * retried) once its beat is this old, and seen within the monitor's 10 s (boss.ts). Server only:
+ * the embedded database fails orphans at start instead (jobs/recovery.ts).
+ */
+export const HEARTBEAT_SECONDS = 20;
+
 export interface JobPayloads {
   send_email: EmailMessage;
   order_placed_emails: { orderId: number };
@@ -31,6 +38,7 @@ const MAIL_POLICY: Omit<Queue, 'name'> = {
   retentionSeconds: THIRTY_DAYS,
   deleteAfterSeconds: 7 * 24 * 3600,
   deadLetter: DEAD_LETTER_QUEUE,
+  heartbeatSeconds: HEARTBEAT_SECONDS,
 };
 
 export const QUEUES: Record<QueueName, Omit<Queue, 'name'>> = {
@@ -41,6 +49,7 @@ export const QUEUES: Record<QueueName, Omit<Queue, 'name'>> = {
   catalog_import: {
     retryLimit: 1,
     retryDelay: 30,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
     expireInSeconds: 30 * 60,
     retentionSeconds: THIRTY_DAYS,
     deleteAfterSeconds: 7 * 24 * 3600,
@@ -49,6 +58,7 @@ export const QUEUES: Record<QueueName, Omit<Queue, 'name'>> = {
   catalog_export: {
     retryLimit: 1,
     retryDelay: 30,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
     expireInSeconds: 30 * 60,
     retentionSeconds: THIRTY_DAYS,
     deleteAfterSeconds: 7 * 24 * 3600,

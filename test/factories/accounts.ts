@@ -19,7 +19,7 @@ import type { TestApp } from '../helpers/app.ts';
  * its own (a refresh-token row, as a login makes): access tokens are honoured only while it lives.
  */
 export async function authHeader(
-  t: TestApp,
+  t: Pick<TestApp, 'runtime'>,
   user: { id: number; role: UserRole },
 ): Promise<{ authorization: string }> {
   const sessionId = randomUUID();

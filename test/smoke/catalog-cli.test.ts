@@ -101,7 +101,7 @@ describe('npm run import', () => {
     expect(again.stdout).toContain('total 14, created 0, updated 0, unchanged 14, deactivated 0, rejected 0');
     const [{ count }] = await db.query<{ count: number }>('select count(*)::integer as count from shops');
     expect(count).toBe(2);
-  });
+  }, 180_000); // several CLI processes, each opening the database and a reader thread
 
   it('--shop-owner <email> <file> imports into that supplier’s shop', async () => {
     const [{ email }] = await db.query<{ email: string }>(
@@ -123,7 +123,7 @@ describe('npm run import', () => {
       `select price::text as price from offers where external_id = '4216292'`,
     );
     expect(xs.price).toBe('109999.99');
-  });
+  }, 180_000);
 
   it('reports bad files and rows, and exits 1 when an import failed', () => {
     const bad = write('bad', 'broken.yaml', 'shop: [Связной\ngoods: {');
@@ -146,7 +146,7 @@ describe('npm run import', () => {
     const usage = importCli(db, ['--dir', path.join(files, 'bad'), 'extra.yaml']);
     expect(usage.status).toBe(1);
     expect(usage.stderr).toContain('Usage: npm run import');
-  });
+  }, 180_000);
 });
 
 describe('demo data', () => {

@@ -12492,6 +12492,8 @@ export interface operations {
                                 ok: boolean;
                             };
                             jobs: {
+                                /** @description Jobs (emails, imports, exports) that failed every retry and wait in the dead-letter queue; each was logged */
+                                dead_letter?: number;
                                 detail?: string;
                                 ok: boolean;
                             };
@@ -12517,6 +12519,8 @@ export interface operations {
                                 ok: boolean;
                             };
                             jobs: {
+                                /** @description Jobs (emails, imports, exports) that failed every retry and wait in the dead-letter queue; each was logged */
+                                dead_letter?: number;
                                 detail?: string;
                                 ok: boolean;
                             };

@@ -330,9 +330,12 @@ export const imports = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** Written every few seconds by the process running it: a stale one means that process died. */
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
   },
   (t) => [
     index('imports_shop_idx').on(t.shopId, t.id),
+    index('imports_running_idx').on(t.heartbeatAt).where(sql`${t.status} = 'running'`),
     check('imports_status_check', sql`${t.status} in ('queued', 'running', 'succeeded', 'failed')`),
     check('imports_source_check', sql`${t.source} in ('url', 'upload', 'cli', 'schedule')`),
     check('imports_mode_check', sql`${t.mode} in ('lenient', 'strict')`),
@@ -388,6 +391,8 @@ export const priceListExports = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** Written every few seconds by the process running it: a stale one means that process died. */
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
   },
   (t) => [
     index('exports_shop_idx').on(t.shopId, t.id),

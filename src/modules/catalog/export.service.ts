@@ -16,6 +16,7 @@ import { AppError, notFound } from '../../http/errors.ts';
 import { csvDocument } from '../../lib/csv.ts';
 import type { Runtime } from '../../runtime.ts';
 import { ExactNumber, type PlainMap, type PlainValue, resolvePlain } from './price-list/yaml-reader.ts';
+import { startHeartbeat } from './recovery.ts';
 import { publishExportFinished } from './webhook-events.ts';
 
 /** Shops with more active goods than this export through a job (POST …/exports). */
@@ -241,10 +242,12 @@ export async function queueExport(
 export async function runExport(runtime: Runtime, exportId: number): Promise<void> {
   const [claimed] = await runtime.db
     .update(priceListExports)
-    .set({ status: 'running', startedAt: runtime.clock.now() })
+    .set({ status: 'running', startedAt: runtime.clock.now(), heartbeatAt: sql`now()` })
     .where(and(eq(priceListExports.id, exportId), sql`${priceListExports.status} in ('queued', 'running')`))
     .returning();
   if (!claimed) return;
+  // Crash recovery (recovery.ts): a stale heartbeat marks the export failed.
+  const stopHeartbeat = startHeartbeat(runtime, 'exports', exportId);
   try {
     const { rows: goods, name } = await loadShop(runtime.db, claimed.shopId);
     const content =
@@ -273,6 +276,8 @@ export async function runExport(runtime: Runtime, exportId: number): Promise<voi
       .set({ status: 'failed', errorMessage: (error as Error).message, finishedAt: runtime.clock.now() })
       .where(eq(priceListExports.id, exportId));
     throw error;
+  } finally {
+    stopHeartbeat();
   }
 }
 

@@ -24,6 +24,11 @@ export { checkUrlForm, checkUrlTarget, FetchError, isForbiddenAddress } from '..
 
 export interface FetchOptions {
   maxBytes: number;
+  /**
+   * Bytes in one line of a file that does not start as JSON: over it the download stops at once
+   * (a stream of one endless line is refused after this many bytes, not after maxBytes).
+   */
+  maxLineBytes?: number;
   allowPrivate: boolean;
   timeoutMs?: number;
   maxRedirects?: number;
@@ -129,11 +134,18 @@ function requestOnce(
         else if (encoding === 'br') stream = response.pipe(zlib.createBrotliDecompress());
         const chunks: Buffer[] = [];
         let size = 0;
+        const lines = options.maxLineBytes ? lineWatch(options.maxLineBytes) : undefined;
         stream.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > options.maxBytes) {
             response.destroy();
             reject(tooLarge(options.maxBytes));
+            return;
+          }
+          const refused = lines?.(chunk);
+          if (refused) {
+            response.destroy();
+            reject(refused);
             return;
           }
           chunks.push(chunk);
@@ -145,6 +157,38 @@ function requestOnce(
     );
     request.on('error', (error) => reject(translate(error, timedOut)));
   });
+}
+
+/** Tracks the current line's length across chunks; answers the refusal once a line is too long. */
+function lineWatch(maxLineBytes: number): (chunk: Buffer) => FetchError | undefined {
+  let current = 0;
+  let json: boolean | undefined;
+  return (chunk) => {
+    if (json === undefined) {
+      const first = chunk.findIndex(
+        (byte) => byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09,
+      );
+      if (first >= 0) json = chunk[first] === 0x7b || chunk[first] === 0x5b; // { or [
+    }
+    if (json) return undefined;
+    let start = 0;
+    for (;;) {
+      const end = chunk.indexOf(0x0a, start);
+      const length = current + (end < 0 ? chunk.length : end) - start;
+      if (length > maxLineBytes) {
+        return new FetchError('line_too_long', {
+          ru: `В файле есть строка длиннее ${maxLineBytes} байт; загрузка остановлена`,
+          en: `The file has a line longer than ${maxLineBytes} bytes; the download was stopped`,
+        });
+      }
+      if (end < 0) {
+        current = length;
+        return undefined;
+      }
+      current = 0;
+      start = end + 1;
+    }
+  };
 }
 
 function translate(error: Error, timedOut: () => FetchError): FetchError {

@@ -1,7 +1,8 @@
 // The import's goods reader: the file's frame checked, then its goods read IMPORT_BATCH valid ones
 // at a time into columns (`Staged`), the rejected ones tallied with their report lines.
 import type { ParameterKind } from '../../db/schema/catalog.ts';
-import { detectFormat, type PriceList, type PriceListIssue, readPriceList } from './price-list/price-list.ts';
+import type { PriceListIssue } from './price-list/price-list.ts';
+import type { WorkerPriceList } from './price-list/worker-reader.ts';
 
 /**
  * Goods per batch, and rows (goods, products) per statement of the apply. With 10,000 the
@@ -49,26 +50,14 @@ export interface FileTally {
   readMs: number;
 }
 
-/** What the apply needs of the file: its frame, and its goods to read. */
-export type PriceListSummary = Pick<PriceList, 'shopName' | 'categories' | 'goodsCount' | 'issues' | 'goods'>;
-
-/** The file's frame read and checked (shop, categories, the goods list found); goods are read later. */
-export function openPriceList(text: string, fileName: string | null): PriceListSummary {
-  const priceList = readPriceList(text, detectFormat(text, fileName));
-  const categories = new Map(
-    [...priceList.categories].map(([id, c]) => [
-      own(id),
-      { externalId: own(c.externalId), name: own(c.name), normalizedName: c.normalizedName },
-    ]),
-  );
-  return {
-    shopName: own(priceList.shopName),
-    categories,
-    goodsCount: priceList.goodsCount,
-    issues: priceList.issues,
-    goods: () => priceList.goods(),
-  };
-}
+/**
+ * What the apply needs of the file: its frame, and its goods to read. The file is read and
+ * checked in a worker thread under bounds (price-list/worker-reader.ts); goods arrive in order.
+ */
+export type PriceListSummary = Pick<
+  WorkerPriceList,
+  'shopName' | 'categories' | 'goodsCount' | 'issues' | 'goods'
+>;
 
 /**
  * A copy of a string that does not keep a larger one alive: V8 represents substrings as slices of
@@ -109,7 +98,7 @@ export function goodsReader(
     };
     let started = performance.now();
     while (staged.rows.length < IMPORT_BATCH) {
-      const next = goods.next();
+      const next = await goods.next();
       if (next.done) {
         done = true;
         break;

@@ -28,14 +28,10 @@ import { collectGarbage } from '../../lib/memory.ts';
 import type { Runtime } from '../../runtime.ts';
 import { FetchError, fetchPriceList } from './fetch.ts';
 import { applyPriceList } from './import-apply.ts';
-import {
-  type FileTally,
-  goodsReader,
-  MAX_REPORTED_ISSUES,
-  openPriceList,
-  type Staged,
-} from './import-goods.ts';
-import { decodeContent, PriceListError, type PriceListIssue } from './price-list/price-list.ts';
+import { type FileTally, goodsReader, MAX_REPORTED_ISSUES, type Staged } from './import-goods.ts';
+import { PriceListError, type PriceListIssue } from './price-list/price-list.ts';
+import { openPriceListInWorker, type WorkerPriceList } from './price-list/worker-reader.ts';
+import { startHeartbeat } from './recovery.ts';
 import { publishImportFinished } from './webhook-events.ts';
 
 /** Rows an import must write (created, updated, deactivated) to queue a vacuum of the catalog. */
@@ -149,6 +145,7 @@ export async function runImport(
       phase: 'download',
       progress: 0,
       attempts: sql`${imports.attempts} + 1`,
+      heartbeatAt: sql`now()`, // crash recovery (recovery.ts): beats until the import ends
     })
     .where(and(eq(imports.id, importId), sql`${imports.status} in ('queued', 'running')`))
     .returning();
@@ -160,6 +157,8 @@ export async function runImport(
   const timings: Record<string, number> = {};
   const log = runtime.log.child({ importId, shopId: claimed.shopId });
   let totalRows = 0;
+  let reader: WorkerPriceList | undefined;
+  const stopHeartbeat = startHeartbeat(runtime, 'imports', importId);
   try {
     let started = performance.now();
     let bytes = content;
@@ -167,6 +166,7 @@ export async function runImport(
     if (!bytes && claimed.url) {
       const fetched = await fetchPriceList(claimed.url, {
         maxBytes: runtime.config.importMaxBytes,
+        maxLineBytes: runtime.config.importLimits.maxLineLength * 4, // UTF-8: at most 4 bytes a character
         allowPrivate: runtime.config.allowPrivateImportUrls,
       });
       bytes = fetched.content;
@@ -192,12 +192,18 @@ export async function runImport(
     await setProgress(runtime, importId, 'parse', 5, { sizeBytes: bytes.length, fileName });
 
     started = performance.now();
-    // The bytes go once decoded. The text stays while the goods are read, which happens inside
-    // the apply: each batch of goods is read while the database writes the one before.
-    let text: string | undefined = decodeContent(bytes);
+    // Hardening (issue 16): the file is decoded, bounded, parsed and checked in a worker thread
+    // (price-list/worker-reader.ts) under IMPORT_MAX_* / IMPORT_PARSE_* limits; the bytes move
+    // to it. Its goods are still read inside the apply, each batch while the database writes the
+    // one before. The thread ends with the import (finally below).
+    const priceList = await openPriceListInWorker(
+      bytes,
+      fileName,
+      runtime.config.importLimits,
+      bytes !== content, // the caller's own buffer is copied, never emptied
+    );
+    reader = priceList;
     bytes = undefined;
-    const priceList = openPriceList(text, fileName);
-    text = undefined;
     const tally: FileTally = { read: 0, rejected: 0, issues: [...priceList.issues], keptIds: [], readMs: 0 };
     let nextGoods = goodsReader(priceList, tally);
     totalRows = priceList.goodsCount;
@@ -348,6 +354,9 @@ export async function runImport(
     // The job system records the last unexpected failure (and keeps it in the dead-letter queue).
     if (!known) throw error;
     return failed;
+  } finally {
+    stopHeartbeat();
+    reader?.close();
   }
 }
 

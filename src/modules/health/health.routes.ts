@@ -1,12 +1,23 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { pendingMigrations } from '../../db/migrate.ts';
+import { deadLetterCount } from '../../jobs/recovery.ts';
 import type { Runtime } from '../../runtime.ts';
 
 const Check = Type.Object({ ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
+const JobsCheck = Type.Object({
+  ok: Type.Boolean(),
+  detail: Type.Optional(Type.String()),
+  dead_letter: Type.Optional(
+    Type.Integer({
+      description:
+        'Jobs (emails, imports, exports) that failed every retry and wait in the dead-letter queue; each was logged',
+    }),
+  ),
+});
 const Readiness = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
-  checks: Type.Object({ database: Check, migrations: Check, jobs: Check }),
+  checks: Type.Object({ database: Check, migrations: Check, jobs: JobsCheck }),
 });
 
 /** Liveness (the process answers) and readiness (database reachable, migrations applied, jobs started). */
@@ -39,7 +50,10 @@ export function healthRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         const checks = {
           database: { ok: false } as { ok: boolean; detail?: string },
           migrations: { ok: false } as { ok: boolean; detail?: string },
-          jobs: { ok: runtime.state.bossStarted && !runtime.state.closing },
+          jobs: { ok: runtime.state.bossStarted && !runtime.state.closing } as {
+            ok: boolean;
+            dead_letter?: number;
+          },
         };
         try {
           await runtime.database.query('select 1');
@@ -48,6 +62,8 @@ export function healthRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           checks.migrations = pending.length
             ? { ok: false, detail: `pending: ${pending.join(', ')}` }
             : { ok: true };
+          // Not a readiness condition: a count for staff and monitoring to watch.
+          if (checks.jobs.ok) checks.jobs.dead_letter = await deadLetterCount(runtime);
         } catch (error) {
           // The driver's text may name hosts, users or files: operators read it in the log; the
           // anonymous caller learns only which check failed.

@@ -27,7 +27,7 @@ describe('health', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       status: 'ready',
-      checks: { database: { ok: true }, migrations: { ok: true }, jobs: { ok: true } },
+      checks: { database: { ok: true }, migrations: { ok: true }, jobs: { ok: true, dead_letter: 0 } },
     });
   });
 

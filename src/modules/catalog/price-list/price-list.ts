@@ -11,6 +11,7 @@ import {
   type PlainMap,
   type PlainValue,
   readYamlDocument,
+  YamlLimitError,
   YamlSyntaxError,
 } from './yaml-reader.ts';
 
@@ -122,8 +123,22 @@ export function decodeContent(bytes: Uint8Array): string {
   return content.charCodeAt(0) === 0xfeff ? content.slice(1) : content;
 }
 
+/** File-level bounds checked while reading (the YAML reader's own are in yaml-reader.ts). */
+export interface FileLimits {
+  /** Goods in the file. */
+  maxGoods: number;
+  /** Characteristics of one good (over LIMITS.parameters a row is rejected; over this the file). */
+  maxCharacteristics: number;
+}
+
+export const DEFAULT_FILE_LIMITS: FileLimits = { maxGoods: 500_000, maxCharacteristics: 1_000 };
+
 /** Reads a price list; throws PriceListError when the file as a whole is unusable. */
-export function readPriceList(content: string, format: PriceListFormat): PriceList {
+export function readPriceList(
+  content: string,
+  format: PriceListFormat,
+  limits: FileLimits = DEFAULT_FILE_LIMITS,
+): PriceList {
   if (content.trim() === '') {
     throw new PriceListError('empty_file', text('Файл пуст', 'The file is empty'));
   }
@@ -180,6 +195,15 @@ export function readPriceList(content: string, format: PriceListFormat): PriceLi
   } else {
     throw new PriceListError('invalid_goods', text('«goods» должен быть списком', '"goods" must be a list'));
   }
+  if (goodsCount > limits.maxGoods) {
+    throw new PriceListError(
+      'too_many_goods',
+      text(
+        `В файле ${goodsCount} товаров, больше допустимых ${limits.maxGoods}`,
+        `The file has ${goodsCount} goods, more than the allowed ${limits.maxGoods}`,
+      ),
+    );
+  }
 
   return {
     format,
@@ -194,6 +218,7 @@ export function readPriceList(content: string, format: PriceListFormat): PriceLi
         try {
           value = item.read();
         } catch (error) {
+          if (error instanceof YamlLimitError) throw new PriceListError(error.code, error.text, item.line);
           if (!(error instanceof YamlSyntaxError)) throw error;
           yield {
             ok: false,
@@ -212,6 +237,7 @@ export function readPriceList(content: string, format: PriceListFormat): PriceLi
           };
           continue;
         }
+        tooManyCharacteristics(value, item.index, item.line, limits);
         yield checkGood(value, item.index, item.line, categories, seen);
       }
     },
@@ -237,6 +263,7 @@ function readYaml(content: string): TopLevel {
     }
     return { values: doc.values, goods: doc.lists.get('goods') };
   } catch (error) {
+    if (error instanceof YamlLimitError) throw new PriceListError(error.code, error.text);
     if (error instanceof YamlSyntaxError) {
       const where = error.line
         ? { ru: ` (строка ${error.line})`, en: ` (line ${error.line})` }
@@ -283,6 +310,29 @@ function readJson(content: string): TopLevel {
     );
   }
   return { values: value as PlainMap };
+}
+
+/** A good with more characteristics than any real one has: the file is refused, not the row. */
+function tooManyCharacteristics(
+  value: PlainValue,
+  row: number,
+  line: number | undefined,
+  limits: FileLimits,
+): void {
+  if (!isMap(value) || !isMap(value.parameters)) return;
+  let count = 0;
+  for (const _ in value.parameters) {
+    if (++count > limits.maxCharacteristics) {
+      throw new PriceListError(
+        'too_many_characteristics',
+        text(
+          `У товара в позиции ${row} больше ${limits.maxCharacteristics} характеристик`,
+          `The good at row ${row} has more than ${limits.maxCharacteristics} characteristics`,
+        ),
+        line,
+      );
+    }
+  }
 }
 
 function isMap(value: PlainValue | undefined): value is PlainMap {

@@ -37,6 +37,48 @@ export class YamlSyntaxError extends Error {
 /** The fast reader met something outside its subset: read this part with the `yaml` package. */
 class Unsupported extends Error {}
 
+/**
+ * Bounds on what a document may make the reader build: aliases are expanded into copies (a
+ * "billion laughs" file of 800 bytes expands to billions of nodes), so their count and the nodes
+ * built are bounded, and so is nesting (each level is a stack frame).
+ */
+export interface YamlLimits {
+  /** Aliases (`*name`) resolved in one read. */
+  maxAliases: number;
+  /** Values built from one chunk read by the full parser, aliases expanded. */
+  maxNodes: number;
+  /** Nesting of mappings and lists. */
+  maxDepth: number;
+}
+
+export const DEFAULT_YAML_LIMITS: YamlLimits = { maxAliases: 10_000, maxNodes: 2_000_000, maxDepth: 32 };
+
+let limits: YamlLimits = DEFAULT_YAML_LIMITS;
+
+/** Sets the bounds for this thread (the price-list worker sets the configured ones). */
+export function setYamlLimits(next: YamlLimits): void {
+  limits = next;
+}
+
+/** The document is over one of the bounds: the whole file is refused. */
+export class YamlLimitError extends Error {
+  readonly code: string;
+  readonly text: { ru: string; en: string };
+  constructor(code: string, text: { ru: string; en: string }) {
+    super(text.en);
+    this.name = 'YamlLimitError';
+    this.code = code;
+    this.text = text;
+  }
+}
+
+function tooDeep(): YamlLimitError {
+  return new YamlLimitError('too_deep', {
+    ru: `Вложенность в файле глубже ${limits.maxDepth} уровней`,
+    en: `The file nests deeper than ${limits.maxDepth} levels`,
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Scalars (YAML 1.2 core schema)
 
@@ -255,6 +297,7 @@ function isSeqItem(text: string): boolean {
 class BlockReader {
   readonly lines: Line[];
   pos = 0;
+  depth = 0;
   constructor(lines: Line[]) {
     this.lines = lines;
   }
@@ -262,7 +305,12 @@ class BlockReader {
   /** Reads the block starting at the current line (indentation = that line's). */
   readBlock(): PlainValue {
     const line = this.lines[this.pos];
-    return isSeqItem(line.text) ? this.readSeq(line.indent) : this.readMap(line.indent);
+    if (++this.depth > limits.maxDepth) throw tooDeep();
+    try {
+      return isSeqItem(line.text) ? this.readSeq(line.indent) : this.readMap(line.indent);
+    } finally {
+      this.depth -= 1;
+    }
   }
 
   /** A mapping value or sequence item that is empty on its line: a nested block, or null. */
@@ -353,12 +401,36 @@ function readChunkFast(chunk: string, firstLineNo: number): PlainValue {
 // ---------------------------------------------------------------------------------------------
 // The full parser, for what the fast path leaves
 
-function fromNode(node: unknown, doc: ReturnType<typeof parseDocument>): PlainValue {
+/** What one full-parser read has built so far (aliases expanded), against the limits. */
+interface Budget {
+  aliases: number;
+  nodes: number;
+}
+
+function fromNode(
+  node: unknown,
+  doc: ReturnType<typeof parseDocument>,
+  budget: Budget,
+  depth = 0,
+): PlainValue {
   if (node === null || node === undefined) return null;
+  if (++budget.nodes > limits.maxNodes) {
+    throw new YamlLimitError('too_many_nodes', {
+      ru: `Файл разворачивается больше чем в ${limits.maxNodes} значений (ссылки-алиасы YAML)`,
+      en: `The file expands to more than ${limits.maxNodes} values (YAML aliases)`,
+    });
+  }
+  if (depth > limits.maxDepth) throw tooDeep();
   if (isAlias(node)) {
+    if (++budget.aliases > limits.maxAliases) {
+      throw new YamlLimitError('too_many_aliases', {
+        ru: `В файле больше ${limits.maxAliases} ссылок-алиасов YAML (*имя)`,
+        en: `The file has more than ${limits.maxAliases} YAML aliases (*name)`,
+      });
+    }
     const target = node.resolve(doc);
     if (!target) throw new YamlSyntaxError(`Unknown anchor: *${node.source}`);
-    return fromNode(target, doc);
+    return fromNode(target, doc, budget, depth + 1);
   }
   if (isScalar(node)) {
     const scalar = node as Scalar;
@@ -369,11 +441,11 @@ function fromNode(node: unknown, doc: ReturnType<typeof parseDocument>): PlainVa
     const map: PlainMap = Object.create(null);
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String((pair.key as Scalar).value ?? '') : String(pair.key);
-      map[key] = fromNode(pair.value, doc);
+      map[key] = fromNode(pair.value, doc, budget, depth + 1);
     }
     return map;
   }
-  if (isSeq(node)) return node.items.map((item) => fromNode(item, doc));
+  if (isSeq(node)) return node.items.map((item) => fromNode(item, doc, budget, depth + 1));
   throw new YamlSyntaxError('Unsupported YAML node');
 }
 
@@ -385,7 +457,7 @@ function readChunkFull(chunk: string, firstLineNo: number): PlainValue {
     const line = error.pos ? lineCounter.linePos(error.pos[0]).line + firstLineNo - 1 : undefined;
     throw new YamlSyntaxError(error.message.split('\n')[0], line);
   }
-  return fromNode(doc.contents as Node | null, doc);
+  return fromNode(doc.contents as Node | null, doc, { aliases: 0, nodes: 0 });
 }
 
 function readSection(chunk: string, firstLineNo: number): PlainValue {
