@@ -5,7 +5,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { sqlState } from '../db/client.ts';
 import type { Language } from '../db/schema/users.ts';
 import { languageFromHeader, localize } from '../lib/i18n.ts';
-import { AppError, type FieldError, type Localized } from './errors.ts';
+import { AppError, type FieldError } from './errors.ts';
 import { installInputGuards, multipartClientError } from './input-guard.ts';
 
 const TITLES: Record<number, { ru: string; en: string }> = {

@@ -3,13 +3,7 @@
 // never leave the database for it.
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
-import {
-  type BillingSnapshot,
-  type DeliverySnapshot,
-  type OrderState,
-  orderParts,
-  orders,
-} from '../../db/schema/orders.ts';
+import { type OrderState, orderParts, orders } from '../../db/schema/orders.ts';
 import { notFound } from '../../http/errors.ts';
 import { mapPage, type Page, pageOf, peekLimit } from '../../http/paging.ts';
 import { supplierShop } from './lifecycle.service.ts';
@@ -18,8 +12,7 @@ import { type SupplierOrder, supplierView } from './supplier-view.ts';
 export { type SupplierOrder, supplierView } from './supplier-view.ts';
 
 import { type ListFilters, orderCursor, pageConditions } from './listing.ts';
-import { allowedTargets } from './transitions.ts';
-import { type HistoryEntry, loadOrder, type OrderDetail, type OrderPartView, orderNumber } from './views.ts';
+import { loadOrder, orderNumber } from './views.ts';
 
 export interface SupplierOrderSummary {
   id: number;

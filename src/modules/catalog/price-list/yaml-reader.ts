@@ -10,32 +10,17 @@
 // Scalars follow the YAML 1.2 core schema, except that numbers are never converted to floats: they
 // come back as ExactNumber holding the source text, so 64000.50 stays "64000.50".
 import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, Scalar } from 'yaml';
+import {
+  FLOW_OR_SPECIAL,
+  readDoubleQuoted,
+  readInlineScalar,
+  readSingleQuoted,
+  resolvePlain,
+} from './yaml-scalars.ts';
+import { ExactNumber, type PlainMap, type PlainValue, Unsupported, YamlSyntaxError } from './yaml-values.ts';
 
-/** A YAML (or JSON) number, kept as its source text. */
-export class ExactNumber {
-  readonly text: string;
-  constructor(text: string) {
-    this.text = text;
-  }
-}
-
-export type PlainValue = string | boolean | null | ExactNumber | PlainValue[] | PlainMap;
-export interface PlainMap {
-  [key: string]: PlainValue;
-}
-
-/** The file or an item is not valid YAML; `line` is 1-based in the whole file. */
-export class YamlSyntaxError extends Error {
-  readonly line: number | undefined;
-  constructor(message: string, line?: number) {
-    super(message);
-    this.name = 'YamlSyntaxError';
-    this.line = line;
-  }
-}
-
-/** The fast reader met something outside its subset: read this part with the `yaml` package. */
-class Unsupported extends Error {}
+export { resolvePlain } from './yaml-scalars.ts';
+export { ExactNumber, type PlainMap, type PlainValue, YamlSyntaxError } from './yaml-values.ts';
 
 /**
  * Bounds on what a document may make the reader build: aliases are expanded into copies (a
@@ -82,45 +67,6 @@ function tooDeep(): YamlLimitError {
 // ---------------------------------------------------------------------------------------------
 // Scalars (YAML 1.2 core schema)
 
-const NULL = /^(?:~|null|Null|NULL)$/;
-const TRUE = /^(?:true|True|TRUE)$/;
-const FALSE = /^(?:false|False|FALSE)$/;
-const INT = /^[-+]?[0-9]+$/;
-const OCT = /^0o[0-7]+$/;
-const HEX = /^0x[0-9a-fA-F]+$/;
-const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
-const SPECIAL_FLOAT = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
-
-/** A plain (unquoted) scalar's value under the core schema. */
-export function resolvePlain(text: string): PlainValue {
-  if (text === '') return null;
-  // A null, a boolean or a number starts with one of + , - . / 0-9 ~ n N t T f F (',' and '/'
-  // cost a needless test); anything else, such as most names and values, is a string.
-  const first = text.charCodeAt(0);
-  if (
-    (first < 43 || first > 57) &&
-    first !== 126 &&
-    first !== 110 &&
-    first !== 78 &&
-    first !== 116 &&
-    first !== 84 &&
-    first !== 102 &&
-    first !== 70
-  ) {
-    return text;
-  }
-  if (NULL.test(text)) return null;
-  if (TRUE.test(text)) return true;
-  if (FALSE.test(text)) return false;
-  if (INT.test(text) || OCT.test(text) || HEX.test(text) || FLOAT.test(text) || SPECIAL_FLOAT.test(text)) {
-    return new ExactNumber(text);
-  }
-  return text;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The block reader for one chunk of lines
-
 interface Line {
   indent: number;
   /** Content after the indentation, trailing whitespace and \r removed. */
@@ -148,102 +94,6 @@ function toLines(chunk: string, firstLineNo: number): Line[] {
     start = end + 1;
   }
   return lines;
-}
-
-const FLOW_OR_SPECIAL = new Set(['[', '{', '&', '*', '!', '|', '>', '%', '@', '`', '?']);
-
-/** Reads an inline scalar (the rest of a line); throws Unsupported outside the subset. */
-function readInlineScalar(text: string): PlainValue {
-  const first = text[0];
-  if (first === '"') return readDoubleQuoted(text);
-  if (first === "'") return readSingleQuoted(text);
-  if (FLOW_OR_SPECIAL.has(first)) throw new Unsupported('flow or special scalar');
-  if ((first === '-' && (text.length === 1 || text[1] === ' ')) || first === ',' || first === ']') {
-    throw new Unsupported('indicator');
-  }
-  let value = text;
-  const comment = value.search(/\s#/);
-  if (comment >= 0) value = value.slice(0, comment).trimEnd();
-  if (value.includes(': ') || value.endsWith(':') || value.includes('\t')) throw new Unsupported('colon');
-  return resolvePlain(value);
-}
-
-function trailingOk(rest: string): boolean {
-  const trimmed = rest.trim();
-  return trimmed === '' || trimmed.startsWith('#');
-}
-
-const ESCAPES: Record<string, string> = {
-  '0': '\0',
-  a: '\x07',
-  b: '\b',
-  t: '\t',
-  '\t': '\t',
-  n: '\n',
-  v: '\v',
-  f: '\f',
-  r: '\r',
-  e: '\x1b',
-  ' ': ' ',
-  '"': '"',
-  '/': '/',
-  '\\': '\\',
-  N: '\u0085',
-  _: '\u00a0',
-  L: '\u2028',
-  P: '\u2029',
-};
-
-function readDoubleQuoted(text: string): string {
-  let out = '';
-  let i = 1;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '"') {
-      if (!trailingOk(text.slice(i + 1))) throw new Unsupported('text after quoted scalar');
-      return out;
-    }
-    if (c === '\\') {
-      const e = text[i + 1];
-      if (e === undefined) throw new Unsupported('line continuation');
-      if (e === 'x' || e === 'u' || e === 'U') {
-        const size = e === 'x' ? 2 : e === 'u' ? 4 : 8;
-        const hex = text.slice(i + 2, i + 2 + size);
-        if (hex.length !== size || !/^[0-9a-fA-F]+$/.test(hex)) throw new Unsupported('bad escape');
-        out += String.fromCodePoint(Number.parseInt(hex, 16));
-        i += 2 + size;
-        continue;
-      }
-      const mapped = ESCAPES[e];
-      if (mapped === undefined) throw new Unsupported('bad escape');
-      out += mapped;
-      i += 2;
-      continue;
-    }
-    out += c;
-    i += 1;
-  }
-  throw new Unsupported('multi-line quoted scalar');
-}
-
-function readSingleQuoted(text: string): string {
-  let out = '';
-  let i = 1;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === "'") {
-      if (text[i + 1] === "'") {
-        out += "'";
-        i += 2;
-        continue;
-      }
-      if (!trailingOk(text.slice(i + 1))) throw new Unsupported('text after quoted scalar');
-      return out;
-    }
-    out += c;
-    i += 1;
-  }
-  throw new Unsupported('multi-line quoted scalar');
 }
 
 /** Splits `key: rest` (or `key:`); null when the line is not a mapping entry. */
