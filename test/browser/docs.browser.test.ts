@@ -27,7 +27,7 @@ describe('/docs', () => {
     await tag.waitFor({ state: 'visible' });
     const usable = Date.now() - opened;
     await tag.click();
-    const operation = page.locator('#operations-health-get_health_live');
+    const operation = page.locator('#operations-health-getLiveness');
     await operation.waitFor({ state: 'visible' });
     // Reported, not asserted (no timing asserts in tests): how soon the page is usable.
     console.log(
