@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'clients/*/test/**/*.test.ts'],
+    // Browser tests need Chromium and run on their own: `npm run test:browser`.
+    exclude: [...configDefaults.exclude, 'test/browser/**'],
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
     // Limits for a hung test, not for a slow machine: on a shared 2-core machine under load a
