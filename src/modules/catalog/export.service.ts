@@ -271,10 +271,15 @@ export async function runExport(runtime: Runtime, exportId: number): Promise<voi
       await publishExportFinished(scope, done);
     });
   } catch (error) {
-    await runtime.db
-      .update(priceListExports)
-      .set({ status: 'failed', errorMessage: (error as Error).message, finishedAt: runtime.clock.now() })
-      .where(eq(priceListExports.id, exportId));
+    // Failed for good (a retry finds it no longer queued or running): `export.finished` says so.
+    await transaction(runtime, async (scope) => {
+      const [failed] = await scope.tx
+        .update(priceListExports)
+        .set({ status: 'failed', errorMessage: (error as Error).message, finishedAt: scope.now })
+        .where(eq(priceListExports.id, exportId))
+        .returning();
+      if (failed) await publishExportFinished(scope, failed);
+    });
     throw error;
   } finally {
     stopHeartbeat();

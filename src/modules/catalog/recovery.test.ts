@@ -13,7 +13,8 @@ let t: TestApp;
 let supplier: Supplier;
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  // Webhook URLs on 127.0.0.1 are refused unless private addresses are allowed (tests only).
+  t = await buildTestApp({ env: { ALLOW_PRIVATE_IMPORT_URLS: 'true' } });
   supplier = await createSupplier(t);
 });
 afterAll(() => t?.close());
@@ -75,5 +76,45 @@ describe('abandoned work', () => {
     const orphan = await runningImport(0);
     const result = await failAbandonedWork(t.runtime, 0);
     expect(result.imports).toContain(orphan);
+  });
+
+  it('tells the owner’s webhooks that the interrupted import and export finished as failed', async () => {
+    const hook = await t.app.inject({
+      method: 'POST',
+      url: '/api/v2/webhooks',
+      headers: supplier.headers,
+      payload: { url: 'http://127.0.0.1:9/hook', events: ['import.finished', 'export.finished'] },
+    });
+    expect(hook.statusCode, hook.body).toBe(201);
+    const dead = await runningImport(STALE_SECONDS + 5);
+    const [exported] = await t.runtime.db
+      .insert(priceListExports)
+      .values({
+        shopId: supplier.shop.id,
+        format: 'csv',
+        status: 'running',
+        heartbeatAt: sql`now() - interval '1 hour'`,
+      })
+      .returning({ id: priceListExports.id });
+
+    await failAbandonedWork(t.runtime, STALE_SECONDS);
+
+    const log = await t.app.inject({
+      method: 'GET',
+      url: `/api/v2/webhooks/${hook.json().id}/deliveries`,
+      headers: supplier.headers,
+    });
+    expect(log.statusCode, log.body).toBe(200);
+    const events = (
+      log.json().items as { event_type: string; payload: { data: Record<string, unknown> } }[]
+    ).map((delivery) => ({ type: delivery.event_type, data: delivery.payload.data }));
+    expect(events).toContainEqual({
+      type: 'import.finished',
+      data: expect.objectContaining({ import_id: dead, status: 'failed', error_code: 'interrupted' }),
+    });
+    expect(events).toContainEqual({
+      type: 'export.finished',
+      data: expect.objectContaining({ export_id: exported.id, status: 'failed' }),
+    });
   });
 });

@@ -11,6 +11,7 @@ import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { importFiles, imports, priceListExports } from '../../db/schema/catalog.ts';
 import { transaction } from '../../db/transaction.ts';
 import type { Runtime } from '../../runtime.ts';
+import { publishExportFinished, publishImportFinished } from './webhook-events.ts';
 
 export const HEARTBEAT_SECONDS = 5;
 export const STALE_SECONDS = 30;
@@ -52,7 +53,8 @@ export async function failAbandonedWork(
   runtime: Runtime,
   staleSeconds: number,
 ): Promise<{ imports: number[]; exports: number[] }> {
-  return transaction(runtime, async ({ tx }) => {
+  return transaction(runtime, async (scope) => {
+    const { tx } = scope;
     const stale = (column: typeof imports.heartbeatAt | typeof priceListExports.heartbeatAt) =>
       staleSeconds === 0
         ? sql`true`
@@ -67,7 +69,7 @@ export async function failAbandonedWork(
         finishedAt: sql`now()`,
       })
       .where(and(eq(imports.status, 'running'), stale(imports.heartbeatAt)))
-      .returning({ id: imports.id });
+      .returning();
     const importIds = failedImports.map((row) => row.id);
     if (importIds.length) await tx.delete(importFiles).where(inArray(importFiles.importId, importIds));
     const failedExports = await tx
@@ -78,7 +80,10 @@ export async function failAbandonedWork(
         finishedAt: sql`now()`,
       })
       .where(and(eq(priceListExports.status, 'running'), stale(priceListExports.heartbeatAt)))
-      .returning({ id: priceListExports.id });
+      .returning();
+    // Failed for good: the owners' webhooks hear of the end, as of any other failure.
+    for (const row of failedImports) await publishImportFinished(scope, row);
+    for (const row of failedExports) await publishExportFinished(scope, row);
     const result = { imports: importIds, exports: failedExports.map((row) => row.id) };
     if (result.imports.length || result.exports.length) {
       runtime.log.warn(result, 'abandoned imports/exports failed (their process stopped)');
