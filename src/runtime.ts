@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import { type Database, type DatabaseHandle, openPglite, openPostgres } from './db/client.ts';
 import { acquireDataDirLock, type DataDirLock } from './db/lock.ts';
 import { migrate } from './db/migrate.ts';
+import { isFreshDataDir, seedFreshDataDir } from './db/template.ts';
 import { startBoss, startWorkers, stopBoss } from './jobs/boss.ts';
 import { startRecovery } from './jobs/recovery.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
@@ -73,14 +74,38 @@ export interface OpenedDatabase {
 }
 
 /** The configured database: a node-postgres pool, or the embedded PGlite behind the data-folder lock. */
-export async function openConfiguredDatabase(config: Config): Promise<OpenedDatabase> {
+export async function openConfiguredDatabase(config: Config, log?: Logger): Promise<OpenedDatabase> {
   if (config.databaseUrl) return { database: openPostgres(config.databaseUrl, config.databasePoolSize) };
   const lock = acquireDataDirLock(config.dataDir);
+  const dataDir = path.join(config.dataDir, 'pg');
   try {
-    return { database: await openPglite(path.join(config.dataDir, 'pg')), lock };
+    if (config.migrateOnStart) await seedFromTemplate(dataDir, log);
+    return { database: await openPglite(dataDir), lock };
   } catch (error) {
     lock.release();
     throw error;
+  }
+}
+
+/** Every migration and pg-boss's schema: what a new database holds before its first start. */
+export async function prepareNewDatabase(handle: DatabaseHandle): Promise<void> {
+  await migrate(handle);
+  const boss = await startBoss(handle, pino({ level: 'silent' }));
+  await boss.stop({ graceful: false, close: false });
+}
+
+/**
+ * A fresh data folder becomes a copy of the migrated template (see db/template.ts). Should that fail,
+ * the folder is emptied again and PGlite creates the database the slow way; nothing is lost.
+ */
+async function seedFromTemplate(dataDir: string, log?: Logger): Promise<void> {
+  if (!isFreshDataDir(dataDir)) return;
+  try {
+    await seedFreshDataDir(dataDir, prepareNewDatabase, log);
+    log?.info({ dataDir }, 'new database created from the migrated template');
+  } catch (error) {
+    log?.warn({ err: error }, 'could not start from the database template; creating the database instead');
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
@@ -103,7 +128,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   let lock: DataDirLock | undefined;
   let database = options.database;
   if (!database) {
-    const opened = await openConfiguredDatabase(config);
+    const opened = await openConfiguredDatabase(config, log);
     database = opened.database;
     lock = opened.lock;
   }
