@@ -7,3 +7,4 @@ export * from './orders.ts';
 export * from './promotions.ts';
 export * from './users.ts';
 export * from './webhooks.ts';
+export * from './payments.ts';

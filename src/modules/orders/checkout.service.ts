@@ -40,6 +40,7 @@ import { type PricedOrder, priceOrder } from './pricing.ts';
 import { takeStock } from './stock.ts';
 import { assembleOrder, loadOrder, type OrderDetail } from './views.ts';
 import { publishOrderPlaced } from './webhook-events.ts';
+import { UNPAID } from './payment-status.ts';
 
 export interface CheckoutInput {
   contactId: number;
@@ -469,6 +470,7 @@ async function insertOrder(tx: Transaction, order: NewOrder): Promise<OrderDetai
     delivery: order.delivery,
     billing: order.billing,
     comment: order.comment,
+    ...UNPAID,
     createdAt: now,
     updatedAt: now,
   };
@@ -483,6 +485,7 @@ async function insertOrder(tx: Transaction, order: NewOrder): Promise<OrderDetai
     orderDiscount: part.order_discount,
     total: part.total,
     orderCreatedAt: now,
+    ...UNPAID,
     updatedAt: now,
   }));
   const lineRows: OrderLine[] = lines.map((line) => ({
