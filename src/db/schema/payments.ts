@@ -282,3 +282,10 @@ export const paymentNotifications = pgTable(
     index('payment_notifications_outcome_idx').on(t.outcome, t.receivedAt),
   ],
 );
+
+export type Invoice = typeof invoices.$inferSelect;
+export type CardPayment = typeof cardPayments.$inferSelect;
+export type Payment = typeof payments.$inferSelect;
+export type Refund = typeof refunds.$inferSelect;
+export type PaymentEvent = typeof paymentEvents.$inferSelect;
+export type StatementImport = typeof statementImports.$inferSelect;

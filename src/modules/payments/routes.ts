@@ -1,0 +1,10 @@
+// Every route of the payments module.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Runtime } from '../../runtime.ts';
+import { paymentRoutes } from './payments.routes.ts';
+
+export function paymentsModule(runtime: Runtime): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    await app.register(paymentRoutes(runtime));
+  };
+}
