@@ -36,11 +36,11 @@ import {
 } from './basket.service.ts';
 import { chooseDiscounts, normalizeCouponCode } from './discount-choice.ts';
 import { queueOrderPlacedEmails } from './jobs.ts';
+import { UNPAID } from './payment-status.ts';
 import { type PricedOrder, priceOrder } from './pricing.ts';
 import { takeStock } from './stock.ts';
 import { assembleOrder, loadOrder, type OrderDetail } from './views.ts';
 import { publishOrderPlaced } from './webhook-events.ts';
-import { UNPAID } from './payment-status.ts';
 
 export interface CheckoutInput {
   contactId: number;

@@ -12,10 +12,10 @@ import {
   type OrderState,
   type OrderStatusHistoryRow,
   orderLines,
-  type PaymentStatus,
   orderParts,
   orderStatusHistory,
   orders,
+  type PaymentStatus,
 } from '../../db/schema/orders.ts';
 import type { UserRole } from '../../db/schema/users.ts';
 

@@ -1,8 +1,10 @@
 // /api/v2/orders/:id/… payments: the payment view of an order, recording and voiding bank payments.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { currentUser } from '../../http/auth.ts';
 import { IdParams } from '../../http/common-schemas.ts';
 import type { Runtime } from '../../runtime.ts';
+import { invoicePdfFor } from './invoices.service.ts';
 import {
   OrderPartParams,
   OrderPaymentsSchema,
@@ -37,6 +39,40 @@ export function paymentRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       },
       async (request) =>
         presentOrderPayments(await getOrderPayments(runtime.db, currentUser(request), request.params.id)),
+    );
+
+    app.get(
+      '/api/v2/orders/:id/parts/:part_id/invoice.pdf',
+      {
+        config: anyone,
+        schema: {
+          tags,
+          operationId: 'getPartInvoicePdf',
+          summary: 'The invoice («счёт на оплату») of a supplier part as PDF',
+          description:
+            'For the buyer, that supplier and staff. The invoice is numbered `YYYY-NNNNN` per shop and year and issued on first need; ' +
+            "it prints the shop's `billing_details` (else the supplier's profile details), the buyer's requisites, the lines, the VAT at the shop's `vat_rate`, " +
+            'the total in words and the payment purpose to copy.',
+          params: OrderPartParams,
+          produces: ['application/pdf'],
+          response: {
+            200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'application/pdf' }),
+          },
+        },
+      },
+      async (request, reply) => {
+        const document = await invoicePdfFor(
+          runtime,
+          currentUser(request),
+          request.params.id,
+          request.params.part_id,
+        );
+        return reply
+          .header('content-type', 'application/pdf')
+          .header('content-disposition', `inline; filename="${document.fileName}"`)
+          .header('x-invoice-number', document.invoice.number)
+          .send(document.pdf);
+      },
     );
 
     app.post(

@@ -1,8 +1,8 @@
 // The v2 shapes of payments, invoices, refunds, card payments and statement reports, and their
 // presenters (snake_case, money as two-place decimal strings with the currency alongside).
 import { type Static, Type } from 'typebox';
-import { Money, Timestamp } from '../../http/common-schemas.ts';
 import type { CardPayment, Invoice, Payment, PaymentEvent, Refund } from '../../db/schema/payments.ts';
+import { Money, Timestamp } from '../../http/common-schemas.ts';
 import { OrderStateSchema, PaymentStatusSchema } from '../orders/orders.schemas.ts';
 import type { OrderPayments } from './payments.service.ts';
 

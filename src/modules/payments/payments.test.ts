@@ -50,7 +50,11 @@ function record(actor: Actor, orderId: number, partId: number, amount: string, r
 }
 
 async function paymentsView(actor: Actor, orderId: number) {
-  const res = await t.app.inject({ method: 'GET', url: `/api/v2/orders/${orderId}/payments`, headers: actor.headers });
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `/api/v2/orders/${orderId}/payments`,
+    headers: actor.headers,
+  });
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
 }
@@ -96,8 +100,16 @@ describe('recording bank payments', () => {
     expect(view.parts.map((p: { status: string }) => p.status)).toEqual(['paid', 'overpaid']);
     expect(view).toMatchObject({ status: 'overpaid', paid_amount: '1230.00', due_amount: '0.00' });
 
-    const detail = await t.app.inject({ method: 'GET', url: `/api/v2/orders/${order.id}`, headers: buyer.headers });
-    expect(detail.json().payment).toEqual({ status: 'overpaid', paid_amount: '1230.00', refunded_amount: '0.00' });
+    const detail = await t.app.inject({
+      method: 'GET',
+      url: `/api/v2/orders/${order.id}`,
+      headers: buyer.headers,
+    });
+    expect(detail.json().payment).toEqual({
+      status: 'overpaid',
+      paid_amount: '1230.00',
+      refunded_amount: '0.00',
+    });
     const supplierView = await t.app.inject({
       method: 'GET',
       url: `/api/v2/supplier/orders/${order.id}`,
@@ -147,7 +159,12 @@ describe('recording bank payments', () => {
     });
     expect(voided.statusCode, voided.body).toBe(200);
     expect(voided.json()).toMatchObject({ voided: true, void_reason: 'Платёж другого клиента' });
-    const again = await t.app.inject({ method: 'POST', url, headers: staff.headers, payload: { reason: 'x' } });
+    const again = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: staff.headers,
+      payload: { reason: 'x' },
+    });
     expect(again.statusCode).toBe(409);
     expect(again.json().code).toBe('payment_already_voided');
 
@@ -165,9 +182,9 @@ describe('recording bank payments', () => {
     const { order, alphaPart } = await twoPartOrder();
     await record(staff, order.id, alphaPart, '1200.00');
     const list = async (query: string) =>
-      (
-        await t.app.inject({ method: 'GET', url: `/api/v2/admin/orders?${query}`, headers: staff.headers })
-      ).json().items.map((item: { id: number }) => item.id);
+      (await t.app.inject({ method: 'GET', url: `/api/v2/admin/orders?${query}`, headers: staff.headers }))
+        .json()
+        .items.map((item: { id: number }) => item.id);
     expect(await list('payment_status=partially_paid')).toContain(order.id);
     expect(await list('payment_status=unpaid')).not.toContain(order.id);
     expect(await list(`payment_status=paid&shop_id=${alpha.shop.id}`)).toContain(order.id);
