@@ -1,6 +1,5 @@
 // Invoices through the API: the shop's requisites and VAT rate (validated), two suppliers' invoices
 // of one order downloaded by the buyer and read back as text, numbering per shop and year, access.
-import { PDFParse } from 'pdf-parse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOffer } from '../../../test/factories/catalog.ts';
 import {
@@ -12,6 +11,7 @@ import {
   placeOrder,
   type Supplier,
 } from '../../../test/factories/orders.ts';
+import { ALPHA_BILLING, pdfText } from '../../../test/factories/payments.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 
 let t: TestApp;
@@ -19,28 +19,6 @@ let alpha: Supplier;
 let beta: Supplier;
 let staff: Actor;
 let buyer: Buyer;
-
-export const ALPHA_BILLING = {
-  legal_name: 'ООО «Альфа Трейд»',
-  inn: '7707083893',
-  kpp: '773601001',
-  ogrn: '1027700132195',
-  bank_bik: '044525225',
-  settlement_account: '40702810138250123017',
-  correspondent_account: '30101810400000000225',
-  bank_name: 'ПАО Сбербанк, г. Москва',
-  address: '117312, г. Москва, ул. Вавилова, д. 19',
-};
-
-export async function pdfText(pdf: Buffer): Promise<string> {
-  const parser = new PDFParse({ data: new Uint8Array(pdf) });
-  try {
-    const result = await parser.getText();
-    return result.text.replace(/\s+/g, ' ');
-  } finally {
-    await parser.destroy();
-  }
-}
 
 beforeAll(async () => {
   t = await buildTestApp();
