@@ -8,7 +8,7 @@ import { type Order, type OrderPart, orderParts, orders } from '../../db/schema/
 import { fromMinor, toMinor } from '../../lib/money.ts';
 import { derivePaymentStatus } from './payment-status.ts';
 
-export { loadOrder, type OrderDetail, type OrderPartView, orderNumber } from './views.ts';
+export { loadOrder, loadOrders, type OrderDetail, type OrderPartView, orderNumber } from './views.ts';
 
 /**
  * Locks the order row (`FOR UPDATE`), the same lock every state change takes first: payments,

@@ -261,3 +261,59 @@ export function presentOrderPayments(view: OrderPayments): Static<typeof OrderPa
     history: view.history.map(presentEvent),
   };
 }
+
+// ---- Statements ----
+
+const DocumentRefProperties = {
+  line: Type.Integer({ description: 'The line of its СекцияДокумент in the file' }),
+  number: Type.String({ description: 'The payment order number' }),
+  date: Type.String({ description: 'DD.MM.YYYY as in the file' }),
+  amount: Money,
+  payer_inn: Type.String(),
+  payer_name: Type.String(),
+  purpose: Type.String(),
+};
+
+const CandidateSchema = Type.Object({
+  invoice_number: Type.String(),
+  order_id: Type.Integer(),
+  part_id: Type.Integer(),
+  shop_id: Type.Integer(),
+  amount: Type.Unsafe<string>({ ...Money, description: 'The invoice amount' }),
+});
+
+const MatchedDocumentSchema = Type.Object({
+  ...DocumentRefProperties,
+  ...CandidateSchema.properties,
+  payment_id: Type.Integer(),
+});
+
+export const StatementReportSchema = Type.Object({
+  statement_id: Type.Integer(),
+  encoding: Type.String({ description: 'utf-8 or windows-1251' }),
+  documents: Type.Integer({ description: 'Documents in the file' }),
+  matched: Type.Array(MatchedDocumentSchema, { description: 'Recorded now as payments' }),
+  already_recorded: Type.Array(MatchedDocumentSchema, {
+    description: 'Recorded before (by an earlier upload): nothing changed',
+  }),
+  ambiguous: Type.Array(
+    Type.Object({
+      ...DocumentRefProperties,
+      reason: Type.String({
+        description:
+          'payer_inn_differs, several_invoices, or payee_unknown (the supplier has no requisites on file to confirm the payee)',
+      }),
+      candidates: Type.Array(CandidateSchema),
+    }),
+    { description: 'Not recorded: a person chooses (record it by hand on the right part)' },
+  ),
+  unmatched: Type.Array(
+    Type.Object({
+      ...DocumentRefProperties,
+      reason: Type.String({
+        description:
+          'no_invoice_number, invoice_not_found, payee_differs (not this supplier’s) or not_incoming',
+      }),
+    }),
+  ),
+});

@@ -2,9 +2,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Runtime } from '../../runtime.ts';
 import { paymentRoutes } from './payments.routes.ts';
+import { statementRoutes } from './statements.routes.ts';
 
 export function paymentsModule(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     await app.register(paymentRoutes(runtime));
+    await app.register(statementRoutes(runtime));
   };
 }
