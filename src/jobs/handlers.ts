@@ -3,6 +3,7 @@ import { runExport } from '../modules/catalog/export.service.ts';
 import { runImport, vacuumCatalog } from '../modules/catalog/import.service.ts';
 import { queueDueImports } from '../modules/catalog/shops.service.ts';
 import { sendOrderPlacedEmails } from '../modules/orders/placed-emails.ts';
+import { refundCanceledParts, runCardRefund } from '../modules/payments/refunds.service.ts';
 import { deliverWebhook } from '../modules/webhooks/delivery.service.ts';
 import type { Runtime } from '../runtime.ts';
 import type { JobPayloads, QueueName } from './queues.ts';
@@ -17,4 +18,6 @@ export const JOB_HANDLERS: Handlers = {
   catalog_scheduled_imports: (runtime) => queueDueImports(runtime),
   catalog_vacuum: (runtime) => vacuumCatalog(runtime),
   webhook_delivery: (runtime, job) => deliverWebhook(runtime, job),
+  payments_parts_canceled: (runtime, { orderId, partIds }) => refundCanceledParts(runtime, orderId, partIds),
+  payments_card_refund: (runtime, { refundId }) => runCardRefund(runtime, refundId),
 };

@@ -9,6 +9,7 @@ CREATE TABLE "card_payments" (
 	"currency" text NOT NULL,
 	"allocations" jsonb NOT NULL,
 	"confirmation_url" text,
+	"return_url" text NOT NULL,
 	"created_at" timestamp with time zone NOT NULL,
 	"updated_at" timestamp with time zone NOT NULL,
 	"completed_at" timestamp with time zone,

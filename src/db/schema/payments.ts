@@ -112,6 +112,8 @@ export const cardPayments = pgTable(
     currency: text('currency').notNull(),
     allocations: jsonb('allocations').$type<PartAllocation[]>().notNull(),
     confirmationUrl: text('confirmation_url'),
+    /** Where the provider sends the buyer back. */
+    returnUrl: text('return_url').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
     completedAt: timestamp('completed_at', { withTimezone: true }),
@@ -289,3 +291,4 @@ export type Payment = typeof payments.$inferSelect;
 export type Refund = typeof refunds.$inferSelect;
 export type PaymentEvent = typeof paymentEvents.$inferSelect;
 export type StatementImport = typeof statementImports.$inferSelect;
+export type PaymentNotification = typeof paymentNotifications.$inferSelect;

@@ -83,7 +83,9 @@ describe('recording bank payments', () => {
       recorded_by: { id: alpha.user.id, role: 'supplier' },
       voided: false,
     });
-    const mail = await t.mail.waitFor((m) => m.recipients.includes(buyer.user.email));
+    const mail = await t.mail.waitFor(
+      (m) => m.recipients.includes(buyer.user.email) && m.subject!.includes('оплата'),
+    );
     expect(mail.subject).toContain('получена оплата 200,00');
 
     let view = await paymentsView(buyer, order.id);
