@@ -3,6 +3,7 @@ import { runExport } from '../modules/catalog/export.service.ts';
 import { runImport, vacuumCatalog } from '../modules/catalog/import.service.ts';
 import { queueDueImports } from '../modules/catalog/shops.service.ts';
 import { sendOrderPlacedEmails } from '../modules/orders/placed-emails.ts';
+import { orderInvoiceAttachments } from '../modules/payments/invoices.service.ts';
 import { refundCanceledParts, runCardRefund } from '../modules/payments/refunds.service.ts';
 import { deliverWebhook } from '../modules/webhooks/delivery.service.ts';
 import type { Runtime } from '../runtime.ts';
@@ -12,7 +13,11 @@ type Handlers = { [Q in QueueName]: (runtime: Runtime, data: JobPayloads[Q]) => 
 
 export const JOB_HANDLERS: Handlers = {
   send_email: (runtime, message) => runtime.mailer.send(message),
-  order_placed_emails: (runtime, { orderId }) => sendOrderPlacedEmails(runtime, orderId),
+  // The confirmation carries the payments module's invoices (orders does not import payments).
+  order_placed_emails: (runtime, { orderId }) =>
+    sendOrderPlacedEmails(runtime, orderId, {
+      buyerAttachments: (order) => orderInvoiceAttachments(runtime, order),
+    }),
   catalog_import: (runtime, { importId }) => runImport(runtime, importId),
   catalog_export: (runtime, { exportId }) => runExport(runtime, exportId),
   catalog_scheduled_imports: (runtime) => queueDueImports(runtime),

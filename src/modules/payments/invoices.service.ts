@@ -8,6 +8,7 @@ import type { OrderPart } from '../../db/schema/orders.ts';
 import { type Invoice, type InvoiceParty, invoiceCounters, invoices } from '../../db/schema/payments.ts';
 import { transaction } from '../../db/transaction.ts';
 import { fromMinor, mulDivRoundHalfUp, toMinor } from '../../lib/money.ts';
+import type { EmailAttachment } from '../../mail/mailer.ts';
 import type { Runtime } from '../../runtime.ts';
 import { getProfile } from '../accounts/profile.service.ts';
 import { getShop } from '../catalog/shops.service.ts';
@@ -179,4 +180,18 @@ export async function invoicesByNumber(
       ),
     )
     .orderBy(sql`${invoices.id}`);
+}
+
+/** The invoices of a placed order as email attachments (the order confirmation carries them). */
+export async function orderInvoiceAttachments(
+  runtime: Runtime,
+  order: OrderDetail,
+): Promise<EmailAttachment[]> {
+  const documents = await orderInvoicePdfs(runtime, order);
+  return documents.map((document) => ({
+    filename: document.fileName,
+    content: document.pdf.toString('base64'),
+    encoding: 'base64' as const,
+    contentType: 'application/pdf',
+  }));
 }

@@ -12,7 +12,7 @@ import {
   type Supplier,
 } from '../../../test/factories/orders.ts';
 import { ALPHA_BILLING, pdfText } from '../../../test/factories/payments.ts';
-import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { buildTestApp, TEST_STAFF_EMAIL, type TestApp } from '../../../test/helpers/app.ts';
 
 let t: TestApp;
 let alpha: Supplier;
@@ -158,6 +158,30 @@ describe('invoices', () => {
     expect(betaText).toContain('Без налога (НДС)');
     expect(betaText).toContain('Всего к оплате: двадцать два рубля 50 копеек');
     expect(betaText).toContain('НДС не облагается');
+  });
+
+  it('the order confirmation carries both invoices as PDF; staff get the whole order as PDF', async () => {
+    const confirmation = await t.mail.waitFor(
+      (m) => m.recipients.includes(buyer.user.email) && (m.subject ?? '').includes(order.number),
+    );
+    expect(confirmation.attachments.map((a) => a.contentType)).toEqual([
+      'application/pdf',
+      'application/pdf',
+    ]);
+    const texts = await Promise.all(confirmation.attachments.map((a) => pdfText(a.content)));
+    expect(texts[0]).toContain('ООО «Альфа Трейд»');
+    expect(texts[0]).toContain('одна тысяча двести рублей 00 копеек');
+    expect(texts[1]).toContain('двадцать два рубля 50 копеек');
+    const staffMail = await t.mail.waitFor(
+      (m) => m.recipients.includes(TEST_STAFF_EMAIL) && (m.subject ?? '').includes(order.number),
+    );
+    expect(staffMail.attachments[0].filename).toBe(`invoice-${order.number}.pdf`);
+    const whole = await pdfText(staffMail.attachments[0].content);
+    expect(whole).toContain(`Счёт по заказу ${order.number}`);
+    expect(whole).toContain('Поставщик: Альфа');
+    expect(whole).toContain('Поставщик: Бета');
+    expect(whole).toContain('Бумага офисная А4');
+    expect(whole).toContain('Итого к оплате 1 222,50 ₽');
   });
 
   it('downloading again gives the same number; the next order of the shop gets the next one', async () => {
