@@ -120,6 +120,19 @@ describe('recording bank payments', () => {
     expect(supplierView.json().part.payment.status).toBe('paid');
   });
 
+  it('emails the buyer in English when that is the buyer’s preference', async () => {
+    const buyer = await createBuyer(t, { firstName: 'Olga', preferredLanguage: 'en' });
+    const offer = await createOffer(t.runtime, { shopId: alpha.shop.id, price: '99.90', quantity: 5 });
+    const order = await placeOrder(t, buyer, [{ offerId: offer.id }]);
+    expect((await record(alpha, order.id, order.parts[0].id, '99.90')).statusCode).toBe(201);
+    const mail = await t.mail.waitFor(
+      (m) => m.recipients.includes(buyer.user.email) && (m.subject ?? '').includes('payment'),
+    );
+    expect(mail.subject).toBe(`Order ${order.number}: payment of 99.90 RUB received`);
+    expect(mail.text).toContain('Hello Olga,');
+    expect(mail.text).toContain('(bank transfer)');
+  });
+
   it('a supplier sees and records only its own part; the buyer cannot record', async () => {
     const { buyer, order, alphaPart, betaPart } = await twoPartOrder();
     expect((await record(alpha, order.id, betaPart, '1.00')).statusCode).toBe(404);
