@@ -3,7 +3,7 @@
 // buyer's notice of every change of the order's state. Pure: data in, messages out.
 import type { Language } from '../../db/schema/users.ts';
 import { formatMoney } from '../../lib/money.ts';
-import { type Block, escapeHtml, renderLayout } from '../../mail/layout.ts';
+import { type Block, renderLayout } from '../../mail/layout.ts';
 import type { EmailMessage } from '../../mail/mailer.ts';
 import { stateName } from './transitions.ts';
 import type { OrderDetail, OrderPartView } from './views.ts';

@@ -176,7 +176,7 @@ export class RefundStillPending extends Error {}
  */
 export async function runCardRefund(runtime: Runtime, refundId: number): Promise<void> {
   const [refund] = await runtime.db.select().from(refunds).where(eq(refunds.id, refundId));
-  if (!refund || refund.status !== 'pending' || refund.cardPaymentId === null) return;
+  if (refund?.status !== 'pending' || refund.cardPaymentId === null) return;
   const provider = cardProvider(runtime);
   const card = await cardPaymentOf(runtime.db, refund.cardPaymentId);
   if (!provider || !card?.providerPaymentId || card.provider !== provider.name) {
