@@ -1,5 +1,6 @@
 // Recording and voiding bank payments through the API: who may, what the parts and the order show,
 // the history, the buyer's email, and the staff list filtered by payment status.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOffer } from '../../../test/factories/catalog.ts';
 import {
@@ -11,6 +12,7 @@ import {
   type Supplier,
 } from '../../../test/factories/orders.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { webhookDeliveries } from '../../db/schema/webhooks.ts';
 
 let t: TestApp;
 let alpha: Supplier;
@@ -18,7 +20,8 @@ let beta: Supplier;
 let staff: Actor;
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  // Webhook endpoints on 127.0.0.1 (nothing listens: only the delivery rows matter here).
+  t = await buildTestApp({ env: { ALLOW_PRIVATE_IMPORT_URLS: 'true' } });
   alpha = await createSupplier(t, { shop: { name: 'Альфа' } });
   beta = await createSupplier(t, { shop: { name: 'Бета' } });
   staff = await createStaff(t);
@@ -131,6 +134,48 @@ describe('recording bank payments', () => {
     expect(mail.subject).toBe(`Order ${order.number}: payment of 99.90 RUB received`);
     expect(mail.text).toContain('Hello Olga,');
     expect(mail.text).toContain('(bank transfer)');
+  });
+
+  it('sends payment.received in the same transaction: the buyer and the part’s supplier, not the other', async () => {
+    const { buyer, order, alphaPart } = await twoPartOrder();
+    const endpoints: Record<string, number> = {};
+    for (const [name, actor] of [
+      ['buyer', buyer],
+      ['alpha', alpha],
+      ['beta', beta],
+    ] as const) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v2/webhooks',
+        headers: actor.headers,
+        payload: { url: `http://127.0.0.1:9/${name}`, events: ['payment.received'] },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      endpoints[name] = res.json().id;
+    }
+    const payment = (await record(alpha, order.id, alphaPart, '300.00', 'п/п № 5')).json();
+    const rows = await t.runtime.db
+      .select({ endpointId: webhookDeliveries.endpointId, body: webhookDeliveries.body })
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.eventType, 'payment.received'));
+    const to = (name: string) => rows.filter((row) => row.endpointId === endpoints[name]);
+    expect(to('beta')).toEqual([]);
+    for (const name of ['buyer', 'alpha']) {
+      expect(to(name)).toHaveLength(1);
+      expect(JSON.parse(to(name)[0].body).data).toMatchObject({
+        order_id: order.id,
+        order_number: order.number,
+        payments: [
+          {
+            id: payment.id,
+            part_id: alphaPart,
+            amount: '300.00',
+            method: 'bank_transfer',
+            reference: 'п/п № 5',
+          },
+        ],
+      });
+    }
   });
 
   it('a supplier sees and records only its own part; the buyer cannot record', async () => {
