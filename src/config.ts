@@ -58,6 +58,47 @@ export interface Config {
   /** The first webhook retry's delay; each next one doubles, up to 480 times this (4 h by default). */
   webhookRetryBaseMs: number;
   rateLimit: RateLimitConfig;
+  payments: PaymentsConfig;
+}
+
+/** Card payments: which provider takes them, and its credentials. */
+export interface PaymentsConfig {
+  /** `sandbox` (Zakupka's own payment page; the embedded default), `yookassa`, or `none` (cards off). */
+  provider: 'sandbox' | 'yookassa' | 'none';
+  yookassa: { shopId: string | undefined; secretKey: string | undefined; apiUrl: string };
+}
+
+function paymentsConfig(env: Env, embedded: boolean): PaymentsConfig {
+  const raw = str(env, 'PAYMENTS_PROVIDER', embedded ? 'sandbox' : 'none')
+    .trim()
+    .toLowerCase();
+  if (raw !== 'sandbox' && raw !== 'yookassa' && raw !== 'none') {
+    throw new ConfigError('PAYMENTS_PROVIDER', 'sandbox, yookassa or none', env.PAYMENTS_PROVIDER);
+  }
+  const shopId = optional(env, 'YOOKASSA_SHOP_ID');
+  const secretKey = optional(env, 'YOOKASSA_SECRET_KEY');
+  if (raw === 'yookassa') {
+    if (!shopId)
+      throw new ConfigError('YOOKASSA_SHOP_ID', 'the YooKassa shop id (PAYMENTS_PROVIDER=yookassa)', shopId);
+    if (!secretKey) {
+      throw new ConfigError(
+        'YOOKASSA_SECRET_KEY',
+        'the YooKassa secret key (PAYMENTS_PROVIDER=yookassa)',
+        undefined,
+      );
+    }
+  }
+  return {
+    provider: raw,
+    yookassa: {
+      shopId,
+      secretKey,
+      apiUrl: url(env, 'YOOKASSA_API_URL', ['http', 'https'], 'https://api.yookassa.ru/v3')!.replace(
+        /\/+$/,
+        '',
+      ),
+    },
+  };
 }
 
 export class ConfigError extends Error {
@@ -204,6 +245,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 2 ** 31),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     webhookRetryBaseMs: int(env, 'WEBHOOK_RETRY_BASE_MS', 30_000, 100, 3_600_000),
+    payments: paymentsConfig(env, databaseUrl === undefined),
     rateLimit: {
       enabled: bool(env, 'RATE_LIMIT', true),
       loginPerAccount: {

@@ -24,6 +24,11 @@ export interface JobPayloads {
   catalog_vacuum: Record<string, never>;
   // `manual`: a redelivery someone asked for (one attempt, no retries of its own).
   webhook_delivery: { deliveryId: number; generation: number; manual?: boolean };
+  // Parts just canceled (queued by orders in the cancel's transaction): the payments module refunds
+  // the money they hold.
+  payments_parts_canceled: { orderId: number; partIds: number[] };
+  // One card refund through the provider.
+  payments_card_refund: { refundId: number };
 }
 
 export type QueueName = keyof JobPayloads;
@@ -90,6 +95,28 @@ export const QUEUES: Record<QueueName, Omit<Queue, 'name'>> = {
     retentionSeconds: THIRTY_DAYS,
     deleteAfterSeconds: 7 * 24 * 3600,
     deadLetter: DEAD_LETTER_QUEUE,
+  },
+  payments_parts_canceled: {
+    retryLimit: 10,
+    retryDelay: 10,
+    retryBackoff: true,
+    expireInSeconds: 120,
+    retentionSeconds: THIRTY_DAYS,
+    deleteAfterSeconds: 7 * 24 * 3600,
+    deadLetter: DEAD_LETTER_QUEUE,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
+  },
+  // A refund the provider has not finished is asked about again: up to 20 tries over about a day.
+  payments_card_refund: {
+    retryLimit: 20,
+    retryDelay: 15,
+    retryBackoff: true,
+    retryDelayMax: 3600,
+    expireInSeconds: 120,
+    retentionSeconds: THIRTY_DAYS,
+    deleteAfterSeconds: 7 * 24 * 3600,
+    deadLetter: DEAD_LETTER_QUEUE,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
   },
 };
 

@@ -9,7 +9,9 @@ import type { Config } from '../config.ts';
 
 export interface EmailAttachment {
   filename: string;
+  /** Text, or base64 when `encoding` says so (binary files such as PDFs travel in jobs as base64). */
   content: string;
+  encoding?: 'base64';
   contentType: string;
 }
 

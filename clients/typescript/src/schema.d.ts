@@ -516,7 +516,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** All orders, newest first; filter by state, shop, buyer and dates */
+        /** All orders, newest first; filter by state, payment status, shop, buyer and dates */
         get: operations["adminListOrders"];
         put?: never;
         post?: never;
@@ -611,6 +611,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/admin/payments/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Provider notifications received and what became of them (refused ones included), newest first */
+        get: operations["adminListPaymentNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/admin/payments/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Refunds, newest first; `status=pending` lists the bank transfers to make */
+        get: operations["adminListRefunds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/admin/payments/refunds/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a bank refund sent (with the transfer’s payment order); the buyer is emailed
+         * @description 409 `refund_not_manual` (card refunds go through the provider), `refund_not_pending`.
+         */
+        post: operations["adminCompleteRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/admin/payments/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a bank statement (1C format) and record the payments it shows, for every shop
+         * @description `multipart/form-data` with one file (field `file`): a statement in the 1C «ClientBankExchange» format (`1CClientBankExchange` first line, `СекцияДокумент` sections; Windows-1251 or UTF-8). Each incoming payment is matched to an invoice by the invoice number in its purpose (`YYYY-NNNNN`), the payee, the payer INN and the amount; a match is recorded as a payment of that part. The answer lists matched, already recorded, ambiguous (with candidates) and unmatched documents; the same document is never recorded twice. A malformed file: 422 `statement_invalid` naming the line.
+         */
+        post: operations["adminImportStatement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/admin/payments/statements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The matching report of an uploaded statement */
+        get: operations["adminGetStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/admin/promotions": {
         parameters: {
             query?: never;
@@ -688,7 +779,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a shop: name, price-list URL, order acceptance, scheduled re-import */
+        /** Change a shop: name, price-list URL, order acceptance, scheduled re-import, invoice requisites, VAT rate */
         patch: operations["adminUpdateShop"];
         trace?: never;
     };
@@ -1238,6 +1329,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/orders/{id}/parts/{part_id}/invoice.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The invoice («счёт на оплату») of a supplier part as PDF
+         * @description For the buyer, that supplier and staff. The invoice is numbered `YYYY-NNNNN` per shop and year and issued on first need; it prints the shop's `billing_details` (else the supplier's profile details), the buyer's requisites, the lines, the VAT at the shop's `vat_rate`, the total in words and the payment purpose to copy.
+         */
+        get: operations["getPartInvoicePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/orders/{id}/parts/{part_id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a bank payment received for a supplier part (staff, or that supplier)
+         * @description Partial and over-payments are allowed: the part shows `partially_paid` or `overpaid`. The buyer is emailed and `payment.received` is sent.
+         */
+        post: operations["recordPartPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/orders/{id}/parts/{part_id}/payments/{payment_id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void a recorded payment with a reason (it stays in the history)
+         * @description 409 `payment_already_voided`.
+         */
+        post: operations["voidPartPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/orders/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Payment status, invoices, payments, refunds and history of an order
+         * @description The buyer sees every part of its order, a supplier only its own part, staff everything. Card payments are shown to the buyer and staff.
+         */
+        get: operations["getOrderPayments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/orders/{id}/payments/card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay my order by card: answers the provider page to send me to
+         * @description The amount is what is still due on the live parts. The order becomes paid when the provider notifies that the payment succeeded (exactly once, however often it notifies). 409 `nothing_to_pay`, `order_canceled`, `card_payments_unavailable` (PAYMENTS_PROVIDER=none); 502 `payment_provider_error`.
+         */
+        post: operations["startCardPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/orders/{id}/reorder": {
         parameters: {
             query?: never;
@@ -1249,6 +1440,43 @@ export interface paths {
         put?: never;
         /** Put the goods of an order back into the basket, as far as they are still available */
         post: operations["reorder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/payments/notifications/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A payment provider’s notification (YooKassa HTTP notifications; the sandbox’s signed ones)
+         * @description `yookassa`: `payment.succeeded`, `payment.canceled`, `refund.succeeded`; only the object id is read, its state is fetched from the YooKassa API. `sandbox`: the body signed with HMAC-SHA256 in `X-Sandbox-Signature: sha256=<hex>`; unsigned or wrongly signed: 401 and nothing changes. An amount or currency other than the payment’s: 422 `payment_amount_mismatch`, logged for staff.
+         */
+        post: operations["receivePaymentNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/payments/sandbox/{payment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The sandbox provider’s payment page (PAYMENTS_PROVIDER=sandbox): pay or decline */
+        get: operations["sandboxPaymentPage"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1513,6 +1741,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/supplier/payments/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload my bank statement (1C format) and record the payments of my invoices it shows
+         * @description `multipart/form-data` with one file (field `file`): a statement in the 1C «ClientBankExchange» format (`1CClientBankExchange` first line, `СекцияДокумент` sections; Windows-1251 or UTF-8). Each incoming payment is matched to an invoice by the invoice number in its purpose (`YYYY-NNNNN`), the payee, the payer INN and the amount; a match is recorded as a payment of that part. The answer lists matched, already recorded, ambiguous (with candidates) and unmatched documents; the same document is never recorded twice. A malformed file: 422 `statement_invalid` naming the line.
+         */
+        post: operations["supplierImportStatement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/supplier/payments/statements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The matching report of an uploaded statement */
+        get: operations["supplierGetStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/supplier/shop": {
         parameters: {
             query?: never;
@@ -1528,7 +1793,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change my shop: name, price-list URL, order acceptance, scheduled re-import
+         * Change my shop: name, price-list URL, order acceptance, scheduled re-import, invoice requisites, VAT rate
          * @description `accepting_orders: false` hides the shop’s goods from the catalog and refuses new orders of them. `import_every_hours` (1–720, or null) re-imports from `price_list_url` on a schedule.
          */
         patch: operations["updateSupplierShop"];
@@ -5596,6 +5861,8 @@ export interface operations {
                 /** @description Opaque cursor from `next_cursor` */
                 cursor?: string;
                 limit?: number;
+                /** @description The order's payment status (with shop_id: that shop's part's) */
+                payment_status?: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
                 shop_id?: number;
                 /** @description new → confirmed → assembled → sent → delivered; or canceled */
                 state?: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
@@ -5626,6 +5893,8 @@ export interface operations {
                             number: string;
                             parts: {
                                 id: number;
+                                /** @description Derived from the payments (not voided) and the refunds made */
+                                payment_status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
                                 shop_id: number;
                                 shop_name: string;
                                 /** @description new → confirmed → assembled → sent → delivered; or canceled */
@@ -5633,6 +5902,8 @@ export interface operations {
                                 /** @example 64000.50 */
                                 total: string;
                             }[];
+                            /** @description Derived from the payments (not voided) and the refunds made */
+                            payment_status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
                             /** @description new → confirmed → assembled → sent → delivered; or canceled */
                             state: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
                             /** @example 64000.50 */
@@ -5783,6 +6054,20 @@ export interface operations {
                             lines_discount: string;
                             /** @example 64000.50 */
                             order_discount: string;
+                            payment: {
+                                /**
+                                 * @description Payments received, not voided
+                                 * @example 64000.50
+                                 */
+                                paid_amount: string;
+                                /**
+                                 * @description Refunds made
+                                 * @example 64000.50
+                                 */
+                                refunded_amount: string;
+                                /** @description Derived from the payments (not voided) and the refunds made */
+                                status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
+                            };
                             shop: {
                                 id: number;
                                 name: string;
@@ -5794,6 +6079,21 @@ export interface operations {
                             /** @example 64000.50 */
                             total: string;
                         }[];
+                        /** @description The sums over the parts; the status as for a part, due the order total */
+                        payment: {
+                            /**
+                             * @description Payments received, not voided
+                             * @example 64000.50
+                             */
+                            paid_amount: string;
+                            /**
+                             * @description Refunds made
+                             * @example 64000.50
+                             */
+                            refunded_amount: string;
+                            /** @description Derived from the payments (not voided) and the refunds made */
+                            status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
+                        };
                         /** @description new → confirmed → assembled → sent → delivered; or canceled */
                         state: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
                         /** @example 64000.50 */
@@ -5965,6 +6265,20 @@ export interface operations {
                             lines_discount: string;
                             /** @example 64000.50 */
                             order_discount: string;
+                            payment: {
+                                /**
+                                 * @description Payments received, not voided
+                                 * @example 64000.50
+                                 */
+                                paid_amount: string;
+                                /**
+                                 * @description Refunds made
+                                 * @example 64000.50
+                                 */
+                                refunded_amount: string;
+                                /** @description Derived from the payments (not voided) and the refunds made */
+                                status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
+                            };
                             shop: {
                                 id: number;
                                 name: string;
@@ -5976,6 +6290,21 @@ export interface operations {
                             /** @example 64000.50 */
                             total: string;
                         }[];
+                        /** @description The sums over the parts; the status as for a part, due the order total */
+                        payment: {
+                            /**
+                             * @description Payments received, not voided
+                             * @example 64000.50
+                             */
+                            paid_amount: string;
+                            /**
+                             * @description Refunds made
+                             * @example 64000.50
+                             */
+                            refunded_amount: string;
+                            /** @description Derived from the payments (not voided) and the refunds made */
+                            status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
+                        };
                         /** @description new → confirmed → assembled → sent → delivered; or canceled */
                         state: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
                         /** @example 64000.50 */
@@ -6255,6 +6584,536 @@ export interface operations {
             };
             /** @description Default Response */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminListPaymentNotifications: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string;
+                limit?: number;
+                outcome?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            detail: string;
+                            event: string;
+                            id: number;
+                            /** @description recorded, duplicate, canceled, not_final, refund_recorded, refund_failed, unknown, refused_amount_mismatch */
+                            outcome: string;
+                            /** @description The notification as received */
+                            payload: unknown;
+                            provider: string;
+                            provider_object_id: string;
+                            /** Format: date-time */
+                            received_at: string;
+                        }[];
+                        /** @description Pass as `cursor` for the next page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but this account’s role may not call this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminListRefunds: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string;
+                limit?: number;
+                status?: "pending" | "succeeded" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @example 64000.50 */
+                            amount: string;
+                            completed_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            currency: string;
+                            failure_reason: string | null;
+                            id: number;
+                            /** @description card: through the provider; bank_transfer: staff send it and mark it done */
+                            method: "bank_transfer" | "card";
+                            order_id: number;
+                            part_id: number;
+                            reason: string;
+                            reference: string;
+                            shop_id: number;
+                            status: "pending" | "succeeded" | "failed";
+                        }[];
+                        /** @description Pass as `cursor` for the next page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but this account’s role may not call this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminCompleteRefund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description e.g. «п/п № 77 от 04.12.2026» */
+                    reference: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 64000.50 */
+                        amount: string;
+                        completed_at: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        currency: string;
+                        failure_reason: string | null;
+                        id: number;
+                        /** @description card: through the provider; bank_transfer: staff send it and mark it done */
+                        method: "bank_transfer" | "card";
+                        order_id: number;
+                        part_id: number;
+                        reason: string;
+                        reference: string;
+                        shop_id: number;
+                        status: "pending" | "succeeded" | "failed";
+                    };
+                };
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but this account’s role may not call this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent, or not the caller’s to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Collides with the current state (the `code` says which rule) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminImportStatement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Recorded before (by an earlier upload): nothing changed */
+                        already_recorded: {
+                            /**
+                             * @description The invoice amount
+                             * @example 64000.50
+                             */
+                            amount: string;
+                            /** @description DD.MM.YYYY as in the file */
+                            date: string;
+                            invoice_number: string;
+                            /** @description The line of its СекцияДокумент in the file */
+                            line: number;
+                            /** @description The payment order number */
+                            number: string;
+                            order_id: number;
+                            part_id: number;
+                            payer_inn: string;
+                            payer_name: string;
+                            payment_id: number;
+                            purpose: string;
+                            shop_id: number;
+                        }[];
+                        /** @description Not recorded: a person chooses (record it by hand on the right part) */
+                        ambiguous: {
+                            /** @example 64000.50 */
+                            amount: string;
+                            candidates: {
+                                /**
+                                 * @description The invoice amount
+                                 * @example 64000.50
+                                 */
+                                amount: string;
+                                invoice_number: string;
+                                order_id: number;
+                                part_id: number;
+                                shop_id: number;
+                            }[];
+                            /** @description DD.MM.YYYY as in the file */
+                            date: string;
+                            /** @description The line of its СекцияДокумент in the file */
+                            line: number;
+                            /** @description The payment order number */
+                            number: string;
+                            payer_inn: string;
+                            payer_name: string;
+                            purpose: string;
+                            /** @description payer_inn_differs, several_invoices, or payee_unknown (the supplier has no requisites on file to confirm the payee) */
+                            reason: string;
+                        }[];
+                        /** @description Documents in the file */
+                        documents: number;
+                        /** @description utf-8 or windows-1251 */
+                        encoding: string;
+                        /** @description Recorded now as payments */
+                        matched: {
+                            /**
+                             * @description The invoice amount
+                             * @example 64000.50
+                             */
+                            amount: string;
+                            /** @description DD.MM.YYYY as in the file */
+                            date: string;
+                            invoice_number: string;
+                            /** @description The line of its СекцияДокумент in the file */
+                            line: number;
+                            /** @description The payment order number */
+                            number: string;
+                            order_id: number;
+                            part_id: number;
+                            payer_inn: string;
+                            payer_name: string;
+                            payment_id: number;
+                            purpose: string;
+                            shop_id: number;
+                        }[];
+                        statement_id: number;
+                        unmatched: {
+                            /** @example 64000.50 */
+                            amount: string;
+                            /** @description DD.MM.YYYY as in the file */
+                            date: string;
+                            /** @description The line of its СекцияДокумент in the file */
+                            line: number;
+                            /** @description The payment order number */
+                            number: string;
+                            payer_inn: string;
+                            payer_name: string;
+                            purpose: string;
+                            /** @description no_invoice_number, invoice_not_found, payee_differs (not this supplier’s) or not_incoming */
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but this account’s role may not call this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but cannot be processed as given */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminGetStatement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Recorded before (by an earlier upload): nothing changed */
+                        already_recorded: {
+                            /**
+                             * @description The invoice amount
+                             * @example 64000.50
+                             */
+                            amount: string;
+                            /** @description DD.MM.YYYY as in the file */
+                            date: string;
+                            invoice_number: string;
+                            /** @description The line of its СекцияДокумент in the file */
+                            line: number;
+                            /** @description The payment order number */
+                            number: string;
+                            order_id: number;
+                            part_id: number;
+                            payer_inn: string;
+                            payer_name: string;
+                            payment_id: number;
+                            purpose: string;
+                            shop_id: number;
+                        }[];
+                        /** @description Not recorded: a person chooses (record it by hand on the right part) */
+                        ambiguous: {
+                            /** @example 64000.50 */
+                            amount: string;
+                            candidates: {
+                                /**
+                                 * @description The invoice amount
+                                 * @example 64000.50
+                                 */
+                                amount: string;
+                                invoice_number: string;
+                                order_id: number;
+                                part_id: number;
+                                shop_id: number;
+                            }[];
+                            /** @description DD.MM.YYYY as in the file */
+                            date: string;
+                            /** @description The line of its СекцияДокумент in the file */
+                            line: number;
+                            /** @description The payment order number */
+                            number: string;
+                            payer_inn: string;
+                            payer_name: string;
+                            purpose: string;
+                            /** @description payer_inn_differs, several_invoices, or payee_unknown (the supplier has no requisites on file to confirm the payee) */
+                            reason: string;
+                        }[];
+                        /** @description Documents in the file */
+                        documents: number;
+                        /** @description utf-8 or windows-1251 */
+                        encoding: string;
+                        /** @description Recorded now as payments */
+                        matched: {
+                            /**
+                             * @description The invoice amount
+                             * @example 64000.50
+                             */
+                            amount: string;
+                            /** @description DD.MM.YYYY as in the file */
+                            date: string;
+                            invoice_number: string;
+                            /** @description The line of its СекцияДокумент in the file */
+                            line: number;
+                            /** @description The payment order number */
+                            number: string;
+                            order_id: number;
+                            part_id: number;
+                            payer_inn: string;
+                            payer_name: string;
+                            payment_id: number;
+                            purpose: string;
+                            shop_id: number;
+                        }[];
+                        statement_id: number;
+                        unmatched: {
+                            /** @example 64000.50 */
+                            amount: string;
+                            /** @description DD.MM.YYYY as in the file */
+                            date: string;
+                            /** @description The line of its СекцияДокумент in the file */
+                            line: number;
+                            /** @description The payment order number */
+                            number: string;
+                            payer_inn: string;
+                            payer_name: string;
+                            purpose: string;
+                            /** @description no_invoice_number, invoice_not_found, payee_differs (not this supplier’s) or not_incoming */
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but this account’s role may not call this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent, or not the caller’s to see */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6828,6 +7687,18 @@ export interface operations {
                 content: {
                     "application/json": {
                         accepting_orders: boolean;
+                        /** @description Requisites printed on the shop's invoices; null: the owner's profile details serve */
+                        billing_details: {
+                            address: string | null;
+                            bank_bik: string | null;
+                            bank_name: string | null;
+                            correspondent_account: string | null;
+                            inn: string | null;
+                            kpp: string | null;
+                            legal_name: string | null;
+                            ogrn: string | null;
+                            settlement_account: string | null;
+                        } | null;
                         /** Format: date-time */
                         created_at: string;
                         currency: string;
@@ -6837,6 +7708,8 @@ export interface operations {
                         price_list_url: string | null;
                         /** Format: date-time */
                         updated_at: string;
+                        /** @description VAT on the shop's invoices: none (not a VAT payer) or a percentage included in prices */
+                        vat_rate: "none" | "0" | "5" | "7" | "10" | "20";
                     };
                 };
             };
@@ -6891,9 +7764,23 @@ export interface operations {
             content: {
                 "application/json": {
                     accepting_orders?: boolean;
+                    /** @description Replaces the requisites as a whole (legal_name and inn required; codes checked with their check digits); null: use the profile details */
+                    billing_details?: {
+                        address?: string | null;
+                        bank_bik?: string | null;
+                        bank_name?: string | null;
+                        correspondent_account?: string | null;
+                        inn?: string | null;
+                        kpp?: string | null;
+                        legal_name?: string | null;
+                        ogrn?: string | null;
+                        settlement_account?: string | null;
+                    } | null;
                     import_every_hours?: number | null;
                     name?: string;
                     price_list_url?: string | null;
+                    /** @description VAT on the shop's invoices: none (not a VAT payer) or a percentage included in prices */
+                    vat_rate?: "none" | "0" | "5" | "7" | "10" | "20";
                 };
             };
         };
@@ -6906,6 +7793,18 @@ export interface operations {
                 content: {
                     "application/json": {
                         accepting_orders: boolean;
+                        /** @description Requisites printed on the shop's invoices; null: the owner's profile details serve */
+                        billing_details: {
+                            address: string | null;
+                            bank_bik: string | null;
+                            bank_name: string | null;
+                            correspondent_account: string | null;
+                            inn: string | null;
+                            kpp: string | null;
+                            legal_name: string | null;
+                            ogrn: string | null;
+                            settlement_account: string | null;
+                        } | null;
                         /** Format: date-time */
                         created_at: string;
                         currency: string;
@@ -6915,6 +7814,8 @@ export interface operations {
                         price_list_url: string | null;
                         /** Format: date-time */
                         updated_at: string;
+                        /** @description VAT on the shop's invoices: none (not a VAT payer) or a percentage included in prices */
+                        vat_rate: "none" | "0" | "5" | "7" | "10" | "20";
                     };
                 };
             };
@@ -9479,6 +10380,8 @@ export interface operations {
                             currency: string;
                             id: number;
                             number: string;
+                            /** @description Derived from the payments (not voided) and the refunds made */
+                            payment_status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
                             /** @description new → confirmed → assembled → sent → delivered; or canceled */
                             state: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
                             /** @example 64000.50 */
@@ -9638,6 +10541,20 @@ export interface operations {
                             lines_discount: string;
                             /** @example 64000.50 */
                             order_discount: string;
+                            payment: {
+                                /**
+                                 * @description Payments received, not voided
+                                 * @example 64000.50
+                                 */
+                                paid_amount: string;
+                                /**
+                                 * @description Refunds made
+                                 * @example 64000.50
+                                 */
+                                refunded_amount: string;
+                                /** @description Derived from the payments (not voided) and the refunds made */
+                                status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
+                            };
                             shop: {
                                 id: number;
                                 name: string;
@@ -9649,6 +10566,21 @@ export interface operations {
                             /** @example 64000.50 */
                             total: string;
                         }[];
+                        /** @description The sums over the parts; the status as for a part, due the order total */
+                        payment: {
+                            /**
+                             * @description Payments received, not voided
+                             * @example 64000.50
+                             */
+                            paid_amount: string;
+                            /**
+                             * @description Refunds made
+                             * @example 64000.50
+                             */
+                            refunded_amount: string;
+                            /** @description Derived from the payments (not voided) and the refunds made */
+                            status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
+                        };
                         /** @description new → confirmed → assembled → sent → delivered; or canceled */
                         state: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
                         /** @example 64000.50 */
@@ -9825,6 +10757,20 @@ export interface operations {
                             lines_discount: string;
                             /** @example 64000.50 */
                             order_discount: string;
+                            payment: {
+                                /**
+                                 * @description Payments received, not voided
+                                 * @example 64000.50
+                                 */
+                                paid_amount: string;
+                                /**
+                                 * @description Refunds made
+                                 * @example 64000.50
+                                 */
+                                refunded_amount: string;
+                                /** @description Derived from the payments (not voided) and the refunds made */
+                                status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
+                            };
                             shop: {
                                 id: number;
                                 name: string;
@@ -9836,6 +10782,21 @@ export interface operations {
                             /** @example 64000.50 */
                             total: string;
                         }[];
+                        /** @description The sums over the parts; the status as for a part, due the order total */
+                        payment: {
+                            /**
+                             * @description Payments received, not voided
+                             * @example 64000.50
+                             */
+                            paid_amount: string;
+                            /**
+                             * @description Refunds made
+                             * @example 64000.50
+                             */
+                            refunded_amount: string;
+                            /** @description Derived from the payments (not voided) and the refunds made */
+                            status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
+                        };
                         /** @description new → confirmed → assembled → sent → delivered; or canceled */
                         state: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
                         /** @example 64000.50 */
@@ -10000,6 +10961,20 @@ export interface operations {
                             lines_discount: string;
                             /** @example 64000.50 */
                             order_discount: string;
+                            payment: {
+                                /**
+                                 * @description Payments received, not voided
+                                 * @example 64000.50
+                                 */
+                                paid_amount: string;
+                                /**
+                                 * @description Refunds made
+                                 * @example 64000.50
+                                 */
+                                refunded_amount: string;
+                                /** @description Derived from the payments (not voided) and the refunds made */
+                                status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
+                            };
                             shop: {
                                 id: number;
                                 name: string;
@@ -10011,6 +10986,21 @@ export interface operations {
                             /** @example 64000.50 */
                             total: string;
                         }[];
+                        /** @description The sums over the parts; the status as for a part, due the order total */
+                        payment: {
+                            /**
+                             * @description Payments received, not voided
+                             * @example 64000.50
+                             */
+                            paid_amount: string;
+                            /**
+                             * @description Refunds made
+                             * @example 64000.50
+                             */
+                            refunded_amount: string;
+                            /** @description Derived from the payments (not voided) and the refunds made */
+                            status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
+                        };
                         /** @description new → confirmed → assembled → sent → delivered; or canceled */
                         state: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
                         /** @example 64000.50 */
@@ -10060,6 +11050,553 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPartInvoicePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                part_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description application/pdf */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but this account’s role may not call this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent, or not the caller’s to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recordPartPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                part_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description A positive decimal amount in the order currency, e.g. "1200.00"
+                     * @example 1200.00
+                     */
+                    amount: string;
+                    /**
+                     * Format: date-time
+                     * @description When the money arrived (the statement date); at most a day ahead
+                     */
+                    paid_at: string;
+                    /** @description The payment order number and date, e.g. "п/п № 512 от 03.12.2026" */
+                    reference: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 64000.50 */
+                        amount: string;
+                        /** Format: date-time */
+                        created_at: string;
+                        currency: string;
+                        id: number;
+                        method: "bank_transfer" | "card";
+                        order_id: number;
+                        /** Format: date-time */
+                        paid_at: string;
+                        part_id: number;
+                        recorded_by: {
+                            id: number | null;
+                            /** @description supplier, staff or system */
+                            role: string;
+                        };
+                        reference: string;
+                        shop_id: number;
+                        /** @description manual: recorded by a person; statement: matched in an uploaded bank statement; card: a provider */
+                        source: "manual" | "statement" | "card";
+                        void_reason: string | null;
+                        voided: boolean;
+                        voided_at: string | null;
+                    };
+                };
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but this account’s role may not call this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent, or not the caller’s to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Collides with the current state (the `code` says which rule) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    voidPartPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                part_id: number;
+                payment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example 64000.50 */
+                        amount: string;
+                        /** Format: date-time */
+                        created_at: string;
+                        currency: string;
+                        id: number;
+                        method: "bank_transfer" | "card";
+                        order_id: number;
+                        /** Format: date-time */
+                        paid_at: string;
+                        part_id: number;
+                        recorded_by: {
+                            id: number | null;
+                            /** @description supplier, staff or system */
+                            role: string;
+                        };
+                        reference: string;
+                        shop_id: number;
+                        /** @description manual: recorded by a person; statement: matched in an uploaded bank statement; card: a provider */
+                        source: "manual" | "statement" | "card";
+                        void_reason: string | null;
+                        voided: boolean;
+                        voided_at: string | null;
+                    };
+                };
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but this account’s role may not call this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent, or not the caller’s to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Collides with the current state (the `code` says which rule) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOrderPayments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        card_payments: {
+                            /** @example 64000.50 */
+                            amount: string;
+                            completed_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            currency: string;
+                            id: number;
+                            provider: string;
+                            provider_payment_id: string | null;
+                            status: "pending" | "succeeded" | "canceled";
+                        }[];
+                        currency: string;
+                        /**
+                         * @description Still to pay over the live parts
+                         * @example 64000.50
+                         */
+                        due_amount: string;
+                        history: {
+                            actor_id: number | null;
+                            actor_role: string;
+                            /** @example 64000.50 */
+                            amount: string;
+                            /** Format: date-time */
+                            at: string;
+                            id: number;
+                            kind: "payment_recorded" | "payment_voided" | "refund_created" | "refund_succeeded" | "refund_failed";
+                            note: string;
+                            part_id: number;
+                            payment_id: number | null;
+                            refund_id: number | null;
+                        }[];
+                        number: string;
+                        order_id: number;
+                        /** @example 64000.50 */
+                        paid_amount: string;
+                        parts: {
+                            /** @example 64000.50 */
+                            due_amount: string;
+                            invoice: {
+                                /** @example 64000.50 */
+                                amount: string;
+                                currency: string;
+                                id: number;
+                                /** Format: date-time */
+                                issued_at: string;
+                                /** @description YYYY-NNNNN, sequential per shop and year */
+                                number: string;
+                                /** @description GET it with the same credentials */
+                                pdf_url: string;
+                                /** @example 64000.50 */
+                                vat_amount: string;
+                                /** @description none, 0, 5, 7, 10 or 20 */
+                                vat_rate: string;
+                            } | null;
+                            /** @example 64000.50 */
+                            paid_amount: string;
+                            part_id: number;
+                            payments: {
+                                /** @example 64000.50 */
+                                amount: string;
+                                /** Format: date-time */
+                                created_at: string;
+                                currency: string;
+                                id: number;
+                                method: "bank_transfer" | "card";
+                                order_id: number;
+                                /** Format: date-time */
+                                paid_at: string;
+                                part_id: number;
+                                recorded_by: {
+                                    id: number | null;
+                                    /** @description supplier, staff or system */
+                                    role: string;
+                                };
+                                reference: string;
+                                shop_id: number;
+                                /** @description manual: recorded by a person; statement: matched in an uploaded bank statement; card: a provider */
+                                source: "manual" | "statement" | "card";
+                                void_reason: string | null;
+                                voided: boolean;
+                                voided_at: string | null;
+                            }[];
+                            /** @example 64000.50 */
+                            refunded_amount: string;
+                            refunds: {
+                                /** @example 64000.50 */
+                                amount: string;
+                                completed_at: string | null;
+                                /** Format: date-time */
+                                created_at: string;
+                                currency: string;
+                                failure_reason: string | null;
+                                id: number;
+                                /** @description card: through the provider; bank_transfer: staff send it and mark it done */
+                                method: "bank_transfer" | "card";
+                                order_id: number;
+                                part_id: number;
+                                reason: string;
+                                reference: string;
+                                shop_id: number;
+                                status: "pending" | "succeeded" | "failed";
+                            }[];
+                            shop: {
+                                id: number;
+                                name: string;
+                            };
+                            /** @description new → confirmed → assembled → sent → delivered; or canceled */
+                            state: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
+                            /** @description Derived from the payments (not voided) and the refunds made */
+                            status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
+                            /** @example 64000.50 */
+                            total: string;
+                        }[];
+                        /** @example 64000.50 */
+                        refunded_amount: string;
+                        /** @description Derived from the payments (not voided) and the refunds made */
+                        status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
+                        /**
+                         * @description A supplier sees its own part only
+                         * @example 64000.50
+                         */
+                        total: string;
+                    };
+                };
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but this account’s role may not call this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent, or not the caller’s to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startCardPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Where the provider sends the buyer back, a path under PUBLIC_URL (default `/`) */
+                    return_path?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        card_payment: {
+                            /** @example 64000.50 */
+                            amount: string;
+                            completed_at: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            currency: string;
+                            id: number;
+                            provider: string;
+                            provider_payment_id: string | null;
+                            status: "pending" | "succeeded" | "canceled";
+                        };
+                        /** @description Send the buyer here to pay */
+                        redirect_url: string;
+                    };
+                };
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but this account’s role may not call this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent, or not the caller’s to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Collides with the current state (the `code` says which rule) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem document */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10225,6 +11762,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    receivePaymentNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: "yookassa" | "sandbox";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description recorded, duplicate, canceled, not_final, refund_recorded, refund_failed, unknown */
+                        outcome: string;
+                    };
+                };
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent, or not the caller’s to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but cannot be processed as given */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sandboxPaymentPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                payment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An HTML page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent, or not the caller’s to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["Problem"];
                 };
             };
         };
@@ -11330,6 +12974,8 @@ export interface operations {
                             /** @description The order id */
                             id: number;
                             number: string;
+                            /** @description My part's payment status */
+                            payment_status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
                             /** @description new → confirmed → assembled → sent → delivered; or canceled */
                             state: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
                             /**
@@ -11477,6 +13123,20 @@ export interface operations {
                             lines_discount: string;
                             /** @example 64000.50 */
                             order_discount: string;
+                            payment: {
+                                /**
+                                 * @description Payments received, not voided
+                                 * @example 64000.50
+                                 */
+                                paid_amount: string;
+                                /**
+                                 * @description Refunds made
+                                 * @example 64000.50
+                                 */
+                                refunded_amount: string;
+                                /** @description Derived from the payments (not voided) and the refunds made */
+                                status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
+                            };
                             shop: {
                                 id: number;
                                 name: string;
@@ -11634,6 +13294,20 @@ export interface operations {
                             lines_discount: string;
                             /** @example 64000.50 */
                             order_discount: string;
+                            payment: {
+                                /**
+                                 * @description Payments received, not voided
+                                 * @example 64000.50
+                                 */
+                                paid_amount: string;
+                                /**
+                                 * @description Refunds made
+                                 * @example 64000.50
+                                 */
+                                refunded_amount: string;
+                                /** @description Derived from the payments (not voided) and the refunds made */
+                                status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
+                            };
                             shop: {
                                 id: number;
                                 name: string;
@@ -11695,6 +13369,304 @@ export interface operations {
             };
         };
     };
+    supplierImportStatement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Recorded before (by an earlier upload): nothing changed */
+                        already_recorded: {
+                            /**
+                             * @description The invoice amount
+                             * @example 64000.50
+                             */
+                            amount: string;
+                            /** @description DD.MM.YYYY as in the file */
+                            date: string;
+                            invoice_number: string;
+                            /** @description The line of its СекцияДокумент in the file */
+                            line: number;
+                            /** @description The payment order number */
+                            number: string;
+                            order_id: number;
+                            part_id: number;
+                            payer_inn: string;
+                            payer_name: string;
+                            payment_id: number;
+                            purpose: string;
+                            shop_id: number;
+                        }[];
+                        /** @description Not recorded: a person chooses (record it by hand on the right part) */
+                        ambiguous: {
+                            /** @example 64000.50 */
+                            amount: string;
+                            candidates: {
+                                /**
+                                 * @description The invoice amount
+                                 * @example 64000.50
+                                 */
+                                amount: string;
+                                invoice_number: string;
+                                order_id: number;
+                                part_id: number;
+                                shop_id: number;
+                            }[];
+                            /** @description DD.MM.YYYY as in the file */
+                            date: string;
+                            /** @description The line of its СекцияДокумент in the file */
+                            line: number;
+                            /** @description The payment order number */
+                            number: string;
+                            payer_inn: string;
+                            payer_name: string;
+                            purpose: string;
+                            /** @description payer_inn_differs, several_invoices, or payee_unknown (the supplier has no requisites on file to confirm the payee) */
+                            reason: string;
+                        }[];
+                        /** @description Documents in the file */
+                        documents: number;
+                        /** @description utf-8 or windows-1251 */
+                        encoding: string;
+                        /** @description Recorded now as payments */
+                        matched: {
+                            /**
+                             * @description The invoice amount
+                             * @example 64000.50
+                             */
+                            amount: string;
+                            /** @description DD.MM.YYYY as in the file */
+                            date: string;
+                            invoice_number: string;
+                            /** @description The line of its СекцияДокумент in the file */
+                            line: number;
+                            /** @description The payment order number */
+                            number: string;
+                            order_id: number;
+                            part_id: number;
+                            payer_inn: string;
+                            payer_name: string;
+                            payment_id: number;
+                            purpose: string;
+                            shop_id: number;
+                        }[];
+                        statement_id: number;
+                        unmatched: {
+                            /** @example 64000.50 */
+                            amount: string;
+                            /** @description DD.MM.YYYY as in the file */
+                            date: string;
+                            /** @description The line of its СекцияДокумент in the file */
+                            line: number;
+                            /** @description The payment order number */
+                            number: string;
+                            payer_inn: string;
+                            payer_name: string;
+                            purpose: string;
+                            /** @description no_invoice_number, invoice_not_found, payee_differs (not this supplier’s) or not_incoming */
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but this account’s role may not call this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body or file is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed, but cannot be processed as given */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    supplierGetStatement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Recorded before (by an earlier upload): nothing changed */
+                        already_recorded: {
+                            /**
+                             * @description The invoice amount
+                             * @example 64000.50
+                             */
+                            amount: string;
+                            /** @description DD.MM.YYYY as in the file */
+                            date: string;
+                            invoice_number: string;
+                            /** @description The line of its СекцияДокумент in the file */
+                            line: number;
+                            /** @description The payment order number */
+                            number: string;
+                            order_id: number;
+                            part_id: number;
+                            payer_inn: string;
+                            payer_name: string;
+                            payment_id: number;
+                            purpose: string;
+                            shop_id: number;
+                        }[];
+                        /** @description Not recorded: a person chooses (record it by hand on the right part) */
+                        ambiguous: {
+                            /** @example 64000.50 */
+                            amount: string;
+                            candidates: {
+                                /**
+                                 * @description The invoice amount
+                                 * @example 64000.50
+                                 */
+                                amount: string;
+                                invoice_number: string;
+                                order_id: number;
+                                part_id: number;
+                                shop_id: number;
+                            }[];
+                            /** @description DD.MM.YYYY as in the file */
+                            date: string;
+                            /** @description The line of its СекцияДокумент in the file */
+                            line: number;
+                            /** @description The payment order number */
+                            number: string;
+                            payer_inn: string;
+                            payer_name: string;
+                            purpose: string;
+                            /** @description payer_inn_differs, several_invoices, or payee_unknown (the supplier has no requisites on file to confirm the payee) */
+                            reason: string;
+                        }[];
+                        /** @description Documents in the file */
+                        documents: number;
+                        /** @description utf-8 or windows-1251 */
+                        encoding: string;
+                        /** @description Recorded now as payments */
+                        matched: {
+                            /**
+                             * @description The invoice amount
+                             * @example 64000.50
+                             */
+                            amount: string;
+                            /** @description DD.MM.YYYY as in the file */
+                            date: string;
+                            invoice_number: string;
+                            /** @description The line of its СекцияДокумент in the file */
+                            line: number;
+                            /** @description The payment order number */
+                            number: string;
+                            order_id: number;
+                            part_id: number;
+                            payer_inn: string;
+                            payer_name: string;
+                            payment_id: number;
+                            purpose: string;
+                            shop_id: number;
+                        }[];
+                        statement_id: number;
+                        unmatched: {
+                            /** @example 64000.50 */
+                            amount: string;
+                            /** @description DD.MM.YYYY as in the file */
+                            date: string;
+                            /** @description The line of its СекцияДокумент in the file */
+                            line: number;
+                            /** @description The payment order number */
+                            number: string;
+                            payer_inn: string;
+                            payer_name: string;
+                            purpose: string;
+                            /** @description no_invoice_number, invoice_not_found, payee_differs (not this supplier’s) or not_incoming */
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but this account’s role may not call this: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Absent, or not the caller’s to see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getSupplierShop: {
         parameters: {
             query?: never;
@@ -11712,6 +13684,18 @@ export interface operations {
                 content: {
                     "application/json": {
                         accepting_orders: boolean;
+                        /** @description Requisites printed on the shop's invoices; null: the owner's profile details serve */
+                        billing_details: {
+                            address: string | null;
+                            bank_bik: string | null;
+                            bank_name: string | null;
+                            correspondent_account: string | null;
+                            inn: string | null;
+                            kpp: string | null;
+                            legal_name: string | null;
+                            ogrn: string | null;
+                            settlement_account: string | null;
+                        } | null;
                         /** Format: date-time */
                         created_at: string;
                         currency: string;
@@ -11721,6 +13705,8 @@ export interface operations {
                         price_list_url: string | null;
                         /** Format: date-time */
                         updated_at: string;
+                        /** @description VAT on the shop's invoices: none (not a VAT payer) or a percentage included in prices */
+                        vat_rate: "none" | "0" | "5" | "7" | "10" | "20";
                     };
                 };
             };
@@ -11764,9 +13750,23 @@ export interface operations {
             content: {
                 "application/json": {
                     accepting_orders?: boolean;
+                    /** @description Replaces the requisites as a whole (legal_name and inn required; codes checked with their check digits); null: use the profile details */
+                    billing_details?: {
+                        address?: string | null;
+                        bank_bik?: string | null;
+                        bank_name?: string | null;
+                        correspondent_account?: string | null;
+                        inn?: string | null;
+                        kpp?: string | null;
+                        legal_name?: string | null;
+                        ogrn?: string | null;
+                        settlement_account?: string | null;
+                    } | null;
                     import_every_hours?: number | null;
                     name?: string;
                     price_list_url?: string | null;
+                    /** @description VAT on the shop's invoices: none (not a VAT payer) or a percentage included in prices */
+                    vat_rate?: "none" | "0" | "5" | "7" | "10" | "20";
                 };
             };
         };
@@ -11779,6 +13779,18 @@ export interface operations {
                 content: {
                     "application/json": {
                         accepting_orders: boolean;
+                        /** @description Requisites printed on the shop's invoices; null: the owner's profile details serve */
+                        billing_details: {
+                            address: string | null;
+                            bank_bik: string | null;
+                            bank_name: string | null;
+                            correspondent_account: string | null;
+                            inn: string | null;
+                            kpp: string | null;
+                            legal_name: string | null;
+                            ogrn: string | null;
+                            settlement_account: string | null;
+                        } | null;
                         /** Format: date-time */
                         created_at: string;
                         currency: string;
@@ -11788,6 +13800,8 @@ export interface operations {
                         price_list_url: string | null;
                         /** Format: date-time */
                         updated_at: string;
+                        /** @description VAT on the shop's invoices: none (not a VAT payer) or a percentage included in prices */
+                        vat_rate: "none" | "0" | "5" | "7" | "10" | "20";
                     };
                 };
             };

@@ -28,6 +28,22 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
 });
 
+export const VAT_RATES = ['none', '0', '5', '7', '10', '20'] as const;
+export type VatRate = (typeof VAT_RATES)[number];
+
+/** A shop's own requisites for invoices, keyed as the profile's billing fields (snake_case, as stored). */
+export interface ShopBillingDetails {
+  legal_name: string | null;
+  inn: string | null;
+  kpp: string | null;
+  ogrn: string | null;
+  bank_bik: string | null;
+  settlement_account: string | null;
+  correspondent_account: string | null;
+  bank_name: string | null;
+  address: string | null;
+}
+
 export const shops = pgTable(
   'shops',
   {
@@ -42,6 +58,10 @@ export const shops = pgTable(
     currency: text('currency').notNull().default('RUB'),
     /** Re-import from price_list_url every N hours; null: never. */
     importEveryHours: integer('import_every_hours'),
+    /** Requisites printed on the shop's invoices (modules/payments); null: the owner's profile serves. */
+    billingDetails: jsonb('billing_details').$type<ShopBillingDetails>(),
+    /** The VAT rate of the shop's invoices: 'none' (not a VAT payer) or a percentage. */
+    vatRate: text('vat_rate').$type<VatRate>().notNull().default('none'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -52,6 +72,7 @@ export const shops = pgTable(
       'shops_import_every_check',
       sql`${t.importEveryHours} is null or ${t.importEveryHours} between 1 and 720`,
     ),
+    check('shops_vat_rate_check', sql`${t.vatRate} in ('none', '0', '5', '7', '10', '20')`),
   ],
 );
 

@@ -4,6 +4,7 @@ export * from './accounts.ts';
 export * from './catalog.ts';
 export * from './contacts.ts';
 export * from './orders.ts';
+export * from './payments.ts';
 export * from './promotions.ts';
 export * from './users.ts';
 export * from './webhooks.ts';

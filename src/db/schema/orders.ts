@@ -21,6 +21,18 @@ import { type UserRole, users } from './users.ts';
 export const ORDER_STATES = ['new', 'confirmed', 'assembled', 'sent', 'delivered', 'canceled'] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
+export const PAYMENT_STATUSES = [
+  'unpaid',
+  'partially_paid',
+  'paid',
+  'overpaid',
+  'refunded',
+  'partially_refunded',
+] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+const PAYMENT_STATUS_CHECK = `in ('unpaid', 'partially_paid', 'paid', 'overpaid', 'refunded', 'partially_refunded')`;
+
 const STATE_CHECK = `in ('new', 'confirmed', 'assembled', 'sent', 'delivered', 'canceled')`;
 
 /** One open basket per buyer; the row is the lock that serialises a buyer's checkouts. */
@@ -119,6 +131,12 @@ export const orders = pgTable(
     delivery: jsonb('delivery').$type<DeliverySnapshot>().notNull(),
     billing: jsonb('billing').$type<BillingSnapshot>().notNull(),
     comment: text('comment').notNull().default(''),
+    // Payment totals, written only through orders/for-payments.ts by the payments module.
+    /** Sum of recorded payments not voided. */
+    paidAmount: numeric('paid_amount', { precision: 14, scale: 2 }).notNull().default('0'),
+    /** Sum of refunds made (completed). */
+    refundedAmount: numeric('refunded_amount', { precision: 14, scale: 2 }).notNull().default('0'),
+    paymentStatus: text('payment_status').$type<PaymentStatus>().notNull().default('unpaid'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -128,7 +146,9 @@ export const orders = pgTable(
     index('orders_state_created_idx').on(t.state, t.createdAt, t.id),
     index('orders_created_idx').on(t.createdAt, t.id),
     index('orders_contact_idx').on(t.contactId),
+    index('orders_payment_status_created_idx').on(t.paymentStatus, t.createdAt, t.id),
     check('orders_state_check', sql.raw(`state ${STATE_CHECK}`)),
+    check('orders_payment_status_check', sql.raw(`payment_status ${PAYMENT_STATUS_CHECK}`)),
     check(
       'orders_amounts_check',
       sql`${t.subtotal} >= 0 and ${t.linesDiscount} >= 0 and ${t.orderDiscount} >= 0 and ${t.total} >= 0`,
@@ -156,6 +176,12 @@ export const orderParts = pgTable(
     total: numeric('total', { precision: 14, scale: 2 }).notNull(),
     /** The order's creation time, copied so that a shop's orders page by one index. */
     orderCreatedAt: timestamp('order_created_at', { withTimezone: true }).notNull(),
+    // Payment totals, written only through orders/for-payments.ts by the payments module.
+    /** Sum of recorded payments not voided. */
+    paidAmount: numeric('paid_amount', { precision: 14, scale: 2 }).notNull().default('0'),
+    /** Sum of refunds made (completed). */
+    refundedAmount: numeric('refunded_amount', { precision: 14, scale: 2 }).notNull().default('0'),
+    paymentStatus: text('payment_status').$type<PaymentStatus>().notNull().default('unpaid'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -163,6 +189,7 @@ export const orderParts = pgTable(
     index('order_parts_shop_created_idx').on(t.shopId, t.orderCreatedAt, t.orderId),
     index('order_parts_shop_state_created_idx').on(t.shopId, t.state, t.orderCreatedAt, t.orderId),
     check('order_parts_state_check', sql.raw(`state ${STATE_CHECK}`)),
+    check('order_parts_payment_status_check', sql.raw(`payment_status ${PAYMENT_STATUS_CHECK}`)),
     check(
       'order_parts_amounts_check',
       sql`${t.subtotal} >= 0 and ${t.linesDiscount} >= 0 and ${t.orderDiscount} >= 0 and ${t.total} >= 0`,

@@ -134,6 +134,23 @@ const EXPECTED: Record<string, Allowed> = {
   'POST /api/v2/webhooks/:id/rotate-secret': ANYONE,
   'GET /api/v2/webhooks/:id/deliveries': ANYONE,
   'POST /api/v2/webhooks/:id/deliveries/:delivery_id/redeliver': ANYONE,
+
+  // payments: the buyer its orders, a supplier its own parts (recording money too), staff all
+  'GET /api/v2/orders/:id/payments': ['buyer', 'supplier', 'staff'],
+  'GET /api/v2/orders/:id/parts/:part_id/invoice.pdf': ['buyer', 'supplier', 'staff'],
+  'POST /api/v2/orders/:id/parts/:part_id/payments': SUPPLIER_OR_STAFF,
+  'POST /api/v2/orders/:id/parts/:part_id/payments/:payment_id/void': SUPPLIER_OR_STAFF,
+  'POST /api/v2/orders/:id/payments/card': BUYER,
+  'POST /api/v2/admin/payments/statements': STAFF,
+  'GET /api/v2/admin/payments/statements/:id': STAFF,
+  'POST /api/v2/supplier/payments/statements': SUPPLIER,
+  'GET /api/v2/supplier/payments/statements/:id': SUPPLIER,
+  'GET /api/v2/admin/payments/refunds': STAFF,
+  'POST /api/v2/admin/payments/refunds/:id/complete': STAFF,
+  'GET /api/v2/admin/payments/notifications': STAFF,
+  // providers call these: a sandbox notification is signed, YooKassa's is checked against its API
+  'POST /api/v2/payments/notifications/:provider': PUBLIC,
+  'GET /api/v2/payments/sandbox/:payment_id': PUBLIC,
 };
 
 let t: TestApp;

@@ -78,7 +78,8 @@ export function adminCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox 
         schema: {
           operationId: 'adminUpdateShop',
           tags: ['admin'],
-          summary: 'Change a shop: name, price-list URL, order acceptance, scheduled re-import',
+          summary:
+            'Change a shop: name, price-list URL, order acceptance, scheduled re-import, invoice requisites, VAT rate',
           params: IdParams,
           body: ShopPatchBody,
           response: { 200: ShopSettings, ...problemResponses(400, 401, 403, 404, 422) },

@@ -192,6 +192,35 @@ export const ProductDetailSchema = Type.Object({
 // ---------------------------------------------------------------------------------------------
 // Supplier
 
+const BillingText = (maxLength: number) => Type.Union([Type.String({ maxLength }), Type.Null()]);
+
+export const ShopBillingDetailsSchema = Type.Object(
+  {
+    legal_name: BillingText(300),
+    inn: BillingText(20),
+    kpp: BillingText(20),
+    ogrn: BillingText(20),
+    bank_bik: BillingText(20),
+    settlement_account: BillingText(30),
+    correspondent_account: BillingText(30),
+    bank_name: BillingText(300),
+    address: BillingText(500),
+  },
+  { additionalProperties: false },
+);
+
+export const VatRateSchema = Type.Union(
+  [
+    Type.Literal('none'),
+    Type.Literal('0'),
+    Type.Literal('5'),
+    Type.Literal('7'),
+    Type.Literal('10'),
+    Type.Literal('20'),
+  ],
+  { description: "VAT on the shop's invoices: none (not a VAT payer) or a percentage included in prices" },
+);
+
 export const ShopSettings = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
@@ -199,6 +228,10 @@ export const ShopSettings = Type.Object({
   accepting_orders: Type.Boolean(),
   currency: Type.String(),
   import_every_hours: Type.Union([Type.Integer(), Type.Null()]),
+  billing_details: Type.Union([ShopBillingDetailsSchema, Type.Null()], {
+    description: "Requisites printed on the shop's invoices; null: the owner's profile details serve",
+  }),
+  vat_rate: VatRateSchema,
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -209,6 +242,27 @@ export const ShopPatchBody = Type.Object(
     price_list_url: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
     accepting_orders: Type.Optional(Type.Boolean()),
     import_every_hours: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 720 }), Type.Null()])),
+    billing_details: Type.Optional(
+      Type.Union(
+        [
+          Type.Object(
+            Object.fromEntries(
+              Object.entries(ShopBillingDetailsSchema.properties).map(([key, schema]) => [
+                key,
+                Type.Optional(schema),
+              ]),
+            ),
+            { additionalProperties: false },
+          ),
+          Type.Null(),
+        ],
+        {
+          description:
+            'Replaces the requisites as a whole (legal_name and inn required; codes checked with their check digits); null: use the profile details',
+        },
+      ),
+    ),
+    vat_rate: Type.Optional(VatRateSchema),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -2,7 +2,7 @@
 // report, exports, files) and read a shop change; shared by the supplier and staff routes.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { Import, PriceListExport, Shop } from '../../db/schema/catalog.ts';
+import type { Import, PriceListExport, Shop, ShopBillingDetails, VatRate } from '../../db/schema/catalog.ts';
 import { requestLanguage } from '../../http/error-handler.ts';
 import { AppError } from '../../http/errors.ts';
 import { decodeIdCursor, kindCursor, pageOf, peekLimit } from '../../http/paging.ts';
@@ -12,7 +12,7 @@ import { ImportUrlBody } from './catalog.schemas.ts';
 import type { ExportFile } from './export.service.ts';
 import { importReport } from './import.service.ts';
 import { fileTooLarge, type ImportRequest } from './import-request.service.ts';
-import type { ShopPatch } from './shops.service.ts';
+import { cleanBillingDetails, type ShopPatch } from './shops.service.ts';
 
 export const supplier = { roles: ['supplier'] as const };
 export const staff = { roles: ['staff'] as const };
@@ -26,6 +26,8 @@ export function shopSettings(shop: Shop) {
     accepting_orders: shop.acceptingOrders,
     currency: shop.currency,
     import_every_hours: shop.importEveryHours,
+    billing_details: shop.billingDetails,
+    vat_rate: shop.vatRate,
     created_at: shop.createdAt.toISOString(),
     updated_at: shop.updatedAt.toISOString(),
   };
@@ -36,12 +38,18 @@ export function shopPatch(body: {
   price_list_url?: string | null;
   accepting_orders?: boolean;
   import_every_hours?: number | null;
+  billing_details?: Partial<Record<keyof ShopBillingDetails, string | null>> | null;
+  vat_rate?: string;
 }): ShopPatch {
   const patch: ShopPatch = {};
   if (body.name !== undefined) patch.name = body.name.trim();
   if (body.price_list_url !== undefined) patch.priceListUrl = body.price_list_url;
   if (body.accepting_orders !== undefined) patch.acceptingOrders = body.accepting_orders;
   if (body.import_every_hours !== undefined) patch.importEveryHours = body.import_every_hours;
+  if (body.billing_details !== undefined) {
+    patch.billingDetails = body.billing_details === null ? null : cleanBillingDetails(body.billing_details);
+  }
+  if (body.vat_rate !== undefined) patch.vatRate = body.vat_rate as VatRate;
   return patch;
 }
 

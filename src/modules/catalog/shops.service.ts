@@ -3,9 +3,10 @@
 // catalog at once (a trigger refreshes the product summary) and stops new orders of them.
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
-import { type Shop, shops } from '../../db/schema/catalog.ts';
+import { type Shop, type ShopBillingDetails, shops, type VatRate } from '../../db/schema/catalog.ts';
 import { type TxScope, transaction } from '../../db/transaction.ts';
-import { AppError, notFound, unprocessable } from '../../http/errors.ts';
+import { AppError, type FieldError, notFound, unprocessable, validationError } from '../../http/errors.ts';
+import { requisitesProblems } from '../../lib/requisites.ts';
 import type { Runtime } from '../../runtime.ts';
 import { countActiveOffers } from './export.service.ts';
 import { queueImport } from './import.service.ts';
@@ -45,6 +46,68 @@ export interface ShopPatch {
   priceListUrl?: string | null;
   acceptingOrders?: boolean;
   importEveryHours?: number | null;
+  /** The invoice requisites as a whole (null: the owner's profile serves); see `cleanBillingDetails`. */
+  billingDetails?: ShopBillingDetails | null;
+  vatRate?: VatRate;
+}
+
+const BILLING_KEYS = [
+  'legal_name',
+  'inn',
+  'kpp',
+  'ogrn',
+  'bank_bik',
+  'settlement_account',
+  'correspondent_account',
+  'bank_name',
+  'address',
+] as const satisfies readonly (keyof ShopBillingDetails)[];
+const CODE_KEYS = new Set(['inn', 'kpp', 'ogrn', 'bank_bik', 'settlement_account', 'correspondent_account']);
+
+/**
+ * A shop's invoice requisites as they will be stored: codes without the spaces and dashes people
+ * paste, empty values null; the legal name and INN required; every code checked with its check
+ * digits (src/lib/requisites.ts, as the profile's). Throws 400 naming each wrong field.
+ */
+export function cleanBillingDetails(
+  input: Partial<Record<keyof ShopBillingDetails, string | null>>,
+): ShopBillingDetails {
+  const details = {} as ShopBillingDetails;
+  for (const key of BILLING_KEYS) {
+    const raw = input[key]?.trim() ?? '';
+    const value = CODE_KEYS.has(key) ? raw.replace(/[\s-]/g, '').toUpperCase() : raw.replace(/\s+/g, ' ');
+    details[key] = value === '' ? null : value;
+  }
+  const errors: FieldError[] = [];
+  if (!details.legal_name) {
+    errors.push({
+      field: 'body.billing_details.legal_name',
+      message: { ru: 'Укажите наименование', en: 'Give the legal name' },
+    });
+  }
+  if (!details.inn) {
+    errors.push({ field: 'body.billing_details.inn', message: { ru: 'Укажите ИНН', en: 'Give the INN' } });
+  }
+  const snake = {
+    inn: 'inn',
+    kpp: 'kpp',
+    ogrn: 'ogrn',
+    bankBik: 'bank_bik',
+    settlementAccount: 'settlement_account',
+    correspondentAccount: 'correspondent_account',
+  } as const;
+  for (const problem of requisitesProblems({
+    inn: details.inn,
+    kpp: details.kpp,
+    ogrn: details.ogrn,
+    bankBik: details.bank_bik,
+    settlementAccount: details.settlement_account,
+    correspondentAccount: details.correspondent_account,
+  })) {
+    errors.push({ field: `body.billing_details.${snake[problem.field]}`, message: problem.message });
+  }
+  if (errors.length > 0) throw validationError(errors);
+  return details;
 }
 
 export async function updateShop(runtime: Runtime, shopId: number, patch: ShopPatch): Promise<Shop> {

@@ -28,7 +28,7 @@ export function adminOrderRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           operationId: 'adminListOrders',
-          summary: 'All orders, newest first; filter by state, shop, buyer and dates',
+          summary: 'All orders, newest first; filter by state, payment status, shop, buyer and dates',
           querystring: AdminOrderListQuery,
           response: { 200: AdminOrderPage, ...problemResponses(400, 401, 403) },
         },
@@ -39,6 +39,7 @@ export function adminOrderRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           state: q.state,
           shopId: q.shop_id,
           buyerId: q.buyer_id,
+          paymentStatus: q.payment_status,
           createdFrom: parseDateBound(q.created_from, 'query.created_from', false),
           createdBefore: parseDateBound(q.created_to, 'query.created_to', true),
           limit: q.limit ?? 50,

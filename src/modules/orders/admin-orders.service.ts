@@ -2,7 +2,7 @@
 // an index (orders by buyer, by state, by date; a shop's orders through its parts).
 import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
-import { type OrderState, orderParts, orders } from '../../db/schema/orders.ts';
+import { type OrderState, orderParts, orders, type PaymentStatus } from '../../db/schema/orders.ts';
 import { notFound } from '../../http/errors.ts';
 import { type Page, pageOf, peekLimit } from '../../http/paging.ts';
 import { type ListFilters, orderCursor, pageConditions } from './listing.ts';
@@ -13,6 +13,8 @@ export interface AdminOrderFilters extends ListFilters {
   state?: OrderState;
   shopId?: number;
   buyerId?: number;
+  /** The order's payment status; with `shopId`, that shop's part's. */
+  paymentStatus?: PaymentStatus;
 }
 
 export interface AdminOrderSummary {
@@ -22,8 +24,16 @@ export interface AdminOrderSummary {
   createdAt: Date;
   total: string;
   currency: string;
+  paymentStatus: PaymentStatus;
   buyer: { id: number; email: string; company: string };
-  parts: { id: number; shopId: number; shopName: string; state: OrderState; total: string }[];
+  parts: {
+    id: number;
+    shopId: number;
+    shopName: string;
+    state: OrderState;
+    total: string;
+    paymentStatus: PaymentStatus;
+  }[];
 }
 
 export async function listAdminOrders(
@@ -36,6 +46,7 @@ export async function listAdminOrders(
     createdAt: orders.createdAt,
     total: orders.total,
     currency: orders.currency,
+    paymentStatus: orders.paymentStatus,
     userId: orders.userId,
     email: sql<string>`${orders.billing}->>'email'`,
     company: sql<string>`${orders.billing}->>'company'`,
@@ -49,7 +60,13 @@ export async function listAdminOrders(
       ? await db
           .select(columns)
           .from(orders)
-          .where(and(...common, ...pageConditions(orders.createdAt, orders.id, filters)))
+          .where(
+            and(
+              ...common,
+              filters.paymentStatus ? eq(orders.paymentStatus, filters.paymentStatus) : undefined,
+              ...pageConditions(orders.createdAt, orders.id, filters),
+            ),
+          )
           .orderBy(desc(orders.createdAt), desc(orders.id))
           .limit(peekLimit(filters.limit))
       : await db
@@ -60,6 +77,7 @@ export async function listAdminOrders(
             and(
               eq(orderParts.shopId, filters.shopId),
               ...common,
+              filters.paymentStatus ? eq(orderParts.paymentStatus, filters.paymentStatus) : undefined,
               ...pageConditions(orderParts.orderCreatedAt, orderParts.orderId, filters),
             ),
           )
@@ -76,6 +94,7 @@ export async function listAdminOrders(
           shopName: orderParts.shopName,
           state: orderParts.state,
           total: orderParts.total,
+          paymentStatus: orderParts.paymentStatus,
         })
         .from(orderParts)
         .where(
@@ -95,6 +114,7 @@ export async function listAdminOrders(
       createdAt: row.createdAt,
       total: row.total,
       currency: row.currency,
+      paymentStatus: row.paymentStatus,
       buyer: { id: row.userId, email: row.email, company: row.company },
       parts: parts.filter((part) => part.orderId === row.id).map(({ orderId: _, ...part }) => part),
     })),

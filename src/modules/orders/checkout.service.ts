@@ -36,6 +36,7 @@ import {
 } from './basket.service.ts';
 import { chooseDiscounts, normalizeCouponCode } from './discount-choice.ts';
 import { queueOrderPlacedEmails } from './jobs.ts';
+import { UNPAID } from './payment-status.ts';
 import { type PricedOrder, priceOrder } from './pricing.ts';
 import { takeStock } from './stock.ts';
 import { assembleOrder, loadOrder, type OrderDetail } from './views.ts';
@@ -469,6 +470,7 @@ async function insertOrder(tx: Transaction, order: NewOrder): Promise<OrderDetai
     delivery: order.delivery,
     billing: order.billing,
     comment: order.comment,
+    ...UNPAID,
     createdAt: now,
     updatedAt: now,
   };
@@ -483,6 +485,7 @@ async function insertOrder(tx: Transaction, order: NewOrder): Promise<OrderDetai
     orderDiscount: part.order_discount,
     total: part.total,
     orderCreatedAt: now,
+    ...UNPAID,
     updatedAt: now,
   }));
   const lineRows: OrderLine[] = lines.map((line) => ({

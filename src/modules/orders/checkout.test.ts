@@ -10,6 +10,7 @@ import {
   placeOrder,
   type Supplier,
 } from '../../../test/factories/orders.ts';
+import { pdfText } from '../../../test/factories/payments.ts';
 import { buildTestApp, TEST_STAFF_EMAIL, type TestApp } from '../../../test/helpers/app.ts';
 import { offers, shops } from '../../db/schema/catalog.ts';
 import { users } from '../../db/schema/users.ts';
@@ -163,10 +164,9 @@ describe('checkout across two suppliers', () => {
     }
     expect(invoice.attachments).toHaveLength(1);
     const attachment = invoice.attachments[0];
-    expect(attachment.filename).toBe(`invoice-${order.number}.html`);
-    expect(attachment.contentType).toBe('text/html');
-    const document = attachment.content.toString('utf8');
-    expect(document).toContain('@page');
+    expect(attachment.filename).toBe(`invoice-${order.number}.pdf`);
+    expect(attachment.contentType).toBe('application/pdf');
+    const document = await pdfText(attachment.content);
     expect(document).toContain(`Счёт по заказу ${order.number}`);
     expect(document).toContain('Общество с ограниченной ответственностью «Ромашка»');
     expect(document).toContain('USB-C cable');

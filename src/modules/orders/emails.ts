@@ -1,9 +1,9 @@
 // The emails of the order flow, rendered in the recipient's language: the buyer's confirmation, the
-// staff invoice (with a printable HTML attachment), each supplier's notice of its part, and the
+// staff invoice (with the whole order attached as PDF, order-pdf.ts), each supplier's notice of its part, and the
 // buyer's notice of every change of the order's state. Pure: data in, messages out.
 import type { Language } from '../../db/schema/users.ts';
 import { formatMoney } from '../../lib/money.ts';
-import { type Block, escapeHtml, renderLayout } from '../../mail/layout.ts';
+import { type Block, renderLayout } from '../../mail/layout.ts';
 import type { EmailMessage } from '../../mail/mailer.ts';
 import { stateName } from './transitions.ts';
 import type { OrderDetail, OrderPartView } from './views.ts';
@@ -20,7 +20,7 @@ const DATE_FORMATS: Record<Language, Intl.DateTimeFormat> = {
   en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }),
 };
 
-function formatDate(date: Date, language: Language): string {
+export function formatDate(date: Date, language: Language): string {
   return `${DATE_FORMATS[language].format(date)} UTC`;
 }
 
@@ -42,18 +42,18 @@ export function deliveryLine(order: Pick<OrderDetail, 'delivery'>, language: Lan
     .join(', ');
 }
 
-function recipientLine(order: Pick<OrderDetail, 'delivery'>, language: Language): string {
+export function recipientLine(order: Pick<OrderDetail, 'delivery'>, language: Language): string {
   const d = order.delivery;
   const phone = pick({ ru: 'телефон', en: 'phone' }, language);
   return [d.recipientName, `${phone} ${d.phone}`].filter(Boolean).join(', ');
 }
 
-function hasDiscounts(parts: readonly OrderPartView[]): boolean {
+export function hasDiscounts(parts: readonly OrderPartView[]): boolean {
   return parts.some((part) => part.lines.some((line) => line.discount !== '0.00'));
 }
 
 /** A line's discount with where it came from: "−1 500,00 ₽ (Смартфоны −10 %)", "−200,00 ₽ (SPRING)". */
-function lineDiscount(line: OrderPartView['lines'][number], money: (value: string) => string): string {
+export function lineDiscount(line: OrderPartView['lines'][number], money: (value: string) => string): string {
   if (line.discount === '0.00') return '';
   const source = line.discountSource;
   const from = source ? ` (${source.kind === 'promotion' ? source.name : source.code})` : '';
@@ -159,7 +159,7 @@ export function buyerConfirmationEmail(order: OrderDetail, language: Language): 
   return { to: order.billing.email, ...rendered, kind: 'order_confirmation' };
 }
 
-function billingRows(order: OrderDetail): string[][] {
+export function billingRows(order: OrderDetail): string[][] {
   const b = order.billing;
   const rows: [string, string | null][] = [
     ['Покупатель', [b.lastName, b.firstName].filter(Boolean).join(' ') || null],
@@ -177,101 +177,8 @@ function billingRows(order: OrderDetail): string[][] {
   return rows.map(([label, value]) => [label, value ?? '—']);
 }
 
-/** The invoice as a standalone printable document (A4, one table per supplier). */
-export function invoiceDocument(order: OrderDetail): string {
-  const money = (value: string) => escapeHtml(formatMoney(value, order.currency, 'ru'));
-  const withDiscounts = hasDiscounts(order.parts);
-  const cell = (value: string, right = false) => `<td${right ? ' class="num"' : ''}>${value}</td>`;
-  const parts = order.parts
-    .map((part) => {
-      const rows = part.lines
-        .map((line, index) =>
-          [
-            '<tr>',
-            cell(String(index + 1)),
-            cell(escapeHtml(line.model ? `${line.name} (${line.model})` : line.name)),
-            cell(escapeHtml(line.externalId)),
-            cell(String(line.quantity), true),
-            cell(money(line.unitPrice), true),
-            withDiscounts
-              ? cell(
-                  escapeHtml(lineDiscount(line, (value) => formatMoney(value, order.currency, 'ru'))),
-                  true,
-                )
-              : '',
-            cell(money(line.total), true),
-            '</tr>',
-          ].join(''),
-        )
-        .join('\n');
-      const span = withDiscounts ? 6 : 5;
-      return `<h2>Поставщик: ${escapeHtml(part.shop.name)}</h2>
-<table>
-<thead><tr><th>№</th><th>Товар</th><th>Артикул</th><th>Кол-во</th><th>Цена</th>${withDiscounts ? '<th>Скидка</th>' : ''}<th>Сумма</th></tr></thead>
-<tbody>
-${rows}
-</tbody>
-<tfoot><tr><th colspan="${span}">Итого по поставщику</th><th class="num">${money(part.total)}</th></tr></tfoot>
-</table>`;
-    })
-    .join('\n');
-  const billing = billingRows(order)
-    .map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`)
-    .join('\n');
-  const totals = [
-    ['Сумма без скидок', money(order.subtotal)],
-    ...(order.linesDiscount !== '0.00' ? [['Скидки на товары', `−${money(order.linesDiscount)}`]] : []),
-    ...(order.orderDiscount !== '0.00'
-      ? [
-          [
-            `Скидка на заказ${order.couponCode ? ` (${escapeHtml(order.couponCode)})` : ''}`,
-            `−${money(order.orderDiscount)}`,
-          ],
-        ]
-      : []),
-    ['Итого к оплате', `<strong>${money(order.total)}</strong>`],
-  ]
-    .map(([label, value]) => `<tr><th>${label}</th><td class="num">${value}</td></tr>`)
-    .join('\n');
-  return `<!doctype html>
-<html lang="ru">
-<head>
-<meta charset="utf-8">
-<title>Счёт по заказу ${escapeHtml(order.number)}</title>
-<style>
-  @page { size: A4; margin: 15mm; }
-  body { font-family: Arial, sans-serif; font-size: 11pt; color: #000; }
-  h1 { font-size: 16pt; margin: 0 0 4mm; }
-  h2 { font-size: 12pt; margin: 6mm 0 2mm; }
-  table { border-collapse: collapse; width: 100%; }
-  th, td { border: 1px solid #444; padding: 1.5mm 2mm; text-align: left; vertical-align: top; }
-  .num { text-align: right; white-space: nowrap; }
-  .details th { width: 35%; background: #f2f2f2; }
-  .totals { width: 50%; margin-left: auto; margin-top: 6mm; }
-  @media print { .noprint { display: none; } }
-</style>
-</head>
-<body>
-<h1>Счёт по заказу ${escapeHtml(order.number)} от ${escapeHtml(formatDate(order.createdAt, 'ru'))}</h1>
-<h2>Покупатель и реквизиты</h2>
-<table class="details">
-${billing}
-</table>
-<h2>Доставка</h2>
-<p>${escapeHtml(deliveryLine(order, 'ru'))}<br>${escapeHtml(recipientLine(order, 'ru'))}</p>
-${order.comment ? `<p>Комментарий покупателя: ${escapeHtml(order.comment)}</p>` : ''}
-${parts}
-<table class="totals">
-${totals}
-</table>
-<p class="noprint">Валюта: ${escapeHtml(order.currency)}. Документ сформирован автоматически.</p>
-</body>
-</html>
-`;
-}
-
 /** To staff: the invoice of a new order — buyer and billing details, every line by supplier, totals. */
-export function staffInvoiceEmail(order: OrderDetail, staffEmail: string): EmailMessage {
+export function staffInvoiceEmail(order: OrderDetail, staffEmail: string, pdf: Buffer): EmailMessage {
   const language: Language = 'ru';
   const subject = `Счёт: новый заказ ${order.number} на ${formatMoney(order.total, order.currency, language)}`;
   const blocks: Block[] = [
@@ -296,9 +203,10 @@ export function staffInvoiceEmail(order: OrderDetail, staffEmail: string): Email
     ...rendered,
     attachments: [
       {
-        filename: `invoice-${order.number}.html`,
-        content: invoiceDocument(order),
-        contentType: 'text/html; charset=utf-8',
+        filename: `invoice-${order.number}.pdf`,
+        content: pdf.toString('base64'),
+        encoding: 'base64',
+        contentType: 'application/pdf',
       },
     ],
     kind: 'order_invoice',

@@ -108,6 +108,8 @@ async function applyMoves(
         ),
       );
     await returnStock(tx, lines);
+    // The payments module refunds what the canceled parts hold (payments → orders, never back).
+    await enqueue('payments_parts_canceled', { orderId: order.id, partIds: canceled.map((part) => part.id) });
     if (by.actor !== 'supplier') {
       const owners = await tx
         .select({ shopId: shops.id, email: users.email, language: users.preferredLanguage })

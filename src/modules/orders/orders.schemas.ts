@@ -8,7 +8,7 @@ import type { Basket, BasketLine } from './basket.service.ts';
 import { MAX_LINE_QUANTITY } from './basket.service.ts';
 import type { OrderSummary, ReorderResult } from './orders.service.ts';
 import type { SupplierOrder, SupplierOrderSummary } from './supplier-orders.service.ts';
-import type { HistoryEntry, OrderDetail, OrderLineView, OrderPartView } from './views.ts';
+import type { HistoryEntry, OrderDetail, OrderLineView, OrderPartView, PaymentSummary } from './views.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 export const OrderStateSchema = Type.Union(
@@ -223,6 +223,24 @@ export const OrderLineSchema = Type.Object({
   total: Money,
 });
 
+export const PaymentStatusSchema = Type.Union(
+  [
+    Type.Literal('unpaid'),
+    Type.Literal('partially_paid'),
+    Type.Literal('paid'),
+    Type.Literal('overpaid'),
+    Type.Literal('refunded'),
+    Type.Literal('partially_refunded'),
+  ],
+  { description: 'Derived from the payments (not voided) and the refunds made' },
+);
+
+export const PaymentSummarySchema = Type.Object({
+  status: PaymentStatusSchema,
+  paid_amount: Type.Unsafe<string>({ ...Money, description: 'Payments received, not voided' }),
+  refunded_amount: Type.Unsafe<string>({ ...Money, description: 'Refunds made' }),
+});
+
 export const OrderPartSchema = Type.Object({
   id: Type.Integer(),
   shop: Type.Object({ id: Type.Integer(), name: Type.String() }),
@@ -231,6 +249,7 @@ export const OrderPartSchema = Type.Object({
   lines_discount: Money,
   order_discount: Money,
   total: Money,
+  payment: PaymentSummarySchema,
   lines: Type.Array(OrderLineSchema),
 });
 
@@ -260,6 +279,10 @@ const orderProperties = {
   total: Money,
   coupon_code: Nullable(Type.String()),
   comment: Type.String(),
+  payment: Type.Unsafe<Static<typeof PaymentSummarySchema>>({
+    ...PaymentSummarySchema,
+    description: 'The sums over the parts; the status as for a part, due the order total',
+  }),
   delivery: DeliverySchema,
   billing: BillingSchema,
   parts: Type.Array(OrderPartSchema),
@@ -304,6 +327,7 @@ export const OrderSummarySchema = Type.Object({
   created_at: Timestamp,
   total: Money,
   currency: Type.String(),
+  payment_status: PaymentStatusSchema,
 });
 
 export const SupplierOrderSummarySchema = Type.Object({
@@ -314,6 +338,7 @@ export const SupplierOrderSummarySchema = Type.Object({
   total: Type.Unsafe<string>({ ...Money, description: "The supplier's part total" }),
   currency: Type.String(),
   buyer_company: Type.String(),
+  payment_status: Type.Unsafe<string>({ ...PaymentStatusSchema, description: "My part's payment status" }),
 });
 
 export const AdminOrderSummarySchema = Type.Object({
@@ -326,6 +351,7 @@ export const AdminOrderSummarySchema = Type.Object({
       shop_name: Type.String(),
       state: OrderStateSchema,
       total: Money,
+      payment_status: PaymentStatusSchema,
     }),
   ),
 });
@@ -355,6 +381,12 @@ export const AdminOrderListQuery = Type.Object(
     ...OrderListQuery.properties,
     shop_id: Type.Optional(Id),
     buyer_id: Type.Optional(Id),
+    payment_status: Type.Optional(
+      Type.Unsafe<Static<typeof PaymentStatusSchema>>({
+        ...PaymentStatusSchema,
+        description: "The order's payment status (with shop_id: that shop's part's)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -423,6 +455,14 @@ function presentLine(line: OrderLineView): Static<typeof OrderLineSchema> {
   };
 }
 
+function presentPayment(payment: PaymentSummary): Static<typeof PaymentSummarySchema> {
+  return {
+    status: payment.status,
+    paid_amount: payment.paidAmount,
+    refunded_amount: payment.refundedAmount,
+  };
+}
+
 function presentPart(part: OrderPartView): Static<typeof OrderPartSchema> {
   return {
     id: part.id,
@@ -432,6 +472,7 @@ function presentPart(part: OrderPartView): Static<typeof OrderPartSchema> {
     lines_discount: part.linesDiscount,
     order_discount: part.orderDiscount,
     total: part.total,
+    payment: presentPayment(part.payment),
     lines: part.lines.map(presentLine),
   };
 }
@@ -480,6 +521,7 @@ function presentOrderCommon(order: OrderDetail) {
     total: order.total,
     coupon_code: order.couponCode,
     comment: order.comment,
+    payment: presentPayment(order.payment),
     delivery: presentDelivery(order),
     billing: {
       email: b.email,
@@ -542,6 +584,7 @@ export function presentOrderSummary(order: OrderSummary): Static<typeof OrderSum
     created_at: order.createdAt.toISOString(),
     total: order.total,
     currency: order.currency,
+    payment_status: order.paymentStatus,
   };
 }
 
@@ -556,6 +599,7 @@ export function presentSupplierSummary(
     total: order.total,
     currency: order.currency,
     buyer_company: order.buyerCompany,
+    payment_status: order.paymentStatus,
   };
 }
 
@@ -569,6 +613,7 @@ export function presentAdminSummary(order: AdminOrderSummary): Static<typeof Adm
       shop_name: part.shopName,
       state: part.state,
       total: part.total,
+      payment_status: part.paymentStatus,
     })),
   };
 }

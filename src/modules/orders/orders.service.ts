@@ -2,7 +2,7 @@
 // basket. A buyer sees only their own orders; another buyer's order is simply not found.
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
-import { type OrderState, orderLines, orders } from '../../db/schema/orders.ts';
+import { type OrderState, orderLines, orders, type PaymentStatus } from '../../db/schema/orders.ts';
 import { transaction } from '../../db/transaction.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { mapPage, type Page, pageOf, peekLimit } from '../../http/paging.ts';
@@ -18,6 +18,7 @@ export interface OrderSummary {
   createdAt: Date;
   total: string;
   currency: string;
+  paymentStatus: PaymentStatus;
 }
 
 export interface BuyerOrderFilters extends ListFilters {
@@ -36,6 +37,7 @@ export async function listBuyerOrders(
       createdAt: orders.createdAt,
       total: orders.total,
       currency: orders.currency,
+      paymentStatus: orders.paymentStatus,
     })
     .from(orders)
     .where(

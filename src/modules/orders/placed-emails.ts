@@ -1,19 +1,34 @@
 // The worker's side of `order_placed_emails` (see queueOrderPlacedEmails): render a placed order's
-// emails from the stored order and queue them.
+// emails from the stored order and queue them. Documents are rendered before the transaction that
+// queues the emails (they may take their own transactions, e.g. issuing invoices).
 import { inArray, sql } from 'drizzle-orm';
 import { shops } from '../../db/schema/catalog.ts';
 import { users } from '../../db/schema/users.ts';
 import { transaction } from '../../db/transaction.ts';
+import type { EmailAttachment } from '../../mail/mailer.ts';
 import type { Runtime } from '../../runtime.ts';
 import { buyerConfirmationEmail, staffInvoiceEmail, supplierPartEmail } from './emails.ts';
 import { enqueueEmails } from './jobs.ts';
-import { loadOrder } from './views.ts';
+import { orderPdf } from './order-pdf.ts';
+import { loadOrder, type OrderDetail } from './views.ts';
 
-export async function sendOrderPlacedEmails(runtime: Runtime, orderId: number): Promise<void> {
+/** What other modules add to the emails (wired in jobs/handlers.ts, so orders imports none of them). */
+export interface PlacedEmailDocuments {
+  /** Files for the buyer's confirmation (the payments module's invoices). */
+  buyerAttachments?: (order: OrderDetail) => Promise<EmailAttachment[]>;
+}
+
+export async function sendOrderPlacedEmails(
+  runtime: Runtime,
+  orderId: number,
+  documents: PlacedEmailDocuments = {},
+): Promise<void> {
+  const order = await loadOrder(runtime.db, orderId);
+  if (!order) throw new Error(`order ${orderId} does not exist`);
+  const buyerAttachments = documents.buyerAttachments ? await documents.buyerAttachments(order) : [];
+  const staffPdf = await orderPdf(order);
   await transaction(runtime, async (scope) => {
     const { tx } = scope;
-    const order = await loadOrder(tx, orderId);
-    if (!order) throw new Error(`order ${orderId} does not exist`);
     const [buyer] = await tx
       .select({ language: users.preferredLanguage })
       .from(users)
@@ -28,9 +43,10 @@ export async function sendOrderPlacedEmails(runtime: Runtime, orderId: number): 
           order.parts.map((part) => part.shop.id),
         ),
       );
+    const confirmation = buyerConfirmationEmail(order, buyer?.language ?? 'ru');
     await enqueueEmails(scope, [
-      buyerConfirmationEmail(order, buyer?.language ?? 'ru'),
-      staffInvoiceEmail(order, runtime.config.staffEmail),
+      buyerAttachments.length ? { ...confirmation, attachments: buyerAttachments } : confirmation,
+      staffInvoiceEmail(order, runtime.config.staffEmail, staffPdf),
       ...order.parts.flatMap((part) => {
         const owner = owners.find((row) => row.shopId === part.shop.id);
         return owner

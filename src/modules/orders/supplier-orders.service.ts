@@ -3,7 +3,7 @@
 // never leave the database for it.
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
-import { type OrderState, orderParts, orders } from '../../db/schema/orders.ts';
+import { type OrderState, orderParts, orders, type PaymentStatus } from '../../db/schema/orders.ts';
 import { notFound } from '../../http/errors.ts';
 import { mapPage, type Page, pageOf, peekLimit } from '../../http/paging.ts';
 import { supplierShop } from './lifecycle.service.ts';
@@ -23,6 +23,8 @@ export interface SupplierOrderSummary {
   total: string;
   currency: string;
   buyerCompany: string;
+  /** The payment status of the supplier's part. */
+  paymentStatus: PaymentStatus;
 }
 
 export interface SupplierOrderFilters extends ListFilters {
@@ -43,6 +45,7 @@ export async function listSupplierOrders(
       total: orderParts.total,
       currency: orders.currency,
       buyerCompany: sql<string>`${orders.billing}->>'company'`,
+      paymentStatus: orderParts.paymentStatus,
     })
     .from(orderParts)
     .innerJoin(orders, eq(orders.id, orderParts.orderId))

@@ -15,6 +15,7 @@ import {
   orderParts,
   orderStatusHistory,
   orders,
+  type PaymentStatus,
 } from '../../db/schema/orders.ts';
 import type { UserRole } from '../../db/schema/users.ts';
 
@@ -49,7 +50,21 @@ export interface OrderPartView {
   linesDiscount: string;
   orderDiscount: string;
   total: string;
+  payment: PaymentSummary;
   lines: OrderLineView[];
+}
+
+/** Money received and given back, and the status derived from them (orders/payment-status.ts). */
+export interface PaymentSummary {
+  status: PaymentStatus;
+  paidAmount: string;
+  refundedAmount: string;
+}
+
+export function paymentSummary(
+  row: Pick<Order, 'paymentStatus' | 'paidAmount' | 'refundedAmount'>,
+): PaymentSummary {
+  return { status: row.paymentStatus, paidAmount: row.paidAmount, refundedAmount: row.refundedAmount };
 }
 
 export interface HistoryEntry {
@@ -77,6 +92,7 @@ export interface OrderDetail {
   total: string;
   couponCode: string | null;
   comment: string;
+  payment: PaymentSummary;
   delivery: DeliverySnapshot;
   billing: BillingSnapshot;
   createdAt: Date;
@@ -114,6 +130,7 @@ export function partView(part: OrderPart, lines: readonly OrderLine[]): OrderPar
     linesDiscount: part.linesDiscount,
     orderDiscount: part.orderDiscount,
     total: part.total,
+    payment: paymentSummary(part),
     lines: lines
       .filter((line) => line.partId === part.id)
       .sort((a, b) => a.id - b.id)
@@ -159,6 +176,7 @@ export function assembleOrder(
     total: order.total,
     couponCode: order.couponCode,
     comment: order.comment,
+    payment: paymentSummary(order),
     delivery: order.delivery,
     billing: order.billing,
     createdAt: order.createdAt,

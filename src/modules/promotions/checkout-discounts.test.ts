@@ -12,6 +12,7 @@ import {
   createSupplier,
   placeOrder,
 } from '../../../test/factories/orders.ts';
+import { pdfText } from '../../../test/factories/payments.ts';
 import { createCouponRow, createPromotionRow } from '../../../test/factories/promotions.ts';
 import { buildTestApp, TEST_STAFF_EMAIL, type TestApp } from '../../../test/helpers/app.ts';
 import { type Offer, offers } from '../../db/schema/catalog.ts';
@@ -324,7 +325,7 @@ describe('coupons at checkout', () => {
     expect(invoice.text).toContain(coupon.code);
     expect(invoice.html).toContain('Скидка на заказ');
     // The printable invoice too.
-    const printable = invoice.attachments[0].content.toString('utf8');
+    const printable = await pdfText(invoice.attachments[0].content);
     expect(printable).toContain(`Скидка на заказ (${coupon.code})`);
 
     const usage = await t.app.inject({

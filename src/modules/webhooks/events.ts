@@ -59,11 +59,11 @@ export const WEBHOOK_EVENTS: readonly WebhookEventInfo[] = [
   {
     type: 'payment.received',
     description: {
-      ru: 'Зарезервировано для платежей: пока платежей нет, событие не отправляется',
-      en: 'Reserved for payments: there are no payments yet, so it is never sent',
+      ru: 'Получена оплата части заказа (вручную, по выписке банка или картой). Поставщик получает только платежи своей части',
+      en: 'A payment of an order part was recorded (by hand, from a bank statement or by card). A supplier gets only its own part’s payments',
     },
     roles: ['buyer', 'supplier', 'staff'],
-    reserved: true,
+    reserved: false,
   },
 ];
 

@@ -196,7 +196,7 @@ describe('webhook endpoints', () => {
     expect(sent).toMatchObject({ ok: false, statusCode: null, error: 'url_not_allowed' });
   });
 
-  it('lists the event catalogue, payment.received reserved', async () => {
+  it('lists the event catalogue, none reserved now that payments send payment.received', async () => {
     const res = await t.app.inject({
       method: 'GET',
       url: '/api/v2/webhooks/events',
@@ -211,7 +211,7 @@ describe('webhook endpoints', () => {
       ['order.status_changed', false],
       ['import.finished', false],
       ['export.finished', false],
-      ['payment.received', true],
+      ['payment.received', false],
     ]);
   });
 });
