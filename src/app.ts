@@ -19,6 +19,7 @@ import { installOpenApiConventions } from './http/openapi.ts';
 import { trackRunningRequests } from './http/running-requests.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { resolveApiToken } from './modules/accounts/api-tokens.service.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { ordersModule } from './modules/orders/routes.ts';
@@ -168,6 +169,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(ordersModule(runtime));
   await app.register(catalogRoutes(runtime));
   await app.register(webhooksRoutes(runtime));
+  await app.register(auditRoutes(runtime));
   await app.register(apiV1Routes(runtime), { prefix: '/api/v1' });
   if (options.register) await app.register(async (scope) => options.register!(scope as App));
 

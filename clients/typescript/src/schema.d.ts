@@ -313,6 +313,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit trail of staff actions, newest first
+         * @description Every staff action (order and part state changes, role changes, blocks, moderation, promotions and coupons, catalog curation, shop changes, imports started) with who, when, the values before and after. Filter by `actor_id`, `kind`, `object_type` + `object_id`, and the time range `from` (inclusive) – `to` (exclusive).
+         */
+        get: operations["adminListAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/admin/categories/{id}": {
         parameters: {
             query?: never;
@@ -741,6 +761,64 @@ export interface paths {
          * @description JSON `{"url": …}` (http/https; default: the shop’s price-list URL) or `multipart/form-data` with one file (`.yaml`, `.yml` or `.json`, up to IMPORT_MAX_BYTES) and an optional `mode` field. Answers 202 at once; the import runs as a job: poll GET …/imports/:id for status, progress, counts and the per-row report.
          */
         post: operations["adminStartShopImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounts, newest first; search and filter by role and state */
+        get: operations["adminListUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One account */
+        get: operations["adminGetUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change an account’s role, block or unblock it
+         * @description A blocked account cannot log in (403 `account_blocked`); its sessions and API tokens stop working at once (401 on the next request, on /api/v2 and /api/v1). Refused with 409 `cannot_block_self` for the caller’s own account and `last_staff` for the last active staff. Making an account a supplier gives it a shop when it has none. Every change is audited.
+         */
+        patch: operations["adminUpdateUser"];
+        trace?: never;
+    };
+    "/api/v2/admin/users/{id}/resend-confirmation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the confirmation email again to an unconfirmed account
+         * @description 409 `email_already_confirmed` or `account_blocked` when there is nothing to confirm.
+         */
+        post: operations["adminResendConfirmation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1792,6 +1870,19 @@ export interface operations {
                     };
                 };
             };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
             /** @description Default Response */
             403: {
                 headers: {
@@ -1904,6 +1995,19 @@ export interface operations {
                         Errors: string | {
                             [key: string]: string[];
                         };
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
                         /** @enum {boolean} */
                         Status: false;
                     };
@@ -2026,6 +2130,19 @@ export interface operations {
                     };
                 };
             };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
             /** @description Default Response */
             403: {
                 headers: {
@@ -2132,6 +2249,19 @@ export interface operations {
                         Errors: string | {
                             [key: string]: string[];
                         };
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
                         /** @enum {boolean} */
                         Status: false;
                     };
@@ -2356,6 +2486,19 @@ export interface operations {
                     };
                 };
             };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
             /** @description Default Response */
             403: {
                 headers: {
@@ -2464,6 +2607,19 @@ export interface operations {
                         Errors: string | {
                             [key: string]: string[];
                         };
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
                         /** @enum {boolean} */
                         Status: false;
                     };
@@ -2598,6 +2754,19 @@ export interface operations {
                     };
                 };
             };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
             /** @description Default Response */
             403: {
                 headers: {
@@ -2682,6 +2851,19 @@ export interface operations {
                         Errors: string | {
                             [key: string]: string[];
                         };
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
                         /** @enum {boolean} */
                         Status: false;
                     };
@@ -2792,6 +2974,19 @@ export interface operations {
                         Errors: string | {
                             [key: string]: string[];
                         };
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
                         /** @enum {boolean} */
                         Status: false;
                     };
@@ -2911,6 +3106,19 @@ export interface operations {
                         Errors: string | {
                             [key: string]: string[];
                         };
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
                         /** @enum {boolean} */
                         Status: false;
                     };
@@ -3200,6 +3408,19 @@ export interface operations {
                     };
                 };
             };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
             /** @description Default Response */
             403: {
                 headers: {
@@ -3331,6 +3552,19 @@ export interface operations {
                     };
                 };
             };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
             /** @description Default Response */
             403: {
                 headers: {
@@ -3456,6 +3690,19 @@ export interface operations {
                     };
                 };
             };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
             /** @description Default Response */
             403: {
                 headers: {
@@ -3567,6 +3814,19 @@ export interface operations {
                     };
                 };
             };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
             /** @description Default Response */
             403: {
                 headers: {
@@ -3664,6 +3924,19 @@ export interface operations {
                         Errors: string | {
                             [key: string]: string[];
                         };
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
                         /** @enum {boolean} */
                         Status: false;
                     };
@@ -3792,6 +4065,19 @@ export interface operations {
                         Errors: string | {
                             [key: string]: string[];
                         };
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
                         /** @enum {boolean} */
                         Status: false;
                     };
@@ -4347,6 +4633,98 @@ export interface operations {
                         /** @enum {boolean} */
                         Status: false;
                     };
+                };
+            };
+        };
+    };
+    adminListAudit: {
+        parameters: {
+            query?: {
+                actor_id?: number;
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string;
+                /** @description Inclusive */
+                from?: string;
+                kind?: string;
+                limit?: number;
+                object_id?: string;
+                object_type?: string;
+                /** @description Exclusive */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description The staff member who acted */
+                            actor_id: number | null;
+                            after: {
+                                [key: string]: unknown;
+                            } | null;
+                            before: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            id: number;
+                            /**
+                             * @example order.status_changed
+                             * @example user.blocked
+                             * @example offer.hidden
+                             */
+                            kind: string;
+                            note: string | null;
+                            object_id: string;
+                            /**
+                             * @example order
+                             * @example order_part
+                             * @example user
+                             * @example offer
+                             * @example product
+                             * @example shop
+                             */
+                            object_type: string;
+                        }[];
+                        /** @description Pass as `cursor` for the next page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -7303,6 +7681,320 @@ export interface operations {
             };
             /** @description Default Response */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminListUsers: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string;
+                limit?: number;
+                /** @description Part of the email, first or last name, or company */
+                q?: string;
+                role?: "buyer" | "supplier" | "staff";
+                /** @description `active`: confirmed and not blocked; `blocked` by staff; `unconfirmed`: email not confirmed yet */
+                state?: "active" | "blocked" | "unconfirmed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            blocked: boolean;
+                            blocked_at: string | null;
+                            blocked_reason: string | null;
+                            company: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            email: string;
+                            email_confirmed_at: string | null;
+                            first_name: string;
+                            id: number;
+                            last_name: string;
+                            phone: string | null;
+                            position: string;
+                            preferred_language: "ru" | "en";
+                            role: "buyer" | "supplier" | "staff";
+                            /** @description `active`: confirmed and not blocked; `blocked` by staff; `unconfirmed`: email not confirmed yet */
+                            state: "active" | "blocked" | "unconfirmed";
+                        }[];
+                        /** @description Pass as `cursor` for the next page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminGetUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        blocked: boolean;
+                        blocked_at: string | null;
+                        blocked_reason: string | null;
+                        company: string;
+                        /** Format: date-time */
+                        created_at: string;
+                        email: string;
+                        email_confirmed_at: string | null;
+                        first_name: string;
+                        id: number;
+                        last_name: string;
+                        phone: string | null;
+                        position: string;
+                        preferred_language: "ru" | "en";
+                        role: "buyer" | "supplier" | "staff";
+                        /** @description `active`: confirmed and not blocked; `blocked` by staff; `unconfirmed`: email not confirmed yet */
+                        state: "active" | "blocked" | "unconfirmed";
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminUpdateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description true blocks (ends every session and API token at once), false unblocks */
+                    blocked?: boolean;
+                    /** @description Why it is blocked */
+                    blocked_reason?: string | null;
+                    role?: "buyer" | "supplier" | "staff";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        blocked: boolean;
+                        blocked_at: string | null;
+                        blocked_reason: string | null;
+                        company: string;
+                        /** Format: date-time */
+                        created_at: string;
+                        email: string;
+                        email_confirmed_at: string | null;
+                        first_name: string;
+                        id: number;
+                        last_name: string;
+                        phone: string | null;
+                        position: string;
+                        preferred_language: "ru" | "en";
+                        role: "buyer" | "supplier" | "staff";
+                        /** @description `active`: confirmed and not blocked; `blocked` by staff; `unconfirmed`: email not confirmed yet */
+                        state: "active" | "blocked" | "unconfirmed";
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminResendConfirmation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

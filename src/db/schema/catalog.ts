@@ -42,6 +42,10 @@ export const shops = pgTable(
     currency: text('currency').notNull().default('RUB'),
     /** Re-import from price_list_url every N hours; null: never. */
     importEveryHours: integer('import_every_hours'),
+    /** Whom buyers and staff reach about the shop's orders. */
+    contactEmail: text('contact_email'),
+    contactPhone: text('contact_phone'),
+    contactPerson: text('contact_person'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -98,6 +102,9 @@ export const products = pgTable(
     normalizedName: text('normalized_name').notNull(),
     /** Set when a category merge folded this product into one of the same name: its offers moved there. */
     mergedIntoId: integer('merged_into_id').references((): AnyPgColumn => products.id),
+    /** Hidden by staff (moderation): none of its offers is shown or sold while set. */
+    hidden: boolean('hidden').notNull().default(false),
+    hiddenReason: text('hidden_reason'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     // A summary of the product's visible offers (active, of a shop accepting orders), kept by
     // catalog_refresh_product_stats() so that listing, sorting and price filters read one row.
@@ -171,6 +178,9 @@ export const offers = pgTable(
     quantity: integer('quantity').notNull(),
     /** Goods missing from the latest price list are deactivated, never deleted (orders refer to them). */
     isActive: boolean('is_active').notNull().default(true),
+    /** Hidden by staff (moderation): not shown or sold; a re-import leaves it hidden. */
+    hidden: boolean('hidden').notNull().default(false),
+    hiddenReason: text('hidden_reason'),
     /**
      * The offer's characteristic values as "<parameter id>:<value key>", sorted: what facets count
      * and what value filters within a category test, read from the category's covering index

@@ -24,6 +24,18 @@ export async function createShopForOwner(
   return shop;
 }
 
+/** The owner's shop, made when the account has none yet (an account staff turned into a supplier). */
+export async function ensureShopForOwner(
+  scope: Pick<TxScope, 'tx'>,
+  owner: { id: number; company: string },
+): Promise<{ id: number; name: string }> {
+  const [existing] = await scope.tx
+    .select({ id: shops.id, name: shops.name })
+    .from(shops)
+    .where(eq(shops.ownerId, owner.id));
+  return existing ?? createShopForOwner(scope, owner);
+}
+
 export function shopNotFound() {
   return notFound('shop_not_found', { ru: 'Магазин не найден', en: 'Shop not found' });
 }
