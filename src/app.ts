@@ -12,6 +12,7 @@ import { apiV1Routes } from './api-v1/v1.routes.ts';
 import type { Config } from './config.ts';
 import { installAuth } from './http/auth.ts';
 import { ProblemSchema } from './http/common-schemas.ts';
+import { registerConsole } from './http/console.ts';
 import { registerDocs } from './http/docs.ts';
 import { installErrorHandlers, sendProblem } from './http/error-handler.ts';
 import { clientErrorHandler, frameworkError } from './http/input-guard.ts';
@@ -163,6 +164,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     tags: API_TAGS,
   });
 
+  await registerConsole(app);
   await app.register(healthRoutes(runtime));
   await app.register(promotionsRoutes(runtime));
   await app.register(accountsRoutes(runtime));
