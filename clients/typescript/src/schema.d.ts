@@ -512,6 +512,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/admin/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Imports of every shop, newest first; filter by shop, status and time
+         * @description `status=failed&since=<now − 24 h>` lists the failed imports of the last 24 hours (the dashboard’s `failed_imports_24h`).
+         */
+        get: operations["adminListImports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/admin/imports/{id}": {
         parameters: {
             query?: never;
@@ -694,6 +714,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/admin/shops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every shop by id; filter by name and order acceptance
+         * @description `accepting_orders=false` lists the shops not accepting orders (the dashboard’s `shops_not_accepting_orders`).
+         */
+        get: operations["adminListShops"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/admin/shops/{id}": {
         parameters: {
             query?: never;
@@ -708,7 +748,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a shop: name, price-list URL, order acceptance, scheduled re-import */
+        /** Change a shop: name, price-list URL, order acceptance, scheduled re-import, contacts */
         patch: operations["adminUpdateShop"];
         trace?: never;
     };
@@ -1606,7 +1646,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change my shop: name, price-list URL, order acceptance, scheduled re-import
+         * Change my shop: name, price-list URL, order acceptance, scheduled re-import, contacts
          * @description `accepting_orders: false` hides the shop’s goods from the catalog and refuses new orders of them. `import_every_hours` (1–720, or null) re-imports from `price_list_url` on a schedule.
          */
         patch: operations["updateSupplierShop"];
@@ -5852,6 +5892,102 @@ export interface operations {
             };
         };
     };
+    adminListImports: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string;
+                limit?: number;
+                shop_id?: number;
+                /** @description Only imports queued at or after this instant */
+                since?: string;
+                status?: "queued" | "running" | "succeeded" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            counts: {
+                                created: number;
+                                deactivated: number;
+                                rejected: number;
+                                total: number;
+                                unchanged: number;
+                                updated: number;
+                            };
+                            duration_ms: number | null;
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            file_name: string | null;
+                            finished_at: string | null;
+                            id: number;
+                            mode: string;
+                            phase: string | null;
+                            progress: number;
+                            /** Format: date-time */
+                            queued_at: string;
+                            shop_id: number;
+                            shop_renamed: {
+                                from: string;
+                                to: string;
+                            } | null;
+                            size_bytes: number | null;
+                            source: string;
+                            started_at: string | null;
+                            /** @description queued, running, succeeded, failed */
+                            status: string;
+                            /** @description Milliseconds: download_ms, parse_ms, apply_ms */
+                            timings: {
+                                [key: string]: number;
+                            };
+                            url: string | null;
+                        }[];
+                        /** @description Pass as `cursor` for the next page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     adminGetImport: {
         parameters: {
             query?: {
@@ -7187,6 +7323,82 @@ export interface operations {
             };
         };
     };
+    adminListShops: {
+        parameters: {
+            query?: {
+                accepting_orders?: boolean;
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string;
+                limit?: number;
+                /** @description Part of the shop’s name */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            accepting_orders: boolean;
+                            contact_email: string | null;
+                            contact_person: string | null;
+                            contact_phone: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            currency: string;
+                            id: number;
+                            import_every_hours: number | null;
+                            name: string;
+                            /** @description Offers in its latest price list */
+                            offer_count: number;
+                            /** @description The supplier account that runs the shop */
+                            owner_id: number;
+                            price_list_url: string | null;
+                            /** Format: date-time */
+                            updated_at: string;
+                        }[];
+                        /** @description Pass as `cursor` for the next page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     adminGetShop: {
         parameters: {
             query?: never;
@@ -7206,6 +7418,9 @@ export interface operations {
                 content: {
                     "application/json": {
                         accepting_orders: boolean;
+                        contact_email: string | null;
+                        contact_person: string | null;
+                        contact_phone: string | null;
                         /** Format: date-time */
                         created_at: string;
                         currency: string;
@@ -7269,6 +7484,10 @@ export interface operations {
             content: {
                 "application/json": {
                     accepting_orders?: boolean;
+                    /** @description Whom to write about the shop’s orders; empty or null clears it */
+                    contact_email?: string | null;
+                    contact_person?: string | null;
+                    contact_phone?: string | null;
                     import_every_hours?: number | null;
                     name?: string;
                     price_list_url?: string | null;
@@ -7284,6 +7503,9 @@ export interface operations {
                 content: {
                     "application/json": {
                         accepting_orders: boolean;
+                        contact_email: string | null;
+                        contact_person: string | null;
+                        contact_phone: string | null;
                         /** Format: date-time */
                         created_at: string;
                         currency: string;
@@ -12404,6 +12626,9 @@ export interface operations {
                 content: {
                     "application/json": {
                         accepting_orders: boolean;
+                        contact_email: string | null;
+                        contact_person: string | null;
+                        contact_phone: string | null;
                         /** Format: date-time */
                         created_at: string;
                         currency: string;
@@ -12456,6 +12681,10 @@ export interface operations {
             content: {
                 "application/json": {
                     accepting_orders?: boolean;
+                    /** @description Whom to write about the shop’s orders; empty or null clears it */
+                    contact_email?: string | null;
+                    contact_person?: string | null;
+                    contact_phone?: string | null;
                     import_every_hours?: number | null;
                     name?: string;
                     price_list_url?: string | null;
@@ -12471,6 +12700,9 @@ export interface operations {
                 content: {
                     "application/json": {
                         accepting_orders: boolean;
+                        contact_email: string | null;
+                        contact_person: string | null;
+                        contact_phone: string | null;
                         /** Format: date-time */
                         created_at: string;
                         currency: string;

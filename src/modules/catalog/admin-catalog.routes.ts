@@ -7,9 +7,12 @@ import { transaction } from '../../db/transaction.ts';
 import { currentUser } from '../../http/auth.ts';
 import { IdParams, problemResponses } from '../../http/common-schemas.ts';
 import { notFound } from '../../http/errors.ts';
-import { decodeIdCursor, kindCursor, pageJson, pageOf, peekLimit } from '../../http/paging.ts';
+import { decodeIdCursor, kindCursor, mapPage, pageJson, pageOf, peekLimit } from '../../http/paging.ts';
 import type { Runtime } from '../../runtime.ts';
 import {
+  AdminImportListQuery,
+  AdminShopListQuery,
+  AdminShopPage,
   CategoryAdminSchema,
   ExportBody,
   ExportQuery,
@@ -48,13 +51,73 @@ import {
   updateParameter,
 } from './curation.service.ts';
 import { exportDownload, exportNow, getExport, queueExport } from './export.service.ts';
-import { getImport, listImports } from './import.service.ts';
+import { getImport, listAllImports, listImports } from './import.service.ts';
 import { requestImport } from './import-request.service.ts';
-import { changeShop, shopOr404 } from './shops.service.ts';
+import { changeShop, listShopsForStaff, shopOr404 } from './shops.service.ts';
 
 export function adminCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     // ----- shops, their imports and exports ---------------------------------------------------
+
+    app.get(
+      '/api/v2/admin/shops',
+      {
+        config: staff,
+        schema: {
+          operationId: 'adminListShops',
+          tags: ['admin'],
+          summary: 'Every shop by id; filter by name and order acceptance',
+          description:
+            '`accepting_orders=false` lists the shops not accepting orders (the dashboard’s ' +
+            '`shops_not_accepting_orders`).',
+          querystring: AdminShopListQuery,
+          response: { 200: AdminShopPage, ...problemResponses(400, 401, 403) },
+        },
+      },
+      async (request) => {
+        const { limit = 50, cursor, q, accepting_orders } = request.query;
+        const rows = await listShopsForStaff(runtime.db, {
+          q,
+          acceptingOrders: accepting_orders,
+          limit: peekLimit(limit),
+          afterId: decodeIdCursor(cursor, 'shop'),
+        });
+        return pageJson(
+          mapPage(
+            pageOf(rows, limit, (last) => kindCursor('shop', [last.id])),
+            (shop) => ({ ...shopSettings(shop), owner_id: shop.ownerId, offer_count: shop.offerCount }),
+          ),
+        );
+      },
+    );
+
+    app.get(
+      '/api/v2/admin/imports',
+      {
+        config: staff,
+        schema: {
+          operationId: 'adminListImports',
+          tags: ['admin'],
+          summary: 'Imports of every shop, newest first; filter by shop, status and time',
+          description:
+            '`status=failed&since=<now − 24 h>` lists the failed imports of the last 24 hours (the ' +
+            'dashboard’s `failed_imports_24h`).',
+          querystring: AdminImportListQuery,
+          response: { 200: ImportPage, ...problemResponses(400, 401, 403) },
+        },
+      },
+      async (request) => {
+        const { limit = 50, cursor, shop_id, status, since } = request.query;
+        const rows = await listAllImports(runtime, {
+          shopId: shop_id,
+          status,
+          since: since === undefined ? undefined : new Date(since),
+          limit: peekLimit(limit),
+          before: decodeIdCursor(cursor, 'import'),
+        });
+        return importPage(rows, limit, request);
+      },
+    );
 
     app.get(
       '/api/v2/admin/shops/:id',
@@ -78,7 +141,7 @@ export function adminCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox 
         schema: {
           operationId: 'adminUpdateShop',
           tags: ['admin'],
-          summary: 'Change a shop: name, price-list URL, order acceptance, scheduled re-import',
+          summary: 'Change a shop: name, price-list URL, order acceptance, scheduled re-import, contacts',
           params: IdParams,
           body: ShopPatchBody,
           response: { 200: ShopSettings, ...problemResponses(400, 401, 403, 404, 422) },
@@ -86,7 +149,8 @@ export function adminCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox 
       },
       async (request) => {
         const shop = await shopOr404(runtime.db, request.params.id);
-        return shopSettings(await changeShop(runtime, shop, shopPatch(request.body)));
+        const changed = await changeShop(runtime, shop, shopPatch(request.body), currentUser(request).id);
+        return shopSettings(changed);
       },
     );
 
@@ -109,7 +173,7 @@ export function adminCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox 
       async (request, reply) => {
         const shop = await shopOr404(runtime.db, request.params.id);
         const asked = await importRequestOf(runtime, request, request.query, currentUser(request).id);
-        const row = await requestImport(runtime, shop, asked);
+        const row = await requestImport(runtime, shop, { ...asked, byStaff: true });
         return reply
           .status(202)
           .header('location', `/api/v2/admin/imports/${row.id}`)

@@ -26,6 +26,9 @@ export function shopSettings(shop: Shop) {
     accepting_orders: shop.acceptingOrders,
     currency: shop.currency,
     import_every_hours: shop.importEveryHours,
+    contact_email: shop.contactEmail,
+    contact_phone: shop.contactPhone,
+    contact_person: shop.contactPerson,
     created_at: shop.createdAt.toISOString(),
     updated_at: shop.updatedAt.toISOString(),
   };
@@ -36,12 +39,19 @@ export function shopPatch(body: {
   price_list_url?: string | null;
   accepting_orders?: boolean;
   import_every_hours?: number | null;
+  contact_email?: string | null;
+  contact_phone?: string | null;
+  contact_person?: string | null;
 }): ShopPatch {
   const patch: ShopPatch = {};
   if (body.name !== undefined) patch.name = body.name.trim();
   if (body.price_list_url !== undefined) patch.priceListUrl = body.price_list_url;
   if (body.accepting_orders !== undefined) patch.acceptingOrders = body.accepting_orders;
   if (body.import_every_hours !== undefined) patch.importEveryHours = body.import_every_hours;
+  // An empty contact clears it.
+  if (body.contact_email !== undefined) patch.contactEmail = body.contact_email?.trim().toLowerCase() || null;
+  if (body.contact_phone !== undefined) patch.contactPhone = body.contact_phone?.trim() || null;
+  if (body.contact_person !== undefined) patch.contactPerson = body.contact_person?.trim() || null;
   return patch;
 }
 

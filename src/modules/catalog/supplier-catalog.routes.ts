@@ -70,7 +70,7 @@ export function supplierCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypeb
         schema: {
           operationId: 'updateSupplierShop',
           tags: ['supplier'],
-          summary: 'Change my shop: name, price-list URL, order acceptance, scheduled re-import',
+          summary: 'Change my shop: name, price-list URL, order acceptance, scheduled re-import, contacts',
           description:
             '`accepting_orders: false` hides the shop’s goods from the catalog and refuses new orders of them. ' +
             '`import_every_hours` (1–720, or null) re-imports from `price_list_url` on a schedule.',
