@@ -249,7 +249,10 @@ export const ShopPatchBody = Type.Object(
     import_every_hours: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 720 }), Type.Null()])),
     contact_email: Type.Optional(
       Type.Union(
-        [Type.String({ maxLength: 254, pattern: '^\\s*$|^\\s*[^\\s@]+@[^\\s@]+\\.[^\\s@]+\\s*$' }), Type.Null()],
+        [
+          Type.String({ maxLength: 254, pattern: '^\\s*$|^\\s*[^\\s@]+@[^\\s@]+\\.[^\\s@]+\\s*$' }),
+          Type.Null(),
+        ],
         {
           description: 'Whom to write about the shop’s orders; empty or null clears it',
         },
