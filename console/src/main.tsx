@@ -2,11 +2,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
 import { App } from './App.tsx';
-import { createSession } from './session.ts';
+import { restoreSession } from './session.ts';
 
 // The API is the page's own origin: the server serves the console at /console/ (and Vite's dev
 // server proxies /api to it).
-const session = createSession({ baseUrl: window.location.origin, store: window.sessionStorage });
+const session = await restoreSession({ baseUrl: window.location.origin, store: window.sessionStorage });
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -24,6 +24,7 @@ export interface ConsoleSession {
   /** Set when a session ended by itself (refresh refused): the login page says so once. */
   endedByServer(): boolean;
   clearEnded(): void;
+  markEnded(): void;
 }
 
 export interface SessionOptions {
@@ -32,15 +33,45 @@ export interface SessionOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-export function createSession(options: SessionOptions): ConsoleSession {
+/**
+ * The session after a reload: the kept refresh token is spent once (the API rotates it) before
+ * the app renders, so the first calls carry a valid access token instead of failing with a 401.
+ * A refresh token the API refuses (expired, revoked, the account blocked) is forgotten and the
+ * login page says the session ended.
+ */
+export async function restoreSession(options: SessionOptions): Promise<ConsoleSession> {
+  const kept = options.store.getItem(REFRESH_KEY);
+  if (!kept) return createSession(options);
+  const bare = createZakupkaClient({ baseUrl: options.baseUrl, fetch: options.fetch });
+  let answer: { data?: { access_token: string; refresh_token: string } };
+  try {
+    answer = await bare.api.POST('/api/v2/auth/refresh', { body: { refresh_token: kept } });
+  } catch {
+    // The server cannot be reached: keep the token, the next call will tell.
+    return createSession(options);
+  }
+  if (!answer.data) {
+    options.store.removeItem(REFRESH_KEY);
+    const session = createSession(options);
+    session.markEnded();
+    return session;
+  }
+  options.store.setItem(REFRESH_KEY, answer.data.refresh_token);
+  return createSession(options, {
+    accessToken: answer.data.access_token,
+    refreshToken: answer.data.refresh_token,
+  });
+}
+
+export function createSession(options: SessionOptions, restored?: Tokens): ConsoleSession {
   let language: 'ru' | 'en' = 'ru';
   let ended = false;
-  let signedIn = false;
   const kept = options.store.getItem(REFRESH_KEY);
-  // After a reload only the refresh token is known: an empty access token gets a 401 on the first
-  // call, and the client then spends the refresh token once and repeats the call.
-  const tokens: Tokens | undefined = kept ? { accessToken: '', refreshToken: kept } : undefined;
-  signedIn = Boolean(kept);
+  // Without a restored pair, a kept refresh token still works: a placeholder access token gets a
+  // 401 on the first call, and the client then spends the refresh token once and repeats it.
+  const tokens: Tokens | undefined =
+    restored ?? (kept ? { accessToken: 'expired', refreshToken: kept } : undefined);
+  let signedIn = Boolean(tokens);
   const client = createZakupkaClient({
     baseUrl: options.baseUrl,
     tokens,
@@ -84,6 +115,9 @@ export function createSession(options: SessionOptions): ConsoleSession {
     endedByServer: () => ended,
     clearEnded() {
       ended = false;
+    },
+    markEnded() {
+      ended = true;
     },
   };
 }

@@ -7,7 +7,7 @@
 // - a missing asset or file (a path with an extension, or under assets/) is a 404, never the
 //   page, so a stale bundle fails loudly instead of being parsed as HTML;
 // - GET / redirects to /console/.
-// Files are read once at start-up and compressed (brotli, gzip) on first request. These routes
+// Files are read at start-up (and again after a rebuild) and compressed (brotli, gzip) on first request. These routes
 // are not API operations: they are hidden from the OpenAPI document.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -89,15 +89,32 @@ const NOT_BUILT = `<!doctype html><html lang="ru"><meta charset="utf-8"><title>�
 <p>Консоль не собрана. Выполните <code>npm run build:console</code> (или <code>npm ci</code>) и перезапустите сервер.</p>
 <p lang="en">The console is not built: run <code>npm run build:console</code> (or <code>npm ci</code>) and restart the server.</p></html>`;
 
+/** The files of the current build: read again when index.html changes (a rebuild while running). */
+function currentBuild(dist: string) {
+  let builtAt = -1;
+  let files = new Map<string, ConsoleFile>();
+  return () => {
+    const stat = fs.statSync(path.join(dist, 'index.html'), { throwIfNoEntry: false });
+    const mtime = stat?.mtimeMs ?? 0;
+    if (mtime !== builtAt) {
+      files = readConsoleFiles(dist);
+      builtAt = mtime;
+    }
+    return files;
+  };
+}
+
 export async function registerConsole(app: FastifyInstance, dist = CONSOLE_DIST): Promise<void> {
-  const files = readConsoleFiles(dist);
-  const index = files.get('index.html');
+  const build = currentBuild(dist);
+  build();
   const hidden = { schema: { hide: true } };
 
   app.get('/', hidden, async (_request, reply) => reply.redirect('/console/', 302));
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const wanted = (request.params as { '*'?: string })['*'] ?? '';
+    const files = build();
+    const index = files.get('index.html');
     const file = files.get(wanted);
     if (file && wanted !== 'index.html') return send(request, reply, file);
     // A file that is not there (an asset of another build, a typo): a real 404.

@@ -24,11 +24,13 @@ import {
   NullableBooleanInput,
   NumberField,
   NumberInput,
+  SaveButton,
   Show,
   SimpleForm,
   SimpleShowLayout,
   TextField,
   TextInput,
+  Toolbar,
   TopToolbar,
   useRecordContext,
   useTranslate,
@@ -148,7 +150,14 @@ export function ShopShow() {
 export function ShopEdit() {
   return (
     <Edit mutationMode="pessimistic" redirect="show">
-      <SimpleForm warnWhenUnsavedChanges>
+      <SimpleForm
+        warnWhenUnsavedChanges
+        toolbar={
+          <Toolbar>
+            <SaveButton />
+          </Toolbar>
+        }
+      >
         <TextInput source="name" label="console.shops.name" fullWidth />
         <BooleanInput source="accepting_orders" label="console.shops.accepting_orders" />
         <TextInput

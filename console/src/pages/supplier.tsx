@@ -12,12 +12,14 @@ import {
   List,
   NullableBooleanInput,
   NumberInput,
+  SaveButton,
   SelectInput,
   Show,
   SimpleForm,
   TextField,
   TextInput,
   Title,
+  Toolbar,
   useGetOne,
   useNotify,
   useRecordContext,
@@ -145,7 +147,13 @@ export function SupplierShopPage() {
       <Box sx={{ p: 2 }}>
         <AcceptingOrders />
       </Box>
-      <SimpleForm>
+      <SimpleForm
+        toolbar={
+          <Toolbar>
+            <SaveButton />
+          </Toolbar>
+        }
+      >
         <Typography variant="h6" component="h2">
           {translate('console.shop.contacts')}
         </Typography>
