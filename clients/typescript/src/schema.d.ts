@@ -556,7 +556,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** All orders, newest first; filter by state, shop, buyer and dates */
+        /**
+         * All orders; filter by state, shop, buyer, dates and number; sort by date or total
+         * @description Newest first unless `sort` says otherwise; the cursor belongs to its sort. `state=new` lists the orders awaiting confirmation (the dashboard’s `orders_awaiting_confirmation`); `created_from=<today 00:00 Moscow time as a date-time>` the orders of today (`orders_today`, `revenue_today` is the sum of their totals, canceled ones aside).
+         */
         get: operations["adminListOrders"];
         put?: never;
         post?: never;
@@ -583,6 +586,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/admin/orders/{id}/parts/{part_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set one supplier part’s state
+         * @description Only to one of the part’s `allowed_states`; the buyer is emailed as for the order. Audited.
+         */
+        post: operations["adminSetOrderPartStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/admin/orders/{id}/status": {
         parameters: {
             query?: never;
@@ -592,7 +615,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Set the order’s state (cascades to its parts), or one part’s with `part_id` */
+        /**
+         * Set the order’s state (cascades to its parts), or one part’s with `part_id`
+         * @description Only to one of the order’s (or part’s) `allowed_states`; the buyer is emailed. Audited.
+         */
         post: operations["adminSetOrderStatus"];
         delete?: never;
         options?: never;
@@ -6110,7 +6136,11 @@ export interface operations {
                 /** @description Opaque cursor from `next_cursor` */
                 cursor?: string;
                 limit?: number;
+                /** @description An order number: `Z-000042` or `42` finds that order; a shorter `Z-0000…` finds the numbers it begins */
+                number?: string;
                 shop_id?: number;
+                /** @description created_at or total, `-` for descending; default `-created_at` */
+                sort?: "created_at" | "-created_at" | "total" | "-total";
                 /** @description new → confirmed → assembled → sent → delivered; or canceled */
                 state?: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
             };
@@ -6128,6 +6158,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            /** @description The states staff may set it to now (from the one transition table) */
+                            allowed_states: ("new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled")[];
                             buyer: {
                                 company: string;
                                 email: string;
@@ -6139,6 +6171,8 @@ export interface operations {
                             id: number;
                             number: string;
                             parts: {
+                                /** @description The states staff may set it to now (from the one transition table) */
+                                allowed_states: ("new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled")[];
                                 id: number;
                                 shop_id: number;
                                 shop_name: string;
@@ -6204,6 +6238,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The states staff may set it to now (from the one transition table) */
                         allowed_states: ("new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled")[];
                         billing: {
                             bank_bik: string | null;
@@ -6259,6 +6294,8 @@ export interface operations {
                         /** @example 64000.50 */
                         order_discount: string;
                         parts: {
+                            /** @description The states staff may set it to now (from the one transition table) */
+                            allowed_states: ("new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled")[];
                             id: number;
                             lines: {
                                 /** @example 64000.50 */
@@ -6357,12 +6394,13 @@ export interface operations {
             };
         };
     };
-    adminSetOrderStatus: {
+    adminSetOrderPartStatus: {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 id: number;
+                part_id: number;
             };
             cookie?: never;
         };
@@ -6371,8 +6409,6 @@ export interface operations {
                 "application/json": {
                     /** @description Required when canceling a part */
                     note?: string;
-                    /** @description Move only this supplier part */
-                    part_id?: number;
                     /** @description new → confirmed → assembled → sent → delivered; or canceled */
                     state: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
                 };
@@ -6386,6 +6422,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The states staff may set it to now (from the one transition table) */
                         allowed_states: ("new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled")[];
                         billing: {
                             bank_bik: string | null;
@@ -6441,6 +6478,202 @@ export interface operations {
                         /** @example 64000.50 */
                         order_discount: string;
                         parts: {
+                            /** @description The states staff may set it to now (from the one transition table) */
+                            allowed_states: ("new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled")[];
+                            id: number;
+                            lines: {
+                                /** @example 64000.50 */
+                                amount: string;
+                                characteristics: {
+                                    [key: string]: string | number | boolean;
+                                };
+                                /** @example 64000.50 */
+                                discount: string;
+                                discount_source: {
+                                    id: number;
+                                    /** @enum {string} */
+                                    kind: "promotion";
+                                    name: string;
+                                } | {
+                                    code: string;
+                                    /** @enum {string} */
+                                    kind: "coupon";
+                                } | null;
+                                external_id: string;
+                                id: number;
+                                model: string | null;
+                                name: string;
+                                offer_id: number;
+                                /** @example 64000.50 */
+                                price_rrc: string;
+                                product_id: number;
+                                product_name: string;
+                                quantity: number;
+                                /** @example 64000.50 */
+                                total: string;
+                                /** @example 64000.50 */
+                                unit_price: string;
+                            }[];
+                            /** @example 64000.50 */
+                            lines_discount: string;
+                            /** @example 64000.50 */
+                            order_discount: string;
+                            shop: {
+                                id: number;
+                                name: string;
+                            };
+                            /** @description new → confirmed → assembled → sent → delivered; or canceled */
+                            state: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
+                            /** @example 64000.50 */
+                            subtotal: string;
+                            /** @example 64000.50 */
+                            total: string;
+                        }[];
+                        /** @description new → confirmed → assembled → sent → delivered; or canceled */
+                        state: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
+                        /** @example 64000.50 */
+                        subtotal: string;
+                        /** @example 64000.50 */
+                        total: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminSetOrderStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Required when canceling a part */
+                    note?: string;
+                    /** @description Move only this supplier part */
+                    part_id?: number;
+                    /** @description new → confirmed → assembled → sent → delivered; or canceled */
+                    state: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The states staff may set it to now (from the one transition table) */
+                        allowed_states: ("new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled")[];
+                        billing: {
+                            bank_bik: string | null;
+                            company: string;
+                            correspondent_account: string | null;
+                            email: string;
+                            first_name: string;
+                            inn: string | null;
+                            kpp: string | null;
+                            last_name: string;
+                            legal_name: string | null;
+                            ogrn: string | null;
+                            phone: string | null;
+                            position: string;
+                            settlement_account: string | null;
+                        };
+                        buyer_id: number;
+                        comment: string;
+                        coupon_code: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        currency: string;
+                        delivery: {
+                            apartment: string;
+                            building: string;
+                            city: string;
+                            comment: string;
+                            contact_id: number;
+                            house: string;
+                            phone: string;
+                            recipient_name: string;
+                            street: string;
+                            structure: string;
+                        };
+                        history: {
+                            actor_id: number | null;
+                            /** @description buyer, supplier, staff or system */
+                            actor_role: string;
+                            /** Format: date-time */
+                            at: string;
+                            from: ("new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled") | null;
+                            id: number;
+                            note: string;
+                            part_id: number | null;
+                            shop_id: number | null;
+                            /** @description new → confirmed → assembled → sent → delivered; or canceled */
+                            to: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
+                        }[];
+                        id: number;
+                        /** @example 64000.50 */
+                        lines_discount: string;
+                        number: string;
+                        /** @example 64000.50 */
+                        order_discount: string;
+                        parts: {
+                            /** @description The states staff may set it to now (from the one transition table) */
+                            allowed_states: ("new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled")[];
                             id: number;
                             lines: {
                                 /** @example 64000.50 */

@@ -3,7 +3,6 @@
 import { type Static, Type } from 'typebox';
 import { CursorQuery, LimitQuery, Money, Page, Timestamp } from '../../http/common-schemas.ts';
 import { BasketCouponSchema, presentBasketCoupon } from '../promotions/promotions.schemas.ts';
-import type { AdminOrder, AdminOrderSummary } from './admin-orders.service.ts';
 import type { Basket, BasketLine } from './basket.service.ts';
 import { MAX_LINE_QUANTITY } from './basket.service.ts';
 import type { OrderSummary, ReorderResult } from './orders.service.ts';
@@ -234,7 +233,7 @@ export const OrderPartSchema = Type.Object({
   lines: Type.Array(OrderLineSchema),
 });
 
-const HistorySchema = Type.Object({
+export const HistorySchema = Type.Object({
   id: Type.Integer(),
   part_id: Nullable(Type.Integer()),
   shop_id: Nullable(Type.Integer()),
@@ -245,9 +244,7 @@ const HistorySchema = Type.Object({
   at: Timestamp,
 });
 
-const AdminHistorySchema = Type.Object({ ...HistorySchema.properties, actor_id: Nullable(Type.Integer()) });
-
-const orderProperties = {
+export const orderProperties = {
   id: Type.Integer(),
   number: Type.String(),
   state: OrderStateSchema,
@@ -269,13 +266,6 @@ export const BuyerOrderSchema = Type.Object({
   ...orderProperties,
   can_cancel: Type.Boolean(),
   history: Type.Array(HistorySchema),
-});
-
-export const AdminOrderSchema = Type.Object({
-  ...orderProperties,
-  buyer_id: Type.Integer(),
-  allowed_states: Type.Array(OrderStateSchema),
-  history: Type.Array(AdminHistorySchema),
 });
 
 export const SupplierOrderSchema = Type.Object({
@@ -316,23 +306,8 @@ export const SupplierOrderSummarySchema = Type.Object({
   buyer_company: Type.String(),
 });
 
-export const AdminOrderSummarySchema = Type.Object({
-  ...OrderSummarySchema.properties,
-  buyer: Type.Object({ id: Type.Integer(), email: Type.String(), company: Type.String() }),
-  parts: Type.Array(
-    Type.Object({
-      id: Type.Integer(),
-      shop_id: Type.Integer(),
-      shop_name: Type.String(),
-      state: OrderStateSchema,
-      total: Money,
-    }),
-  ),
-});
-
 export const BuyerOrderPage = Page(OrderSummarySchema);
 export const SupplierOrderPage = Page(SupplierOrderSummarySchema);
-export const AdminOrderPage = Page(AdminOrderSummarySchema);
 
 const DateBound = Type.String({
   pattern: '^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:\\d{2}))?$',
@@ -350,15 +325,6 @@ export const OrderListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const AdminOrderListQuery = Type.Object(
-  {
-    ...OrderListQuery.properties,
-    shop_id: Type.Optional(Id),
-    buyer_id: Type.Optional(Id),
-  },
-  { additionalProperties: false },
-);
-
 export const NoteBody = Type.Object(
   { note: Type.Optional(Type.String({ maxLength: 1000 })) },
   { additionalProperties: false },
@@ -368,14 +334,6 @@ export const StatusBody = Type.Object(
   {
     state: OrderStateSchema,
     note: Type.Optional(Type.String({ maxLength: 1000, description: 'Required when canceling a part' })),
-  },
-  { additionalProperties: false },
-);
-
-export const AdminStatusBody = Type.Object(
-  {
-    ...StatusBody.properties,
-    part_id: Type.Optional(Type.Integer({ minimum: 1, description: 'Move only this supplier part' })),
   },
   { additionalProperties: false },
 );
@@ -436,7 +394,7 @@ function presentPart(part: OrderPartView): Static<typeof OrderPartSchema> {
   };
 }
 
-function presentHistory(entry: HistoryEntry): Static<typeof HistorySchema> {
+export function presentHistory(entry: HistoryEntry): Static<typeof HistorySchema> {
   return {
     id: entry.id,
     part_id: entry.partId,
@@ -465,7 +423,7 @@ function presentDelivery(order: Pick<OrderDetail, 'delivery'>): Static<typeof De
   };
 }
 
-function presentOrderCommon(order: OrderDetail) {
+export function presentOrderCommon(order: OrderDetail) {
   const b = order.billing;
   return {
     id: order.id,
@@ -502,15 +460,6 @@ function presentOrderCommon(order: OrderDetail) {
 
 export function presentBuyerOrder(order: OrderDetail, canCancel: boolean): Static<typeof BuyerOrderSchema> {
   return { ...presentOrderCommon(order), can_cancel: canCancel, history: order.history.map(presentHistory) };
-}
-
-export function presentAdminOrder(order: AdminOrder): Static<typeof AdminOrderSchema> {
-  return {
-    ...presentOrderCommon(order),
-    buyer_id: order.userId,
-    allowed_states: [...order.allowedStates],
-    history: order.history.map((entry) => ({ ...presentHistory(entry), actor_id: entry.actorId })),
-  };
 }
 
 export function presentSupplierOrder(order: SupplierOrder): Static<typeof SupplierOrderSchema> {
@@ -556,20 +505,6 @@ export function presentSupplierSummary(
     total: order.total,
     currency: order.currency,
     buyer_company: order.buyerCompany,
-  };
-}
-
-export function presentAdminSummary(order: AdminOrderSummary): Static<typeof AdminOrderSummarySchema> {
-  return {
-    ...presentOrderSummary(order),
-    buyer: order.buyer,
-    parts: order.parts.map((part) => ({
-      id: part.id,
-      shop_id: part.shopId,
-      shop_name: part.shopName,
-      state: part.state,
-      total: part.total,
-    })),
   };
 }
 
