@@ -76,12 +76,33 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** A fresh page; if the current test fails, its screenshot is kept under `name`. */
-export async function newPage(browser: Browser, name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+export async function newPage(
+  browser: Browser,
+  name: string,
+  viewport: { width: number; height: number } = { width: 1280, height: 900 },
+): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'ru-RU' });
   const page = await context.newPage();
   onTestFailed(async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true }).catch(() => {});
   });
   return page;
+}
+
+/**
+ * Every error the page reports: console errors (a failed request is one too) and uncaught
+ * exceptions. A test that expects a refused request names it in `expected` (a pattern of the
+ * message) and asserts the rest is empty.
+ */
+export function watchConsole(page: Page): { errors: string[]; unexpected(expected?: RegExp[]): string[] } {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`${message.text()} @ ${message.location().url}`);
+  });
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  return {
+    errors,
+    unexpected: (expected = []) => errors.filter((error) => !expected.some((pattern) => pattern.test(error))),
+  };
 }

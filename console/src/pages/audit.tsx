@@ -3,7 +3,7 @@ import { Box } from '@mui/material';
 import {
   Datagrid,
   DateField,
-  DateInput,
+  DateTimeInput,
   FunctionField,
   List,
   TextField,
@@ -17,8 +17,8 @@ const auditFilters = [
   <TextInput key="object_type" source="object_type" label="console.audit.object_type" alwaysOn />,
   <TextInput key="object_id" source="object_id" label="console.audit.object_id" />,
   <TextInput key="actor_id" source="actor_id" label="console.audit.actor_id" />,
-  <DateInput key="from" source="from" label="console.audit.from" />,
-  <DateInput key="to" source="to" label="console.audit.to" />,
+  <DateTimeInput key="from" source="from" label="console.audit.from" />,
+  <DateTimeInput key="to" source="to" label="console.audit.to" />,
 ];
 
 function Json({ value }: { value: unknown }) {
@@ -35,7 +35,7 @@ export function AuditList() {
   return (
     <List filters={auditFilters} pagination={<ListPagination />} perPage={50} empty={false} exporter={false}>
       <Datagrid bulkActionButtons={false} rowClick={false}>
-        <DateField source="at" label="console.audit.at" showTime sortable={false} />
+        <DateField source="created_at" label="console.audit.at" showTime sortable={false} />
         <FunctionField
           label="console.audit.actor"
           render={(r: any) =>
@@ -51,6 +51,7 @@ export function AuditList() {
         />
         <FunctionField label="console.audit.before" render={(r: any) => <Json value={r.before} />} />
         <FunctionField label="console.audit.after" render={(r: any) => <Json value={r.after} />} />
+        <TextField source="note" label="console.orders.note" sortable={false} emptyText="" />
       </Datagrid>
     </List>
   );

@@ -57,6 +57,7 @@ export function ShopList() {
         <NumberField source="id" label="№" sortable={false} />
         <TextField source="name" label="console.shops.name" sortable={false} />
         <BooleanField source="accepting_orders" label="console.shops.accepting_orders" sortable={false} />
+        <NumberField source="offer_count" label="console.catalog.offer_count" sortable={false} />
         <TextField
           source="price_list_url"
           label="console.shops.price_list_url"

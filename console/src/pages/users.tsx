@@ -16,7 +16,6 @@ import {
 } from '@mui/material';
 import { useState } from 'react';
 import {
-  BooleanField,
   Datagrid,
   DateField,
   EmailField,
@@ -192,7 +191,7 @@ function UserActions() {
             </Button>
           </Box>
         )}
-        {user.email_confirmed === false ? (
+        {userState(user) === 'unconfirmed' ? (
           <Box>
             <Button variant="outlined" disabled={busy} onClick={() => void resend()}>
               {translate('console.users.resend_confirmation')}
@@ -253,7 +252,7 @@ export function UserShow() {
           label="console.users.state"
           render={(user: UserRecord) => <StateChip state={userState(user)} />}
         />
-        <BooleanField source="email_confirmed" label="console.users.email_confirmed" />
+        <DateField source="email_confirmed_at" label="console.users.email_confirmed" showTime emptyText="—" />
         <DateField source="created_at" label="console.users.created_at" showTime />
       </SimpleShowLayout>
       <UserActions />
