@@ -478,6 +478,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/admin/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Staff’s home: orders awaiting confirmation, today’s orders and revenue, failed imports, closed shops
+         * @description Each figure is the size of a filtered list (named on each field): `orders_awaiting_confirmation` = `GET /api/v2/admin/orders?state=new`; `orders_today` = `GET /api/v2/admin/orders?created_from=<today_starts_at>` (today in Europe/Moscow), `revenue_today` the sum of their totals without canceled orders; `failed_imports_24h` = `GET /api/v2/admin/imports?status=failed&since=<failed_imports_since>`; `shops_not_accepting_orders` = `GET /api/v2/admin/shops?accepting_orders=false`.
+         */
+        get: operations["adminGetDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/admin/exports/{id}": {
         parameters: {
             query?: never;
@@ -5777,6 +5797,68 @@ export interface operations {
                 };
                 content: {
                     "text/csv": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminGetDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description GET /api/v2/admin/imports?status=failed&since=<failed_imports_since> */
+                        failed_imports_24h: number;
+                        /**
+                         * Format: date-time
+                         * @description 24 hours ago, the `since` of failed imports
+                         */
+                        failed_imports_since: string;
+                        /** @description GET /api/v2/admin/orders?state=new */
+                        orders_awaiting_confirmation: number;
+                        /** @description GET /api/v2/admin/orders?created_from=<today_starts_at> (canceled ones included) */
+                        orders_today: number;
+                        /**
+                         * @description The sum of the totals of today’s orders, canceled ones aside (RUB)
+                         * @example 64000.50
+                         */
+                        revenue_today: string;
+                        /** @description GET /api/v2/admin/shops?accepting_orders=false */
+                        shops_not_accepting_orders: number;
+                        /**
+                         * Format: date-time
+                         * @description Midnight of today in Europe/Moscow, the `created_from` of today’s orders
+                         */
+                        today_starts_at: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };

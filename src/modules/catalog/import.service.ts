@@ -516,6 +516,15 @@ export async function listAllImports(runtime: Runtime, filters: ImportFilters): 
     .limit(filters.limit);
 }
 
+/** Failed imports queued at or after `since`: the list `status=failed&since=<since>`. */
+export async function countFailedImportsSince(runtime: Runtime, since: Date): Promise<number> {
+  const [row] = await runtime.db
+    .select({ count: sql<number>`count(*)::integer` })
+    .from(imports)
+    .where(and(eq(imports.status, 'failed'), gte(imports.createdAt, since)));
+  return row.count;
+}
+
 export async function importReport(
   runtime: Runtime,
   importId: number,

@@ -245,6 +245,15 @@ export async function listShopsForStaff(
     .limit(filters.limit);
 }
 
+/** Shops not accepting orders: the list `accepting_orders=false`. */
+export async function countShopsNotAcceptingOrders(db: Queryable): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::integer` })
+    .from(shops)
+    .where(eq(shops.acceptingOrders, false));
+  return row.count;
+}
+
 /**
  * Queues the scheduled re-imports that are due: shops with a price-list URL and an interval whose
  * last import began longer ago than the interval, and that have none queued or running.

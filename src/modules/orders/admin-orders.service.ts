@@ -196,3 +196,27 @@ export async function getAdminOrder(db: Queryable, orderId: number): Promise<Adm
     throw notFound('order_not_found', { ru: `Заказ ${orderId} не найден`, en: `Order ${orderId} not found` });
   return adminView(order);
 }
+
+/** Orders waiting for confirmation: the list `state=new`. */
+export async function countOrdersAwaitingConfirmation(db: Queryable): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::integer` })
+    .from(orders)
+    .where(eq(orders.state, 'new'));
+  return row.count;
+}
+
+/**
+ * Orders placed at or after `from` (the list `created_from=<from>`), and the sum of the totals of
+ * those not canceled, exact, as a two-place decimal string.
+ */
+export async function ordersSince(db: Queryable, from: Date): Promise<{ count: number; revenue: string }> {
+  const [row] = await db
+    .select({
+      count: sql<number>`count(*)::integer`,
+      revenue: sql<string>`coalesce(sum(${orders.total}) filter (where ${orders.state} <> 'canceled'), 0)::numeric(14,2)::text`,
+    })
+    .from(orders)
+    .where(sql`${orders.createdAt} >= ${from.toISOString()}::timestamptz`);
+  return { count: row.count, revenue: row.revenue };
+}
