@@ -122,7 +122,8 @@ export function createDataProvider(client: ZakupkaClient): ConsoleDataProvider {
     async getOne(resource, params) {
       const one = need(routes(resource).one, resource, 'detail');
       const data = await call<RaRecord>('GET', one, { params: { path: { id: params.id } } });
-      return { data } as never;
+      // A single record without an id in its path (the supplier's own shop) keeps the asked id.
+      return { data: one.includes('{id}') ? data : { ...data, id: params.id } } as never;
     },
     async getMany(resource, params) {
       const one = need(routes(resource).one, resource, 'detail');
@@ -142,7 +143,7 @@ export function createDataProvider(client: ZakupkaClient): ConsoleDataProvider {
       const path = need(routes(resource).update, resource, 'update');
       const body = changed(params.data, params.previousData);
       const data = await call<RaRecord>('PATCH', path, { params: { path: { id: params.id } }, body });
-      return { data } as never;
+      return { data: path.includes('{id}') ? data : { ...data, id: params.id } } as never;
     },
     async updateMany(resource, params) {
       const path = need(routes(resource).update, resource, 'update');

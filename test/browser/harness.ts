@@ -39,7 +39,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitReady(url, child, 90_000);
+    await waitReady(url, child, 180_000);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`server did not start: ${(error as Error).message}\n${output}`);
@@ -101,6 +101,9 @@ export function watchConsole(page: Page): { errors: string[]; unexpected(expecte
     if (message.type() === 'error') errors.push(`${message.text()} @ ${message.location().url}`);
   });
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  onTestFailed(() => {
+    if (errors.length) console.error(`browser console errors:\n${errors.join('\n')}`);
+  });
   return {
     errors,
     unexpected: (expected = []) => errors.filter((error) => !expected.some((pattern) => pattern.test(error))),

@@ -51,7 +51,7 @@ export function StateChange(props: {
       }}
       sx={{ display: 'flex', flexWrap: 'wrap', gap: 1, alignItems: 'flex-start', my: 1 }}
     >
-      <FormControl size="small" sx={{ minWidth: 200 }}>
+      <FormControl size="small" sx={{ width: 240 }}>
         <InputLabel id={`${selectId}-label`}>{translate('console.orders.new_state')}</InputLabel>
         <Select
           labelId={`${selectId}-label`}
@@ -73,7 +73,7 @@ export function StateChange(props: {
         label={translate('console.orders.note')}
         value={note}
         onChange={(event) => setNote(event.target.value)}
-        sx={{ minWidth: 260, flex: 1 }}
+        sx={{ width: { xs: '100%', sm: 360 } }}
       />
       <Button type="submit" variant="contained" disabled={!state || busy}>
         {translate('console.orders.apply_state')}

@@ -19,6 +19,7 @@ export const en: typeof ru = {
     'supplier-shop': { name: 'My shop |||| My shop' },
   },
   console: {
+    paging: { label: 'List pages', page: 'Page %{page}' },
     actions: { confirm: 'Confirm' },
     auth: { session_ended: 'Your session has ended. Please sign in again.' },
     errors: { network: 'The server cannot be reached. Check the connection and try again.' },

@@ -18,6 +18,7 @@ export const ru = {
     'supplier-shop': { name: 'Мой магазин |||| Мой магазин' },
   },
   console: {
+    paging: { label: 'Страницы списка', page: 'Страница %{page}' },
     actions: { confirm: 'Подтвердить' },
     auth: { session_ended: 'Сеанс завершён. Войдите снова.' },
     errors: { network: 'Сервер недоступен. Проверьте соединение и повторите.' },

@@ -37,7 +37,7 @@ import {
   useRefresh,
   useTranslate,
 } from 'react-admin';
-import { ConfirmAction, ErrorText, Money, useConsoleData } from '../components/common.tsx';
+import { ConfirmAction, ErrorText, Loading, Money, useConsoleData } from '../components/common.tsx';
 import { HideToggle } from '../components/HideToggle.tsx';
 import { ListPagination } from '../components/ListPagination.tsx';
 
@@ -261,7 +261,8 @@ function ProductModeration() {
   const translate = useTranslate();
   const refresh = useRefresh();
   if (!product) return null;
-  const offers: any[] = product.offers ?? [];
+  if (!product.offers) return <Loading />;
+  const offers: any[] = product.offers;
   return (
     <Box sx={{ p: 2, display: 'grid', gap: 2 }}>
       <Typography variant="h6" component="h2">

@@ -31,7 +31,7 @@ import {
   useRefresh,
   useTranslate,
 } from 'react-admin';
-import { DateText, Money, ORDER_STATES, StateChip, useConsoleData } from '../components/common.tsx';
+import { DateText, Loading, Money, ORDER_STATES, StateChip, useConsoleData } from '../components/common.tsx';
 import { ListPagination } from '../components/ListPagination.tsx';
 import { StateChange } from '../components/StateChange.tsx';
 
@@ -280,7 +280,8 @@ function OrderDetail() {
   const translate = useTranslate();
   const data = useConsoleData();
   const refresh = useRefresh();
-  if (!order) return null;
+  // Until the detail arrives the record may be the list's row (no lines, delivery or history).
+  if (!order?.delivery) return <Loading />;
   const billing = order.billing ?? {};
   return (
     <Box sx={{ p: { xs: 1, md: 2 }, display: 'grid', gap: 2 }}>

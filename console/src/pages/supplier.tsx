@@ -339,7 +339,8 @@ function SupplierOrderDetail() {
   const translate = useTranslate();
   const data = useConsoleData();
   const refresh = useRefresh();
-  if (!order) return null;
+  // Until the detail arrives the record may be the list's row (no part, delivery or history).
+  if (!order?.part) return <Loading />;
   return (
     <Box sx={{ p: 2, display: 'grid', gap: 2 }}>
       <Box sx={{ display: 'flex', gap: 2, alignItems: 'center', flexWrap: 'wrap' }}>

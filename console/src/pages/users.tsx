@@ -60,7 +60,7 @@ export function UserList() {
   return (
     <List filters={userFilters} pagination={<ListPagination />} perPage={25} empty={false}>
       <Datagrid rowClick="show" bulkActionButtons={false}>
-        <EmailField source="email" label="console.users.email" sortable={false} />
+        <TextField source="email" label="console.users.email" sortable={false} />
         <FunctionField
           label="console.users.name"
           sortable={false}
