@@ -171,8 +171,13 @@ export function createDataProvider(client: ZakupkaClient): ConsoleDataProvider {
       return { data: params.ids } as never;
     },
     call,
-    setOrderState: (id, body) =>
-      call('POST', '/api/v2/admin/orders/{id}/status', { params: { path: { id } }, body }),
+    setOrderState: (id, { part_id, ...body }) =>
+      part_id === undefined
+        ? call('POST', '/api/v2/admin/orders/{id}/status', { params: { path: { id } }, body })
+        : call('POST', '/api/v2/admin/orders/{id}/parts/{part_id}/status', {
+            params: { path: { id, part_id } },
+            body,
+          }),
     setSupplierOrderState: (id, body) =>
       call('POST', '/api/v2/supplier/orders/{id}/status', { params: { path: { id } }, body }),
     merge: (resource, id, into) =>

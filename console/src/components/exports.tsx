@@ -82,7 +82,7 @@ export function ExportPanel({ shopId, earlier = [] }: { shopId?: number; earlier
   return (
     <Box sx={{ display: 'grid', gap: 1 }}>
       <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
-        <FormControl size="small" sx={{ minWidth: 140 }}>
+        <FormControl size="small" sx={{ width: 160 }}>
           <InputLabel id="export-format-label">{translate('console.exports.format')}</InputLabel>
           <Select
             labelId="export-format-label"

@@ -40,8 +40,10 @@ function StaffHome() {
   useEffect(() => {
     data.call('GET', '/api/v2/admin/dashboard').then(setFigures, setError);
   }, [data]);
-  const today = todayIso();
-  const since = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
+  // The server says where "today" (Moscow time) and "the last 24 h" start, so the links open
+  // exactly the lists the figures count.
+  const today = figures?.today_starts_at ?? todayIso();
+  const since = figures?.failed_imports_since ?? new Date(Date.now() - 24 * 3600 * 1000).toISOString();
   return (
     <Box sx={{ p: 2 }}>
       <Title title="console.home.title" />
@@ -64,14 +66,14 @@ function StaffHome() {
             <Tile
               label={translate('console.home.orders_today')}
               value={figures.orders_today}
-              to={filterLink('orders', { created_from: today, created_to: today })}
+              to={filterLink('orders', { created_from: today })}
             />
           </Grid>
           <Grid size={{ xs: 12, sm: 6, md: 4 }}>
             <Tile
               label={translate('console.home.revenue_today')}
               value={<Money amount={figures.revenue_today} />}
-              to={filterLink('orders', { created_from: today, created_to: today })}
+              to={filterLink('orders', { created_from: today })}
             />
           </Grid>
           <Grid size={{ xs: 12, sm: 6, md: 4 }}>
