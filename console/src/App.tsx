@@ -17,6 +17,7 @@ import { useEffect } from 'react';
 import {
   Admin,
   CustomRoutes,
+  defaultTheme,
   Layout,
   type LayoutProps,
   Menu,
@@ -59,6 +60,20 @@ import {
 import { UserList, UserShow } from './pages/users.tsx';
 import type { ConsoleSession } from './session.ts';
 
+// Wide tables scroll sideways inside their card on a tablet instead of being cut off.
+const theme = {
+  ...defaultTheme,
+  components: {
+    ...defaultTheme.components,
+    RaLayout: { styleOverrides: { root: { '& .RaLayout-content': { minWidth: 0 } } } },
+    RaList: {
+      styleOverrides: {
+        root: { '& .RaList-main': { minWidth: 0 }, '& .RaList-content': { overflowX: 'auto' } },
+      },
+    },
+  },
+};
+
 function ConsoleMenu() {
   const { permissions } = usePermissions();
   const translate = useTranslate();
@@ -98,6 +113,7 @@ export function App({ session }: { session: ConsoleSession }) {
       dataProvider={dataProvider}
       authProvider={authProvider}
       i18nProvider={i18nProvider}
+      theme={theme}
       dashboard={Dashboard}
       loginPage={() => <LoginPage ended={session.endedByServer} />}
       layout={(props: LayoutProps) => <ConsoleLayout {...props} session={session} />}

@@ -2,7 +2,14 @@
 // provider hook typed with the console's own actions, and a polling hook for running jobs.
 import { Alert, Box, Chip, CircularProgress, Typography } from '@mui/material';
 import { useEffect, useRef, useState } from 'react';
-import { Confirm, useDataProvider, useLocale, useTranslate } from 'react-admin';
+import {
+  Confirm,
+  DateField,
+  type DateFieldProps,
+  useDataProvider,
+  useLocale,
+  useTranslate,
+} from 'react-admin';
 import type { ConsoleDataProvider } from '../dataProvider.ts';
 
 export const ORDER_STATES = ['new', 'confirmed', 'assembled', 'sent', 'delivered', 'canceled'] as const;
@@ -168,4 +175,10 @@ export function saveBlob(blob: Blob, name: string) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** react-admin's DateField in the console's language (not the browser's). */
+export function LocalDateField(props: DateFieldProps) {
+  const locale = useLocale();
+  return <DateField {...props} locales={locale === 'en' ? 'en-GB' : 'ru-RU'} />;
 }

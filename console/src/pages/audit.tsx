@@ -2,7 +2,6 @@
 import { Box } from '@mui/material';
 import {
   Datagrid,
-  DateField,
   DateTimeInput,
   FunctionField,
   List,
@@ -10,6 +9,7 @@ import {
   TextInput,
   useTranslate,
 } from 'react-admin';
+import { LocalDateField } from '../components/common.tsx';
 import { ListPagination } from '../components/ListPagination.tsx';
 
 const auditFilters = [
@@ -35,7 +35,7 @@ export function AuditList() {
   return (
     <List filters={auditFilters} pagination={<ListPagination />} perPage={50} empty={false} exporter={false}>
       <Datagrid bulkActionButtons={false} rowClick={false}>
-        <DateField source="created_at" label="console.audit.at" showTime sortable={false} />
+        <LocalDateField source="created_at" label="console.audit.at" showTime sortable={false} />
         <FunctionField
           label="console.audit.actor"
           render={(r: any) =>

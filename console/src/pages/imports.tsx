@@ -3,7 +3,6 @@ import { useState } from 'react';
 import {
   AutocompleteInput,
   Datagrid,
-  DateField,
   DateTimeInput,
   FunctionField,
   List,
@@ -11,7 +10,7 @@ import {
   SelectInput,
   TextField,
 } from 'react-admin';
-import { StateChip } from '../components/common.tsx';
+import { LocalDateField, StateChip } from '../components/common.tsx';
 import { ListPagination } from '../components/ListPagination.tsx';
 import { ImportDialog } from './shops.tsx';
 
@@ -47,7 +46,7 @@ export function ImportList() {
         >
           <TextField source="id" label="№" sortable={false} />
           <TextField source="shop_id" label="console.orders.shop" sortable={false} />
-          <DateField source="queued_at" label="console.imports.queued_at" showTime sortable={false} />
+          <LocalDateField source="queued_at" label="console.imports.queued_at" showTime sortable={false} />
           <FunctionField label="console.imports.status" render={(r: any) => <StateChip state={r.status} />} />
           <FunctionField
             label="console.imports.source"

@@ -18,7 +18,6 @@ import {
 import {
   AutocompleteInput,
   Datagrid,
-  DateField,
   DateInput,
   FunctionField,
   List,
@@ -31,7 +30,15 @@ import {
   useRefresh,
   useTranslate,
 } from 'react-admin';
-import { DateText, Loading, Money, ORDER_STATES, StateChip, useConsoleData } from '../components/common.tsx';
+import {
+  DateText,
+  Loading,
+  LocalDateField,
+  Money,
+  ORDER_STATES,
+  StateChip,
+  useConsoleData,
+} from '../components/common.tsx';
 import { ListPagination } from '../components/ListPagination.tsx';
 import { StateChange } from '../components/StateChange.tsx';
 
@@ -67,7 +74,7 @@ export function OrderList() {
     >
       <Datagrid rowClick="show" bulkActionButtons={false}>
         <TextField source="number" label="console.orders.number" sortable={false} />
-        <DateField source="created_at" label="console.orders.created_at" showTime />
+        <LocalDateField source="created_at" label="console.orders.created_at" showTime />
         <FunctionField
           label="console.orders.state"
           sortable={false}

@@ -8,7 +8,6 @@ import {
   Create,
   CreateButton,
   Datagrid,
-  DateField,
   DateTimeInput,
   DeleteWithConfirmButton,
   Edit,
@@ -34,6 +33,7 @@ import {
   ConfirmAction,
   ErrorText,
   Loading,
+  LocalDateField,
   Money,
   StateChip,
   saveBlob,
@@ -169,8 +169,8 @@ export function PromotionList() {
         <TextField source="name" label="console.promotions.name" sortable={false} />
         <FunctionField label="console.promotions.state" render={(r: any) => <StateChip state={r.state} />} />
         <FunctionField label="console.promotions.discount" render={() => <Discount />} />
-        <DateField source="starts_at" label="console.promotions.starts_at" showTime sortable={false} />
-        <DateField
+        <LocalDateField source="starts_at" label="console.promotions.starts_at" showTime sortable={false} />
+        <LocalDateField
           source="ends_at"
           label="console.promotions.ends_at"
           showTime
@@ -253,8 +253,8 @@ export const PromotionShow = () => (
       <TextField source="description" label="console.promotions.description" emptyText="—" />
       <FunctionField label="console.promotions.state" render={(r: any) => <StateChip state={r.state} />} />
       <FunctionField label="console.promotions.discount" render={() => <Discount />} />
-      <DateField source="starts_at" label="console.promotions.starts_at" showTime />
-      <DateField source="ends_at" label="console.promotions.ends_at" showTime emptyText="—" />
+      <LocalDateField source="starts_at" label="console.promotions.starts_at" showTime />
+      <LocalDateField source="ends_at" label="console.promotions.ends_at" showTime emptyText="—" />
     </SimpleShowLayout>
     <Usage resource="promotions" />
   </Show>
@@ -289,7 +289,7 @@ export function CouponList() {
           label="console.coupons.used"
           render={(r: any) => `${r.used_count}${r.usage_limit ? ` / ${r.usage_limit}` : ''}`}
         />
-        <DateField
+        <LocalDateField
           source="ends_at"
           label="console.promotions.ends_at"
           showTime
@@ -361,7 +361,7 @@ export const CouponShow = () => (
       <FunctionField label="console.promotions.state" render={(r: any) => <StateChip state={r.state} />} />
       <FunctionField label="console.promotions.discount" render={() => <Discount />} />
       <BooleanField source="combines_with_promotions" label="console.coupons.combines" />
-      <DateField source="ends_at" label="console.promotions.ends_at" showTime emptyText="—" />
+      <LocalDateField source="ends_at" label="console.promotions.ends_at" showTime emptyText="—" />
     </SimpleShowLayout>
     <Usage resource="coupons" />
   </Show>
@@ -408,7 +408,7 @@ export const CouponBatchShow = () => (
       <TextField source="prefix" label="console.coupons.prefix" />
       <TextField source="count" label="console.coupons.count" />
       <TextField source="used" label="console.coupons.used" />
-      <DateField source="created_at" label="console.users.created_at" showTime />
+      <LocalDateField source="created_at" label="console.users.created_at" showTime />
     </SimpleShowLayout>
     <BatchDownload />
   </Show>

@@ -17,7 +17,6 @@ import {
   BooleanField,
   BooleanInput,
   Datagrid,
-  DateField,
   Edit,
   EditButton,
   List,
@@ -35,7 +34,7 @@ import {
   useRecordContext,
   useTranslate,
 } from 'react-admin';
-import { useConsoleData } from '../components/common.tsx';
+import { LocalDateField, useConsoleData } from '../components/common.tsx';
 import { ExportPanel } from '../components/exports.tsx';
 import { ImportHistory, ImportProgress, ImportStarter } from '../components/imports.tsx';
 import { ListPagination } from '../components/ListPagination.tsx';
@@ -70,7 +69,7 @@ export function ShopList() {
           sortable={false}
           emptyText="—"
         />
-        <DateField source="updated_at" label="console.shops.updated_at" showTime sortable={false} />
+        <LocalDateField source="updated_at" label="console.shops.updated_at" showTime sortable={false} />
       </Datagrid>
     </List>
   );
@@ -141,7 +140,7 @@ export function ShopShow() {
         <TextField source="contact_person" label="console.shops.contact_person" emptyText="—" />
         <TextField source="contact_email" label="console.shops.contact_email" emptyText="—" />
         <TextField source="contact_phone" label="console.shops.contact_phone" emptyText="—" />
-        <DateField source="updated_at" label="console.shops.updated_at" showTime />
+        <LocalDateField source="updated_at" label="console.shops.updated_at" showTime />
       </SimpleShowLayout>
       <ShopWork />
     </Show>

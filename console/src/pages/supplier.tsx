@@ -5,7 +5,6 @@ import { Alert, Box, Button, Card, CardContent, Typography } from '@mui/material
 import { useState } from 'react';
 import {
   Datagrid,
-  DateField,
   DateInput,
   Edit,
   FunctionField,
@@ -30,6 +29,7 @@ import {
   ConfirmAction,
   ErrorText,
   Loading,
+  LocalDateField,
   Money,
   ORDER_STATES,
   StateChip,
@@ -321,7 +321,7 @@ export function SupplierOrderList() {
     <List filters={partFilters} pagination={<ListPagination />} perPage={25} empty={false} exporter={false}>
       <Datagrid rowClick="show" bulkActionButtons={false}>
         <TextField source="number" label="console.orders.number" sortable={false} />
-        <DateField source="created_at" label="console.orders.created_at" showTime sortable={false} />
+        <LocalDateField source="created_at" label="console.orders.created_at" showTime sortable={false} />
         <FunctionField label="console.orders.state" render={(r: any) => <StateChip state={r.state} />} />
         <TextField source="buyer_company" label="console.orders.buyer" sortable={false} />
         <FunctionField

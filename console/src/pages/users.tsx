@@ -17,7 +17,6 @@ import {
 import { useState } from 'react';
 import {
   Datagrid,
-  DateField,
   EmailField,
   FunctionField,
   List,
@@ -31,7 +30,13 @@ import {
   useRefresh,
   useTranslate,
 } from 'react-admin';
-import { ConfirmAction, ErrorText, StateChip, useConsoleData } from '../components/common.tsx';
+import {
+  ConfirmAction,
+  ErrorText,
+  LocalDateField,
+  StateChip,
+  useConsoleData,
+} from '../components/common.tsx';
 import { ListPagination } from '../components/ListPagination.tsx';
 
 const ROLES = ['buyer', 'supplier', 'staff'] as const;
@@ -79,7 +84,7 @@ export function UserList() {
           sortable={false}
           render={(user: UserRecord) => <StateChip state={userState(user)} />}
         />
-        <DateField source="created_at" label="console.users.created_at" sortable={false} />
+        <LocalDateField source="created_at" label="console.users.created_at" sortable={false} />
       </Datagrid>
     </List>
   );
@@ -252,8 +257,13 @@ export function UserShow() {
           label="console.users.state"
           render={(user: UserRecord) => <StateChip state={userState(user)} />}
         />
-        <DateField source="email_confirmed_at" label="console.users.email_confirmed" showTime emptyText="—" />
-        <DateField source="created_at" label="console.users.created_at" showTime />
+        <LocalDateField
+          source="email_confirmed_at"
+          label="console.users.email_confirmed"
+          showTime
+          emptyText="—"
+        />
+        <LocalDateField source="created_at" label="console.users.created_at" showTime />
       </SimpleShowLayout>
       <UserActions />
     </Show>
