@@ -333,6 +333,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/admin/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Categories by name with their product counts (on sale and in all), for curation */
+        get: operations["adminListCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/admin/categories/{id}": {
         parameters: {
             query?: never;
@@ -569,6 +586,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/admin/offers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Hide or show one offer
+         * @description A hidden offer vanishes from the public catalog and cannot be put in a basket or ordered (a basket line of it shows `offer_unavailable`); a re-import does not show it again; the supplier sees it hidden with the reason. Audited as `offer.hidden` / `offer.shown`.
+         */
+        patch: operations["adminModerateOffer"];
+        trace?: never;
+    };
     "/api/v2/admin/orders": {
         parameters: {
             query?: never;
@@ -695,6 +732,44 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v2/admin/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Products by id, hidden ones included; filter by name, category, shop and hidden */
+        get: operations["adminListProducts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/admin/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A product with every offer of every shop, hidden and delisted ones included */
+        get: operations["adminGetProduct"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Hide or show a product with all its offers
+         * @description A hidden product vanishes from the public catalog (lists, search, facets, its page, /api/v1) and none of its offers can be put in a basket or ordered; a re-import does not show it again. Audited as `product.hidden` / `product.shown`.
+         */
+        patch: operations["adminModerateProduct"];
         trace?: never;
     };
     "/api/v2/admin/promotions": {
@@ -1615,6 +1690,23 @@ export interface paths {
         };
         /** An import: status, progress, timings, counts and the per-row report */
         get: operations["getSupplierImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/supplier/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My offers of the latest price list, with whether staff hid them and why */
+        get: operations["listSupplierOffers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4815,6 +4907,69 @@ export interface operations {
             };
         };
     };
+    adminListCategories: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string;
+                limit?: number;
+                /** @description Part of the name */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            name: string;
+                            product_count: number;
+                            /** @description Every product, hidden and unsold ones included */
+                            products_total: number;
+                        }[];
+                        /** @description Pass as `cursor` for the next page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     adminRenameCategory: {
         parameters: {
             query?: never;
@@ -6207,6 +6362,97 @@ export interface operations {
             };
         };
     };
+    adminModerateOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    hidden: boolean;
+                    /** @description Why it is hidden: shown to the supplier; cleared when shown again */
+                    hidden_reason?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The supplier’s id of the good */
+                        external_id: string;
+                        /** @description Hidden by staff (the offer, or its whole product) */
+                        hidden: boolean;
+                        hidden_reason: string | null;
+                        id: number;
+                        /** @description In the shop’s latest price list */
+                        in_price_list: boolean;
+                        model: string | null;
+                        name: string;
+                        /** @example 64000.50 */
+                        price: string;
+                        /** @example 64000.50 */
+                        price_rrc: string;
+                        product_id: number;
+                        quantity: number;
+                        shop: {
+                            id: number;
+                            name: string;
+                        };
+                        /** @description Shown in the catalog and orderable now */
+                        shown: boolean;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     adminListOrders: {
         parameters: {
             query?: {
@@ -7084,6 +7330,285 @@ export interface operations {
             };
             /** @description Default Response */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminListProducts: {
+        parameters: {
+            query?: {
+                category_id?: number;
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string;
+                hidden?: boolean;
+                limit?: number;
+                /** @description Part of the product’s name */
+                q?: string;
+                /** @description Products the shop has an offer of */
+                shop_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            category: {
+                                id: number;
+                                name: string;
+                            };
+                            hidden: boolean;
+                            hidden_reason: string | null;
+                            id: number;
+                            min_price: string | null;
+                            name: string;
+                            /** @description Offers shown in the catalog */
+                            offer_count: number;
+                            /** @description Offers of every shop, hidden and delisted ones included */
+                            offers_total: number;
+                        }[];
+                        /** @description Pass as `cursor` for the next page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminGetProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        category: {
+                            id: number;
+                            name: string;
+                        };
+                        hidden: boolean;
+                        hidden_reason: string | null;
+                        id: number;
+                        min_price: string | null;
+                        name: string;
+                        /** @description Offers shown in the catalog */
+                        offer_count: number;
+                        offers: {
+                            /** @description The supplier’s id of the good */
+                            external_id: string;
+                            /** @description Hidden by staff (the offer, or its whole product) */
+                            hidden: boolean;
+                            hidden_reason: string | null;
+                            id: number;
+                            /** @description In the shop’s latest price list */
+                            in_price_list: boolean;
+                            model: string | null;
+                            name: string;
+                            /** @example 64000.50 */
+                            price: string;
+                            /** @example 64000.50 */
+                            price_rrc: string;
+                            product_id: number;
+                            quantity: number;
+                            shop: {
+                                id: number;
+                                name: string;
+                            };
+                            /** @description Shown in the catalog and orderable now */
+                            shown: boolean;
+                            /** Format: date-time */
+                            updated_at: string;
+                        }[];
+                        /** @description Offers of every shop, hidden and delisted ones included */
+                        offers_total: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminModerateProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    hidden: boolean;
+                    /** @description Why it is hidden: shown to the supplier; cleared when shown again */
+                    hidden_reason?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        category: {
+                            id: number;
+                            name: string;
+                        };
+                        hidden: boolean;
+                        hidden_reason: string | null;
+                        id: number;
+                        min_price: string | null;
+                        name: string;
+                        /** @description Offers shown in the catalog */
+                        offer_count: number;
+                        offers: {
+                            /** @description The supplier’s id of the good */
+                            external_id: string;
+                            /** @description Hidden by staff (the offer, or its whole product) */
+                            hidden: boolean;
+                            hidden_reason: string | null;
+                            id: number;
+                            /** @description In the shop’s latest price list */
+                            in_price_list: boolean;
+                            model: string | null;
+                            name: string;
+                            /** @example 64000.50 */
+                            price: string;
+                            /** @example 64000.50 */
+                            price_rrc: string;
+                            product_id: number;
+                            quantity: number;
+                            shop: {
+                                id: number;
+                                name: string;
+                            };
+                            /** @description Shown in the catalog and orderable now */
+                            shown: boolean;
+                            /** Format: date-time */
+                            updated_at: string;
+                        }[];
+                        /** @description Offers of every shop, hidden and delisted ones included */
+                        offers_total: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12484,6 +13009,99 @@ export interface operations {
                             [key: string]: number;
                         };
                         url: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSupplierOffers: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string;
+                /** @description Only the offers staff hid (true) or the others (false) */
+                hidden?: boolean;
+                limit?: number;
+                /** @description Part of the name or of the supplier’s id */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description The supplier’s id of the good */
+                            external_id: string;
+                            /** @description Hidden by staff (the offer, or its whole product) */
+                            hidden: boolean;
+                            hidden_reason: string | null;
+                            id: number;
+                            /** @description In the shop’s latest price list */
+                            in_price_list: boolean;
+                            model: string | null;
+                            name: string;
+                            /** @example 64000.50 */
+                            price: string;
+                            /** @example 64000.50 */
+                            price_rrc: string;
+                            product_id: number;
+                            quantity: number;
+                            shop: {
+                                id: number;
+                                name: string;
+                            };
+                            /** @description Shown in the catalog and orderable now */
+                            shown: boolean;
+                            /** Format: date-time */
+                            updated_at: string;
+                        }[];
+                        /** @description Pass as `cursor` for the next page */
+                        next_cursor: string | null;
                     };
                 };
             };

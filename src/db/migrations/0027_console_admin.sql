@@ -11,6 +11,7 @@ CREATE TABLE "audit_events" (
 	CONSTRAINT "audit_events_kind_check" CHECK ("audit_events"."kind" ~ '^[a-z_]+\.[a-z_]+$')
 );
 --> statement-breakpoint
+ALTER TABLE "offers" ADD COLUMN "in_price_list" boolean DEFAULT true NOT NULL;--> statement-breakpoint
 ALTER TABLE "offers" ADD COLUMN "hidden" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "offers" ADD COLUMN "hidden_reason" text;--> statement-breakpoint
 ALTER TABLE "products" ADD COLUMN "hidden" boolean DEFAULT false NOT NULL;--> statement-breakpoint
@@ -24,4 +25,6 @@ ALTER TABLE "audit_events" ADD CONSTRAINT "audit_events_actor_id_users_id_fk" FO
 CREATE INDEX "audit_events_created_idx" ON "audit_events" USING btree ("created_at","id");--> statement-breakpoint
 CREATE INDEX "audit_events_actor_idx" ON "audit_events" USING btree ("actor_id","id");--> statement-breakpoint
 CREATE INDEX "audit_events_object_idx" ON "audit_events" USING btree ("object_type","object_id","id");--> statement-breakpoint
-CREATE INDEX "audit_events_kind_idx" ON "audit_events" USING btree ("kind","id");
+CREATE INDEX "audit_events_kind_idx" ON "audit_events" USING btree ("kind","id");--> statement-breakpoint
+-- Offers inactive before moderation existed were so because their price list dropped them.
+UPDATE "offers" SET "in_price_list" = "is_active" WHERE NOT "is_active";

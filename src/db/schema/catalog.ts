@@ -176,8 +176,17 @@ export const offers = pgTable(
     priceRrc: numeric('price_rrc', { precision: 14, scale: 2 }).notNull(),
     /** Units in stock; taken by checkout with a conditional update, never below zero. */
     quantity: integer('quantity').notNull(),
-    /** Goods missing from the latest price list are deactivated, never deleted (orders refer to them). */
+    /**
+     * Shown and sold: in the latest price list (goods missing from it are deactivated, never deleted:
+     * orders refer to them) and not hidden by staff, the offer or its product.
+     */
     isActive: boolean('is_active').notNull().default(true),
+    /**
+     * Whether the good is in its shop's latest price list (the import keeps it). `is_active`, what
+     * every catalog read, basket and checkout test, is `in_price_list and not hidden and not the
+     * product's hidden`: moderation and the import both keep that invariant.
+     */
+    inPriceList: boolean('in_price_list').notNull().default(true),
     /** Hidden by staff (moderation): not shown or sold; a re-import leaves it hidden. */
     hidden: boolean('hidden').notNull().default(false),
     hiddenReason: text('hidden_reason'),

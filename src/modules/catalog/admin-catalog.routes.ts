@@ -5,9 +5,17 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { transaction } from '../../db/transaction.ts';
 import { currentUser } from '../../http/auth.ts';
-import { IdParams, problemResponses } from '../../http/common-schemas.ts';
+import { CursorQuery, IdParams, LimitQuery, Page, problemResponses } from '../../http/common-schemas.ts';
 import { notFound } from '../../http/errors.ts';
-import { decodeIdCursor, kindCursor, mapPage, pageJson, pageOf, peekLimit } from '../../http/paging.ts';
+import {
+  decodeIdCursor,
+  decodeKindCursor,
+  kindCursor,
+  mapPage,
+  pageJson,
+  pageOf,
+  peekLimit,
+} from '../../http/paging.ts';
 import type { Runtime } from '../../runtime.ts';
 import {
   AdminImportListQuery,
@@ -44,6 +52,7 @@ import {
   staff,
 } from './catalog.views.ts';
 import {
+  listCategoriesForStaff,
   listParameters,
   mergeCategories,
   mergeParameters,
@@ -308,6 +317,57 @@ export function adminCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox 
 
     // ----- curation: categories and characteristics -----------------------------------------
 
+    app.get(
+      '/api/v2/admin/categories',
+      {
+        config: staff,
+        schema: {
+          operationId: 'adminListCategories',
+          tags: ['admin'],
+          summary: 'Categories by name with their product counts (on sale and in all), for curation',
+          querystring: Type.Object(
+            {
+              limit: Type.Optional(LimitQuery),
+              cursor: Type.Optional(CursorQuery),
+              q: Type.Optional(Type.String({ maxLength: 200, description: 'Part of the name' })),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Page(
+              Type.Object({
+                ...CategoryAdminSchema.properties,
+                products_total: Type.Integer({
+                  description: 'Every product, hidden and unsold ones included',
+                }),
+              }),
+            ),
+            ...problemResponses(400, 401, 403),
+          },
+        },
+      },
+      async (request) => {
+        const { limit = 50, cursor, q } = request.query;
+        const after = cursor ? decodeKindCursor(cursor, 'admin_category', 2) : undefined;
+        const rows = await listCategoriesForStaff(runtime.db, {
+          q,
+          limit: peekLimit(limit),
+          after: after ? { name: String(after[0]), id: Number(after[1]) } : undefined,
+        });
+        return pageJson(
+          mapPage(
+            pageOf(rows, limit, (last) => kindCursor('admin_category', [last.normalizedName, last.id])),
+            (row) => ({
+              id: row.id,
+              name: row.name,
+              product_count: row.productCount,
+              products_total: row.productsTotal,
+            }),
+          ),
+        );
+      },
+    );
+
     app.patch(
       '/api/v2/admin/categories/:id',
       {
@@ -321,7 +381,8 @@ export function adminCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox 
           response: { 200: CategoryAdminSchema, ...problemResponses(400, 401, 403, 404, 409) },
         },
       },
-      async (request) => renameCategory(runtime, request.params.id, request.body.name),
+      async (request) =>
+        renameCategory(runtime, request.params.id, request.body.name, currentUser(request).id),
     );
 
     app.post(
@@ -338,7 +399,8 @@ export function adminCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox 
           response: { 200: CategoryAdminSchema, ...problemResponses(400, 401, 403, 404, 422) },
         },
       },
-      async (request) => mergeCategories(runtime, request.params.id, request.body.into),
+      async (request) =>
+        mergeCategories(runtime, request.params.id, request.body.into, currentUser(request).id),
     );
 
     app.get(
@@ -376,7 +438,7 @@ export function adminCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox 
           response: { 200: ParameterSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
         },
       },
-      async (request) => updateParameter(runtime, request.params.id, request.body),
+      async (request) => updateParameter(runtime, request.params.id, request.body, currentUser(request).id),
     );
 
     app.post(
@@ -392,7 +454,8 @@ export function adminCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox 
           response: { 200: ParameterSchema, ...problemResponses(400, 401, 403, 404, 422) },
         },
       },
-      async (request) => mergeParameters(runtime, request.params.id, request.body.into),
+      async (request) =>
+        mergeParameters(runtime, request.params.id, request.body.into, currentUser(request).id),
     );
   };
 }

@@ -229,7 +229,7 @@ export async function listShopsForStaff(
   return db
     .select({
       ...getTableColumns(shops),
-      offerCount: sql<number>`(select count(*)::integer from offers o where o.shop_id = ${shops.id} and o.is_active)`,
+      offerCount: sql<number>`(select count(*)::integer from offers o where o.shop_id = ${shops.id} and o.in_price_list)`,
     })
     .from(shops)
     .where(
