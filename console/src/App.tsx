@@ -115,7 +115,7 @@ export function App({ session }: { session: ConsoleSession }) {
       i18nProvider={i18nProvider}
       theme={theme}
       dashboard={Dashboard}
-      loginPage={() => <LoginPage ended={session.endedByServer} />}
+      loginPage={() => <LoginPage ended={session.endedByServer} setLanguage={session.setLanguage} />}
       layout={(props: LayoutProps) => <ConsoleLayout {...props} session={session} />}
       requireAuth
       disableTelemetry

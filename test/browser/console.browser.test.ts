@@ -237,4 +237,22 @@ describe('the console', () => {
     await page.getByRole('heading', { level: 1, name: 'Консоль — для сотрудников и поставщиков' }).waitFor();
     expect(console.unexpected()).toEqual([]);
   });
+
+  it('speaks English when switched, the server’s messages included', async () => {
+    const page = await newPage(browser, 'english', LAPTOP);
+    const console = watchConsole(page);
+    await page.goto(`${server.url}/console/`);
+    await page.getByRole('heading', { name: 'Вход в консоль' }).waitFor();
+    await page.getByRole('button', { name: /Русский/i }).click();
+    await page.getByRole('menuitem', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Sign in to the console' }).waitFor();
+    await page.getByLabel('Email').fill(STAFF);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // The API's refusal, asked for in English.
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/^[\x20-\x7e’]+$/);
+    expect(console.unexpected([/status of 401 .*\/api\/v2\/auth\/login/])).toEqual([]);
+  });
 });

@@ -1,11 +1,22 @@
 // Sign-in with email and password. A session the server ended is said so here; the server's own
 // refusals (wrong password, blocked account, unconfirmed email) are shown as it words them.
 import { Alert, Box, Button, Card, CardContent, TextField, Typography } from '@mui/material';
-import { useState } from 'react';
-import { LocalesMenuButton, useLogin, useTranslate } from 'react-admin';
+import { useEffect, useState } from 'react';
+import { LocalesMenuButton, useLocaleState, useLogin, useTranslate } from 'react-admin';
 import { useLocation } from 'react-router-dom';
 
-export function LoginPage({ ended: endedByServer }: { ended?: () => boolean }) {
+export function LoginPage({
+  ended: endedByServer,
+  setLanguage,
+}: {
+  ended?: () => boolean;
+  /** The API answers in the language chosen here (its refusals are shown as it words them). */
+  setLanguage?: (language: 'ru' | 'en') => void;
+}) {
+  const [locale] = useLocaleState();
+  useEffect(() => {
+    setLanguage?.(locale === 'en' ? 'en' : 'ru');
+  }, [locale, setLanguage]);
   const translate = useTranslate();
   const login = useLogin();
   const location = useLocation();
