@@ -27,11 +27,7 @@ export const RESOURCES: Record<string, ResourceRoutes> = {
   imports: { list: '/api/v2/admin/imports', one: '/api/v2/admin/imports/{id}' },
   exports: { one: '/api/v2/admin/exports/{id}' },
   users: { list: '/api/v2/admin/users', one: '/api/v2/admin/users/{id}', update: '/api/v2/admin/users/{id}' },
-  categories: {
-    list: '/api/v2/categories',
-    fixedQuery: { all: true },
-    update: '/api/v2/admin/categories/{id}',
-  },
+  categories: { list: '/api/v2/admin/categories', update: '/api/v2/admin/categories/{id}' },
   parameters: { list: '/api/v2/admin/parameters', update: '/api/v2/admin/parameters/{id}' },
   products: {
     list: '/api/v2/admin/products',

@@ -160,7 +160,7 @@ describe('data provider', () => {
       filter: {},
     });
     const all = (
-      await session.client.api.GET('/api/v2/categories', { params: { query: { all: true, limit: 100 } } })
+      await session.client.api.GET('/api/v2/admin/categories', { params: { query: { limit: 100 } } })
     ).data!.items.map((c) => c.id);
     expect(all.length).toBeGreaterThanOrEqual(5);
     calls.length = 0;
@@ -172,8 +172,8 @@ describe('data provider', () => {
     expect(first.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false });
     expect(second.pageInfo?.hasPreviousPage).toBe(true);
     expect(calls).toHaveLength(2);
-    expect(calls[0]).toBe('GET /api/v2/categories?all=true&limit=2');
-    expect(calls[1]).toMatch(/^GET \/api\/v2\/categories\?all=true&limit=2&cursor=/);
+    expect(calls[0]).toBe('GET /api/v2/admin/categories?limit=2');
+    expect(calls[1]).toMatch(/^GET \/api\/v2\/admin\/categories\?limit=2&cursor=/);
 
     // Back to page 1 and forward to 2 again: one request each, from the remembered cursors.
     calls.length = 0;

@@ -227,6 +227,8 @@ export const en: typeof ru = {
       description: 'Description',
       product_count: 'Products',
       offer_count: 'Offers',
+      min_price: 'Price from',
+      not_in_price_list: 'not in the current price list',
       offers: 'Offers',
       price: 'Price',
       quantity: 'Stock',

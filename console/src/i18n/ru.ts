@@ -225,6 +225,8 @@ export const ru = {
       description: 'Описание',
       product_count: 'Товаров',
       offer_count: 'Предложений',
+      min_price: 'Цена от',
+      not_in_price_list: 'нет в текущем прайс-листе',
       offers: 'Предложения',
       price: 'Цена',
       quantity: 'Остаток',

@@ -184,9 +184,17 @@ function UpkeepButton({ resource }: { resource: 'categories' | 'parameters' }) {
   );
 }
 
+const categoryFilters = [<TextInput key="q" source="q" label="console.catalog.search" alwaysOn />];
+
 export function CategoryList() {
   return (
-    <List pagination={<ListPagination />} perPage={50} empty={false} exporter={false}>
+    <List
+      filters={categoryFilters}
+      pagination={<ListPagination />}
+      perPage={50}
+      empty={false}
+      exporter={false}
+    >
       <Datagrid bulkActionButtons={false} rowClick={false}>
         <NumberField source="id" label="№" sortable={false} />
         <TextField source="name" label="console.catalog.name" sortable={false} />
@@ -294,7 +302,14 @@ function ProductModeration() {
             {offers.map((offer) => (
               <TableRow key={offer.id}>
                 <TableCell>{offer.shop?.name ?? offer.shop_name}</TableCell>
-                <TableCell>{offer.name ?? product.name}</TableCell>
+                <TableCell>
+                  {offer.name ?? product.name}
+                  {offer.in_price_list === false ? (
+                    <Typography variant="caption" display="block">
+                      {translate('console.catalog.not_in_price_list')}
+                    </Typography>
+                  ) : null}
+                </TableCell>
                 <TableCell align="right">
                   <Money amount={offer.price} />
                 </TableCell>
