@@ -108,9 +108,7 @@ describe('promotions and coupons', () => {
     expect((await call('PATCH', `/api/v2/admin/coupons/${id}`, { usage_limit: 10 }, other)).statusCode).toBe(
       200,
     );
-    expect((await call('PATCH', `/api/v2/admin/coupons/${id}`, { enabled: false })).statusCode).toBe(
-      200,
-    );
+    expect((await call('PATCH', `/api/v2/admin/coupons/${id}`, { enabled: false })).statusCode).toBe(200);
     const batch = await call('POST', '/api/v2/admin/coupons/batch', {
       count: 3,
       name: 'Рассылка',
