@@ -2,6 +2,7 @@
 import type { ru } from './ru.ts';
 
 export const en: typeof ru = {
+  ra: { page: { create: 'Create %{name}' } },
   resources: {
     orders: { name: 'Order |||| Orders' },
     shops: { name: 'Shop |||| Shops' },

@@ -1,6 +1,7 @@
 // The console's own Russian texts (react-admin's come from ra-language-russian). en.ts has the
 // same keys (its type is this object's), so a text missing in English fails the typecheck.
 export const ru = {
+  ra: { page: { create: '%{name}: создание' } },
   resources: {
     orders: { name: 'Заказ |||| Заказы' },
     shops: { name: 'Магазин |||| Магазины' },
