@@ -68,8 +68,8 @@ export async function listCategoriesForStaff(
       id: categories.id,
       name: categories.name,
       normalizedName: categories.normalizedName,
-      productCount: sql<number>`(select count(*)::integer from products p where p.category_id = ${categories.id} and p.offer_count > 0)`,
-      productsTotal: sql<number>`(select count(*)::integer from products p where p.category_id = ${categories.id} and p.merged_into_id is null)`,
+      productCount: sql<number>`(select count(*)::integer from products p where p.category_id = "categories"."id" and p.offer_count > 0)`,
+      productsTotal: sql<number>`(select count(*)::integer from products p where p.category_id = "categories"."id" and p.merged_into_id is null)`,
     })
     .from(categories)
     .where(

@@ -165,7 +165,7 @@ export async function listProductsForStaff(
     filters.categoryId === undefined ? undefined : eq(products.categoryId, filters.categoryId),
     filters.shopId === undefined
       ? undefined
-      : sql`exists (select 1 from offers so where so.product_id = ${products.id} and so.shop_id = ${filters.shopId})`,
+      : sql`exists (select 1 from offers so where so.product_id = "products"."id" and so.shop_id = ${filters.shopId})`,
     filters.hidden === undefined ? undefined : eq(products.hidden, filters.hidden),
     filters.afterId === undefined ? undefined : gt(products.id, filters.afterId),
   ];
@@ -178,7 +178,7 @@ export async function listProductsForStaff(
       hidden: products.hidden,
       hiddenReason: products.hiddenReason,
       offerCount: products.offerCount,
-      offersTotal: sql<number>`(select count(*)::integer from offers ao where ao.product_id = ${products.id})`,
+      offersTotal: sql<number>`(select count(*)::integer from offers ao where ao.product_id = "products"."id")`,
       minPrice: products.minPrice,
     })
     .from(products)
@@ -238,7 +238,7 @@ export async function productForStaff(
       hidden: products.hidden,
       hiddenReason: products.hiddenReason,
       offerCount: products.offerCount,
-      offersTotal: sql<number>`(select count(*)::integer from offers ao where ao.product_id = ${products.id})`,
+      offersTotal: sql<number>`(select count(*)::integer from offers ao where ao.product_id = "products"."id")`,
       minPrice: products.minPrice,
     })
     .from(products)

@@ -231,6 +231,53 @@ describe('hiding a product', () => {
     expect(audit.items.map((e: { kind: string }) => e.kind)).toEqual(['product.shown', 'product.hidden']);
   });
 
+  it('filters products by category, the supplier’s offers by text, and pages categories with counts', async () => {
+    const categories = (await get('/api/v2/admin/categories?limit=2', staff.headers)).json();
+    expect(categories.items).toHaveLength(2);
+    const rest = (
+      await get(`/api/v2/admin/categories?limit=50&cursor=${categories.next_cursor}`, staff.headers)
+    ).json();
+    const all = [...categories.items, ...rest.items] as {
+      id: number;
+      name: string;
+      product_count: number;
+      products_total: number;
+    }[];
+    expect(all.map((c) => c.name).sort()).toEqual(
+      ['Flash-накопители', 'Аксессуары', 'Смартфоны', 'Телевизоры'].sort(),
+    );
+    const phones = all.find((c) => c.name === 'Смартфоны')!;
+    expect(phones.product_count).toBeGreaterThan(0);
+    expect(phones.products_total).toBe(phones.product_count);
+    expect((await get('/api/v2/admin/categories?q=смарт', staff.headers)).json().items).toEqual([
+      expect.objectContaining({ id: phones.id }),
+    ]);
+    const inPhones = (
+      await get(`/api/v2/admin/products?category_id=${phones.id}&limit=200`, staff.headers)
+    ).json();
+    expect(inPhones.items).toHaveLength(phones.products_total);
+    expect(inPhones.items.every((p: { category: { id: number } }) => p.category.id === phones.id)).toBe(true);
+    const found = (await get(`/api/v2/supplier/offers?q=${XR_RED}`, supplier.headers)).json();
+    expect(found.items.map((o: { external_id: string }) => o.external_id)).toEqual([XR_RED]);
+    const byName = (
+      await get(`/api/v2/supplier/offers?q=${encodeURIComponent('xs max')}`, supplier.headers)
+    ).json();
+    expect(byName.items.map((o: { external_id: string }) => o.external_id)).toEqual([XS_MAX]);
+    const first = (await get('/api/v2/supplier/offers?limit=10', supplier.headers)).json();
+    const second = (
+      await get(`/api/v2/supplier/offers?limit=10&cursor=${first.next_cursor}`, supplier.headers)
+    ).json();
+    expect(first.items.length + second.items.length).toBe(14);
+    expect(second.next_cursor).toBeNull();
+    // Staff's shop list counts the goods of the latest price list, hidden ones too.
+    const shopsList = (await get('/api/v2/admin/shops?limit=200', staff.headers)).json();
+    const counts = Object.fromEntries(
+      shopsList.items.map((shop: { id: number; offer_count: number }) => [shop.id, shop.offer_count]),
+    );
+    expect(counts[supplier.shop.id]).toBe(14);
+    expect(Object.values(counts).filter((count) => count === 0)).toHaveLength(shopsList.items.length - 1);
+  });
+
   it('refuses buyers and suppliers, and unknown ids', async () => {
     const offer = offerIds.get(XS_MAX)!;
     for (const who of [buyer, supplier]) {

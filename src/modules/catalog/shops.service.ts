@@ -203,7 +203,7 @@ export async function listShops(
       name: shops.name,
       accepting_orders: shops.acceptingOrders,
       currency: shops.currency,
-      offer_count: sql<number>`(select count(*)::integer from offers o where o.shop_id = ${shops.id} and o.is_active)`,
+      offer_count: sql<number>`(select count(*)::integer from offers o where o.shop_id = "shops"."id" and o.is_active)`,
     })
     .from(shops)
     .where(conditions.length ? and(...conditions) : undefined)
@@ -229,7 +229,7 @@ export async function listShopsForStaff(
   return db
     .select({
       ...getTableColumns(shops),
-      offerCount: sql<number>`(select count(*)::integer from offers o where o.shop_id = ${shops.id} and o.in_price_list)`,
+      offerCount: sql<number>`(select count(*)::integer from offers o where o.shop_id = "shops"."id" and o.in_price_list)`,
     })
     .from(shops)
     .where(
