@@ -255,4 +255,39 @@ describe('the console', () => {
     expect(await alert.textContent()).toMatch(/^[\x20-\x7e’]+$/);
     expect(console.unexpected([/status of 401 .*\/api\/v2\/auth\/login/])).toEqual([]);
   });
+
+  it('staff hide an offer with a reason (after a confirmation); the supplier sees it hidden and why', async () => {
+    const offer = await supplierOffer();
+    const staffApi = await apiAs(STAFF);
+    const listed = unwrap(
+      await staffApi.api.GET('/api/v2/offers', { params: { query: { shop: offer.shopId, limit: 50 } } }),
+    );
+    const target = listed.items.find((item) => item.id === offer.id)!;
+
+    const page = await newPage(browser, 'staff-hides-offer', LAPTOP);
+    const console = watchConsole(page);
+    await signIn(page, STAFF);
+    await page.getByRole('menuitem', { name: 'Товары' }).waitFor();
+    await page.goto(`${server.url}/console/products/${target.product_id}/show`);
+    const row = page.getByRole('row').filter({ hasText: target.shop.name });
+    await row.waitFor();
+    await row.getByLabel('Причина').fill('Нет сертификата');
+    await row.getByRole('button', { name: /^Скрыть / }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Подтвердить' }).click();
+    await row.getByText('Скрыт модератором. Причина: Нет сертификата').waitFor();
+    expect(console.unexpected()).toEqual([]);
+
+    const supplierPage = await newPage(browser, 'supplier-sees-hidden-offer', LAPTOP);
+    const supplierConsole = watchConsole(supplierPage);
+    await signIn(supplierPage, SUPPLIER);
+    await supplierPage.getByRole('menuitem', { name: 'Мои предложения' }).click();
+    const hiddenRow = supplierPage.getByRole('row').filter({ hasText: target.external_id });
+    await hiddenRow.getByText('Скрыт модератором. Причина: Нет сертификата').waitFor();
+    expect(supplierConsole.unexpected()).toEqual([]);
+    // Gone from the public catalog.
+    const after = unwrap(
+      await staffApi.api.GET('/api/v2/offers', { params: { query: { shop: offer.shopId, limit: 50 } } }),
+    );
+    expect(after.items.some((item) => item.id === offer.id)).toBe(false);
+  });
 });
