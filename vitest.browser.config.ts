@@ -8,7 +8,7 @@ export default defineConfig({
     pool: 'forks',
     // One browser at a time: the machine has two cores.
     fileParallelism: false,
-    testTimeout: 90_000,
-    hookTimeout: 120_000,
+    testTimeout: 120_000,
+    hookTimeout: 240_000,
   },
 });

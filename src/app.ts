@@ -12,6 +12,7 @@ import { apiV1Routes } from './api-v1/v1.routes.ts';
 import type { Config } from './config.ts';
 import { installAuth } from './http/auth.ts';
 import { ProblemSchema } from './http/common-schemas.ts';
+import { registerConsole } from './http/console.ts';
 import { registerDocs } from './http/docs.ts';
 import { installErrorHandlers, sendProblem } from './http/error-handler.ts';
 import { clientErrorHandler, frameworkError } from './http/input-guard.ts';
@@ -19,7 +20,9 @@ import { installOpenApiConventions } from './http/openapi.ts';
 import { trackRunningRequests } from './http/running-requests.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { resolveApiToken } from './modules/accounts/api-tokens.service.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
+import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { ordersModule } from './modules/orders/routes.ts';
 import { paymentsModule } from './modules/payments/routes.ts';
@@ -167,6 +170,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     tags: API_TAGS,
   });
 
+  await registerConsole(app);
   await app.register(healthRoutes(runtime));
   await app.register(promotionsRoutes(runtime));
   await app.register(accountsRoutes(runtime));
@@ -174,6 +178,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(paymentsModule(runtime));
   await app.register(catalogRoutes(runtime));
   await app.register(webhooksRoutes(runtime));
+  await app.register(auditRoutes(runtime));
+  await app.register(dashboardRoutes(runtime));
   await app.register(apiV1Routes(runtime), { prefix: '/api/v1' });
   if (options.register) await app.register(async (scope) => options.register!(scope as App));
 

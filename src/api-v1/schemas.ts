@@ -38,8 +38,15 @@ export const transportResponses = {
   500: V1FailureSchema,
 };
 
-/** …and a protected route's 403. */
-export const protectedResponses = { ...transportResponses, 403: V1ForbiddenSchema };
+/** …and a protected route's 403, and its 401 for a credential of an account staff blocked. */
+export const protectedResponses = {
+  ...transportResponses,
+  401: Type.Object(
+    { Status: Type.Literal(false), Error: Type.String() },
+    { description: 'The account is blocked' },
+  ),
+  403: V1ForbiddenSchema,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Inputs, for the documentation (values arrive as form strings or JSON; the routes read them

@@ -15,6 +15,10 @@ export const BAD_FORMAT = 'Неверный формат запроса';
 export const LOGIN_REQUIRED = 'Log in required';
 export const SHOPS_ONLY = 'Только для магазинов';
 export const BUYERS_ONLY = 'Только для покупателей';
+const ACCOUNT_BLOCKED = {
+  ru: 'Учётная запись заблокирована. Обратитесь в поддержку',
+  en: 'The account is blocked. Contact support',
+};
 
 /** Field → messages, as DRF serializers report them. */
 export type FieldMessages = Record<string, string[]>;
@@ -137,6 +141,10 @@ export type V1Audience = 'authenticated' | 'buyer' | 'shop';
 export function v1Access(audience: V1Audience) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const user = request.user;
+    // A credential of an account staff blocked is refused as the v2 API refuses it: 401 at once.
+    if (!user && request.authError === 'account_blocked') {
+      return reply.code(401).send({ Status: false, Error: say(request, ACCOUNT_BLOCKED) });
+    }
     if (!user) return reply.code(403).send({ Status: false, Error: LOGIN_REQUIRED });
     if (audience === 'shop' && user.role !== 'supplier') {
       return reply.code(403).send({ Status: false, Error: SHOPS_ONLY });

@@ -28,7 +28,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     user: AuthUser | null;
     /** Set when a credential was presented but was invalid, to answer 401 with a reason. */
-    authError: 'invalid_token' | 'token_expired' | null;
+    authError: 'invalid_token' | 'token_expired' | 'account_blocked' | null;
   }
   interface FastifyContextConfig {
     roles?: RouteRoles;
@@ -106,10 +106,10 @@ export async function verifyAccessToken(
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Resolves an opaque API token (`zk_…`) to its user. The accounts module provides it; until it is
- * registered, API tokens are refused like any unknown credential.
+ * Resolves an opaque API token (`zk_…`) to its user, or `'blocked'` when it is a live token of an
+ * account staff blocked, or null. The accounts module provides it.
  */
-export type ApiTokenResolver = (runtime: Runtime, token: string) => Promise<AuthUser | null>;
+export type ApiTokenResolver = (runtime: Runtime, token: string) => Promise<AuthUser | 'blocked' | null>;
 
 export interface RoutePermission {
   method: string;
@@ -136,7 +136,8 @@ export function installAuth(app: FastifyInstance, runtime: Runtime, resolveApiTo
     if (!presented) return;
     if (presented.value.startsWith('zk_')) {
       const user = await resolveApiToken(runtime, presented.value);
-      if (user) request.user = user;
+      if (user === 'blocked') request.authError = 'account_blocked';
+      else if (user) request.user = user;
       else request.authError = 'invalid_token';
       return;
     }
@@ -161,7 +162,11 @@ export function installAuth(app: FastifyInstance, runtime: Runtime, resolveApiTo
         })
         .from(users)
         .where(eq(users.id, result.user.id));
-      if (!account?.isActive || !account.emailConfirmedAt || !account.sessionLive) {
+      if (account && !account.isActive) {
+        request.authError = 'account_blocked';
+        return;
+      }
+      if (!account?.emailConfirmedAt || !account.sessionLive) {
         request.authError = 'invalid_token';
         return;
       }
@@ -188,6 +193,12 @@ export function installAuth(app: FastifyInstance, runtime: Runtime, resolveApiTo
           throw unauthorized('token_expired', {
             ru: 'Срок действия токена истёк',
             en: 'The access token has expired',
+          });
+        }
+        if (request.authError === 'account_blocked') {
+          throw unauthorized('account_blocked', {
+            ru: 'Учётная запись заблокирована. Обратитесь в поддержку',
+            en: 'The account is blocked. Contact support',
           });
         }
         if (request.authError)

@@ -39,7 +39,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitReady(url, child, 90_000);
+    await waitReady(url, child, 180_000);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`server did not start: ${(error as Error).message}\n${output}`);
@@ -76,12 +76,36 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /** A fresh page; if the current test fails, its screenshot is kept under `name`. */
-export async function newPage(browser: Browser, name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+export async function newPage(
+  browser: Browser,
+  name: string,
+  viewport: { width: number; height: number } = { width: 1280, height: 900 },
+): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'ru-RU' });
   const page = await context.newPage();
   onTestFailed(async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true }).catch(() => {});
   });
   return page;
+}
+
+/**
+ * Every error the page reports: console errors (a failed request is one too) and uncaught
+ * exceptions. A test that expects a refused request names it in `expected` (a pattern of the
+ * message) and asserts the rest is empty.
+ */
+export function watchConsole(page: Page): { errors: string[]; unexpected(expected?: RegExp[]): string[] } {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`${message.text()} @ ${message.location().url}`);
+  });
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  onTestFailed(() => {
+    if (errors.length) console.error(`browser console errors:\n${errors.join('\n')}`);
+  });
+  return {
+    errors,
+    unexpected: (expected = []) => errors.filter((error) => !expected.some((pattern) => pattern.test(error))),
+  };
 }

@@ -313,6 +313,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit trail of staff actions, newest first
+         * @description Every staff action (order and part state changes, role changes, blocks, moderation, promotions and coupons, catalog curation, shop changes, imports started) with who, when, the values before and after. Filter by `actor_id`, `kind`, `object_type` + `object_id`, and the time range `from` (inclusive) – `to` (exclusive).
+         */
+        get: operations["adminListAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/admin/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Categories by name with their product counts (on sale and in all), for curation */
+        get: operations["adminListCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/admin/categories/{id}": {
         parameters: {
             query?: never;
@@ -458,6 +495,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/admin/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Staff’s home: orders awaiting confirmation, today’s orders and revenue, failed imports, closed shops
+         * @description Each figure is the size of a filtered list (named on each field): `orders_awaiting_confirmation` = `GET /api/v2/admin/orders?state=new`; `orders_today` = `GET /api/v2/admin/orders?created_from=<today_starts_at>` (today in Europe/Moscow), `revenue_today` the sum of their totals without canceled orders; `failed_imports_24h` = `GET /api/v2/admin/imports?status=failed&since=<failed_imports_since>`; `shops_not_accepting_orders` = `GET /api/v2/admin/shops?accepting_orders=false`.
+         */
+        get: operations["adminGetDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/admin/exports/{id}": {
         parameters: {
             query?: never;
@@ -492,6 +549,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/admin/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Imports of every shop, newest first; filter by shop, status and time
+         * @description `status=failed&since=<now − 24 h>` lists the failed imports of the last 24 hours (the dashboard’s `failed_imports_24h`).
+         */
+        get: operations["adminListImports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/admin/imports/{id}": {
         parameters: {
             query?: never;
@@ -509,6 +586,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/admin/offers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Hide or show one offer
+         * @description A hidden offer vanishes from the public catalog and cannot be put in a basket or ordered (a basket line of it shows `offer_unavailable`); a re-import does not show it again; the supplier sees it hidden with the reason. Audited as `offer.hidden` / `offer.shown`.
+         */
+        patch: operations["adminModerateOffer"];
+        trace?: never;
+    };
     "/api/v2/admin/orders": {
         parameters: {
             query?: never;
@@ -516,7 +613,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** All orders, newest first; filter by state, payment status, shop, buyer and dates */
+        /**
+         * All orders; filter by state, payment status, shop, buyer, dates and number; sort by date or total
+         * @description Newest first unless `sort` says otherwise; the cursor belongs to its sort. `state=new` lists the orders awaiting confirmation (the dashboard’s `orders_awaiting_confirmation`); `created_from=<today 00:00 Moscow time as a date-time>` the orders of today (`orders_today`, `revenue_today` is the sum of their totals, canceled ones aside).
+         */
         get: operations["adminListOrders"];
         put?: never;
         post?: never;
@@ -543,6 +643,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/admin/orders/{id}/parts/{part_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set one supplier part’s state
+         * @description Only to one of the part’s `allowed_states`; the buyer is emailed as for the order. Audited.
+         */
+        post: operations["adminSetOrderPartStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/admin/orders/{id}/status": {
         parameters: {
             query?: never;
@@ -552,7 +672,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Set the order’s state (cascades to its parts), or one part’s with `part_id` */
+        /**
+         * Set the order’s state (cascades to its parts), or one part’s with `part_id`
+         * @description Only to one of the order’s (or part’s) `allowed_states`; the buyer is emailed. Audited.
+         */
         post: operations["adminSetOrderStatus"];
         delete?: never;
         options?: never;
@@ -702,6 +825,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/admin/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Products by id, hidden ones included; filter by name, category, shop and hidden */
+        get: operations["adminListProducts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/admin/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A product with every offer of every shop, hidden and delisted ones included */
+        get: operations["adminGetProduct"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Hide or show a product with all its offers
+         * @description A hidden product vanishes from the public catalog (lists, search, facets, its page, /api/v1) and none of its offers can be put in a basket or ordered; a re-import does not show it again. Audited as `product.hidden` / `product.shown`.
+         */
+        patch: operations["adminModerateProduct"];
+        trace?: never;
+    };
     "/api/v2/admin/promotions": {
         parameters: {
             query?: never;
@@ -765,6 +926,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/admin/shops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every shop by id; filter by name and order acceptance
+         * @description `accepting_orders=false` lists the shops not accepting orders (the dashboard’s `shops_not_accepting_orders`).
+         */
+        get: operations["adminListShops"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/admin/shops/{id}": {
         parameters: {
             query?: never;
@@ -779,7 +960,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a shop: name, price-list URL, order acceptance, scheduled re-import, invoice requisites, VAT rate */
+        /** Change a shop: name, price-list URL, order acceptance, scheduled re-import, contacts, invoice requisites, VAT rate */
         patch: operations["adminUpdateShop"];
         trace?: never;
     };
@@ -832,6 +1013,64 @@ export interface paths {
          * @description JSON `{"url": …}` (http/https; default: the shop’s price-list URL) or `multipart/form-data` with one file (`.yaml`, `.yml` or `.json`, up to IMPORT_MAX_BYTES) and an optional `mode` field. Answers 202 at once; the import runs as a job: poll GET …/imports/:id for status, progress, counts and the per-row report.
          */
         post: operations["adminStartShopImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounts, newest first; search and filter by role and state */
+        get: operations["adminListUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/admin/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One account */
+        get: operations["adminGetUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change an account’s role, block or unblock it
+         * @description A blocked account cannot log in (403 `account_blocked`); its sessions and API tokens stop working at once (401 on the next request, on /api/v2 and /api/v1). Refused with 409 `cannot_block_self` for the caller’s own account and `last_staff` for the last active staff. Making an account a supplier gives it a shop when it has none. Every change is audited.
+         */
+        patch: operations["adminUpdateUser"];
+        trace?: never;
+    };
+    "/api/v2/admin/users/{id}/resend-confirmation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the confirmation email again to an unconfirmed account
+         * @description 409 `email_already_confirmed` or `account_blocked` when there is nothing to confirm.
+         */
+        post: operations["adminResendConfirmation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1687,6 +1926,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/supplier/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My offers of the latest price list, with whether staff hid them and why */
+        get: operations["listSupplierOffers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/supplier/orders": {
         parameters: {
             query?: never;
@@ -1793,7 +2049,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change my shop: name, price-list URL, order acceptance, scheduled re-import, invoice requisites, VAT rate
+         * Change my shop: name, price-list URL, order acceptance, scheduled re-import, contacts, invoice requisites, VAT rate
          * @description `accepting_orders: false` hides the shop’s goods from the catalog and refuses new orders of them. `import_every_hours` (1–720, or null) re-imports from `price_list_url` on a schedule.
          */
         patch: operations["updateSupplierShop"];
@@ -2057,6 +2313,19 @@ export interface operations {
                     };
                 };
             };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
             /** @description Default Response */
             403: {
                 headers: {
@@ -2169,6 +2438,19 @@ export interface operations {
                         Errors: string | {
                             [key: string]: string[];
                         };
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
                         /** @enum {boolean} */
                         Status: false;
                     };
@@ -2291,6 +2573,19 @@ export interface operations {
                     };
                 };
             };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
             /** @description Default Response */
             403: {
                 headers: {
@@ -2397,6 +2692,19 @@ export interface operations {
                         Errors: string | {
                             [key: string]: string[];
                         };
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
                         /** @enum {boolean} */
                         Status: false;
                     };
@@ -2621,6 +2929,19 @@ export interface operations {
                     };
                 };
             };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
             /** @description Default Response */
             403: {
                 headers: {
@@ -2729,6 +3050,19 @@ export interface operations {
                         Errors: string | {
                             [key: string]: string[];
                         };
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
                         /** @enum {boolean} */
                         Status: false;
                     };
@@ -2863,6 +3197,19 @@ export interface operations {
                     };
                 };
             };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
             /** @description Default Response */
             403: {
                 headers: {
@@ -2947,6 +3294,19 @@ export interface operations {
                         Errors: string | {
                             [key: string]: string[];
                         };
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
                         /** @enum {boolean} */
                         Status: false;
                     };
@@ -3057,6 +3417,19 @@ export interface operations {
                         Errors: string | {
                             [key: string]: string[];
                         };
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
                         /** @enum {boolean} */
                         Status: false;
                     };
@@ -3176,6 +3549,19 @@ export interface operations {
                         Errors: string | {
                             [key: string]: string[];
                         };
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
                         /** @enum {boolean} */
                         Status: false;
                     };
@@ -3465,6 +3851,19 @@ export interface operations {
                     };
                 };
             };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
             /** @description Default Response */
             403: {
                 headers: {
@@ -3596,6 +3995,19 @@ export interface operations {
                     };
                 };
             };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
             /** @description Default Response */
             403: {
                 headers: {
@@ -3721,6 +4133,19 @@ export interface operations {
                     };
                 };
             };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
             /** @description Default Response */
             403: {
                 headers: {
@@ -3832,6 +4257,19 @@ export interface operations {
                     };
                 };
             };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
             /** @description Default Response */
             403: {
                 headers: {
@@ -3929,6 +4367,19 @@ export interface operations {
                         Errors: string | {
                             [key: string]: string[];
                         };
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
                         /** @enum {boolean} */
                         Status: false;
                     };
@@ -4057,6 +4508,19 @@ export interface operations {
                         Errors: string | {
                             [key: string]: string[];
                         };
+                        /** @enum {boolean} */
+                        Status: false;
+                    };
+                };
+            };
+            /** @description The account is blocked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        Error: string;
                         /** @enum {boolean} */
                         Status: false;
                     };
@@ -4612,6 +5076,161 @@ export interface operations {
                         /** @enum {boolean} */
                         Status: false;
                     };
+                };
+            };
+        };
+    };
+    adminListAudit: {
+        parameters: {
+            query?: {
+                actor_id?: number;
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string;
+                /** @description Inclusive */
+                from?: string;
+                kind?: string;
+                limit?: number;
+                object_id?: string;
+                object_type?: string;
+                /** @description Exclusive */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description The staff member who acted */
+                            actor_id: number | null;
+                            after: {
+                                [key: string]: unknown;
+                            } | null;
+                            before: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            id: number;
+                            /**
+                             * @example order.status_changed
+                             * @example user.blocked
+                             * @example offer.hidden
+                             */
+                            kind: string;
+                            note: string | null;
+                            object_id: string;
+                            /**
+                             * @example order
+                             * @example order_part
+                             * @example user
+                             * @example offer
+                             * @example product
+                             * @example shop
+                             */
+                            object_type: string;
+                        }[];
+                        /** @description Pass as `cursor` for the next page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminListCategories: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string;
+                limit?: number;
+                /** @description Part of the name */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            name: string;
+                            product_count: number;
+                            /** @description Every product, hidden and unsold ones included */
+                            products_total: number;
+                        }[];
+                        /** @description Pass as `cursor` for the next page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -5602,6 +6221,68 @@ export interface operations {
             };
         };
     };
+    adminGetDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description GET /api/v2/admin/imports?status=failed&since=<failed_imports_since> */
+                        failed_imports_24h: number;
+                        /**
+                         * Format: date-time
+                         * @description 24 hours ago, the `since` of failed imports
+                         */
+                        failed_imports_since: string;
+                        /** @description GET /api/v2/admin/orders?state=new */
+                        orders_awaiting_confirmation: number;
+                        /** @description GET /api/v2/admin/orders?created_from=<today_starts_at> (canceled ones included) */
+                        orders_today: number;
+                        /**
+                         * @description The sum of the totals of today’s orders, canceled ones aside (RUB)
+                         * @example 64000.50
+                         */
+                        revenue_today: string;
+                        /** @description GET /api/v2/admin/shops?accepting_orders=false */
+                        shops_not_accepting_orders: number;
+                        /**
+                         * Format: date-time
+                         * @description Midnight of today in Europe/Moscow, the `created_from` of today’s orders
+                         */
+                        today_starts_at: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     adminGetExport: {
         parameters: {
             query?: never;
@@ -5739,6 +6420,102 @@ export interface operations {
             };
         };
     };
+    adminListImports: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string;
+                limit?: number;
+                shop_id?: number;
+                /** @description Only imports queued at or after this instant */
+                since?: string;
+                status?: "queued" | "running" | "succeeded" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            counts: {
+                                created: number;
+                                deactivated: number;
+                                rejected: number;
+                                total: number;
+                                unchanged: number;
+                                updated: number;
+                            };
+                            duration_ms: number | null;
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            file_name: string | null;
+                            finished_at: string | null;
+                            id: number;
+                            mode: string;
+                            phase: string | null;
+                            progress: number;
+                            /** Format: date-time */
+                            queued_at: string;
+                            shop_id: number;
+                            shop_renamed: {
+                                from: string;
+                                to: string;
+                            } | null;
+                            size_bytes: number | null;
+                            source: string;
+                            started_at: string | null;
+                            /** @description queued, running, succeeded, failed */
+                            status: string;
+                            /** @description Milliseconds: download_ms, parse_ms, apply_ms */
+                            timings: {
+                                [key: string]: number;
+                            };
+                            url: string | null;
+                        }[];
+                        /** @description Pass as `cursor` for the next page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     adminGetImport: {
         parameters: {
             query?: {
@@ -5850,6 +6627,97 @@ export interface operations {
             };
         };
     };
+    adminModerateOffer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    hidden: boolean;
+                    /** @description Why it is hidden: shown to the supplier; cleared when shown again */
+                    hidden_reason?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The supplier’s id of the good */
+                        external_id: string;
+                        /** @description Hidden by staff (the offer, or its whole product) */
+                        hidden: boolean;
+                        hidden_reason: string | null;
+                        id: number;
+                        /** @description In the shop’s latest price list */
+                        in_price_list: boolean;
+                        model: string | null;
+                        name: string;
+                        /** @example 64000.50 */
+                        price: string;
+                        /** @example 64000.50 */
+                        price_rrc: string;
+                        product_id: number;
+                        quantity: number;
+                        shop: {
+                            id: number;
+                            name: string;
+                        };
+                        /** @description Shown in the catalog and orderable now */
+                        shown: boolean;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     adminListOrders: {
         parameters: {
             query?: {
@@ -5861,9 +6729,13 @@ export interface operations {
                 /** @description Opaque cursor from `next_cursor` */
                 cursor?: string;
                 limit?: number;
+                /** @description An order number: `Z-000042` or `42` finds that order; a shorter `Z-0000…` finds the numbers it begins */
+                number?: string;
                 /** @description The order's payment status (with shop_id: that shop's part's) */
                 payment_status?: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
                 shop_id?: number;
+                /** @description created_at or total, `-` for descending; default `-created_at` */
+                sort?: "created_at" | "-created_at" | "total" | "-total";
                 /** @description new → confirmed → assembled → sent → delivered; or canceled */
                 state?: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
             };
@@ -5881,6 +6753,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: {
+                            /** @description The states staff may set it to now (from the one transition table) */
+                            allowed_states: ("new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled")[];
                             buyer: {
                                 company: string;
                                 email: string;
@@ -5892,6 +6766,8 @@ export interface operations {
                             id: number;
                             number: string;
                             parts: {
+                                /** @description The states staff may set it to now (from the one transition table) */
+                                allowed_states: ("new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled")[];
                                 id: number;
                                 /** @description Derived from the payments (not voided) and the refunds made */
                                 payment_status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
@@ -5961,6 +6837,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The states staff may set it to now (from the one transition table) */
                         allowed_states: ("new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled")[];
                         billing: {
                             bank_bik: string | null;
@@ -6016,6 +6893,8 @@ export interface operations {
                         /** @example 64000.50 */
                         order_discount: string;
                         parts: {
+                            /** @description The states staff may set it to now (from the one transition table) */
+                            allowed_states: ("new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled")[];
                             id: number;
                             lines: {
                                 /** @example 64000.50 */
@@ -6143,12 +7022,13 @@ export interface operations {
             };
         };
     };
-    adminSetOrderStatus: {
+    adminSetOrderPartStatus: {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 id: number;
+                part_id: number;
             };
             cookie?: never;
         };
@@ -6157,8 +7037,6 @@ export interface operations {
                 "application/json": {
                     /** @description Required when canceling a part */
                     note?: string;
-                    /** @description Move only this supplier part */
-                    part_id?: number;
                     /** @description new → confirmed → assembled → sent → delivered; or canceled */
                     state: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
                 };
@@ -6172,6 +7050,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The states staff may set it to now (from the one transition table) */
                         allowed_states: ("new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled")[];
                         billing: {
                             bank_bik: string | null;
@@ -6227,6 +7106,231 @@ export interface operations {
                         /** @example 64000.50 */
                         order_discount: string;
                         parts: {
+                            /** @description The states staff may set it to now (from the one transition table) */
+                            allowed_states: ("new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled")[];
+                            id: number;
+                            lines: {
+                                /** @example 64000.50 */
+                                amount: string;
+                                characteristics: {
+                                    [key: string]: string | number | boolean;
+                                };
+                                /** @example 64000.50 */
+                                discount: string;
+                                discount_source: {
+                                    id: number;
+                                    /** @enum {string} */
+                                    kind: "promotion";
+                                    name: string;
+                                } | {
+                                    code: string;
+                                    /** @enum {string} */
+                                    kind: "coupon";
+                                } | null;
+                                external_id: string;
+                                id: number;
+                                model: string | null;
+                                name: string;
+                                offer_id: number;
+                                /** @example 64000.50 */
+                                price_rrc: string;
+                                product_id: number;
+                                product_name: string;
+                                quantity: number;
+                                /** @example 64000.50 */
+                                total: string;
+                                /** @example 64000.50 */
+                                unit_price: string;
+                            }[];
+                            /** @example 64000.50 */
+                            lines_discount: string;
+                            /** @example 64000.50 */
+                            order_discount: string;
+                            payment: {
+                                /**
+                                 * @description Payments received, not voided
+                                 * @example 64000.50
+                                 */
+                                paid_amount: string;
+                                /**
+                                 * @description Refunds made
+                                 * @example 64000.50
+                                 */
+                                refunded_amount: string;
+                                /** @description Derived from the payments (not voided) and the refunds made */
+                                status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
+                            };
+                            shop: {
+                                id: number;
+                                name: string;
+                            };
+                            /** @description new → confirmed → assembled → sent → delivered; or canceled */
+                            state: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
+                            /** @example 64000.50 */
+                            subtotal: string;
+                            /** @example 64000.50 */
+                            total: string;
+                        }[];
+                        /** @description The sums over the parts; the status as for a part, due the order total */
+                        payment: {
+                            /**
+                             * @description Payments received, not voided
+                             * @example 64000.50
+                             */
+                            paid_amount: string;
+                            /**
+                             * @description Refunds made
+                             * @example 64000.50
+                             */
+                            refunded_amount: string;
+                            /** @description Derived from the payments (not voided) and the refunds made */
+                            status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
+                        };
+                        /** @description new → confirmed → assembled → sent → delivered; or canceled */
+                        state: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
+                        /** @example 64000.50 */
+                        subtotal: string;
+                        /** @example 64000.50 */
+                        total: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminSetOrderStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Required when canceling a part */
+                    note?: string;
+                    /** @description Move only this supplier part */
+                    part_id?: number;
+                    /** @description new → confirmed → assembled → sent → delivered; or canceled */
+                    state: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The states staff may set it to now (from the one transition table) */
+                        allowed_states: ("new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled")[];
+                        billing: {
+                            bank_bik: string | null;
+                            company: string;
+                            correspondent_account: string | null;
+                            email: string;
+                            first_name: string;
+                            inn: string | null;
+                            kpp: string | null;
+                            last_name: string;
+                            legal_name: string | null;
+                            ogrn: string | null;
+                            phone: string | null;
+                            position: string;
+                            settlement_account: string | null;
+                        };
+                        buyer_id: number;
+                        comment: string;
+                        coupon_code: string | null;
+                        /** Format: date-time */
+                        created_at: string;
+                        currency: string;
+                        delivery: {
+                            apartment: string;
+                            building: string;
+                            city: string;
+                            comment: string;
+                            contact_id: number;
+                            house: string;
+                            phone: string;
+                            recipient_name: string;
+                            street: string;
+                            structure: string;
+                        };
+                        history: {
+                            actor_id: number | null;
+                            /** @description buyer, supplier, staff or system */
+                            actor_role: string;
+                            /** Format: date-time */
+                            at: string;
+                            from: ("new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled") | null;
+                            id: number;
+                            note: string;
+                            part_id: number | null;
+                            shop_id: number | null;
+                            /** @description new → confirmed → assembled → sent → delivered; or canceled */
+                            to: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
+                        }[];
+                        id: number;
+                        /** @example 64000.50 */
+                        lines_discount: string;
+                        number: string;
+                        /** @example 64000.50 */
+                        order_discount: string;
+                        parts: {
+                            /** @description The states staff may set it to now (from the one transition table) */
+                            allowed_states: ("new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled")[];
                             id: number;
                             lines: {
                                 /** @example 64000.50 */
@@ -7123,6 +8227,285 @@ export interface operations {
             };
         };
     };
+    adminListProducts: {
+        parameters: {
+            query?: {
+                category_id?: number;
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string;
+                hidden?: boolean;
+                limit?: number;
+                /** @description Part of the product’s name */
+                q?: string;
+                /** @description Products the shop has an offer of */
+                shop_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            category: {
+                                id: number;
+                                name: string;
+                            };
+                            hidden: boolean;
+                            hidden_reason: string | null;
+                            id: number;
+                            min_price: string | null;
+                            name: string;
+                            /** @description Offers shown in the catalog */
+                            offer_count: number;
+                            /** @description Offers of every shop, hidden and delisted ones included */
+                            offers_total: number;
+                        }[];
+                        /** @description Pass as `cursor` for the next page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminGetProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        category: {
+                            id: number;
+                            name: string;
+                        };
+                        hidden: boolean;
+                        hidden_reason: string | null;
+                        id: number;
+                        min_price: string | null;
+                        name: string;
+                        /** @description Offers shown in the catalog */
+                        offer_count: number;
+                        offers: {
+                            /** @description The supplier’s id of the good */
+                            external_id: string;
+                            /** @description Hidden by staff (the offer, or its whole product) */
+                            hidden: boolean;
+                            hidden_reason: string | null;
+                            id: number;
+                            /** @description In the shop’s latest price list */
+                            in_price_list: boolean;
+                            model: string | null;
+                            name: string;
+                            /** @example 64000.50 */
+                            price: string;
+                            /** @example 64000.50 */
+                            price_rrc: string;
+                            product_id: number;
+                            quantity: number;
+                            shop: {
+                                id: number;
+                                name: string;
+                            };
+                            /** @description Shown in the catalog and orderable now */
+                            shown: boolean;
+                            /** Format: date-time */
+                            updated_at: string;
+                        }[];
+                        /** @description Offers of every shop, hidden and delisted ones included */
+                        offers_total: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminModerateProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    hidden: boolean;
+                    /** @description Why it is hidden: shown to the supplier; cleared when shown again */
+                    hidden_reason?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        category: {
+                            id: number;
+                            name: string;
+                        };
+                        hidden: boolean;
+                        hidden_reason: string | null;
+                        id: number;
+                        min_price: string | null;
+                        name: string;
+                        /** @description Offers shown in the catalog */
+                        offer_count: number;
+                        offers: {
+                            /** @description The supplier’s id of the good */
+                            external_id: string;
+                            /** @description Hidden by staff (the offer, or its whole product) */
+                            hidden: boolean;
+                            hidden_reason: string | null;
+                            id: number;
+                            /** @description In the shop’s latest price list */
+                            in_price_list: boolean;
+                            model: string | null;
+                            name: string;
+                            /** @example 64000.50 */
+                            price: string;
+                            /** @example 64000.50 */
+                            price_rrc: string;
+                            product_id: number;
+                            quantity: number;
+                            shop: {
+                                id: number;
+                                name: string;
+                            };
+                            /** @description Shown in the catalog and orderable now */
+                            shown: boolean;
+                            /** Format: date-time */
+                            updated_at: string;
+                        }[];
+                        /** @description Offers of every shop, hidden and delisted ones included */
+                        offers_total: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     adminListPromotions: {
         parameters: {
             query: {
@@ -7668,6 +9051,96 @@ export interface operations {
             };
         };
     };
+    adminListShops: {
+        parameters: {
+            query?: {
+                accepting_orders?: boolean;
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string;
+                limit?: number;
+                /** @description Part of the shop’s name */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            accepting_orders: boolean;
+                            /** @description Requisites printed on the shop's invoices; null: the owner's profile details serve */
+                            billing_details: {
+                                address: string | null;
+                                bank_bik: string | null;
+                                bank_name: string | null;
+                                correspondent_account: string | null;
+                                inn: string | null;
+                                kpp: string | null;
+                                legal_name: string | null;
+                                ogrn: string | null;
+                                settlement_account: string | null;
+                            } | null;
+                            contact_email: string | null;
+                            contact_person: string | null;
+                            contact_phone: string | null;
+                            /** Format: date-time */
+                            created_at: string;
+                            currency: string;
+                            id: number;
+                            import_every_hours: number | null;
+                            name: string;
+                            /** @description Offers in its latest price list */
+                            offer_count: number;
+                            /** @description The supplier account that runs the shop */
+                            owner_id: number;
+                            price_list_url: string | null;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** @description VAT on the shop's invoices: none (not a VAT payer) or a percentage included in prices */
+                            vat_rate: "none" | "0" | "5" | "7" | "10" | "20";
+                        }[];
+                        /** @description Pass as `cursor` for the next page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     adminGetShop: {
         parameters: {
             query?: never;
@@ -7699,6 +9172,9 @@ export interface operations {
                             ogrn: string | null;
                             settlement_account: string | null;
                         } | null;
+                        contact_email: string | null;
+                        contact_person: string | null;
+                        contact_phone: string | null;
                         /** Format: date-time */
                         created_at: string;
                         currency: string;
@@ -7776,6 +9252,10 @@ export interface operations {
                         ogrn?: string | null;
                         settlement_account?: string | null;
                     } | null;
+                    /** @description Whom to write about the shop’s orders; empty or null clears it */
+                    contact_email?: string | null;
+                    contact_person?: string | null;
+                    contact_phone?: string | null;
                     import_every_hours?: number | null;
                     name?: string;
                     price_list_url?: string | null;
@@ -7805,6 +9285,9 @@ export interface operations {
                             ogrn: string | null;
                             settlement_account: string | null;
                         } | null;
+                        contact_email: string | null;
+                        contact_person: string | null;
+                        contact_phone: string | null;
                         /** Format: date-time */
                         created_at: string;
                         currency: string;
@@ -8204,6 +9687,320 @@ export interface operations {
             };
             /** @description Default Response */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminListUsers: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string;
+                limit?: number;
+                /** @description Part of the email, first or last name, or company */
+                q?: string;
+                role?: "buyer" | "supplier" | "staff";
+                /** @description `active`: confirmed and not blocked; `blocked` by staff; `unconfirmed`: email not confirmed yet */
+                state?: "active" | "blocked" | "unconfirmed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            blocked: boolean;
+                            blocked_at: string | null;
+                            blocked_reason: string | null;
+                            company: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            email: string;
+                            email_confirmed_at: string | null;
+                            first_name: string;
+                            id: number;
+                            last_name: string;
+                            phone: string | null;
+                            position: string;
+                            preferred_language: "ru" | "en";
+                            role: "buyer" | "supplier" | "staff";
+                            /** @description `active`: confirmed and not blocked; `blocked` by staff; `unconfirmed`: email not confirmed yet */
+                            state: "active" | "blocked" | "unconfirmed";
+                        }[];
+                        /** @description Pass as `cursor` for the next page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminGetUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        blocked: boolean;
+                        blocked_at: string | null;
+                        blocked_reason: string | null;
+                        company: string;
+                        /** Format: date-time */
+                        created_at: string;
+                        email: string;
+                        email_confirmed_at: string | null;
+                        first_name: string;
+                        id: number;
+                        last_name: string;
+                        phone: string | null;
+                        position: string;
+                        preferred_language: "ru" | "en";
+                        role: "buyer" | "supplier" | "staff";
+                        /** @description `active`: confirmed and not blocked; `blocked` by staff; `unconfirmed`: email not confirmed yet */
+                        state: "active" | "blocked" | "unconfirmed";
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminUpdateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description true blocks (ends every session and API token at once), false unblocks */
+                    blocked?: boolean;
+                    /** @description Why it is blocked */
+                    blocked_reason?: string | null;
+                    role?: "buyer" | "supplier" | "staff";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        blocked: boolean;
+                        blocked_at: string | null;
+                        blocked_reason: string | null;
+                        company: string;
+                        /** Format: date-time */
+                        created_at: string;
+                        email: string;
+                        email_confirmed_at: string | null;
+                        first_name: string;
+                        id: number;
+                        last_name: string;
+                        phone: string | null;
+                        position: string;
+                        preferred_language: "ru" | "en";
+                        role: "buyer" | "supplier" | "staff";
+                        /** @description `active`: confirmed and not blocked; `blocked` by staff; `unconfirmed`: email not confirmed yet */
+                        state: "active" | "blocked" | "unconfirmed";
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminResendConfirmation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12940,6 +14737,99 @@ export interface operations {
             };
         };
     };
+    listSupplierOffers: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string;
+                /** @description Only the offers staff hid (true) or the others (false) */
+                hidden?: boolean;
+                limit?: number;
+                /** @description Part of the name or of the supplier’s id */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description The supplier’s id of the good */
+                            external_id: string;
+                            /** @description Hidden by staff (the offer, or its whole product) */
+                            hidden: boolean;
+                            hidden_reason: string | null;
+                            id: number;
+                            /** @description In the shop’s latest price list */
+                            in_price_list: boolean;
+                            model: string | null;
+                            name: string;
+                            /** @example 64000.50 */
+                            price: string;
+                            /** @example 64000.50 */
+                            price_rrc: string;
+                            product_id: number;
+                            quantity: number;
+                            shop: {
+                                id: number;
+                                name: string;
+                            };
+                            /** @description Shown in the catalog and orderable now */
+                            shown: boolean;
+                            /** Format: date-time */
+                            updated_at: string;
+                        }[];
+                        /** @description Pass as `cursor` for the next page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     supplierListOrders: {
         parameters: {
             query?: {
@@ -13696,6 +15586,9 @@ export interface operations {
                             ogrn: string | null;
                             settlement_account: string | null;
                         } | null;
+                        contact_email: string | null;
+                        contact_person: string | null;
+                        contact_phone: string | null;
                         /** Format: date-time */
                         created_at: string;
                         currency: string;
@@ -13762,6 +15655,10 @@ export interface operations {
                         ogrn?: string | null;
                         settlement_account?: string | null;
                     } | null;
+                    /** @description Whom to write about the shop’s orders; empty or null clears it */
+                    contact_email?: string | null;
+                    contact_person?: string | null;
+                    contact_phone?: string | null;
                     import_every_hours?: number | null;
                     name?: string;
                     price_list_url?: string | null;
@@ -13791,6 +15688,9 @@ export interface operations {
                             ogrn: string | null;
                             settlement_account: string | null;
                         } | null;
+                        contact_email: string | null;
+                        contact_person: string | null;
+                        contact_phone: string | null;
                         /** Format: date-time */
                         created_at: string;
                         currency: string;

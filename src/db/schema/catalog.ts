@@ -62,6 +62,10 @@ export const shops = pgTable(
     billingDetails: jsonb('billing_details').$type<ShopBillingDetails>(),
     /** The VAT rate of the shop's invoices: 'none' (not a VAT payer) or a percentage. */
     vatRate: text('vat_rate').$type<VatRate>().notNull().default('none'),
+    /** Whom buyers and staff reach about the shop's orders. */
+    contactEmail: text('contact_email'),
+    contactPhone: text('contact_phone'),
+    contactPerson: text('contact_person'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -119,6 +123,9 @@ export const products = pgTable(
     normalizedName: text('normalized_name').notNull(),
     /** Set when a category merge folded this product into one of the same name: its offers moved there. */
     mergedIntoId: integer('merged_into_id').references((): AnyPgColumn => products.id),
+    /** Hidden by staff (moderation): none of its offers is shown or sold while set. */
+    hidden: boolean('hidden').notNull().default(false),
+    hiddenReason: text('hidden_reason'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     // A summary of the product's visible offers (active, of a shop accepting orders), kept by
     // catalog_refresh_product_stats() so that listing, sorting and price filters read one row.
@@ -190,8 +197,20 @@ export const offers = pgTable(
     priceRrc: numeric('price_rrc', { precision: 14, scale: 2 }).notNull(),
     /** Units in stock; taken by checkout with a conditional update, never below zero. */
     quantity: integer('quantity').notNull(),
-    /** Goods missing from the latest price list are deactivated, never deleted (orders refer to them). */
+    /**
+     * Shown and sold: in the latest price list (goods missing from it are deactivated, never deleted:
+     * orders refer to them) and not hidden by staff, the offer or its product.
+     */
     isActive: boolean('is_active').notNull().default(true),
+    /**
+     * Whether the good is in its shop's latest price list (the import keeps it). `is_active`, what
+     * every catalog read, basket and checkout test, is `in_price_list and not hidden and not the
+     * product's hidden`: moderation and the import both keep that invariant.
+     */
+    inPriceList: boolean('in_price_list').notNull().default(true),
+    /** Hidden by staff (moderation): not shown or sold; a re-import leaves it hidden. */
+    hidden: boolean('hidden').notNull().default(false),
+    hiddenReason: text('hidden_reason'),
     /**
      * The offer's characteristic values as "<parameter id>:<value key>", sorted: what facets count
      * and what value filters within a category test, read from the category's covering index

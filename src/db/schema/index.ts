@@ -1,6 +1,7 @@
 // Every table of every module, for Drizzle's relational queries and drizzle-kit.
 
 export * from './accounts.ts';
+export * from './audit.ts';
 export * from './catalog.ts';
 export * from './contacts.ts';
 export * from './orders.ts';

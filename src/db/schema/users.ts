@@ -22,6 +22,9 @@ export const users = pgTable(
     emailConfirmedAt: timestamp('email_confirmed_at', { withTimezone: true }),
     /** Staff can block an account; a blocked account cannot authenticate at all. */
     isActive: boolean('is_active').notNull().default(true),
+    /** When and why staff blocked the account (null while it is not blocked). */
+    blockedAt: timestamp('blocked_at', { withTimezone: true }),
+    blockedReason: text('blocked_reason'),
     phone: text('phone'),
     preferredLanguage: text('preferred_language').$type<Language>().notNull().default('ru'),
     // Billing details printed on invoices.

@@ -2,6 +2,7 @@
 // in app.ts.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Runtime } from '../../runtime.ts';
+import { adminUsersRoutes } from './admin-users.routes.ts';
 import { authRoutes } from './auth.routes.ts';
 import { meRoutes } from './me.routes.ts';
 import { pagesRoutes } from './pages.routes.ts';
@@ -10,6 +11,7 @@ export function accountsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     await app.register(authRoutes(runtime));
     await app.register(meRoutes(runtime));
+    await app.register(adminUsersRoutes(runtime));
     await app.register(pagesRoutes());
   };
 }

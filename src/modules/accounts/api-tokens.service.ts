@@ -28,8 +28,8 @@ const publicColumns = {
   lastUsedAt: apiTokens.lastUsedAt,
 };
 
-/** The account an API token stands for, or null: unknown, expired, or the account may not sign in. */
-export async function resolveApiToken(runtime: Runtime, token: string): Promise<AuthUser | null> {
+/** The account an API token stands for; `'blocked'` for a live token of a blocked account; else null. */
+export async function resolveApiToken(runtime: Runtime, token: string): Promise<AuthUser | 'blocked' | null> {
   const [row] = await runtime.db
     .select({
       id: apiTokens.id,
@@ -44,9 +44,11 @@ export async function resolveApiToken(runtime: Runtime, token: string): Promise<
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(eq(apiTokens.tokenHash, hashToken(token)));
-  if (!row?.isActive || !row.emailConfirmedAt) return null;
+  if (!row) return null;
   const now = runtime.clock.now();
   if (row.expiresAt && row.expiresAt <= now) return null;
+  if (!row.isActive) return 'blocked';
+  if (!row.emailConfirmedAt) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
     await touch(runtime, row.id).catch((error) =>
       runtime.log.warn({ err: error, apiTokenId: row.id }, 'could not record API token use'),

@@ -2,7 +2,7 @@
 // token from its confirmation email comes back with the same address.
 import { eq, sql } from 'drizzle-orm';
 import { type Language, type User, users } from '../../db/schema/users.ts';
-import { transaction } from '../../db/transaction.ts';
+import { type TxScope, transaction } from '../../db/transaction.ts';
 import { AppError, type FieldError, validationError } from '../../http/errors.ts';
 import { hashPassword } from '../../lib/passwords.ts';
 import type { Runtime } from '../../runtime.ts';
@@ -144,18 +144,27 @@ export async function resendConfirmation(
   await transaction(runtime, async ({ tx, now, enqueue }) => {
     const [user] = await tx.select().from(users).where(eq(users.email, email)).for('update');
     if (!user || user.emailConfirmedAt || !user.isActive) return;
-    const token = await issueOneTimeToken(tx, {
-      userId: user.id,
-      purpose: 'email_confirmation',
-      now,
-      ttlMs: EMAIL_CONFIRMATION_TTL_HOURS * 3_600_000,
-    });
-    await enqueue(
-      'send_email',
-      confirmationEmail(runtime.config, user, token, {
-        resent: true,
-        validHours: EMAIL_CONFIRMATION_TTL_HOURS,
-      }),
-    );
+    await sendConfirmationEmail({ tx, now, enqueue }, runtime, user);
   });
+}
+
+/** Issues a fresh confirmation token and queues the "confirm again" email, in the caller's transaction. */
+export async function sendConfirmationEmail(
+  scope: Pick<TxScope, 'tx' | 'now' | 'enqueue'>,
+  runtime: Runtime,
+  user: User,
+): Promise<void> {
+  const token = await issueOneTimeToken(scope.tx, {
+    userId: user.id,
+    purpose: 'email_confirmation',
+    now: scope.now,
+    ttlMs: EMAIL_CONFIRMATION_TTL_HOURS * 3_600_000,
+  });
+  await scope.enqueue(
+    'send_email',
+    confirmationEmail(runtime.config, user, token, {
+      resent: true,
+      validHours: EMAIL_CONFIRMATION_TTL_HOURS,
+    }),
+  );
 }

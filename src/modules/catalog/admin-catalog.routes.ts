@@ -5,11 +5,22 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { transaction } from '../../db/transaction.ts';
 import { currentUser } from '../../http/auth.ts';
-import { IdParams, problemResponses } from '../../http/common-schemas.ts';
+import { CursorQuery, IdParams, LimitQuery, Page, problemResponses } from '../../http/common-schemas.ts';
 import { notFound } from '../../http/errors.ts';
-import { decodeIdCursor, kindCursor, pageJson, pageOf, peekLimit } from '../../http/paging.ts';
+import {
+  decodeIdCursor,
+  decodeKindCursor,
+  kindCursor,
+  mapPage,
+  pageJson,
+  pageOf,
+  peekLimit,
+} from '../../http/paging.ts';
 import type { Runtime } from '../../runtime.ts';
 import {
+  AdminImportListQuery,
+  AdminShopListQuery,
+  AdminShopPage,
   CategoryAdminSchema,
   ExportBody,
   ExportQuery,
@@ -41,6 +52,7 @@ import {
   staff,
 } from './catalog.views.ts';
 import {
+  listCategoriesForStaff,
   listParameters,
   mergeCategories,
   mergeParameters,
@@ -48,13 +60,73 @@ import {
   updateParameter,
 } from './curation.service.ts';
 import { exportDownload, exportNow, getExport, queueExport } from './export.service.ts';
-import { getImport, listImports } from './import.service.ts';
+import { getImport, listAllImports, listImports } from './import.service.ts';
 import { requestImport } from './import-request.service.ts';
-import { changeShop, shopOr404 } from './shops.service.ts';
+import { changeShop, listShopsForStaff, shopOr404 } from './shops.service.ts';
 
 export function adminCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     // ----- shops, their imports and exports ---------------------------------------------------
+
+    app.get(
+      '/api/v2/admin/shops',
+      {
+        config: staff,
+        schema: {
+          operationId: 'adminListShops',
+          tags: ['admin'],
+          summary: 'Every shop by id; filter by name and order acceptance',
+          description:
+            '`accepting_orders=false` lists the shops not accepting orders (the dashboard’s ' +
+            '`shops_not_accepting_orders`).',
+          querystring: AdminShopListQuery,
+          response: { 200: AdminShopPage, ...problemResponses(400, 401, 403) },
+        },
+      },
+      async (request) => {
+        const { limit = 50, cursor, q, accepting_orders } = request.query;
+        const rows = await listShopsForStaff(runtime.db, {
+          q,
+          acceptingOrders: accepting_orders,
+          limit: peekLimit(limit),
+          afterId: decodeIdCursor(cursor, 'shop'),
+        });
+        return pageJson(
+          mapPage(
+            pageOf(rows, limit, (last) => kindCursor('shop', [last.id])),
+            (shop) => ({ ...shopSettings(shop), owner_id: shop.ownerId, offer_count: shop.offerCount }),
+          ),
+        );
+      },
+    );
+
+    app.get(
+      '/api/v2/admin/imports',
+      {
+        config: staff,
+        schema: {
+          operationId: 'adminListImports',
+          tags: ['admin'],
+          summary: 'Imports of every shop, newest first; filter by shop, status and time',
+          description:
+            '`status=failed&since=<now − 24 h>` lists the failed imports of the last 24 hours (the ' +
+            'dashboard’s `failed_imports_24h`).',
+          querystring: AdminImportListQuery,
+          response: { 200: ImportPage, ...problemResponses(400, 401, 403) },
+        },
+      },
+      async (request) => {
+        const { limit = 50, cursor, shop_id, status, since } = request.query;
+        const rows = await listAllImports(runtime, {
+          shopId: shop_id,
+          status,
+          since: since === undefined ? undefined : new Date(since),
+          limit: peekLimit(limit),
+          before: decodeIdCursor(cursor, 'import'),
+        });
+        return importPage(rows, limit, request);
+      },
+    );
 
     app.get(
       '/api/v2/admin/shops/:id',
@@ -79,7 +151,7 @@ export function adminCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox 
           operationId: 'adminUpdateShop',
           tags: ['admin'],
           summary:
-            'Change a shop: name, price-list URL, order acceptance, scheduled re-import, invoice requisites, VAT rate',
+            'Change a shop: name, price-list URL, order acceptance, scheduled re-import, contacts, invoice requisites, VAT rate',
           params: IdParams,
           body: ShopPatchBody,
           response: { 200: ShopSettings, ...problemResponses(400, 401, 403, 404, 422) },
@@ -87,7 +159,8 @@ export function adminCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox 
       },
       async (request) => {
         const shop = await shopOr404(runtime.db, request.params.id);
-        return shopSettings(await changeShop(runtime, shop, shopPatch(request.body)));
+        const changed = await changeShop(runtime, shop, shopPatch(request.body), currentUser(request).id);
+        return shopSettings(changed);
       },
     );
 
@@ -110,7 +183,7 @@ export function adminCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox 
       async (request, reply) => {
         const shop = await shopOr404(runtime.db, request.params.id);
         const asked = await importRequestOf(runtime, request, request.query, currentUser(request).id);
-        const row = await requestImport(runtime, shop, asked);
+        const row = await requestImport(runtime, shop, { ...asked, byStaff: true });
         return reply
           .status(202)
           .header('location', `/api/v2/admin/imports/${row.id}`)
@@ -245,6 +318,57 @@ export function adminCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox 
 
     // ----- curation: categories and characteristics -----------------------------------------
 
+    app.get(
+      '/api/v2/admin/categories',
+      {
+        config: staff,
+        schema: {
+          operationId: 'adminListCategories',
+          tags: ['admin'],
+          summary: 'Categories by name with their product counts (on sale and in all), for curation',
+          querystring: Type.Object(
+            {
+              limit: Type.Optional(LimitQuery),
+              cursor: Type.Optional(CursorQuery),
+              q: Type.Optional(Type.String({ maxLength: 200, description: 'Part of the name' })),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Page(
+              Type.Object({
+                ...CategoryAdminSchema.properties,
+                products_total: Type.Integer({
+                  description: 'Every product, hidden and unsold ones included',
+                }),
+              }),
+            ),
+            ...problemResponses(400, 401, 403),
+          },
+        },
+      },
+      async (request) => {
+        const { limit = 50, cursor, q } = request.query;
+        const after = cursor ? decodeKindCursor(cursor, 'admin_category', 2) : undefined;
+        const rows = await listCategoriesForStaff(runtime.db, {
+          q,
+          limit: peekLimit(limit),
+          after: after ? { name: String(after[0]), id: Number(after[1]) } : undefined,
+        });
+        return pageJson(
+          mapPage(
+            pageOf(rows, limit, (last) => kindCursor('admin_category', [last.normalizedName, last.id])),
+            (row) => ({
+              id: row.id,
+              name: row.name,
+              product_count: row.productCount,
+              products_total: row.productsTotal,
+            }),
+          ),
+        );
+      },
+    );
+
     app.patch(
       '/api/v2/admin/categories/:id',
       {
@@ -258,7 +382,8 @@ export function adminCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox 
           response: { 200: CategoryAdminSchema, ...problemResponses(400, 401, 403, 404, 409) },
         },
       },
-      async (request) => renameCategory(runtime, request.params.id, request.body.name),
+      async (request) =>
+        renameCategory(runtime, request.params.id, request.body.name, currentUser(request).id),
     );
 
     app.post(
@@ -275,7 +400,8 @@ export function adminCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox 
           response: { 200: CategoryAdminSchema, ...problemResponses(400, 401, 403, 404, 422) },
         },
       },
-      async (request) => mergeCategories(runtime, request.params.id, request.body.into),
+      async (request) =>
+        mergeCategories(runtime, request.params.id, request.body.into, currentUser(request).id),
     );
 
     app.get(
@@ -313,7 +439,7 @@ export function adminCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox 
           response: { 200: ParameterSchema, ...problemResponses(400, 401, 403, 404, 409, 422) },
         },
       },
-      async (request) => updateParameter(runtime, request.params.id, request.body),
+      async (request) => updateParameter(runtime, request.params.id, request.body, currentUser(request).id),
     );
 
     app.post(
@@ -329,7 +455,8 @@ export function adminCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox 
           response: { 200: ParameterSchema, ...problemResponses(400, 401, 403, 404, 422) },
         },
       },
-      async (request) => mergeParameters(runtime, request.params.id, request.body.into),
+      async (request) =>
+        mergeParameters(runtime, request.params.id, request.body.into, currentUser(request).id),
     );
   };
 }

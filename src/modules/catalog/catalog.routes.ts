@@ -35,6 +35,7 @@ import {
 import { getProductJson, listCategories, listOffers } from './catalog.service.ts';
 import type { ParameterFilter, ProductFilters } from './catalog-filters.ts';
 import { productFacets } from './facets.service.ts';
+import { moderationRoutes } from './moderation.routes.ts';
 import { listProducts } from './products.service.ts';
 import { cacheKey, createCatalogReadCache, jsonBytes } from './read-cache.ts';
 import { getPublicShop, installImportSchedule, listShops } from './shops.service.ts';
@@ -279,5 +280,6 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
 
     await app.register(supplierCatalogRoutes(runtime));
     await app.register(adminCatalogRoutes(runtime));
+    await app.register(moderationRoutes(runtime));
   };
 }

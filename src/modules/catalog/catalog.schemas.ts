@@ -232,9 +232,47 @@ export const ShopSettings = Type.Object({
     description: "Requisites printed on the shop's invoices; null: the owner's profile details serve",
   }),
   vat_rate: VatRateSchema,
+  contact_email: Nullable(Type.String()),
+  contact_phone: Nullable(Type.String()),
+  contact_person: Nullable(Type.String()),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
+
+export const AdminShopListItem = Type.Object({
+  ...ShopSettings.properties,
+  owner_id: Type.Integer({ description: 'The supplier account that runs the shop' }),
+  offer_count: Type.Integer({ description: 'Offers in its latest price list' }),
+});
+export const AdminShopPage = Page(AdminShopListItem);
+export const AdminShopListQuery = Type.Object(
+  {
+    limit: Type.Optional(LimitQuery),
+    cursor: Type.Optional(CursorQuery),
+    q: Type.Optional(Type.String({ maxLength: 200, description: 'Part of the shop’s name' })),
+    accepting_orders: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export const AdminImportListQuery = Type.Object(
+  {
+    limit: Type.Optional(LimitQuery),
+    cursor: Type.Optional(CursorQuery),
+    shop_id: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })),
+    status: Type.Optional(
+      Type.Union([
+        Type.Literal('queued'),
+        Type.Literal('running'),
+        Type.Literal('succeeded'),
+        Type.Literal('failed'),
+      ]),
+    ),
+    since: Type.Optional(
+      Type.String({ format: 'date-time', description: 'Only imports queued at or after this instant' }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export const ShopPatchBody = Type.Object(
   {
@@ -263,6 +301,21 @@ export const ShopPatchBody = Type.Object(
       ),
     ),
     vat_rate: Type.Optional(VatRateSchema),
+    contact_email: Type.Optional(
+      Type.Union(
+        [
+          Type.String({ maxLength: 254, pattern: '^\\s*$|^\\s*[^\\s@]+@[^\\s@]+\\.[^\\s@]+\\s*$' }),
+          Type.Null(),
+        ],
+        {
+          description: 'Whom to write about the shop’s orders; empty or null clears it',
+        },
+      ),
+    ),
+    contact_phone: Type.Optional(
+      Type.Union([Type.String({ maxLength: 50, pattern: '^\\s*$|^\\s*\\+?[0-9 ()-]{5,}$' }), Type.Null()]),
+    ),
+    contact_person: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -28,6 +28,9 @@ export function shopSettings(shop: Shop) {
     import_every_hours: shop.importEveryHours,
     billing_details: shop.billingDetails,
     vat_rate: shop.vatRate,
+    contact_email: shop.contactEmail,
+    contact_phone: shop.contactPhone,
+    contact_person: shop.contactPerson,
     created_at: shop.createdAt.toISOString(),
     updated_at: shop.updatedAt.toISOString(),
   };
@@ -40,6 +43,9 @@ export function shopPatch(body: {
   import_every_hours?: number | null;
   billing_details?: Partial<Record<keyof ShopBillingDetails, string | null>> | null;
   vat_rate?: string;
+  contact_email?: string | null;
+  contact_phone?: string | null;
+  contact_person?: string | null;
 }): ShopPatch {
   const patch: ShopPatch = {};
   if (body.name !== undefined) patch.name = body.name.trim();
@@ -50,6 +56,10 @@ export function shopPatch(body: {
     patch.billingDetails = body.billing_details === null ? null : cleanBillingDetails(body.billing_details);
   }
   if (body.vat_rate !== undefined) patch.vatRate = body.vat_rate as VatRate;
+  // An empty contact clears it.
+  if (body.contact_email !== undefined) patch.contactEmail = body.contact_email?.trim().toLowerCase() || null;
+  if (body.contact_phone !== undefined) patch.contactPhone = body.contact_phone?.trim() || null;
+  if (body.contact_person !== undefined) patch.contactPerson = body.contact_person?.trim() || null;
   return patch;
 }
 

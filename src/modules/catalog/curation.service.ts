@@ -8,12 +8,13 @@
 // same way: later imports of the source's name go to the target, and nothing is deleted (ids in
 // promotions, links and orders stay meaningful). Two products of the same name meeting in the target category become one: the
 // offers move to the target's product and the other product is kept, empty, as an alias.
-import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, ilike, isNull, sql } from 'drizzle-orm';
 import type { Queryable, Transaction } from '../../db/client.ts';
 import { categories, type ParameterKind, parameters } from '../../db/schema/catalog.ts';
 import { transaction } from '../../db/transaction.ts';
 import { conflict, notFound, unprocessable } from '../../http/errors.ts';
 import type { Runtime } from '../../runtime.ts';
+import { changedValues, recordAudit } from '../audit/audit.service.ts';
 import { normalizeName } from './normalize.ts';
 import { searchWordsOf } from './search.ts';
 import { searchWordsInsert } from './search-index.ts';
@@ -46,13 +47,52 @@ async function categoryView(db: Queryable, category: { id: number; name: string 
   return { id: category.id, name: category.name, product_count: row.count };
 }
 
+export interface StaffCategoryRow {
+  id: number;
+  name: string;
+  normalizedName: string;
+  /** Products on sale now. */
+  productCount: number;
+  /** Every product of it, hidden and unsold ones included. */
+  productsTotal: number;
+}
+
+/** Categories for staff by name (merged-away ones left out), with their product counts. */
+export async function listCategoriesForStaff(
+  db: Queryable,
+  options: { q?: string; limit: number; after?: { name: string; id: number } },
+): Promise<StaffCategoryRow[]> {
+  const q = options.q?.trim();
+  return db
+    .select({
+      id: categories.id,
+      name: categories.name,
+      normalizedName: categories.normalizedName,
+      productCount: sql<number>`(select count(*)::integer from products p where p.category_id = "categories"."id" and p.offer_count > 0)`,
+      productsTotal: sql<number>`(select count(*)::integer from products p where p.category_id = "categories"."id" and p.merged_into_id is null)`,
+    })
+    .from(categories)
+    .where(
+      and(
+        isNull(categories.mergedIntoId),
+        q ? ilike(categories.name, `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : undefined,
+        options.after
+          ? sql`(${categories.normalizedName}, ${categories.id}) > (${options.after.name}, ${options.after.id})`
+          : undefined,
+      ),
+    )
+    .orderBy(asc(categories.normalizedName), asc(categories.id))
+    .limit(options.limit);
+}
+
 export async function renameCategory(
   runtime: Runtime,
   categoryId: number,
   name: string,
+  staffId: number,
 ): Promise<CategoryView> {
   const trimmed = name.trim();
-  const renamed = await transaction(runtime, async ({ tx }) => {
+  const renamed = await transaction(runtime, async ({ tx, now }) => {
     const [category] = await tx.select().from(categories).where(eq(categories.id, categoryId)).for('update');
     if (!category || category.mergedIntoId) throw categoryNotFound();
     await renameWithAlias(tx, 'categories', category, trimmed, (existingId) =>
@@ -70,6 +110,15 @@ export async function renameCategory(
     await tx.execute(sql`
       select catalog_refresh_product_search(array(select id from products where category_id = ${categoryId}))`);
     await addSearchWords(tx, [trimmed]);
+    await recordAudit(tx, {
+      actorId: staffId,
+      kind: 'category.renamed',
+      objectType: 'category',
+      objectId: categoryId,
+      before: { name: category.name },
+      after: { name: renamed.name },
+      at: now,
+    });
     return renamed;
   });
   return categoryView(runtime.db, renamed);
@@ -171,13 +220,14 @@ export async function mergeCategories(
   runtime: Runtime,
   sourceId: number,
   targetId: number,
+  staffId: number,
 ): Promise<CategoryView> {
   refuseSelfMerge(sourceId, targetId, {
     ru: 'Нельзя объединить категорию с самой собой',
     en: 'A category cannot be merged into itself',
   });
-  const target = await transaction(runtime, async ({ tx }) => {
-    const { target } = await lockMergePair(tx, categories, sourceId, targetId, categoryNotFound);
+  const target = await transaction(runtime, async ({ tx, now }) => {
+    const { source, target } = await lockMergePair(tx, categories, sourceId, targetId, categoryNotFound);
 
     // Products whose name the target already has: their offers join the target's product.
     const collisions = rows<{ source_id: number; target_id: number }>(
@@ -208,6 +258,15 @@ export async function mergeCategories(
       sql`update shop_categories set category_id = ${targetId} where category_id = ${sourceId}`,
     );
     await pointAliasesAt(tx, 'categories', sourceId, targetId);
+    await recordAudit(tx, {
+      actorId: staffId,
+      kind: 'category.merged',
+      objectType: 'category',
+      objectId: sourceId,
+      before: { name: source.name },
+      after: { merged_into_id: targetId, merged_into_name: target.name, products_moved: moved.length },
+      at: now,
+    });
     return target;
   });
   return categoryView(runtime.db, target);
@@ -272,8 +331,9 @@ export async function updateParameter(
   runtime: Runtime,
   parameterId: number,
   patch: { name?: string; kind?: ParameterKind },
+  staffId: number,
 ): Promise<ParameterView> {
-  return transaction(runtime, async ({ tx }) => {
+  return transaction(runtime, async ({ tx, now }) => {
     const [parameter] = await tx
       .select()
       .from(parameters)
@@ -325,7 +385,22 @@ export async function updateParameter(
         .where(eq(parameters.id, parameterId));
     }
     await refreshShownCharacteristics(tx, parameterId);
-    return parameterView(tx, parameterId);
+    const view = await parameterView(tx, parameterId);
+    const changed = changedValues<Record<string, unknown>>(
+      { name: parameter.name, kind: parameter.kind, kind_fixed: parameter.kindFixed },
+      { name: view.name, kind: view.kind, kind_fixed: view.kind_fixed },
+    );
+    if (changed) {
+      await recordAudit(tx, {
+        actorId: staffId,
+        kind: changed.after.name !== undefined ? 'parameter.renamed' : 'parameter.kind_changed',
+        objectType: 'parameter',
+        objectId: parameterId,
+        ...changed,
+        at: now,
+      });
+    }
+    return view;
   });
 }
 
@@ -334,12 +409,13 @@ export async function mergeParameters(
   runtime: Runtime,
   sourceId: number,
   targetId: number,
+  staffId: number,
 ): Promise<ParameterView> {
   refuseSelfMerge(sourceId, targetId, {
     ru: 'Нельзя объединить характеристику с самой собой',
     en: 'A parameter cannot be merged into itself',
   });
-  return transaction(runtime, async ({ tx }) => {
+  return transaction(runtime, async ({ tx, now }) => {
     const { source, target } = await lockMergePair(tx, parameters, sourceId, targetId, parameterNotFound);
     // Offers holding the source's values: their facet keys name the characteristic by id.
     const affected = (
@@ -363,6 +439,15 @@ export async function mergeParameters(
       await tx.update(parameters).set({ kind: 'text' }).where(eq(parameters.id, targetId));
     }
     await refreshShownCharacteristics(tx, targetId);
+    await recordAudit(tx, {
+      actorId: staffId,
+      kind: 'parameter.merged',
+      objectType: 'parameter',
+      objectId: sourceId,
+      before: { name: source.name, kind: source.kind },
+      after: { merged_into_id: targetId, merged_into_name: target.name, offers_moved: affected.length },
+      at: now,
+    });
     return parameterView(tx, targetId);
   });
 }

@@ -53,6 +53,16 @@ export async function countActiveOffers(db: Queryable, shopId: number): Promise<
   return row.count;
 }
 
+/** The goods of a shop's latest price list, hidden ones included: what its export holds. */
+export async function countListedOffers(db: Queryable, shopId: number): Promise<number> {
+  const [row] = rows<{ count: number }>(
+    await db.execute(
+      sql`select count(*)::integer as count from offers where shop_id = ${shopId} and in_price_list`,
+    ),
+  );
+  return row.count;
+}
+
 async function loadShop(db: Queryable, shopId: number): Promise<{ name: string; rows: ExportRow[] }> {
   const [shop] = rows<{ name: string }>(await db.execute(sql`select name from shops where id = ${shopId}`));
   const goods = rows<ExportRow>(
@@ -67,7 +77,7 @@ async function loadShop(db: Queryable, shopId: number): Promise<{ name: string; 
       from offers o
       join products p on p.id = o.product_id
       join categories c on c.id = p.category_id
-      where o.shop_id = ${shopId} and o.is_active
+      where o.shop_id = ${shopId} and o.in_price_list
       order by o.id`),
   );
   return { name: shop.name, rows: goods };
@@ -341,7 +351,7 @@ export async function exportNow(
   format: ExportFormat,
   now: Date,
 ): Promise<ExportFile> {
-  const count = await countActiveOffers(db, shopId);
+  const count = await countListedOffers(db, shopId);
   if (count > SYNC_EXPORT_LIMIT) {
     throw new AppError(409, 'export_too_large', {
       detail: {

@@ -30,7 +30,7 @@ import { searchWordsOf } from './search.ts';
 import { productSearchInsert, SEARCH_VECTORS_SQL, searchWordsInsert } from './search-index.ts';
 
 /** Advisory-lock namespace of imports: (IMPORT_LOCK, shop id). */
-const IMPORT_LOCK = 7_311_004;
+export const IMPORT_LOCK = 7_311_004;
 
 export interface Applied {
   created: number;
@@ -191,8 +191,9 @@ export async function applyPriceList(
       }
       offer.seen = true;
       // The digest is made only when the cheap comparisons leave the row unchanged.
+      // In the price list and unchanged: left as it is (hidden by staff or shown).
       let unchanged =
-        offer.is_active &&
+        offer.in_price_list &&
         offer.quantity === staged.quantities[i] &&
         offer.category_id === goodCategory[i] &&
         offer.product_name_key === staged.normalizedNames[i];
@@ -394,11 +395,11 @@ export async function applyPriceList(
     const offer = stored.get(id);
     if (offer) offer.seen = true;
   }
-  const missing = [...stored.values()].filter((o) => o.is_active && !o.seen).map((o) => o.id);
+  const missing = [...stored.values()].filter((o) => o.in_price_list && !o.seen).map((o) => o.id);
   const deactivatedRows = rowsOf<{ product_id: number }>(
     await tx.execute(sql`
-      update offers o set is_active = false, updated_at = ${scope.now}
-      where o.id = any(${param(missing)}::integer[]) and o.is_active
+      update offers o set is_active = false, in_price_list = false, updated_at = ${scope.now}
+      where o.id = any(${param(missing)}::integer[]) and o.in_price_list
       returning o.product_id`),
   );
   // The stored offers' statements and this one.
@@ -458,6 +459,7 @@ interface StoredOffer {
   id: number;
   external_id: string;
   is_active: boolean;
+  in_price_list: boolean;
   import_hash: string | null;
   quantity: number;
   category_id: number;
@@ -471,7 +473,7 @@ interface StoredOffer {
 async function storedOffers(scope: TxScope, shopId: number): Promise<Map<string, StoredOffer>> {
   const rows = rowsOf<StoredOffer>(
     await scope.tx.execute(sql`
-      select id, external_id, is_active, import_hash, quantity, category_id, product_name_key, product_id
+      select id, external_id, is_active, in_price_list, import_hash, quantity, category_id, product_name_key, product_id
       from offers where shop_id = ${shopId}`),
   );
   return new Map(rows.map((row) => [row.external_id, row]));

@@ -28,6 +28,8 @@ export interface ImportRequest {
   /** A multipart upload; else `url`, or the shop's price-list URL. */
   upload?: UploadedFile;
   url?: string;
+  /** Staff starting an import for a shop: the import is audited as `import.started`. */
+  byStaff?: boolean;
 }
 
 /** The upload's size limit as an error. */
@@ -69,6 +71,7 @@ export async function requestImport(runtime: Runtime, shop: Shop, request: Impor
         mode,
         fileName: name || null,
         content,
+        audited: request.byStaff,
       }),
     );
   }
@@ -87,6 +90,7 @@ export async function requestImport(runtime: Runtime, shop: Shop, request: Impor
       source: 'url',
       mode: request.mode ?? 'lenient',
       url,
+      audited: request.byStaff,
     }),
   );
 }

@@ -266,7 +266,9 @@ export function newOffersStatement(scope: TxScope, shopId: number, goods: GoodsC
     with added as (
       insert into offers (shop_id, ${OFFER_COLUMNS}, is_active, created_at, updated_at)
       select ${shopId}, product_id, category_id, product_name_key, external_id, model, name, price, price_rrc, quantity,
-             parameters, facet_keys::text[], import_hash, characteristics, true, ${scope.now}, ${scope.now}
+             parameters, facet_keys::text[], import_hash, characteristics,
+             not exists (select 1 from products hp where hp.id = u.product_id and hp.hidden),
+             ${scope.now}, ${scope.now}
       from unnest(${offerColumns(goods, rows)}) with ordinality as u(${OFFER_COLUMNS}, ord)
       order by ord
       returning id, external_id
@@ -318,10 +320,18 @@ export function storedOffersStatement(
     'facet_keys',
   ];
   const before = sql.raw(contentColumns.map((column) => `old.${column}`).join(', '));
+  // Back in the price list, the offer is shown unless staff hid it or its product (moderation
+  // outlives any number of imports).
+  const visible =
+    'not old.hidden and not exists (select 1 from products hp where hp.id = u.product_id and hp.hidden)';
   const after = sql.raw(
     contentColumns
       .map((column) =>
-        column === 'is_active' ? 'true' : column === 'facet_keys' ? 'u.facet_keys::text[]' : `u.${column}`,
+        column === 'is_active'
+          ? `(${visible})`
+          : column === 'facet_keys'
+            ? 'u.facet_keys::text[]'
+            : `u.${column}`,
       )
       .join(', '),
   );
@@ -335,7 +345,8 @@ export function storedOffersStatement(
       price = u.price,
       price_rrc = u.price_rrc,
       quantity = u.quantity,
-      is_active = true,
+      is_active = ${sql.raw(`(${visible})`)},
+      in_price_list = true,
       parameters = u.parameters,
       facet_keys = u.facet_keys::text[],
       import_hash = u.import_hash,
@@ -349,6 +360,6 @@ export function storedOffersStatement(
     where o.id = u.id
     returning o.id, u.idx, o.product_id, old.product_id as old_product_id,
       (${before}) is distinct from (${after}) as changed,
-      (old.product_id, old.model, old.parameters, old.is_active) is distinct from (u.product_id, u.model, u.parameters, true) as search_changed,
+      (old.product_id, old.model, old.parameters, old.is_active) is distinct from (u.product_id, u.model, u.parameters, ${sql.raw(`(${visible})`)}) as search_changed,
       (old.parameters, old.facet_keys) is distinct from (u.parameters, u.facet_keys::text[]) as parameters_changed`;
 }

@@ -13,7 +13,7 @@
 // what is stored are not written; goods missing from the file are deactivated, never deleted; the
 // file's `shop` renames the shop; one import per shop at a time (an advisory lock per shop), and an
 // older import never overwrites a newer one that was applied first.
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import {
   type Import,
   type ImportMode,
@@ -26,6 +26,7 @@ import { type TxScope, transaction } from '../../db/transaction.ts';
 import { QUEUES } from '../../jobs/queues.ts';
 import { collectGarbage } from '../../lib/memory.ts';
 import type { Runtime } from '../../runtime.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import { FetchError, fetchPriceList } from './fetch.ts';
 import { applyPriceList } from './import-apply.ts';
 import { type FileTally, goodsReader, MAX_REPORTED_ISSUES, type Staged } from './import-goods.ts';
@@ -46,6 +47,8 @@ export interface QueueImportInput {
   fileName?: string | null;
   /** The uploaded file (kept in the database until the job has read it). */
   content?: Buffer;
+  /** A staff action: recorded in the audit trail (`import.started`, by `requestedBy`). */
+  audited?: boolean;
 }
 
 /** Records an import and sends its job in the caller's transaction. */
@@ -64,6 +67,22 @@ export async function queueImport(scope: TxScope, input: QueueImportInput): Prom
     })
     .returning();
   if (input.content) await scope.tx.insert(importFiles).values({ importId: row.id, content: input.content });
+  if (input.audited) {
+    await recordAudit(scope.tx, {
+      actorId: input.requestedBy,
+      kind: 'import.started',
+      objectType: 'import',
+      objectId: row.id,
+      after: {
+        shop_id: row.shopId,
+        source: row.source,
+        mode: row.mode,
+        url: row.url,
+        file_name: row.fileName,
+      },
+      at: scope.now,
+    });
+  }
   await scope.enqueue('catalog_import', { importId: row.id });
   return row;
 }
@@ -469,6 +488,41 @@ export async function listImports(
     )
     .orderBy(desc(imports.id))
     .limit(options.limit);
+}
+
+export interface ImportFilters {
+  shopId?: number;
+  status?: Import['status'];
+  /** Imports queued at or after this instant. */
+  since?: Date;
+  limit: number;
+  before?: number;
+}
+
+/** Imports of every shop, newest first (staff's list; "failed in the last 24 h" is a filter of it). */
+export async function listAllImports(runtime: Runtime, filters: ImportFilters): Promise<Import[]> {
+  return runtime.db
+    .select()
+    .from(imports)
+    .where(
+      and(
+        filters.shopId === undefined ? undefined : eq(imports.shopId, filters.shopId),
+        filters.status === undefined ? undefined : eq(imports.status, filters.status),
+        filters.since === undefined ? undefined : gte(imports.createdAt, filters.since),
+        filters.before === undefined ? undefined : lt(imports.id, filters.before),
+      ),
+    )
+    .orderBy(desc(imports.id))
+    .limit(filters.limit);
+}
+
+/** Failed imports queued at or after `since`: the list `status=failed&since=<since>`. */
+export async function countFailedImportsSince(runtime: Runtime, since: Date): Promise<number> {
+  const [row] = await runtime.db
+    .select({ count: sql<number>`count(*)::integer` })
+    .from(imports)
+    .where(and(eq(imports.status, 'failed'), gte(imports.createdAt, since)));
+  return row.count;
 }
 
 export async function importReport(

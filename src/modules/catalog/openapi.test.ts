@@ -29,7 +29,7 @@ it('names every catalog operation once, with a summary', async () => {
       expect(operation.tags?.length, `${method} ${path}`).toBeGreaterThan(0);
     }
   }
-  expect(catalogOperations).toBe(31);
+  expect(catalogOperations).toBe(34);
   expect(new Set(ids).size).toBe(ids.length);
   expect(ids).toEqual(expect.arrayContaining(['listProducts', 'getProductFacets', 'adminMergeCategories']));
 });

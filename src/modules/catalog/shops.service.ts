@@ -1,13 +1,14 @@
 // Shops: one per supplier account. Settings (name, price-list URL, order acceptance, scheduled
 // re-import) and the public list. Switching order acceptance off hides the shop's goods from the
 // catalog at once (a trigger refreshes the product summary) and stops new orders of them.
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, ilike, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import { type Shop, type ShopBillingDetails, shops, type VatRate } from '../../db/schema/catalog.ts';
 import { type TxScope, transaction } from '../../db/transaction.ts';
 import { AppError, type FieldError, notFound, unprocessable, validationError } from '../../http/errors.ts';
 import { requisitesProblems } from '../../lib/requisites.ts';
 import type { Runtime } from '../../runtime.ts';
+import { changedValues, recordAudit } from '../audit/audit.service.ts';
 import { countActiveOffers } from './export.service.ts';
 import { queueImport } from './import.service.ts';
 import { checkImportUrl } from './import-request.service.ts';
@@ -23,6 +24,18 @@ export async function createShopForOwner(
     .values({ ownerId: owner.id, name })
     .returning({ id: shops.id, name: shops.name });
   return shop;
+}
+
+/** The owner's shop, made when the account has none yet (an account staff turned into a supplier). */
+export async function ensureShopForOwner(
+  scope: Pick<TxScope, 'tx'>,
+  owner: { id: number; company: string },
+): Promise<{ id: number; name: string }> {
+  const [existing] = await scope.tx
+    .select({ id: shops.id, name: shops.name })
+    .from(shops)
+    .where(eq(shops.ownerId, owner.id));
+  return existing ?? createShopForOwner(scope, owner);
 }
 
 export function shopNotFound() {
@@ -46,6 +59,9 @@ export interface ShopPatch {
   priceListUrl?: string | null;
   acceptingOrders?: boolean;
   importEveryHours?: number | null;
+  contactEmail?: string | null;
+  contactPhone?: string | null;
+  contactPerson?: string | null;
   /** The invoice requisites as a whole (null: the owner's profile serves); see `cleanBillingDetails`. */
   billingDetails?: ShopBillingDetails | null;
   vatRate?: VatRate;
@@ -110,14 +126,48 @@ export function cleanBillingDetails(
   return details;
 }
 
-export async function updateShop(runtime: Runtime, shopId: number, patch: ShopPatch): Promise<Shop> {
+/** The shop's settings a patch may change, by their API names (the audit trail's before/after). */
+function auditedSettings(shop: Shop): Record<string, unknown> {
+  return {
+    name: shop.name,
+    price_list_url: shop.priceListUrl,
+    accepting_orders: shop.acceptingOrders,
+    import_every_hours: shop.importEveryHours,
+    contact_email: shop.contactEmail,
+    contact_phone: shop.contactPhone,
+    contact_person: shop.contactPerson,
+  };
+}
+
+/**
+ * Writes a shop's settings. A change by staff (`staffActorId`) is recorded in the audit trail as
+ * `shop.updated` with the values it changed, in the same transaction.
+ */
+export async function updateShop(
+  runtime: Runtime,
+  shopId: number,
+  patch: ShopPatch,
+  staffActorId?: number,
+): Promise<Shop> {
   return transaction(runtime, async ({ tx, now }) => {
+    const [before] = await tx.select().from(shops).where(eq(shops.id, shopId)).for('update');
+    if (!before) throw shopNotFound();
     const [shop] = await tx
       .update(shops)
       .set({ ...patch, updatedAt: now })
       .where(eq(shops.id, shopId))
       .returning();
-    if (!shop) throw shopNotFound();
+    const changed = changedValues(auditedSettings(before), auditedSettings(shop));
+    if (staffActorId !== undefined && changed) {
+      await recordAudit(tx, {
+        actorId: staffActorId,
+        kind: 'shop.updated',
+        objectType: 'shop',
+        objectId: shopId,
+        ...changed,
+        at: now,
+      });
+    }
     return shop;
   });
 }
@@ -126,7 +176,12 @@ export async function updateShop(runtime: Runtime, shopId: number, patch: ShopPa
  * A change of a shop's settings by its supplier or staff: a name is not empty, a price-list URL may
  * be fetched, and a scheduled re-import needs a URL (the one given or the one kept).
  */
-export async function changeShop(runtime: Runtime, shop: Shop, patch: ShopPatch): Promise<Shop> {
+export async function changeShop(
+  runtime: Runtime,
+  shop: Shop,
+  patch: ShopPatch,
+  staffActorId?: number,
+): Promise<Shop> {
   if (patch.name !== undefined && patch.name === '') {
     throw new AppError(400, 'validation_failed', {
       errors: [{ field: 'body.name', message: { ru: 'пустое название', en: 'empty name' } }],
@@ -141,7 +196,7 @@ export async function changeShop(runtime: Runtime, shop: Shop, patch: ShopPatch)
       en: 'Scheduled re-import needs a price-list URL',
     });
   }
-  return updateShop(runtime, shop.id, patch);
+  return updateShop(runtime, shop.id, patch, staffActorId);
 }
 
 /** A shop as the public catalog shows it: hidden while it does not accept orders, except to staff. */
@@ -211,13 +266,55 @@ export async function listShops(
       name: shops.name,
       accepting_orders: shops.acceptingOrders,
       currency: shops.currency,
-      offer_count: sql<number>`(select count(*)::integer from offers o where o.shop_id = ${shops.id} and o.is_active)`,
+      offer_count: sql<number>`(select count(*)::integer from offers o where o.shop_id = "shops"."id" and o.is_active)`,
     })
     .from(shops)
     .where(conditions.length ? and(...conditions) : undefined)
     .orderBy(asc(shops.id))
     .limit(options.limit);
   return found;
+}
+
+export interface AdminShopFilters {
+  /** Part of the name, case-insensitive. */
+  q?: string;
+  acceptingOrders?: boolean;
+  limit: number;
+  afterId?: number;
+}
+
+/** Every shop for staff, by id, with its owner and the offers of its latest price list. */
+export async function listShopsForStaff(
+  db: Queryable,
+  filters: AdminShopFilters,
+): Promise<(Shop & { offerCount: number })[]> {
+  const q = filters.q?.trim();
+  return db
+    .select({
+      ...getTableColumns(shops),
+      offerCount: sql<number>`(select count(*)::integer from offers o where o.shop_id = "shops"."id" and o.in_price_list)`,
+    })
+    .from(shops)
+    .where(
+      and(
+        q ? ilike(shops.name, `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : undefined,
+        filters.acceptingOrders === undefined
+          ? undefined
+          : eq(shops.acceptingOrders, filters.acceptingOrders),
+        filters.afterId === undefined ? undefined : gt(shops.id, filters.afterId),
+      ),
+    )
+    .orderBy(asc(shops.id))
+    .limit(filters.limit);
+}
+
+/** Shops not accepting orders: the list `accepting_orders=false`. */
+export async function countShopsNotAcceptingOrders(db: Queryable): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::integer` })
+    .from(shops)
+    .where(eq(shops.acceptingOrders, false));
+  return row.count;
 }
 
 /**

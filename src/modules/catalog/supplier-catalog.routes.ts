@@ -4,9 +4,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { transaction } from '../../db/transaction.ts';
 import { currentUser } from '../../http/auth.ts';
-import { IdParams, problemResponses } from '../../http/common-schemas.ts';
+import { CursorQuery, IdParams, LimitQuery, Page, problemResponses } from '../../http/common-schemas.ts';
 import { notFound } from '../../http/errors.ts';
-import { decodeIdCursor, kindCursor, pageJson, pageOf, peekLimit } from '../../http/paging.ts';
+import { decodeIdCursor, kindCursor, mapPage, pageJson, pageOf, peekLimit } from '../../http/paging.ts';
 import type { Runtime } from '../../runtime.ts';
 import {
   ExportPage,
@@ -45,10 +45,56 @@ import {
 } from './export.service.ts';
 import { getImport, listImports } from './import.service.ts';
 import { requestImport } from './import-request.service.ts';
+import { listShopOffers } from './moderation.service.ts';
+import { ModeratedOfferSchema, presentModeratedOffer } from './moderation.views.ts';
 import { changeShop, shopOfOwner, shopToExport } from './shops.service.ts';
+
+const SupplierOfferQuery = Type.Object(
+  {
+    limit: Type.Optional(LimitQuery),
+    cursor: Type.Optional(CursorQuery),
+    q: Type.Optional(
+      Type.String({ maxLength: 200, description: 'Part of the name or of the supplier’s id' }),
+    ),
+    hidden: Type.Optional(
+      Type.Boolean({ description: 'Only the offers staff hid (true) or the others (false)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export function supplierCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
+    app.get(
+      '/api/v2/supplier/offers',
+      {
+        config: supplier,
+        schema: {
+          operationId: 'listSupplierOffers',
+          tags: ['supplier'],
+          summary: 'My offers of the latest price list, with whether staff hid them and why',
+          querystring: SupplierOfferQuery,
+          response: { 200: Page(ModeratedOfferSchema), ...problemResponses(400, 401, 403, 404) },
+        },
+      },
+      async (request) => {
+        const shop = await shopOfOwner(runtime.db, currentUser(request).id);
+        const { limit = 50, cursor, q, hidden } = request.query;
+        const rows = await listShopOffers(runtime.db, shop.id, {
+          q,
+          hidden,
+          limit: peekLimit(limit),
+          afterId: decodeIdCursor(cursor, 'supplier_offer'),
+        });
+        return pageJson(
+          mapPage(
+            pageOf(rows, limit, (last) => kindCursor('supplier_offer', [last.id])),
+            presentModeratedOffer,
+          ),
+        );
+      },
+    );
+
     app.get(
       '/api/v2/supplier/shop',
       {
@@ -71,7 +117,7 @@ export function supplierCatalogRoutes(runtime: Runtime): FastifyPluginAsyncTypeb
           operationId: 'updateSupplierShop',
           tags: ['supplier'],
           summary:
-            'Change my shop: name, price-list URL, order acceptance, scheduled re-import, invoice requisites, VAT rate',
+            'Change my shop: name, price-list URL, order acceptance, scheduled re-import, contacts, invoice requisites, VAT rate',
           description:
             '`accepting_orders: false` hides the shop’s goods from the catalog and refuses new orders of them. ' +
             '`import_every_hours` (1–720, or null) re-imports from `price_list_url` on a schedule.',

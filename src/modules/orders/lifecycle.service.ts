@@ -16,6 +16,7 @@ import { users } from '../../db/schema/users.ts';
 import { type TxScope, transaction } from '../../db/transaction.ts';
 import { notFound, validationError } from '../../http/errors.ts';
 import type { Runtime } from '../../runtime.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import { releaseOrderCoupon } from '../promotions/for-orders.ts';
 import { orderStateEmail, supplierPartCanceledEmail } from './emails.ts';
 import { returnStock } from './stock.ts';
@@ -232,8 +233,34 @@ export async function setOrderStateAsStaff(
       assertTransition('staff', part.state, input.state);
       moves = [{ part, from: part.state, to: input.state }];
     }
-    await applyMoves(scope, order, parts, moves, { id: staffId, actor: 'staff' }, cleanNote(input.note));
-    return (await loadOrder(scope.tx, orderId))!;
+    const note = cleanNote(input.note);
+    await applyMoves(scope, order, parts, moves, { id: staffId, actor: 'staff' }, note);
+    const after = (await loadOrder(scope.tx, orderId))!;
+    if (input.partId === undefined) {
+      await recordAudit(scope.tx, {
+        actorId: staffId,
+        kind: 'order.status_changed',
+        objectType: 'order',
+        objectId: orderId,
+        before: { state: order.state, parts: moves.map((move) => ({ id: move.part.id, state: move.from })) },
+        after: { state: after.state, parts: moves.map((move) => ({ id: move.part.id, state: move.to })) },
+        note: note || null,
+        at: scope.now,
+      });
+    } else {
+      const [move] = moves;
+      await recordAudit(scope.tx, {
+        actorId: staffId,
+        kind: 'order_part.status_changed',
+        objectType: 'order_part',
+        objectId: move.part.id,
+        before: { order_id: orderId, state: move.from, order_state: order.state },
+        after: { order_id: orderId, state: move.to, order_state: after.state },
+        note: note || null,
+        at: scope.now,
+      });
+    }
+    return after;
   });
 }
 

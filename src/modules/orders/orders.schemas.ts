@@ -3,7 +3,6 @@
 import { type Static, Type } from 'typebox';
 import { CursorQuery, LimitQuery, Money, Page, Timestamp } from '../../http/common-schemas.ts';
 import { BasketCouponSchema, presentBasketCoupon } from '../promotions/promotions.schemas.ts';
-import type { AdminOrder, AdminOrderSummary } from './admin-orders.service.ts';
 import type { Basket, BasketLine } from './basket.service.ts';
 import { MAX_LINE_QUANTITY } from './basket.service.ts';
 import type { OrderSummary, ReorderResult } from './orders.service.ts';
@@ -253,7 +252,7 @@ export const OrderPartSchema = Type.Object({
   lines: Type.Array(OrderLineSchema),
 });
 
-const HistorySchema = Type.Object({
+export const HistorySchema = Type.Object({
   id: Type.Integer(),
   part_id: Nullable(Type.Integer()),
   shop_id: Nullable(Type.Integer()),
@@ -264,9 +263,7 @@ const HistorySchema = Type.Object({
   at: Timestamp,
 });
 
-const AdminHistorySchema = Type.Object({ ...HistorySchema.properties, actor_id: Nullable(Type.Integer()) });
-
-const orderProperties = {
+export const orderProperties = {
   id: Type.Integer(),
   number: Type.String(),
   state: OrderStateSchema,
@@ -292,13 +289,6 @@ export const BuyerOrderSchema = Type.Object({
   ...orderProperties,
   can_cancel: Type.Boolean(),
   history: Type.Array(HistorySchema),
-});
-
-export const AdminOrderSchema = Type.Object({
-  ...orderProperties,
-  buyer_id: Type.Integer(),
-  allowed_states: Type.Array(OrderStateSchema),
-  history: Type.Array(AdminHistorySchema),
 });
 
 export const SupplierOrderSchema = Type.Object({
@@ -341,24 +331,8 @@ export const SupplierOrderSummarySchema = Type.Object({
   payment_status: Type.Unsafe<string>({ ...PaymentStatusSchema, description: "My part's payment status" }),
 });
 
-export const AdminOrderSummarySchema = Type.Object({
-  ...OrderSummarySchema.properties,
-  buyer: Type.Object({ id: Type.Integer(), email: Type.String(), company: Type.String() }),
-  parts: Type.Array(
-    Type.Object({
-      id: Type.Integer(),
-      shop_id: Type.Integer(),
-      shop_name: Type.String(),
-      state: OrderStateSchema,
-      total: Money,
-      payment_status: PaymentStatusSchema,
-    }),
-  ),
-});
-
 export const BuyerOrderPage = Page(OrderSummarySchema);
 export const SupplierOrderPage = Page(SupplierOrderSummarySchema);
-export const AdminOrderPage = Page(AdminOrderSummarySchema);
 
 const DateBound = Type.String({
   pattern: '^\\d{4}-\\d{2}-\\d{2}(T[0-9:.]+(Z|[+-]\\d{2}:\\d{2}))?$',
@@ -376,21 +350,6 @@ export const OrderListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const AdminOrderListQuery = Type.Object(
-  {
-    ...OrderListQuery.properties,
-    shop_id: Type.Optional(Id),
-    buyer_id: Type.Optional(Id),
-    payment_status: Type.Optional(
-      Type.Unsafe<Static<typeof PaymentStatusSchema>>({
-        ...PaymentStatusSchema,
-        description: "The order's payment status (with shop_id: that shop's part's)",
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
 export const NoteBody = Type.Object(
   { note: Type.Optional(Type.String({ maxLength: 1000 })) },
   { additionalProperties: false },
@@ -400,14 +359,6 @@ export const StatusBody = Type.Object(
   {
     state: OrderStateSchema,
     note: Type.Optional(Type.String({ maxLength: 1000, description: 'Required when canceling a part' })),
-  },
-  { additionalProperties: false },
-);
-
-export const AdminStatusBody = Type.Object(
-  {
-    ...StatusBody.properties,
-    part_id: Type.Optional(Type.Integer({ minimum: 1, description: 'Move only this supplier part' })),
   },
   { additionalProperties: false },
 );
@@ -477,7 +428,7 @@ function presentPart(part: OrderPartView): Static<typeof OrderPartSchema> {
   };
 }
 
-function presentHistory(entry: HistoryEntry): Static<typeof HistorySchema> {
+export function presentHistory(entry: HistoryEntry): Static<typeof HistorySchema> {
   return {
     id: entry.id,
     part_id: entry.partId,
@@ -506,7 +457,7 @@ function presentDelivery(order: Pick<OrderDetail, 'delivery'>): Static<typeof De
   };
 }
 
-function presentOrderCommon(order: OrderDetail) {
+export function presentOrderCommon(order: OrderDetail) {
   const b = order.billing;
   return {
     id: order.id,
@@ -544,15 +495,6 @@ function presentOrderCommon(order: OrderDetail) {
 
 export function presentBuyerOrder(order: OrderDetail, canCancel: boolean): Static<typeof BuyerOrderSchema> {
   return { ...presentOrderCommon(order), can_cancel: canCancel, history: order.history.map(presentHistory) };
-}
-
-export function presentAdminOrder(order: AdminOrder): Static<typeof AdminOrderSchema> {
-  return {
-    ...presentOrderCommon(order),
-    buyer_id: order.userId,
-    allowed_states: [...order.allowedStates],
-    history: order.history.map((entry) => ({ ...presentHistory(entry), actor_id: entry.actorId })),
-  };
 }
 
 export function presentSupplierOrder(order: SupplierOrder): Static<typeof SupplierOrderSchema> {
@@ -600,21 +542,6 @@ export function presentSupplierSummary(
     currency: order.currency,
     buyer_company: order.buyerCompany,
     payment_status: order.paymentStatus,
-  };
-}
-
-export function presentAdminSummary(order: AdminOrderSummary): Static<typeof AdminOrderSummarySchema> {
-  return {
-    ...presentOrderSummary(order),
-    buyer: order.buyer,
-    parts: order.parts.map((part) => ({
-      id: part.id,
-      shop_id: part.shopId,
-      shop_name: part.shopName,
-      state: part.state,
-      total: part.total,
-      payment_status: part.paymentStatus,
-    })),
   };
 }
 

@@ -7,9 +7,11 @@ import { shops } from '../../db/schema/catalog.ts';
 import type { OrderState } from '../../db/schema/orders.ts';
 import type { TxScope } from '../../db/transaction.ts';
 import { type EventRecipient, publishEvent } from '../webhooks/webhooks.service.ts';
-import { presentAdminOrder, presentBuyerOrder, presentSupplierOrder } from './orders.schemas.ts';
+import { presentAdminOrder } from './admin-orders.schemas.ts';
+import { adminView } from './admin-orders.service.ts';
+import { presentBuyerOrder, presentSupplierOrder } from './orders.schemas.ts';
 import { supplierView } from './supplier-view.ts';
-import { allowedTargets, canMoveOrder } from './transitions.ts';
+import { canMoveOrder } from './transitions.ts';
 import { loadOrder, type OrderDetail } from './views.ts';
 
 async function shopOwners(tx: Queryable, shopIds: readonly number[]): Promise<Map<number, number>> {
@@ -24,7 +26,7 @@ async function shopOwners(tx: Queryable, shopIds: readonly number[]): Promise<Ma
 /** The order as `recipient` may see it, or null when it may see none of it. */
 function orderFor(order: OrderDetail, recipient: EventRecipient, shopOf: Map<number, number>): unknown {
   if (recipient.role === 'staff') {
-    return presentAdminOrder({ ...order, allowedStates: allowedTargets('staff', order.state) });
+    return presentAdminOrder(adminView(order));
   }
   if (recipient.userId === order.userId) {
     const canCancel = canMoveOrder('buyer', order.state, order.parts, 'canceled');

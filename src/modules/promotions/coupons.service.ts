@@ -16,6 +16,7 @@ import { AppError, conflict, type FieldError, notFound, validationError } from '
 import { type Page, pageOf, peekLimit } from '../../http/paging.ts';
 import { csvDocument } from '../../lib/csv.ts';
 import { fromMinor, toMinor } from '../../lib/money.ts';
+import { changedValues, recordAudit } from '../audit/audit.service.ts';
 import { generateCode, isValidCode, normalizeCode } from './coupon-codes.ts';
 import {
   couponAlreadyUsedByYou,
@@ -25,7 +26,7 @@ import {
   couponUsedUp,
 } from './coupon-errors.ts';
 import type { CouponBatchBody, CouponCreateBody, CouponPatchBody } from './promotions.schemas.ts';
-import { escapeLike } from './promotions.service.ts';
+import { auditedRule, ends, escapeLike } from './promotions.service.ts';
 import {
   checkDiscount,
   checkTargetsExist,
@@ -181,15 +182,39 @@ export async function createCoupon(
     .onConflictDoNothing({ target: coupons.code })
     .returning();
   if (!row) throw codeTaken(values.code);
+  await recordAudit(tx, {
+    actorId: staffId,
+    kind: 'coupon.created',
+    objectType: 'coupon',
+    objectId: row.id,
+    after: auditedRule(row),
+    at: now,
+  });
   return row;
 }
 
-export async function updateCoupon({ tx, now }: TxScope, id: number, patch: CouponPatch): Promise<Coupon> {
+export async function updateCoupon(
+  { tx, now }: TxScope,
+  id: number,
+  patch: CouponPatch,
+  staffId: number,
+): Promise<Coupon> {
   const [current] = await tx.select().from(coupons).where(eq(coupons.id, id)).for('update');
   if (!current) throw couponNotFoundForStaff();
   const values = await resolve(tx, current, patch, now);
   if (values.code !== current.code) await assertCodeFree(tx, values.code, id);
   const [row] = await tx.update(coupons).set(values).where(eq(coupons.id, id)).returning();
+  const changed = changedValues(auditedRule(current), auditedRule(row));
+  if (changed) {
+    await recordAudit(tx, {
+      actorId: staffId,
+      kind: ends(current, row, now) ? 'coupon.ended' : 'coupon.updated',
+      objectType: 'coupon',
+      objectId: id,
+      ...changed,
+      at: now,
+    });
+  }
   return row;
 }
 
@@ -229,8 +254,8 @@ export async function listCoupons(
 }
 
 /** A coupon some order used stays, for the record: staff switch it off instead. */
-export async function deleteCoupon({ tx }: TxScope, id: number): Promise<void> {
-  const [current] = await tx.select({ id: coupons.id }).from(coupons).where(eq(coupons.id, id)).for('update');
+export async function deleteCoupon({ tx, now }: TxScope, id: number, staffId: number): Promise<void> {
+  const [current] = await tx.select().from(coupons).where(eq(coupons.id, id)).for('update');
   if (!current) throw couponNotFoundForStaff();
   const [used] = await tx
     .select({ id: couponRedemptions.id })
@@ -244,6 +269,14 @@ export async function deleteCoupon({ tx }: TxScope, id: number): Promise<void> {
     });
   }
   await tx.delete(coupons).where(eq(coupons.id, id));
+  await recordAudit(tx, {
+    actorId: staffId,
+    kind: 'coupon.deleted',
+    objectType: 'coupon',
+    objectId: id,
+    before: auditedRule(current),
+    at: now,
+  });
 }
 
 export interface CouponUsage {
@@ -325,6 +358,19 @@ export async function createCouponBatch(
       .returning({ code: coupons.code });
     codes.push(...inserted.map((row) => row.code));
   }
+  await recordAudit(tx, {
+    actorId: staffId,
+    kind: 'coupon.batch_created',
+    objectType: 'coupon_batch',
+    objectId: batch.id,
+    after: {
+      name: batch.name,
+      prefix: batch.prefix,
+      count: batch.count,
+      ...JSON.parse(JSON.stringify(settings)),
+    },
+    at: now,
+  });
   return { batch, codes };
 }
 

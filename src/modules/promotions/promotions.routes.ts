@@ -199,7 +199,7 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const row = await transaction(runtime, (scope) =>
-          updatePromotion(scope, request.params.id, request.body),
+          updatePromotion(scope, request.params.id, request.body, currentUser(request).id),
         );
         return promotionOut(row, runtime.clock.now());
       },
@@ -220,7 +220,9 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        await transaction(runtime, (scope) => deletePromotion(scope, request.params.id));
+        await transaction(runtime, (scope) =>
+          deletePromotion(scope, request.params.id, currentUser(request).id),
+        );
         return reply.status(204).send(null);
       },
     );
@@ -388,7 +390,7 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const row = await transaction(runtime, (scope) =>
-          updateCoupon(scope, request.params.id, request.body),
+          updateCoupon(scope, request.params.id, request.body, currentUser(request).id),
         );
         return couponOut(row, runtime.clock.now());
       },
@@ -408,7 +410,9 @@ export function promotionsRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        await transaction(runtime, (scope) => deleteCoupon(scope, request.params.id));
+        await transaction(runtime, (scope) =>
+          deleteCoupon(scope, request.params.id, currentUser(request).id),
+        );
         return reply.status(204).send(null);
       },
     );

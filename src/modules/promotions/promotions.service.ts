@@ -8,6 +8,7 @@ import type { TxScope } from '../../db/transaction.ts';
 import { conflict, type FieldError, notFound, validationError } from '../../http/errors.ts';
 import { type Page, pageOf, peekLimit } from '../../http/paging.ts';
 import { fromMinor, toMinor } from '../../lib/money.ts';
+import { changedValues, recordAudit } from '../audit/audit.service.ts';
 import type { PromotionCreateBody, PromotionPatchBody } from './promotions.schemas.ts';
 import {
   checkDiscount,
@@ -115,18 +116,55 @@ export async function createPromotion(
     .insert(promotions)
     .values({ ...values, createdBy: staffId, createdAt: now })
     .returning();
+  await recordAudit(tx, {
+    actorId: staffId,
+    kind: 'promotion.created',
+    objectType: 'promotion',
+    objectId: row.id,
+    after: auditedRule(row),
+    at: now,
+  });
   return row;
+}
+
+/** A promotion's or coupon's rules as the audit trail keeps them (bookkeeping columns left out). */
+export function auditedRule<T extends { updatedAt: Date; createdAt: Date }>(row: T): Record<string, unknown> {
+  const { updatedAt: _updated, createdAt: _created, ...rules } = row;
+  return JSON.parse(JSON.stringify(rules));
+}
+
+/** Whether a change ends a live rule: switched off, or its end moved to now or before. */
+export function ends(
+  before: { enabled: boolean; endsAt: Date | null },
+  after: { enabled: boolean; endsAt: Date | null },
+  now: Date,
+): boolean {
+  const wasLive = before.enabled && (before.endsAt === null || before.endsAt > now);
+  const isLive = after.enabled && (after.endsAt === null || after.endsAt > now);
+  return wasLive && !isLive;
 }
 
 export async function updatePromotion(
   { tx, now }: TxScope,
   id: number,
   patch: PromotionPatch,
+  staffId: number,
 ): Promise<Promotion> {
   const [current] = await tx.select().from(promotions).where(eq(promotions.id, id)).for('update');
   if (!current) throw promotionNotFound();
   const values = await resolve(tx, current, patch, now);
   const [row] = await tx.update(promotions).set(values).where(eq(promotions.id, id)).returning();
+  const changed = changedValues(auditedRule(current), auditedRule(row));
+  if (changed) {
+    await recordAudit(tx, {
+      actorId: staffId,
+      kind: ends(current, row, now) ? 'promotion.ended' : 'promotion.updated',
+      objectType: 'promotion',
+      objectId: id,
+      ...changed,
+      at: now,
+    });
+  }
   return row;
 }
 
@@ -173,12 +211,8 @@ function usedBy(id: number): SQL {
 }
 
 /** A promotion that discounted an order stays, for the record: staff switch it off instead. */
-export async function deletePromotion({ tx }: TxScope, id: number): Promise<void> {
-  const [current] = await tx
-    .select({ id: promotions.id })
-    .from(promotions)
-    .where(eq(promotions.id, id))
-    .for('update');
+export async function deletePromotion({ tx, now }: TxScope, id: number, staffId: number): Promise<void> {
+  const [current] = await tx.select().from(promotions).where(eq(promotions.id, id)).for('update');
   if (!current) throw promotionNotFound();
   const [used] = await tx.select({ one: sql<number>`1` }).from(orderLines).where(usedBy(id)).limit(1);
   if (used) {
@@ -188,6 +222,14 @@ export async function deletePromotion({ tx }: TxScope, id: number): Promise<void
     });
   }
   await tx.delete(promotions).where(eq(promotions.id, id));
+  await recordAudit(tx, {
+    actorId: staffId,
+    kind: 'promotion.deleted',
+    objectType: 'promotion',
+    objectId: id,
+    before: auditedRule(current),
+    at: now,
+  });
 }
 
 export interface PromotionUsage {
