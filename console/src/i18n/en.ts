@@ -144,7 +144,8 @@ export const en: typeof ru = {
       correspondent_account: 'Correspondent account',
       bank_name: 'Bank',
       address: 'Legal address',
-      vat_rate: 'VAT rate, %',
+      vat_rate: 'VAT rate',
+      no_vat: 'No VAT',
     },
     imports: {
       title: 'Price-list import',

@@ -143,7 +143,8 @@ export const ru = {
       correspondent_account: 'Корр. счёт',
       bank_name: 'Банк',
       address: 'Юридический адрес',
-      vat_rate: 'Ставка НДС, %',
+      vat_rate: 'Ставка НДС',
+      no_vat: 'Без НДС',
     },
     imports: {
       title: 'Загрузка прайс-листа',

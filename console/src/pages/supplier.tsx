@@ -188,7 +188,14 @@ export function SupplierShopPage() {
             fullWidth
           />
         ))}
-        <TextInput source="vat_rate" label="console.billing.vat_rate" parse={(v) => v || null} />
+        <SelectInput
+          source="vat_rate"
+          label="console.billing.vat_rate"
+          choices={VAT_RATES.map((rate) => ({
+            id: rate,
+            name: rate === 'none' ? 'console.billing.no_vat' : `${rate} %`,
+          }))}
+        />
         <Typography variant="h6" component="h2" sx={{ mt: 2 }}>
           {translate('console.shop.schedule')}
         </Typography>
@@ -208,6 +215,9 @@ export function SupplierShopPage() {
     </Edit>
   );
 }
+
+/** The VAT rates the API accepts on a shop's invoices (`none`: not a VAT payer). */
+const VAT_RATES = ['none', '0', '5', '7', '10', '20'] as const;
 
 export function PriceListPage() {
   const translate = useTranslate();
