@@ -28,7 +28,7 @@ import {
   ProductDetailSchema,
   ProductListQuery,
   ProductPageSchema,
-  ShopItem,
+  ShopDetail,
   ShopListQuery,
   ShopPage,
 } from './catalog.schemas.ts';
@@ -125,10 +125,11 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           tags: ['catalog'],
           summary: 'A shop (hidden when it does not accept orders, except to staff)',
           params: IdParams,
-          response: { 200: ShopItem, ...problemResponses(400, 404) },
+          response: { 200: ShopDetail, ...problemResponses(400, 404) },
         },
       },
-      async (request) => getPublicShop(runtime.db, request.params.id, request.user?.role === 'staff'),
+      async (request) =>
+        getPublicShop(runtime.db, request.params.id, request.user?.role === 'staff', runtime.clock.now()),
     );
 
     app.get(

@@ -1,6 +1,7 @@
 // Request and response schemas of the catalog, supplier and staff catalog routes.
 import { Type } from 'typebox';
 import { CursorQuery, LimitQuery, Money, Page, Timestamp } from '../../http/common-schemas.ts';
+import { DeliveryTermsSchema, deliveryTermsPatchProperties } from './delivery-terms.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -10,8 +11,17 @@ export const ShopItem = Type.Object({
   accepting_orders: Type.Boolean(),
   currency: Type.String(),
   offer_count: Type.Integer({ description: 'Active offers' }),
+  terms: DeliveryTermsSchema,
 });
 export const ShopPage = Page(ShopItem);
+export const ShopDetail = Type.Object({
+  ...ShopItem.properties,
+  expected_delivery_date: Type.String({
+    format: 'date',
+    description:
+      'The shop’s local date an order placed now is expected on (cut-off, lead time, delivery days)',
+  }),
+});
 export const ShopListQuery = Type.Object(
   {
     all: Type.Optional(Type.Boolean({ description: 'Staff only: include shops not accepting orders' })),
@@ -127,7 +137,7 @@ export const Characteristic = Type.Object({
 export const OfferItem = Type.Object({
   id: Type.Integer(),
   product_id: Type.Integer(),
-  shop: Type.Object({ id: Type.Integer(), name: Type.String() }),
+  shop: Type.Object({ id: Type.Integer(), name: Type.String(), terms: DeliveryTermsSchema }),
   category: Type.Object({ id: Type.Integer(), name: Type.String() }),
   external_id: Type.String(),
   model: Nullable(Type.String()),
@@ -161,7 +171,7 @@ export const ProductDetailSchema = Type.Object({
   offers: Type.Array(
     Type.Object({
       id: Type.Integer(),
-      shop: Type.Object({ id: Type.Integer(), name: Type.String() }),
+      shop: Type.Object({ id: Type.Integer(), name: Type.String(), terms: DeliveryTermsSchema }),
       external_id: Type.String(),
       model: Nullable(Type.String()),
       name: Type.String(),
@@ -199,6 +209,7 @@ export const ShopSettings = Type.Object({
   accepting_orders: Type.Boolean(),
   currency: Type.String(),
   import_every_hours: Type.Union([Type.Integer(), Type.Null()]),
+  terms: DeliveryTermsSchema,
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -209,6 +220,7 @@ export const ShopPatchBody = Type.Object(
     price_list_url: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
     accepting_orders: Type.Optional(Type.Boolean()),
     import_every_hours: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 720 }), Type.Null()])),
+    ...deliveryTermsPatchProperties,
   },
   { additionalProperties: false, minProperties: 1 },
 );

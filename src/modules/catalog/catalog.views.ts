@@ -9,6 +9,7 @@ import { decodeIdCursor, kindCursor, pageOf, peekLimit } from '../../http/paging
 import { localize } from '../../lib/i18n.ts';
 import type { Runtime } from '../../runtime.ts';
 import { ImportUrlBody } from './catalog.schemas.ts';
+import { deliveryTermsPatch, presentTerms, termsOf } from './delivery-terms.ts';
 import type { ExportFile } from './export.service.ts';
 import { importReport } from './import.service.ts';
 import { fileTooLarge, type ImportRequest } from './import-request.service.ts';
@@ -26,18 +27,21 @@ export function shopSettings(shop: Shop) {
     accepting_orders: shop.acceptingOrders,
     currency: shop.currency,
     import_every_hours: shop.importEveryHours,
+    terms: presentTerms(termsOf(shop)),
     created_at: shop.createdAt.toISOString(),
     updated_at: shop.updatedAt.toISOString(),
   };
 }
 
-export function shopPatch(body: {
-  name?: string;
-  price_list_url?: string | null;
-  accepting_orders?: boolean;
-  import_every_hours?: number | null;
-}): ShopPatch {
-  const patch: ShopPatch = {};
+export function shopPatch(
+  body: {
+    name?: string;
+    price_list_url?: string | null;
+    accepting_orders?: boolean;
+    import_every_hours?: number | null;
+  } & Parameters<typeof deliveryTermsPatch>[0],
+): ShopPatch {
+  const patch: ShopPatch = deliveryTermsPatch(body);
   if (body.name !== undefined) patch.name = body.name.trim();
   if (body.price_list_url !== undefined) patch.priceListUrl = body.price_list_url;
   if (body.accepting_orders !== undefined) patch.acceptingOrders = body.accepting_orders;

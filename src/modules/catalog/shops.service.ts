@@ -7,6 +7,13 @@ import { type Shop, shops } from '../../db/schema/catalog.ts';
 import { type TxScope, transaction } from '../../db/transaction.ts';
 import { AppError, notFound, unprocessable } from '../../http/errors.ts';
 import type { Runtime } from '../../runtime.ts';
+import {
+  type DeliveryTermsPatch,
+  expectedDeliveryDate,
+  presentTerms,
+  termsJsonSql,
+  termsOf,
+} from './delivery-terms.ts';
 import { countActiveOffers } from './export.service.ts';
 import { queueImport } from './import.service.ts';
 import { checkImportUrl } from './import-request.service.ts';
@@ -40,7 +47,7 @@ export async function getShop(db: Queryable, shopId: number): Promise<Shop | und
   return shop;
 }
 
-export interface ShopPatch {
+export interface ShopPatch extends DeliveryTermsPatch {
   name?: string;
   priceListUrl?: string | null;
   acceptingOrders?: boolean;
@@ -82,15 +89,18 @@ export async function changeShop(runtime: Runtime, shop: Shop, patch: ShopPatch)
 }
 
 /** A shop as the public catalog shows it: hidden while it does not accept orders, except to staff. */
-export async function getPublicShop(db: Queryable, shopId: number, asStaff: boolean) {
+export async function getPublicShop(db: Queryable, shopId: number, asStaff: boolean, now: Date) {
   const shop = await getShop(db, shopId);
   if (!shop || (!shop.acceptingOrders && !asStaff)) throw shopNotFound();
+  const terms = termsOf(shop);
   return {
     id: shop.id,
     name: shop.name,
     accepting_orders: shop.acceptingOrders,
     currency: shop.currency,
     offer_count: await countActiveOffers(db, shop.id),
+    terms: presentTerms(terms),
+    expected_delivery_date: expectedDeliveryDate(terms, now),
   };
 }
 
@@ -132,6 +142,7 @@ export interface ShopListItem {
   accepting_orders: boolean;
   currency: string;
   offer_count: number;
+  terms: ReturnType<typeof presentTerms>;
 }
 
 /** Shops by id; only those accepting orders unless `all` (staff). */
@@ -149,6 +160,7 @@ export async function listShops(
       accepting_orders: shops.acceptingOrders,
       currency: shops.currency,
       offer_count: sql<number>`(select count(*)::integer from offers o where o.shop_id = ${shops.id} and o.is_active)`,
+      terms: sql<ListTerms>`${termsJsonSql('"shops"')}`,
     })
     .from(shops)
     .where(conditions.length ? and(...conditions) : undefined)
@@ -156,6 +168,8 @@ export async function listShops(
     .limit(options.limit);
   return found;
 }
+
+type ListTerms = ShopListItem['terms'];
 
 /**
  * Queues the scheduled re-imports that are due: shops with a price-list URL and an interval whose

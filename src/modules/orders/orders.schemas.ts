@@ -8,6 +8,7 @@ import type { Basket, BasketLine } from './basket.service.ts';
 import { MAX_LINE_QUANTITY } from './basket.service.ts';
 import type { OrderSummary, ReorderResult } from './orders.service.ts';
 import type { SupplierOrder, SupplierOrderSummary } from './supplier-orders.service.ts';
+import { PartDeliverySchema, PromisedDeliveryDate, presentPartDelivery } from './supplier-terms.schemas.ts';
 import type { HistoryEntry, OrderDetail, OrderLineView, OrderPartView } from './views.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
@@ -73,6 +74,7 @@ export const BasketSchema = Type.Object({
       lines_discount: Money,
       order_discount: Money,
       total: Money,
+      delivery: PartDeliverySchema,
     }),
     { description: 'Lines grouped by supplier' },
   ),
@@ -133,6 +135,7 @@ export function presentBasket(basket: Basket): Static<typeof BasketSchema> {
       lines_discount: group.linesDiscount,
       order_discount: group.orderDiscount,
       total: group.total,
+      delivery: presentPartDelivery(group.delivery),
     })),
     items_count: basket.itemsCount,
     subtotal: basket.subtotal,
@@ -231,6 +234,7 @@ export const OrderPartSchema = Type.Object({
   lines_discount: Money,
   order_discount: Money,
   total: Money,
+  promised_delivery_date: PromisedDeliveryDate,
   lines: Type.Array(OrderLineSchema),
 });
 
@@ -432,6 +436,7 @@ function presentPart(part: OrderPartView): Static<typeof OrderPartSchema> {
     lines_discount: part.linesDiscount,
     order_discount: part.orderDiscount,
     total: part.total,
+    promised_delivery_date: part.promisedDeliveryDate,
     lines: part.lines.map(presentLine),
   };
 }

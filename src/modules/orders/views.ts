@@ -49,6 +49,8 @@ export interface OrderPartView {
   linesDiscount: string;
   orderDiscount: string;
   total: string;
+  /** "YYYY-MM-DD": promised at checkout from the shop's terms; null for orders placed before terms. */
+  promisedDeliveryDate: string | null;
   lines: OrderLineView[];
 }
 
@@ -114,6 +116,7 @@ export function partView(part: OrderPart, lines: readonly OrderLine[]): OrderPar
     linesDiscount: part.linesDiscount,
     orderDiscount: part.orderDiscount,
     total: part.total,
+    promisedDeliveryDate: part.promisedDeliveryDate,
     lines: lines
       .filter((line) => line.partId === part.id)
       .sort((a, b) => a.id - b.id)

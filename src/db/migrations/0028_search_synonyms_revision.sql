@@ -1,0 +1,4 @@
+-- Synonyms change what catalog search and facets answer: a write to them is a catalog change, so the
+-- read cache (catalog/read-cache.ts) drops every answer built before it (see migration 0021).
+CREATE TRIGGER search_synonyms_catalog_revision AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON search_synonyms
+FOR EACH STATEMENT EXECUTE FUNCTION catalog_revision_bump();
