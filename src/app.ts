@@ -23,6 +23,7 @@ import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { ordersModule } from './modules/orders/routes.ts';
 import { promotionsRoutes } from './modules/promotions/promotions.routes.ts';
+import { purchasingModule } from './modules/purchasing/routes.ts';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.ts';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
 
@@ -60,6 +61,14 @@ const API_TAGS = [
   { name: 'supplier', description: 'A supplier’s shop, price-list imports and exports, its orders' },
   { name: 'basket', description: 'The buyer’s basket across suppliers' },
   { name: 'orders', description: 'Checkout and the buyer’s orders' },
+  {
+    name: 'shopping-lists',
+    description: 'The buyer’s named shopping lists, put into the basket in one call',
+  },
+  {
+    name: 'standing-orders',
+    description: 'A shopping list ordered (or prepared) on a schedule, with a log of runs',
+  },
   { name: 'admin', description: 'Staff: orders, shops, imports, catalog upkeep, promotions, coupons' },
   { name: 'promotions', description: 'Staff: promotions on categories and products' },
   { name: 'coupons', description: 'Staff: coupons and batches of single-use codes' },
@@ -166,6 +175,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(promotionsRoutes(runtime));
   await app.register(accountsRoutes(runtime));
   await app.register(ordersModule(runtime));
+  await app.register(purchasingModule(runtime));
   await app.register(catalogRoutes(runtime));
   await app.register(webhooksRoutes(runtime));
   await app.register(apiV1Routes(runtime), { prefix: '/api/v1' });

@@ -3,6 +3,7 @@ import { runExport } from '../modules/catalog/export.service.ts';
 import { runImport, vacuumCatalog } from '../modules/catalog/import.service.ts';
 import { queueDueImports } from '../modules/catalog/shops.service.ts';
 import { sendOrderPlacedEmails } from '../modules/orders/placed-emails.ts';
+import { runDueStandingOrders } from '../modules/purchasing/standing-runs.ts';
 import { deliverWebhook } from '../modules/webhooks/delivery.service.ts';
 import type { Runtime } from '../runtime.ts';
 import type { JobPayloads, QueueName } from './queues.ts';
@@ -17,4 +18,5 @@ export const JOB_HANDLERS: Handlers = {
   catalog_scheduled_imports: (runtime) => queueDueImports(runtime),
   catalog_vacuum: (runtime) => vacuumCatalog(runtime),
   webhook_delivery: (runtime, job) => deliverWebhook(runtime, job),
+  purchasing_standing_orders: (runtime) => runDueStandingOrders(runtime),
 };

@@ -24,6 +24,7 @@ export interface JobPayloads {
   catalog_vacuum: Record<string, never>;
   // `manual`: a redelivery someone asked for (one attempt, no retries of its own).
   webhook_delivery: { deliveryId: number; generation: number; manual?: boolean };
+  purchasing_standing_orders: Record<string, never>;
 }
 
 export type QueueName = keyof JobPayloads;
@@ -90,6 +91,13 @@ export const QUEUES: Record<QueueName, Omit<Queue, 'name'>> = {
     retentionSeconds: THIRTY_DAYS,
     deleteAfterSeconds: 7 * 24 * 3600,
     deadLetter: DEAD_LETTER_QUEUE,
+  },
+  // Each slot is claimed in its run's transaction, so a retry or a second worker never runs it twice.
+  purchasing_standing_orders: {
+    retryLimit: 0,
+    expireInSeconds: 300,
+    retentionSeconds: 24 * 3600,
+    deleteAfterSeconds: 24 * 3600,
   },
 };
 

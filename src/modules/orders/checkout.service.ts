@@ -21,7 +21,7 @@ import {
   type OrderStatusHistoryRow,
 } from '../../db/schema/orders.ts';
 import { users } from '../../db/schema/users.ts';
-import { transaction } from '../../db/transaction.ts';
+import { type TxScope, transaction } from '../../db/transaction.ts';
 import { type AppError, conflict, notFound, unprocessable } from '../../http/errors.ts';
 import { MAX_MINOR, toMinor } from '../../lib/money.ts';
 import type { Runtime } from '../../runtime.ts';
@@ -133,13 +133,18 @@ function basketEmpty(): AppError {
   return conflict('basket_empty', { ru: 'Корзина пуста', en: 'The basket is empty' });
 }
 
+/**
+ * `within`: run inside the caller's transaction (a standing order's run claims its slot and places
+ * the order in one transaction); without it, checkout opens its own.
+ */
 export async function checkout(
   runtime: Runtime,
   userId: number,
   input: CheckoutInput,
+  within?: TxScope,
 ): Promise<CheckoutResult> {
   const requestHash = input.idempotencyKey === undefined ? null : checkoutRequestHash(input);
-  const outcome = await transaction(runtime, async (scope) => {
+  const work = async (scope: TxScope) => {
     const { tx, now } = scope;
     // The buyer's lock: a second checkout of the same basket waits here, then finds it empty. The
     // same statement reads the buyer's billing details and the delivery contact (if it is theirs).
@@ -345,10 +350,11 @@ export async function checkout(
     await queueOrderPlacedEmails(scope, detail.id);
     await publishOrderPlaced(scope, detail);
     return { order: detail };
-  });
+  };
+  const outcome = within ? await work(within) : await transaction(runtime, work);
 
   if (outcome.order) return { order: outcome.order, replayed: false };
-  const order = await loadOrder(runtime.db, outcome.replayOf);
+  const order = await loadOrder(within?.tx ?? runtime.db, outcome.replayOf);
   if (!order) throw new Error(`idempotency key points at missing order ${outcome.replayOf}`);
   return { order, replayed: true };
 }
