@@ -9,7 +9,9 @@
 // A crash anywhere before the commit leaves nothing: no order, no run row, the slot still due, so
 // it runs once when a worker is back. Slots more than STANDING_ORDER_GRACE_MINUTES old are recorded
 // as `missed` and not run (only the newest due slot may run). Time is the runtime's clock.
-import { and, asc, eq, lte } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte } from 'drizzle-orm';
+import type { Transaction } from '../../db/client.ts';
+import { offers } from '../../db/schema/catalog.ts';
 import {
   type SkippedLine,
   type StandingOrder,
@@ -133,6 +135,13 @@ async function runSlot(
         skipped = (await fillBasket(savepoint, basketId, wanted, now)).skipped;
         return { standingOrderId: row.id, slot, status: 'prepared' as const, orderId: null };
       }
+      // Checkout locks these offers FOR UPDATE in id order; adding them to the basket first takes
+      // key-share locks through the foreign key. Locking them in id order before anything else keeps
+      // two runs over the same goods from deadlocking (one waits for the other).
+      await lockOffersOf(
+        savepoint,
+        wanted.map((line) => line.productId),
+      );
       const aside = await stashBasketLines(savepoint, basketId);
       const filled = await fillBasket(savepoint, basketId, wanted, now);
       skipped = filled.skipped;
@@ -175,6 +184,16 @@ async function runSlot(
     );
   }
   return outcome;
+}
+
+async function lockOffersOf(tx: Transaction, productIds: number[]): Promise<void> {
+  if (productIds.length === 0) return;
+  await tx
+    .select({ id: offers.id })
+    .from(offers)
+    .where(inArray(offers.productId, productIds))
+    .orderBy(asc(offers.id))
+    .for('update');
 }
 
 /** Every minute, whichever worker process takes the schedule's job. */
