@@ -39,6 +39,7 @@ import { listProducts } from './products.service.ts';
 import { cacheKey, createCatalogReadCache, jsonBytes } from './read-cache.ts';
 import { getPublicShop, installImportSchedule, listShops } from './shops.service.ts';
 import { supplierCatalogRoutes } from './supplier-catalog.routes.ts';
+import { synonymRoutes } from './synonyms.routes.ts';
 
 function filtersFrom(query: Record<string, unknown>): ProductFilters {
   const parameters: ParameterFilter[] = [];
@@ -280,5 +281,6 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
 
     await app.register(supplierCatalogRoutes(runtime));
     await app.register(adminCatalogRoutes(runtime));
+    await app.register(synonymRoutes(runtime));
   };
 }
