@@ -139,10 +139,16 @@ export async function compileQuery(db: Queryable, tokens: readonly string[]): Pr
   // Words of one alternative are all required; the alternatives of a token any one.
   const alternatives = tokens.map(() => new Map<number, string[]>());
   const candidates = new Map<string, Candidate[]>();
+  // A stop word as typed ("для", "the") stays one: its spellings and synonyms are not required either.
+  const stopWords = new Set(
+    rows
+      .filter((row) => entries[row.n - 1].alternative === 0 && row.part === '')
+      .map((row) => entries[row.n - 1].token),
+  );
   for (const row of rows) {
     const entry = entries[row.n - 1];
     if (entry.correct && row.candidates) candidates.set(entry.word, row.candidates);
-    if (row.part === '') continue;
+    if (row.part === '' || stopWords.has(entry.token)) continue;
     const words = alternatives[entry.token].get(entry.alternative) ?? [];
     words.push(`( ${row.part} )`);
     alternatives[entry.token].set(entry.alternative, words);
