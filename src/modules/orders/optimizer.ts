@@ -308,29 +308,35 @@ export function optimizeBasket(input: OptimizerInput): OptimizerResult {
   let polishMoves = 0;
   if (feasible) {
     let total = input.basketTotal(plan);
+    // Full passes over every (line, other offer) until a pass keeps no move; a kept move changes
+    // the plan in place and the pass goes on from there.
     for (let round = 0, improved = true; improved && round < 10_000; round += 1) {
       improved = false;
-      for (const [productId, supplies] of plan) {
-        for (const supply of supplies) {
-          for (const target of input.offers.get(productId) ?? []) {
-            if (target.offerId === supply.offerId) continue;
-            const moved = moveSupply(supplies, supply, target);
-            if (!moved) continue;
-            const candidate = new Map(plan);
-            candidate.set(productId, moved);
-            if (!meetsMinimums(candidate)) continue;
-            const candidateTotal = input.basketTotal(candidate);
-            if (candidateTotal < total) {
-              plan = candidate;
-              total = candidateTotal;
-              polishMoves += 1;
-              improved = true;
-              break;
+      for (const productId of [...plan.keys()]) {
+        for (let moved = true; moved; ) {
+          moved = false;
+          const supplies = plan.get(productId)!;
+          for (const supply of supplies) {
+            for (const target of input.offers.get(productId) ?? []) {
+              if (target.offerId === supply.offerId) continue;
+              const next = moveSupply(supplies, supply, target);
+              if (!next) continue;
+              const candidate = new Map(plan);
+              candidate.set(productId, next);
+              if (!meetsMinimums(candidate)) continue;
+              const candidateTotal = input.basketTotal(candidate);
+              if (candidateTotal < total) {
+                plan = candidate;
+                total = candidateTotal;
+                polishMoves += 1;
+                improved = true;
+                moved = true;
+                break;
+              }
             }
+            if (moved) break;
           }
-          if (improved) break;
         }
-        if (improved) break;
       }
     }
   }
