@@ -86,6 +86,8 @@ interface ProductModel {
   quantity: number;
   /** Candidates by unit cost (for splits), with a supplier index. */
   byUnitCost: { offer: CandidateOffer; shop: number; unitCost: number; fullCost: number | null }[];
+  /** The candidates holding the whole quantity, cheapest line first: the first within a set is its best. */
+  byFullCost: { offer: CandidateOffer; shop: number; unitCost: number; fullCost: number | null }[];
 }
 
 export function optimizeBasket(input: OptimizerInput): OptimizerResult {
@@ -113,21 +115,21 @@ export function optimizeBasket(input: OptimizerInput): OptimizerResult {
       unresolved.push(demand);
       continue;
     }
-    models.push({
-      productId: demand.productId,
-      quantity: demand.quantity,
-      byUnitCost: candidates
-        .map((offer) => {
-          const units = Math.min(offer.stock, demand.quantity);
-          return {
-            offer,
-            shop: indexOf(offer.shopId),
-            unitCost: Number(input.lineCost(offer, units)) / units,
-            fullCost: offer.stock >= demand.quantity ? Number(input.lineCost(offer, demand.quantity)) : null,
-          };
-        })
-        .sort((a, b) => a.unitCost - b.unitCost || a.offer.offerId - b.offer.offerId),
-    });
+    const byUnitCost = candidates
+      .map((offer) => {
+        const units = Math.min(offer.stock, demand.quantity);
+        return {
+          offer,
+          shop: indexOf(offer.shopId),
+          unitCost: Number(input.lineCost(offer, units)) / units,
+          fullCost: offer.stock >= demand.quantity ? Number(input.lineCost(offer, demand.quantity)) : null,
+        };
+      })
+      .sort((a, b) => a.unitCost - b.unitCost || a.offer.offerId - b.offer.offerId);
+    const byFullCost = byUnitCost
+      .filter((entry) => entry.fullCost !== null)
+      .sort((a, b) => a.fullCost! - b.fullCost! || a.offer.offerId - b.offer.offerId);
+    models.push({ productId: demand.productId, quantity: demand.quantity, byUnitCost, byFullCost });
   }
 
   const unresolvedIds = new Set(unresolved.map((demand) => demand.productId));
@@ -152,9 +154,11 @@ export function optimizeBasket(input: OptimizerInput): OptimizerResult {
     const plan: Plan = new Map();
     for (const model of models) {
       let single: (typeof model.byUnitCost)[number] | null = null;
-      for (const entry of model.byUnitCost) {
-        if (!(mask & (1 << entry.shop)) || entry.fullCost === null) continue;
-        if (!single || entry.fullCost < single.fullCost!) single = entry;
+      for (const entry of model.byFullCost) {
+        if (mask & (1 << entry.shop)) {
+          single = entry;
+          break;
+        }
       }
       let splitCost = 0;
       let left = model.quantity;
