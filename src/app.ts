@@ -27,6 +27,7 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import { ordersModule } from './modules/orders/routes.ts';
 import { paymentsModule } from './modules/payments/routes.ts';
 import { promotionsRoutes } from './modules/promotions/promotions.routes.ts';
+import { purchasingModule } from './modules/purchasing/routes.ts';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.ts';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
 
@@ -67,6 +68,14 @@ const API_TAGS = [
   {
     name: 'payments',
     description: 'Invoices, bank payments and statements, card payments through a provider, refunds',
+  },
+  {
+    name: 'shopping-lists',
+    description: 'The buyer’s named shopping lists, put into the basket in one call',
+  },
+  {
+    name: 'standing-orders',
+    description: 'A shopping list ordered (or prepared) on a schedule, with a log of runs',
   },
   { name: 'admin', description: 'Staff: orders, shops, imports, catalog upkeep, promotions, coupons' },
   { name: 'promotions', description: 'Staff: promotions on categories and products' },
@@ -176,6 +185,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(accountsRoutes(runtime));
   await app.register(ordersModule(runtime));
   await app.register(paymentsModule(runtime));
+  await app.register(purchasingModule(runtime));
   await app.register(catalogRoutes(runtime));
   await app.register(webhooksRoutes(runtime));
   await app.register(auditRoutes(runtime));

@@ -49,6 +49,8 @@ export interface Config {
   };
   /** Memory for public catalog answers kept between requests (0: no cache). */
   catalogCacheBytes: number;
+  /** A standing-order slot missed (service down) runs when the worker is back within this many minutes; older ones are recorded as missed. */
+  standingOrderGraceMinutes: number;
   demoData: boolean;
   corsOrigins: string[] | true | false;
   /** Whom to believe about the client address (X-Forwarded-For): false, true, a hop count or addresses. */
@@ -239,6 +241,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       memoryMb: int(env, 'IMPORT_PARSE_MEMORY_MB', 1_024, 32, 65_536),
     },
     catalogCacheBytes: int(env, 'CATALOG_CACHE_MB', 64, 0, 65536) * 1024 * 1024,
+    standingOrderGraceMinutes: int(env, 'STANDING_ORDER_GRACE_MINUTES', 180, 1, 10_080),
     demoData: bool(env, 'DEMO_DATA', false),
     corsOrigins,
     trustProxy: trustProxy(env),

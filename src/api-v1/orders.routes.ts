@@ -267,6 +267,9 @@ export function ordersV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
             ? (error.extra?.lines as RefusedLine[] | undefined)
             : undefined;
           if (lines?.length) return checkoutRefusal(request, lines);
+          // A supplier part below its minimum: the same message as v2's problem detail.
+          if (isRefusal(error, 'below_minimum_order') && error.detail)
+            return failure(say(request, error.detail));
           throw error;
         }
         return { Status: true as const };

@@ -5,6 +5,7 @@ import { queueDueImports } from '../modules/catalog/shops.service.ts';
 import { sendOrderPlacedEmails } from '../modules/orders/placed-emails.ts';
 import { orderInvoiceAttachments } from '../modules/payments/invoices.service.ts';
 import { refundCanceledParts, runCardRefund } from '../modules/payments/refunds.service.ts';
+import { runDueStandingOrders } from '../modules/purchasing/standing-runs.ts';
 import { deliverWebhook } from '../modules/webhooks/delivery.service.ts';
 import type { Runtime } from '../runtime.ts';
 import type { JobPayloads, QueueName } from './queues.ts';
@@ -25,4 +26,5 @@ export const JOB_HANDLERS: Handlers = {
   webhook_delivery: (runtime, job) => deliverWebhook(runtime, job),
   payments_parts_canceled: (runtime, { orderId, partIds }) => refundCanceledParts(runtime, orderId, partIds),
   payments_card_refund: (runtime, { refundId }) => runCardRefund(runtime, refundId),
+  purchasing_standing_orders: (runtime) => runDueStandingOrders(runtime),
 };

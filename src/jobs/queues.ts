@@ -29,6 +29,7 @@ export interface JobPayloads {
   payments_parts_canceled: { orderId: number; partIds: number[] };
   // One card refund through the provider.
   payments_card_refund: { refundId: number };
+  purchasing_standing_orders: Record<string, never>;
 }
 
 export type QueueName = keyof JobPayloads;
@@ -117,6 +118,13 @@ export const QUEUES: Record<QueueName, Omit<Queue, 'name'>> = {
     deleteAfterSeconds: 7 * 24 * 3600,
     deadLetter: DEAD_LETTER_QUEUE,
     heartbeatSeconds: HEARTBEAT_SECONDS,
+  },
+  // Each slot is claimed in its run's transaction, so a retry or a second worker never runs it twice.
+  purchasing_standing_orders: {
+    retryLimit: 0,
+    expireInSeconds: 300,
+    retentionSeconds: 24 * 3600,
+    deleteAfterSeconds: 24 * 3600,
   },
 };
 

@@ -1019,6 +1019,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/admin/synonyms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search synonyms, by term */
+        get: operations["adminListSynonyms"];
+        put?: never;
+        /** Add search synonyms for a word (applied at once in search and facets) */
+        post: operations["adminCreateSynonym"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/admin/synonyms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A search synonym entry */
+        get: operations["adminGetSynonym"];
+        /** Replace a search synonym entry */
+        put: operations["adminUpdateSynonym"];
+        post?: never;
+        /** Delete a search synonym entry */
+        delete: operations["adminDeleteSynonym"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/admin/users": {
         parameters: {
             query?: never;
@@ -1329,6 +1366,46 @@ export interface paths {
         head?: never;
         /** Set the quantity of a basket line */
         patch: operations["updateBasketItem"];
+        trace?: never;
+    };
+    "/api/v2/basket/optimize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move basket lines to the offers that make the basket cheapest (preview, or apply)
+         * @description Each product of the basket may move to other offers of it (other suppliers), split when one lacks the stock, so that the total after promotions and the coupon is the lowest while every line stays in stock, every shop accepts orders and every supplier part reaches its minimum. Exact over supplier sets up to 12 candidate suppliers, a heuristic beyond (`exact`). `{"apply": true}` rewrites the basket in one transaction.
+         */
+        post: operations["optimizeBasket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/basket/quick-order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fill the basket from lines “code or name; quantity” (JSON text, or a CSV/XLSX file)
+         * @description JSON `{"text": …}` or `multipart/form-data` with one `file` (CSV with `;`, `,` or tab; or XLSX: first column the code or name, second the quantity). Each line is matched by the supplier’s good id, then the exact product name, then search (one clear hit); at most 200 lines. Matched lines go into the basket (the coded supplier’s offer preferred, else the best offer); ambiguous lines come back with candidates, unmatched and invalid lines with the reason.
+         */
+        post: operations["quickOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v2/categories": {
@@ -1779,6 +1856,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/shopping-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My shopping lists */
+        get: operations["listShoppingLists"];
+        put?: never;
+        /** Make a shopping list: from given lines, from the basket or from one of my orders */
+        post: operations["createShoppingList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/shopping-lists/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shopping list with its lines */
+        get: operations["getShoppingList"];
+        put?: never;
+        post?: never;
+        /** Delete a shopping list (refused while a standing order uses it) */
+        delete: operations["deleteShoppingList"];
+        options?: never;
+        head?: never;
+        /** Rename a shopping list and/or replace its lines */
+        patch: operations["updateShoppingList"];
+        trace?: never;
+    };
+    "/api/v2/shopping-lists/{id}/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a product to a list (or set its quantity and preferred shop) */
+        post: operations["putShoppingListLine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/shopping-lists/{id}/lines/{lineId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a line from a list */
+        delete: operations["deleteShoppingListLine"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/shopping-lists/{id}/to-basket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put every line into the basket: the preferred shop’s offer where it can, else the best offer
+         * @description Each line takes the preferred shop’s offer when it is on sale with the stock, else the cheapest offer with the stock, else what the best-stocked offer has (`partial_stock`). Lines that could not be added are in `skipped` with the reason; the rest are added.
+         */
+        post: operations["shoppingListToBasket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/shops": {
         parameters: {
             query?: never;
@@ -1805,6 +1973,97 @@ export interface paths {
         };
         /** A shop (hidden when it does not accept orders, except to staff) */
         get: operations["getShop"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/standing-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My standing orders */
+        get: operations["listStandingOrders"];
+        put?: never;
+        /**
+         * Order a shopping list on a schedule (weekdays at a time, or every N days)
+         * @description At each slot the worker puts the list into the basket (preferred shops where they can) and, in mode `place`, places the order to the contact (the buyer’s other basket lines are set aside and given back); in mode `prepare` it leaves the basket filled and emails a link to confirm. Each slot runs once; see `GET /api/v2/standing-orders/{id}/runs`.
+         */
+        post: operations["createStandingOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/standing-orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A standing order */
+        get: operations["getStandingOrder"];
+        put?: never;
+        post?: never;
+        /** Delete a standing order and its runs */
+        delete: operations["deleteStandingOrder"];
+        options?: never;
+        head?: never;
+        /** Change a standing order (list, contact, mode, schedule) */
+        patch: operations["updateStandingOrder"];
+        trace?: never;
+    };
+    "/api/v2/standing-orders/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a standing order (no slot runs until resumed) */
+        post: operations["pauseStandingOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/standing-orders/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a standing order from its next slot after now */
+        post: operations["resumeStandingOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/standing-orders/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The runs of a standing order, newest slot first */
+        get: operations["listStandingOrderRuns"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6947,6 +7206,8 @@ export interface operations {
                                 /** @description Derived from the payments (not voided) and the refunds made */
                                 status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
                             };
+                            /** @description The delivery date promised at checkout from the supplier’s terms (null for older orders) */
+                            promised_delivery_date: string | null;
                             shop: {
                                 id: number;
                                 name: string;
@@ -7160,6 +7421,8 @@ export interface operations {
                                 /** @description Derived from the payments (not voided) and the refunds made */
                                 status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
                             };
+                            /** @description The delivery date promised at checkout from the supplier’s terms (null for older orders) */
+                            promised_delivery_date: string | null;
                             shop: {
                                 id: number;
                                 name: string;
@@ -7383,6 +7646,8 @@ export interface operations {
                                 /** @description Derived from the payments (not voided) and the refunds made */
                                 status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
                             };
+                            /** @description The delivery date promised at checkout from the supplier’s terms (null for older orders) */
+                            promised_delivery_date: string | null;
                             shop: {
                                 id: number;
                                 name: string;
@@ -9102,6 +9367,21 @@ export interface operations {
                             /** @description The supplier account that runs the shop */
                             owner_id: number;
                             price_list_url: string | null;
+                            /** @description The supplier’s delivery terms */
+                            terms: {
+                                /** @description ISO weekdays the supplier delivers on (1 = Monday … 7 = Sunday) */
+                                delivery_days: number[];
+                                lead_time_days: number;
+                                /** @description The smallest supplier part (subtotal before discounts) accepted; null: none */
+                                min_order_amount: string | null;
+                                /** @description "HH:MM" in time_zone: an order after it counts as placed the next day; null: none */
+                                order_cutoff: string | null;
+                                /**
+                                 * @description IANA time zone name
+                                 * @example Europe/Moscow
+                                 */
+                                time_zone: string;
+                            };
                             /** Format: date-time */
                             updated_at: string;
                             /** @description VAT on the shop's invoices: none (not a VAT payer) or a percentage included in prices */
@@ -9182,6 +9462,21 @@ export interface operations {
                         import_every_hours: number | null;
                         name: string;
                         price_list_url: string | null;
+                        /** @description The supplier’s delivery terms */
+                        terms: {
+                            /** @description ISO weekdays the supplier delivers on (1 = Monday … 7 = Sunday) */
+                            delivery_days: number[];
+                            lead_time_days: number;
+                            /** @description The smallest supplier part (subtotal before discounts) accepted; null: none */
+                            min_order_amount: string | null;
+                            /** @description "HH:MM" in time_zone: an order after it counts as placed the next day; null: none */
+                            order_cutoff: string | null;
+                            /**
+                             * @description IANA time zone name
+                             * @example Europe/Moscow
+                             */
+                            time_zone: string;
+                        };
                         /** Format: date-time */
                         updated_at: string;
                         /** @description VAT on the shop's invoices: none (not a VAT payer) or a percentage included in prices */
@@ -9256,9 +9551,15 @@ export interface operations {
                     contact_email?: string | null;
                     contact_person?: string | null;
                     contact_phone?: string | null;
+                    delivery_days?: number[];
                     import_every_hours?: number | null;
+                    lead_time_days?: number;
+                    min_order_amount?: string | null;
                     name?: string;
+                    order_cutoff?: string | null;
                     price_list_url?: string | null;
+                    /** @example Europe/Moscow */
+                    time_zone?: string;
                     /** @description VAT on the shop's invoices: none (not a VAT payer) or a percentage included in prices */
                     vat_rate?: "none" | "0" | "5" | "7" | "10" | "20";
                 };
@@ -9295,6 +9596,21 @@ export interface operations {
                         import_every_hours: number | null;
                         name: string;
                         price_list_url: string | null;
+                        /** @description The supplier’s delivery terms */
+                        terms: {
+                            /** @description ISO weekdays the supplier delivers on (1 = Monday … 7 = Sunday) */
+                            delivery_days: number[];
+                            lead_time_days: number;
+                            /** @description The smallest supplier part (subtotal before discounts) accepted; null: none */
+                            min_order_amount: string | null;
+                            /** @description "HH:MM" in time_zone: an order after it counts as placed the next day; null: none */
+                            order_cutoff: string | null;
+                            /**
+                             * @description IANA time zone name
+                             * @example Europe/Moscow
+                             */
+                            time_zone: string;
+                        };
                         /** Format: date-time */
                         updated_at: string;
                         /** @description VAT on the shop's invoices: none (not a VAT payer) or a percentage included in prices */
@@ -9687,6 +10003,351 @@ export interface operations {
             };
             /** @description Default Response */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminListSynonyms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            created_at: string;
+                            id: number;
+                            synonyms: string[];
+                            term: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminCreateSynonym: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Words or phrases that name the same goods (a phrase: all its words)
+                     * @example [
+                     *       "flash",
+                     *       "usb накопитель"
+                     *     ]
+                     */
+                    synonyms: string[];
+                    /**
+                     * @description One word buyers type
+                     * @example флешка
+                     */
+                    term: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        created_at: string;
+                        id: number;
+                        synonyms: string[];
+                        term: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminGetSynonym: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        created_at: string;
+                        id: number;
+                        synonyms: string[];
+                        term: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminUpdateSynonym: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Words or phrases that name the same goods (a phrase: all its words)
+                     * @example [
+                     *       "flash",
+                     *       "usb накопитель"
+                     *     ]
+                     */
+                    synonyms: string[];
+                    /**
+                     * @description One word buyers type
+                     * @example флешка
+                     */
+                    term: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        created_at: string;
+                        id: number;
+                        synonyms: string[];
+                        term: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminDeleteSynonym: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10552,6 +11213,23 @@ export interface operations {
                         currency: string | null;
                         /** @description Lines grouped by supplier */
                         groups: {
+                            /** @description The supplier’s minimum order and expected delivery for this part */
+                            delivery: {
+                                /**
+                                 * Format: date
+                                 * @description The supplier’s local date if ordered now: cut-off, lead time, then the next delivery weekday
+                                 */
+                                expected_delivery_date: string;
+                                /** @description The supplier’s minimum; null: none */
+                                min_order_amount: string | null;
+                                /** @description The part’s subtotal (before discounts) reaches the minimum */
+                                minimum_reached: boolean;
+                                /**
+                                 * @description What the part lacks ("0.00" when reached)
+                                 * @example 64000.50
+                                 */
+                                missing_amount: string;
+                            };
                             lines: {
                                 /** @example 64000.50 */
                                 amount: string;
@@ -10853,6 +11531,23 @@ export interface operations {
                         currency: string | null;
                         /** @description Lines grouped by supplier */
                         groups: {
+                            /** @description The supplier’s minimum order and expected delivery for this part */
+                            delivery: {
+                                /**
+                                 * Format: date
+                                 * @description The supplier’s local date if ordered now: cut-off, lead time, then the next delivery weekday
+                                 */
+                                expected_delivery_date: string;
+                                /** @description The supplier’s minimum; null: none */
+                                min_order_amount: string | null;
+                                /** @description The part’s subtotal (before discounts) reaches the minimum */
+                                minimum_reached: boolean;
+                                /**
+                                 * @description What the part lacks ("0.00" when reached)
+                                 * @example 64000.50
+                                 */
+                                missing_amount: string;
+                            };
                             lines: {
                                 /** @example 64000.50 */
                                 amount: string;
@@ -11067,6 +11762,23 @@ export interface operations {
                         currency: string | null;
                         /** @description Lines grouped by supplier */
                         groups: {
+                            /** @description The supplier’s minimum order and expected delivery for this part */
+                            delivery: {
+                                /**
+                                 * Format: date
+                                 * @description The supplier’s local date if ordered now: cut-off, lead time, then the next delivery weekday
+                                 */
+                                expected_delivery_date: string;
+                                /** @description The supplier’s minimum; null: none */
+                                min_order_amount: string | null;
+                                /** @description The part’s subtotal (before discounts) reaches the minimum */
+                                minimum_reached: boolean;
+                                /**
+                                 * @description What the part lacks ("0.00" when reached)
+                                 * @example 64000.50
+                                 */
+                                missing_amount: string;
+                            };
                             lines: {
                                 /** @example 64000.50 */
                                 amount: string;
@@ -11172,6 +11884,470 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    optimizeBasket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description false (default): preview only; true: rewrite the basket as proposed
+                     * @default false
+                     */
+                    apply?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The basket was rewritten (apply: true and there was a feasible improvement) */
+                        applied: boolean;
+                        /** @description The basket after applying; null for a preview */
+                        basket: {
+                            /** @description The coupon attached with POST /api/v2/basket/coupon, and what it does now */
+                            coupon: {
+                                code: string;
+                                combines_with_promotions: boolean;
+                                description: string;
+                                /** @description What it takes off the basket now */
+                                discount: string;
+                                /** @description percent of the amount, or a fixed amount */
+                                discount_kind: "percent" | "fixed";
+                                /** @example 64000.50 */
+                                discount_value: string;
+                                ends_at: string | null;
+                                min_order_amount: string | null;
+                                scope: "order" | "lines";
+                                /** @description What it does to the basket now: `applied`; or why it takes nothing off — `not_started`, `expired`, `min_amount` (the subtotal before discounts is below its minimum), `no_effect` (nothing in the basket is within its reach), `promotion_applies` (its goods are here, but a promotion already discounts them and does not combine with it, or gives more), `used_up`, `already_used_by_you`, `unavailable` (switched off). Checkout refuses it unless `applied`. */
+                                status: "applied" | "not_started" | "expired" | "min_amount" | "no_effect" | "promotion_applies" | "used_up" | "already_used_by_you" | "unavailable";
+                            } | null;
+                            currency: string | null;
+                            /** @description Lines grouped by supplier */
+                            groups: {
+                                /** @description The supplier’s minimum order and expected delivery for this part */
+                                delivery: {
+                                    /**
+                                     * Format: date
+                                     * @description The supplier’s local date if ordered now: cut-off, lead time, then the next delivery weekday
+                                     */
+                                    expected_delivery_date: string;
+                                    /** @description The supplier’s minimum; null: none */
+                                    min_order_amount: string | null;
+                                    /** @description The part’s subtotal (before discounts) reaches the minimum */
+                                    minimum_reached: boolean;
+                                    /**
+                                     * @description What the part lacks ("0.00" when reached)
+                                     * @example 64000.50
+                                     */
+                                    missing_amount: string;
+                                };
+                                lines: {
+                                    /** @example 64000.50 */
+                                    amount: string;
+                                    /** @description In stock now (0 when withdrawn) */
+                                    available_quantity: number;
+                                    /** @example 64000.50 */
+                                    discount: string;
+                                    discount_source: {
+                                        id: number;
+                                        /** @enum {string} */
+                                        kind: "promotion";
+                                        name: string;
+                                    } | {
+                                        code: string;
+                                        /** @enum {string} */
+                                        kind: "coupon";
+                                    } | null;
+                                    /** @description The supplier's id of the good */
+                                    external_id: string;
+                                    /** @description The basket line (item) id */
+                                    id: number;
+                                    model: string | null;
+                                    /** @description The supplier's name of the good */
+                                    name: string;
+                                    offer_id: number;
+                                    /** @example 64000.50 */
+                                    price_rrc: string;
+                                    /** @example 64000.50 */
+                                    price_when_added: string;
+                                    problems: ("offer_unavailable" | "shop_not_accepting_orders" | "out_of_stock" | "price_changed")[];
+                                    product_id: number;
+                                    product_name: string;
+                                    quantity: number;
+                                    /** @example 64000.50 */
+                                    total: string;
+                                    /** @example 64000.50 */
+                                    unit_price: string;
+                                }[];
+                                /** @example 64000.50 */
+                                lines_discount: string;
+                                /** @example 64000.50 */
+                                order_discount: string;
+                                shop: {
+                                    accepting_orders: boolean;
+                                    id: number;
+                                    name: string;
+                                };
+                                /** @example 64000.50 */
+                                subtotal: string;
+                                /** @example 64000.50 */
+                                total: string;
+                            }[];
+                            /** @description Some line cannot be ordered as it is now */
+                            has_blocking_problems: boolean;
+                            items_count: number;
+                            /** @example 64000.50 */
+                            lines_discount: string;
+                            /** @example 64000.50 */
+                            order_discount: string;
+                            /** @example 64000.50 */
+                            subtotal: string;
+                            /** @example 64000.50 */
+                            total: string;
+                            updated_at: string | null;
+                        } | null;
+                        /** @description Every set of candidate suppliers was searched (up to 12); false: the heuristic */
+                        exact: boolean;
+                        /** @description Every supplier part of the proposed basket reaches its minimum */
+                        feasible: boolean;
+                        moves: {
+                            from: {
+                                offer_id: number;
+                                shop_id: number;
+                                shop_name: string;
+                                /** @example 64000.50 */
+                                unit_price: string;
+                            };
+                            product_id: number;
+                            product_name: string;
+                            /** @description Units moved from one offer to the other */
+                            quantity: number;
+                            /**
+                             * @description At line prices after promotions (may round)
+                             * @example 64000.50
+                             */
+                            saving: string;
+                            to: {
+                                offer_id: number;
+                                shop_id: number;
+                                shop_name: string;
+                                /** @example 64000.50 */
+                                unit_price: string;
+                            };
+                        }[];
+                        /** @example 64000.50 */
+                        saving: string;
+                        suppliers_considered: number;
+                        /** @example 64000.50 */
+                        total_after: string;
+                        /** @example 64000.50 */
+                        total_before: string;
+                        unresolved: {
+                            product_id: number;
+                            product_name: string;
+                            quantity: number;
+                            /**
+                             * @description No set of offers holds the quantity; the line stays
+                             * @enum {string}
+                             */
+                            reason: "not_enough_stock";
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    quickOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description One good a line: `артикул или название; количество`
+                     * @example 4216292; 2
+                     *     Молоко 3,2% 1 л; 10
+                     */
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        added: {
+                            offer_id: number;
+                            partial: boolean;
+                            /** @description The preferred shop could not supply it; another did */
+                            preferred_unavailable: boolean;
+                            product_id: number;
+                            product_name: string;
+                            quantity: number;
+                            shop_id: number;
+                            shop_name: string;
+                        }[];
+                        /** @description Several products fit: add the right one by hand (not added) */
+                        ambiguous: {
+                            candidates: {
+                                best_price: string | null;
+                                name: string;
+                                product_id: number;
+                            }[];
+                            /** @description Line (row) number in the input */
+                            line: number;
+                            quantity: number;
+                            /** @description The code or name as given */
+                            query: string;
+                        }[];
+                        basket: {
+                            /** @description The coupon attached with POST /api/v2/basket/coupon, and what it does now */
+                            coupon: {
+                                code: string;
+                                combines_with_promotions: boolean;
+                                description: string;
+                                /** @description What it takes off the basket now */
+                                discount: string;
+                                /** @description percent of the amount, or a fixed amount */
+                                discount_kind: "percent" | "fixed";
+                                /** @example 64000.50 */
+                                discount_value: string;
+                                ends_at: string | null;
+                                min_order_amount: string | null;
+                                scope: "order" | "lines";
+                                /** @description What it does to the basket now: `applied`; or why it takes nothing off — `not_started`, `expired`, `min_amount` (the subtotal before discounts is below its minimum), `no_effect` (nothing in the basket is within its reach), `promotion_applies` (its goods are here, but a promotion already discounts them and does not combine with it, or gives more), `used_up`, `already_used_by_you`, `unavailable` (switched off). Checkout refuses it unless `applied`. */
+                                status: "applied" | "not_started" | "expired" | "min_amount" | "no_effect" | "promotion_applies" | "used_up" | "already_used_by_you" | "unavailable";
+                            } | null;
+                            currency: string | null;
+                            /** @description Lines grouped by supplier */
+                            groups: {
+                                /** @description The supplier’s minimum order and expected delivery for this part */
+                                delivery: {
+                                    /**
+                                     * Format: date
+                                     * @description The supplier’s local date if ordered now: cut-off, lead time, then the next delivery weekday
+                                     */
+                                    expected_delivery_date: string;
+                                    /** @description The supplier’s minimum; null: none */
+                                    min_order_amount: string | null;
+                                    /** @description The part’s subtotal (before discounts) reaches the minimum */
+                                    minimum_reached: boolean;
+                                    /**
+                                     * @description What the part lacks ("0.00" when reached)
+                                     * @example 64000.50
+                                     */
+                                    missing_amount: string;
+                                };
+                                lines: {
+                                    /** @example 64000.50 */
+                                    amount: string;
+                                    /** @description In stock now (0 when withdrawn) */
+                                    available_quantity: number;
+                                    /** @example 64000.50 */
+                                    discount: string;
+                                    discount_source: {
+                                        id: number;
+                                        /** @enum {string} */
+                                        kind: "promotion";
+                                        name: string;
+                                    } | {
+                                        code: string;
+                                        /** @enum {string} */
+                                        kind: "coupon";
+                                    } | null;
+                                    /** @description The supplier's id of the good */
+                                    external_id: string;
+                                    /** @description The basket line (item) id */
+                                    id: number;
+                                    model: string | null;
+                                    /** @description The supplier's name of the good */
+                                    name: string;
+                                    offer_id: number;
+                                    /** @example 64000.50 */
+                                    price_rrc: string;
+                                    /** @example 64000.50 */
+                                    price_when_added: string;
+                                    problems: ("offer_unavailable" | "shop_not_accepting_orders" | "out_of_stock" | "price_changed")[];
+                                    product_id: number;
+                                    product_name: string;
+                                    quantity: number;
+                                    /** @example 64000.50 */
+                                    total: string;
+                                    /** @example 64000.50 */
+                                    unit_price: string;
+                                }[];
+                                /** @example 64000.50 */
+                                lines_discount: string;
+                                /** @example 64000.50 */
+                                order_discount: string;
+                                shop: {
+                                    accepting_orders: boolean;
+                                    id: number;
+                                    name: string;
+                                };
+                                /** @example 64000.50 */
+                                subtotal: string;
+                                /** @example 64000.50 */
+                                total: string;
+                            }[];
+                            /** @description Some line cannot be ordered as it is now */
+                            has_blocking_problems: boolean;
+                            items_count: number;
+                            /** @example 64000.50 */
+                            lines_discount: string;
+                            /** @example 64000.50 */
+                            order_discount: string;
+                            /** @example 64000.50 */
+                            subtotal: string;
+                            /** @example 64000.50 */
+                            total: string;
+                            updated_at: string | null;
+                        };
+                        invalid: {
+                            line: number;
+                            reason: "bad_quantity" | "missing_query";
+                            text: string;
+                        }[];
+                        matched: {
+                            /** @description Line (row) number in the input */
+                            line: number;
+                            matched_by: "external_id" | "name" | "search";
+                            product_id: number;
+                            product_name: string;
+                            quantity: number;
+                            /** @description The code or name as given */
+                            query: string;
+                        }[];
+                        skipped: {
+                            product_id: number;
+                            product_name: string;
+                            /** @description Units not added */
+                            quantity: number;
+                            /** @description `not_offered` (no visible offer), `partial_stock` (the rest was added), or the basket’s refusal code (`quantity_limit_exceeded`, `basket_full`, `currency_mismatch`, …) */
+                            reason: string;
+                        }[];
+                        unmatched: {
+                            /** @description Line (row) number in the input */
+                            line: number;
+                            quantity: number;
+                            /** @description The code or name as given */
+                            query: string;
+                            /** @enum {string} */
+                            reason: "not_found";
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12111,6 +13287,21 @@ export interface operations {
                             shop: {
                                 id: number;
                                 name: string;
+                                /** @description The supplier’s delivery terms */
+                                terms: {
+                                    /** @description ISO weekdays the supplier delivers on (1 = Monday … 7 = Sunday) */
+                                    delivery_days: number[];
+                                    lead_time_days: number;
+                                    /** @description The smallest supplier part (subtotal before discounts) accepted; null: none */
+                                    min_order_amount: string | null;
+                                    /** @description "HH:MM" in time_zone: an order after it counts as placed the next day; null: none */
+                                    order_cutoff: string | null;
+                                    /**
+                                     * @description IANA time zone name
+                                     * @example Europe/Moscow
+                                     */
+                                    time_zone: string;
+                                };
                             };
                         }[];
                         /** @description Pass as `cursor` for the next page */
@@ -12352,6 +13543,8 @@ export interface operations {
                                 /** @description Derived from the payments (not voided) and the refunds made */
                                 status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
                             };
+                            /** @description The delivery date promised at checkout from the supplier’s terms (null for older orders) */
+                            promised_delivery_date: string | null;
                             shop: {
                                 id: number;
                                 name: string;
@@ -12568,6 +13761,8 @@ export interface operations {
                                 /** @description Derived from the payments (not voided) and the refunds made */
                                 status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
                             };
+                            /** @description The delivery date promised at checkout from the supplier’s terms (null for older orders) */
+                            promised_delivery_date: string | null;
                             shop: {
                                 id: number;
                                 name: string;
@@ -12772,6 +13967,8 @@ export interface operations {
                                 /** @description Derived from the payments (not voided) and the refunds made */
                                 status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
                             };
+                            /** @description The delivery date promised at checkout from the supplier’s terms (null for older orders) */
+                            promised_delivery_date: string | null;
                             shop: {
                                 id: number;
                                 name: string;
@@ -13449,6 +14646,23 @@ export interface operations {
                             currency: string | null;
                             /** @description Lines grouped by supplier */
                             groups: {
+                                /** @description The supplier’s minimum order and expected delivery for this part */
+                                delivery: {
+                                    /**
+                                     * Format: date
+                                     * @description The supplier’s local date if ordered now: cut-off, lead time, then the next delivery weekday
+                                     */
+                                    expected_delivery_date: string;
+                                    /** @description The supplier’s minimum; null: none */
+                                    min_order_amount: string | null;
+                                    /** @description The part’s subtotal (before discounts) reaches the minimum */
+                                    minimum_reached: boolean;
+                                    /**
+                                     * @description What the part lacks ("0.00" when reached)
+                                     * @example 64000.50
+                                     */
+                                    missing_amount: string;
+                                };
                                 lines: {
                                     /** @example 64000.50 */
                                     amount: string;
@@ -13795,6 +15009,21 @@ export interface operations {
                             shop: {
                                 id: number;
                                 name: string;
+                                /** @description The supplier’s delivery terms */
+                                terms: {
+                                    /** @description ISO weekdays the supplier delivers on (1 = Monday … 7 = Sunday) */
+                                    delivery_days: number[];
+                                    lead_time_days: number;
+                                    /** @description The smallest supplier part (subtotal before discounts) accepted; null: none */
+                                    min_order_amount: string | null;
+                                    /** @description "HH:MM" in time_zone: an order after it counts as placed the next day; null: none */
+                                    order_cutoff: string | null;
+                                    /**
+                                     * @description IANA time zone name
+                                     * @example Europe/Moscow
+                                     */
+                                    time_zone: string;
+                                };
                             };
                         }[];
                         total_stock: number;
@@ -13932,6 +15161,721 @@ export interface operations {
             };
         };
     };
+    listShoppingLists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            created_at: string;
+                            id: number;
+                            line_count: number;
+                            name: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createShoppingList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Start from the basket’s lines (their shops preferred) */
+                    from_basket?: boolean;
+                    /** @description Start from one of my orders (its shops preferred) */
+                    from_order_id?: number;
+                    lines?: {
+                        /** @description Take this shop’s offer when it can */
+                        preferred_shop_id?: number | null;
+                        product_id: number;
+                        quantity: number;
+                    }[];
+                    /** @example Молочка на понедельник */
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        created_at: string;
+                        id: number;
+                        lines: {
+                            id: number;
+                            preferred_shop: {
+                                id: number;
+                                name: string;
+                            } | null;
+                            product_id: number;
+                            product_name: string;
+                            quantity: number;
+                        }[];
+                        name: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getShoppingList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        created_at: string;
+                        id: number;
+                        lines: {
+                            id: number;
+                            preferred_shop: {
+                                id: number;
+                                name: string;
+                            } | null;
+                            product_id: number;
+                            product_name: string;
+                            quantity: number;
+                        }[];
+                        name: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteShoppingList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateShoppingList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Replaces every line */
+                    lines?: {
+                        /** @description Take this shop’s offer when it can */
+                        preferred_shop_id?: number | null;
+                        product_id: number;
+                        quantity: number;
+                    }[];
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        created_at: string;
+                        id: number;
+                        lines: {
+                            id: number;
+                            preferred_shop: {
+                                id: number;
+                                name: string;
+                            } | null;
+                            product_id: number;
+                            product_name: string;
+                            quantity: number;
+                        }[];
+                        name: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putShoppingListLine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Take this shop’s offer when it can */
+                    preferred_shop_id?: number | null;
+                    product_id: number;
+                    quantity: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        created_at: string;
+                        id: number;
+                        lines: {
+                            id: number;
+                            preferred_shop: {
+                                id: number;
+                                name: string;
+                            } | null;
+                            product_id: number;
+                            product_name: string;
+                            quantity: number;
+                        }[];
+                        name: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteShoppingListLine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                lineId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    shoppingListToBasket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        added: {
+                            offer_id: number;
+                            partial: boolean;
+                            /** @description The preferred shop could not supply it; another did */
+                            preferred_unavailable: boolean;
+                            product_id: number;
+                            product_name: string;
+                            quantity: number;
+                            shop_id: number;
+                            shop_name: string;
+                        }[];
+                        basket: {
+                            /** @description The coupon attached with POST /api/v2/basket/coupon, and what it does now */
+                            coupon: {
+                                code: string;
+                                combines_with_promotions: boolean;
+                                description: string;
+                                /** @description What it takes off the basket now */
+                                discount: string;
+                                /** @description percent of the amount, or a fixed amount */
+                                discount_kind: "percent" | "fixed";
+                                /** @example 64000.50 */
+                                discount_value: string;
+                                ends_at: string | null;
+                                min_order_amount: string | null;
+                                scope: "order" | "lines";
+                                /** @description What it does to the basket now: `applied`; or why it takes nothing off — `not_started`, `expired`, `min_amount` (the subtotal before discounts is below its minimum), `no_effect` (nothing in the basket is within its reach), `promotion_applies` (its goods are here, but a promotion already discounts them and does not combine with it, or gives more), `used_up`, `already_used_by_you`, `unavailable` (switched off). Checkout refuses it unless `applied`. */
+                                status: "applied" | "not_started" | "expired" | "min_amount" | "no_effect" | "promotion_applies" | "used_up" | "already_used_by_you" | "unavailable";
+                            } | null;
+                            currency: string | null;
+                            /** @description Lines grouped by supplier */
+                            groups: {
+                                /** @description The supplier’s minimum order and expected delivery for this part */
+                                delivery: {
+                                    /**
+                                     * Format: date
+                                     * @description The supplier’s local date if ordered now: cut-off, lead time, then the next delivery weekday
+                                     */
+                                    expected_delivery_date: string;
+                                    /** @description The supplier’s minimum; null: none */
+                                    min_order_amount: string | null;
+                                    /** @description The part’s subtotal (before discounts) reaches the minimum */
+                                    minimum_reached: boolean;
+                                    /**
+                                     * @description What the part lacks ("0.00" when reached)
+                                     * @example 64000.50
+                                     */
+                                    missing_amount: string;
+                                };
+                                lines: {
+                                    /** @example 64000.50 */
+                                    amount: string;
+                                    /** @description In stock now (0 when withdrawn) */
+                                    available_quantity: number;
+                                    /** @example 64000.50 */
+                                    discount: string;
+                                    discount_source: {
+                                        id: number;
+                                        /** @enum {string} */
+                                        kind: "promotion";
+                                        name: string;
+                                    } | {
+                                        code: string;
+                                        /** @enum {string} */
+                                        kind: "coupon";
+                                    } | null;
+                                    /** @description The supplier's id of the good */
+                                    external_id: string;
+                                    /** @description The basket line (item) id */
+                                    id: number;
+                                    model: string | null;
+                                    /** @description The supplier's name of the good */
+                                    name: string;
+                                    offer_id: number;
+                                    /** @example 64000.50 */
+                                    price_rrc: string;
+                                    /** @example 64000.50 */
+                                    price_when_added: string;
+                                    problems: ("offer_unavailable" | "shop_not_accepting_orders" | "out_of_stock" | "price_changed")[];
+                                    product_id: number;
+                                    product_name: string;
+                                    quantity: number;
+                                    /** @example 64000.50 */
+                                    total: string;
+                                    /** @example 64000.50 */
+                                    unit_price: string;
+                                }[];
+                                /** @example 64000.50 */
+                                lines_discount: string;
+                                /** @example 64000.50 */
+                                order_discount: string;
+                                shop: {
+                                    accepting_orders: boolean;
+                                    id: number;
+                                    name: string;
+                                };
+                                /** @example 64000.50 */
+                                subtotal: string;
+                                /** @example 64000.50 */
+                                total: string;
+                            }[];
+                            /** @description Some line cannot be ordered as it is now */
+                            has_blocking_problems: boolean;
+                            items_count: number;
+                            /** @example 64000.50 */
+                            lines_discount: string;
+                            /** @example 64000.50 */
+                            order_discount: string;
+                            /** @example 64000.50 */
+                            subtotal: string;
+                            /** @example 64000.50 */
+                            total: string;
+                            updated_at: string | null;
+                        };
+                        skipped: {
+                            product_id: number;
+                            product_name: string;
+                            /** @description Units not added */
+                            quantity: number;
+                            /** @description `not_offered` (no visible offer), `partial_stock` (the rest was added), or the basket’s refusal code (`quantity_limit_exceeded`, `basket_full`, `currency_mismatch`, …) */
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listShops: {
         parameters: {
             query?: {
@@ -13961,6 +15905,21 @@ export interface operations {
                             name: string;
                             /** @description Active offers */
                             offer_count: number;
+                            /** @description The supplier’s delivery terms */
+                            terms: {
+                                /** @description ISO weekdays the supplier delivers on (1 = Monday … 7 = Sunday) */
+                                delivery_days: number[];
+                                lead_time_days: number;
+                                /** @description The smallest supplier part (subtotal before discounts) accepted; null: none */
+                                min_order_amount: string | null;
+                                /** @description "HH:MM" in time_zone: an order after it counts as placed the next day; null: none */
+                                order_cutoff: string | null;
+                                /**
+                                 * @description IANA time zone name
+                                 * @example Europe/Moscow
+                                 */
+                                time_zone: string;
+                            };
                         }[];
                         /** @description Pass as `cursor` for the next page */
                         next_cursor: string | null;
@@ -14016,10 +15975,30 @@ export interface operations {
                     "application/json": {
                         accepting_orders: boolean;
                         currency: string;
+                        /**
+                         * Format: date
+                         * @description The shop’s local date an order placed now is expected on (cut-off, lead time, delivery days)
+                         */
+                        expected_delivery_date: string;
                         id: number;
                         name: string;
                         /** @description Active offers */
                         offer_count: number;
+                        /** @description The supplier’s delivery terms */
+                        terms: {
+                            /** @description ISO weekdays the supplier delivers on (1 = Monday … 7 = Sunday) */
+                            delivery_days: number[];
+                            lead_time_days: number;
+                            /** @description The smallest supplier part (subtotal before discounts) accepted; null: none */
+                            min_order_amount: string | null;
+                            /** @description "HH:MM" in time_zone: an order after it counts as placed the next day; null: none */
+                            order_cutoff: string | null;
+                            /**
+                             * @description IANA time zone name
+                             * @example Europe/Moscow
+                             */
+                            time_zone: string;
+                        };
                     };
                 };
             };
@@ -14043,6 +16022,648 @@ export interface operations {
             };
             /** @description Too many requests: `Retry-After` says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listStandingOrders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            contact_id: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            every_days: number | null;
+                            id: number;
+                            list_id: number;
+                            /** @description `place`: place the order; `prepare`: fill the basket and email the buyer a link to confirm */
+                            mode: "place" | "prepare";
+                            /** @description The next slot to run; null while paused */
+                            next_slot_at: string | null;
+                            paused: boolean;
+                            /** Format: date */
+                            starts_on: string;
+                            time: string;
+                            time_zone: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            weekdays: number[] | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createStandingOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    contact_id: number;
+                    /** @description Every N days from starts_on; or give weekdays */
+                    every_days?: number;
+                    list_id: number;
+                    /** @description `place`: place the order; `prepare`: fill the basket and email the buyer a link to confirm */
+                    mode: "place" | "prepare";
+                    /**
+                     * Format: date
+                     * @description Where an every-N-days schedule counts from (default: today)
+                     */
+                    starts_on?: string;
+                    /**
+                     * @description "HH:MM" in time_zone
+                     * @example 07:30
+                     */
+                    time: string;
+                    /**
+                     * @description IANA name (default Europe/Moscow)
+                     * @example Europe/Moscow
+                     */
+                    time_zone?: string;
+                    /** @description ISO weekdays (1 = Monday … 7 = Sunday); or give every_days */
+                    weekdays?: number[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        contact_id: number;
+                        /** Format: date-time */
+                        created_at: string;
+                        every_days: number | null;
+                        id: number;
+                        list_id: number;
+                        /** @description `place`: place the order; `prepare`: fill the basket and email the buyer a link to confirm */
+                        mode: "place" | "prepare";
+                        /** @description The next slot to run; null while paused */
+                        next_slot_at: string | null;
+                        paused: boolean;
+                        /** Format: date */
+                        starts_on: string;
+                        time: string;
+                        time_zone: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        weekdays: number[] | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStandingOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        contact_id: number;
+                        /** Format: date-time */
+                        created_at: string;
+                        every_days: number | null;
+                        id: number;
+                        list_id: number;
+                        /** @description `place`: place the order; `prepare`: fill the basket and email the buyer a link to confirm */
+                        mode: "place" | "prepare";
+                        /** @description The next slot to run; null while paused */
+                        next_slot_at: string | null;
+                        paused: boolean;
+                        /** Format: date */
+                        starts_on: string;
+                        time: string;
+                        time_zone: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        weekdays: number[] | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteStandingOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateStandingOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    contact_id?: number;
+                    /** @description Every N days from starts_on; or give weekdays */
+                    every_days?: number;
+                    list_id?: number;
+                    /** @description `place`: place the order; `prepare`: fill the basket and email the buyer a link to confirm */
+                    mode?: "place" | "prepare";
+                    /**
+                     * Format: date
+                     * @description Where an every-N-days schedule counts from (default: today)
+                     */
+                    starts_on?: string;
+                    /**
+                     * @description "HH:MM" in time_zone
+                     * @example 07:30
+                     */
+                    time?: string;
+                    /**
+                     * @description IANA name (default Europe/Moscow)
+                     * @example Europe/Moscow
+                     */
+                    time_zone?: string;
+                    /** @description ISO weekdays (1 = Monday … 7 = Sunday); or give every_days */
+                    weekdays?: number[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        contact_id: number;
+                        /** Format: date-time */
+                        created_at: string;
+                        every_days: number | null;
+                        id: number;
+                        list_id: number;
+                        /** @description `place`: place the order; `prepare`: fill the basket and email the buyer a link to confirm */
+                        mode: "place" | "prepare";
+                        /** @description The next slot to run; null while paused */
+                        next_slot_at: string | null;
+                        paused: boolean;
+                        /** Format: date */
+                        starts_on: string;
+                        time: string;
+                        time_zone: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        weekdays: number[] | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pauseStandingOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        contact_id: number;
+                        /** Format: date-time */
+                        created_at: string;
+                        every_days: number | null;
+                        id: number;
+                        list_id: number;
+                        /** @description `place`: place the order; `prepare`: fill the basket and email the buyer a link to confirm */
+                        mode: "place" | "prepare";
+                        /** @description The next slot to run; null while paused */
+                        next_slot_at: string | null;
+                        paused: boolean;
+                        /** Format: date */
+                        starts_on: string;
+                        time: string;
+                        time_zone: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        weekdays: number[] | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resumeStandingOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        contact_id: number;
+                        /** Format: date-time */
+                        created_at: string;
+                        every_days: number | null;
+                        id: number;
+                        list_id: number;
+                        /** @description `place`: place the order; `prepare`: fill the basket and email the buyer a link to confirm */
+                        mode: "place" | "prepare";
+                        /** @description The next slot to run; null while paused */
+                        next_slot_at: string | null;
+                        paused: boolean;
+                        /** Format: date */
+                        starts_on: string;
+                        time: string;
+                        time_zone: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                        weekdays: number[] | null;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listStandingOrderRuns: {
+        parameters: {
+            query?: {
+                /** @description Runs with an earlier slot (paging) */
+                before?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description The basket filled (mode prepare) */
+                            basket_id: number | null;
+                            errors: {
+                                code: string;
+                                message: string;
+                            }[];
+                            id: number;
+                            order_id: number | null;
+                            order_number: string | null;
+                            /** Format: date-time */
+                            ran_at: string;
+                            skipped: {
+                                product_id: number;
+                                product_name: string;
+                                /** @description Units not added */
+                                quantity: number;
+                                /** @description `not_offered` (no visible offer), `partial_stock` (the rest was added), or the basket’s refusal code (`quantity_limit_exceeded`, `basket_full`, `currency_mismatch`, …) */
+                                reason: string;
+                            }[];
+                            /** Format: date-time */
+                            slot: string;
+                            /** @description `missed`: the service was down longer than the grace period at this slot; not run */
+                            status: "placed" | "prepared" | "failed" | "missed";
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15027,6 +17648,8 @@ export interface operations {
                                 /** @description Derived from the payments (not voided) and the refunds made */
                                 status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
                             };
+                            /** @description The delivery date promised at checkout from the supplier’s terms (null for older orders) */
+                            promised_delivery_date: string | null;
                             shop: {
                                 id: number;
                                 name: string;
@@ -15198,6 +17821,8 @@ export interface operations {
                                 /** @description Derived from the payments (not voided) and the refunds made */
                                 status: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
                             };
+                            /** @description The delivery date promised at checkout from the supplier’s terms (null for older orders) */
+                            promised_delivery_date: string | null;
                             shop: {
                                 id: number;
                                 name: string;
@@ -15596,6 +18221,21 @@ export interface operations {
                         import_every_hours: number | null;
                         name: string;
                         price_list_url: string | null;
+                        /** @description The supplier’s delivery terms */
+                        terms: {
+                            /** @description ISO weekdays the supplier delivers on (1 = Monday … 7 = Sunday) */
+                            delivery_days: number[];
+                            lead_time_days: number;
+                            /** @description The smallest supplier part (subtotal before discounts) accepted; null: none */
+                            min_order_amount: string | null;
+                            /** @description "HH:MM" in time_zone: an order after it counts as placed the next day; null: none */
+                            order_cutoff: string | null;
+                            /**
+                             * @description IANA time zone name
+                             * @example Europe/Moscow
+                             */
+                            time_zone: string;
+                        };
                         /** Format: date-time */
                         updated_at: string;
                         /** @description VAT on the shop's invoices: none (not a VAT payer) or a percentage included in prices */
@@ -15659,9 +18299,15 @@ export interface operations {
                     contact_email?: string | null;
                     contact_person?: string | null;
                     contact_phone?: string | null;
+                    delivery_days?: number[];
                     import_every_hours?: number | null;
+                    lead_time_days?: number;
+                    min_order_amount?: string | null;
                     name?: string;
+                    order_cutoff?: string | null;
                     price_list_url?: string | null;
+                    /** @example Europe/Moscow */
+                    time_zone?: string;
                     /** @description VAT on the shop's invoices: none (not a VAT payer) or a percentage included in prices */
                     vat_rate?: "none" | "0" | "5" | "7" | "10" | "20";
                 };
@@ -15698,6 +18344,21 @@ export interface operations {
                         import_every_hours: number | null;
                         name: string;
                         price_list_url: string | null;
+                        /** @description The supplier’s delivery terms */
+                        terms: {
+                            /** @description ISO weekdays the supplier delivers on (1 = Monday … 7 = Sunday) */
+                            delivery_days: number[];
+                            lead_time_days: number;
+                            /** @description The smallest supplier part (subtotal before discounts) accepted; null: none */
+                            min_order_amount: string | null;
+                            /** @description "HH:MM" in time_zone: an order after it counts as placed the next day; null: none */
+                            order_cutoff: string | null;
+                            /**
+                             * @description IANA time zone name
+                             * @example Europe/Moscow
+                             */
+                            time_zone: string;
+                        };
                         /** Format: date-time */
                         updated_at: string;
                         /** @description VAT on the shop's invoices: none (not a VAT payer) or a percentage included in prices */

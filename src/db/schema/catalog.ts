@@ -66,6 +66,16 @@ export const shops = pgTable(
     contactEmail: text('contact_email'),
     contactPhone: text('contact_phone'),
     contactPerson: text('contact_person'),
+    // Delivery terms (modules/catalog/delivery-terms.ts): the smallest part the supplier accepts,
+    // the ISO weekdays it delivers on, the days it needs, and the local hour after which an order
+    // counts as placed the next day, in the shop's IANA time zone.
+    /** Null: no minimum. Compared with a supplier part's subtotal (before discounts). */
+    minOrderAmount: numeric('min_order_amount', { precision: 14, scale: 2 }),
+    deliveryDays: smallint('delivery_days').array().notNull().default(sql`'{1,2,3,4,5,6,7}'::smallint[]`),
+    leadTimeDays: integer('lead_time_days').notNull().default(0),
+    /** "HH:MM" local time; null: no cut-off. */
+    orderCutoff: text('order_cutoff'),
+    timeZone: text('time_zone').notNull().default('Europe/Moscow'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -77,6 +87,16 @@ export const shops = pgTable(
       sql`${t.importEveryHours} is null or ${t.importEveryHours} between 1 and 720`,
     ),
     check('shops_vat_rate_check', sql`${t.vatRate} in ('none', '0', '5', '7', '10', '20')`),
+    check('shops_min_order_amount_check', sql`${t.minOrderAmount} is null or ${t.minOrderAmount} >= 0`),
+    check(
+      'shops_delivery_days_check',
+      sql`cardinality(${t.deliveryDays}) between 1 and 7 and ${t.deliveryDays} <@ '{1,2,3,4,5,6,7}'::smallint[]`,
+    ),
+    check('shops_lead_time_days_check', sql`${t.leadTimeDays} between 0 and 365`),
+    check(
+      'shops_order_cutoff_check',
+      sql`${t.orderCutoff} is null or ${t.orderCutoff} ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'`,
+    ),
   ],
 );
 
@@ -448,6 +468,27 @@ export const priceListExportFiles = pgTable('export_files', {
   content: bytea('content').notNull(),
 });
 
+/**
+ * Search synonyms, edited by staff (`/api/v2/admin/synonyms`): a query word equal to `term` also
+ * finds goods named by any of `synonyms` ("флешка" → "usb", "flash"). Words are normalised
+ * (lower case, ё→е). Catalog search and facets read it, so it bumps the catalog revision.
+ */
+export const searchSynonyms = pgTable(
+  'search_synonyms',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    term: text('term').notNull(),
+    synonyms: text('synonyms').array().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('search_synonyms_term_key').on(t.term),
+    check('search_synonyms_count_check', sql`cardinality(${t.synonyms}) between 1 and 20`),
+  ],
+);
+
+export type SearchSynonym = typeof searchSynonyms.$inferSelect;
 export type Shop = typeof shops.$inferSelect;
 export type Import = typeof imports.$inferSelect;
 export type PriceListExport = typeof priceListExports.$inferSelect;

@@ -7,5 +7,6 @@ export * from './contacts.ts';
 export * from './orders.ts';
 export * from './payments.ts';
 export * from './promotions.ts';
+export * from './purchasing.ts';
 export * from './users.ts';
 export * from './webhooks.ts';

@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import {
   check,
+  date,
   index,
   integer,
   jsonb,
@@ -174,6 +175,8 @@ export const orderParts = pgTable(
     /** This part's share of the order-level discount; the shares add up to the order's. */
     orderDiscount: numeric('order_discount', { precision: 14, scale: 2 }).notNull().default('0'),
     total: numeric('total', { precision: 14, scale: 2 }).notNull(),
+    /** The delivery date promised at checkout from the shop's terms ("YYYY-MM-DD", the shop's local date). */
+    promisedDeliveryDate: date('promised_delivery_date', { mode: 'string' }),
     /** The order's creation time, copied so that a shop's orders page by one index. */
     orderCreatedAt: timestamp('order_created_at', { withTimezone: true }).notNull(),
     // Payment totals, written only through orders/for-payments.ts by the payments module.

@@ -28,7 +28,7 @@ import {
   ProductDetailSchema,
   ProductListQuery,
   ProductPageSchema,
-  ShopItem,
+  ShopDetail,
   ShopListQuery,
   ShopPage,
 } from './catalog.schemas.ts';
@@ -40,6 +40,7 @@ import { listProducts } from './products.service.ts';
 import { cacheKey, createCatalogReadCache, jsonBytes } from './read-cache.ts';
 import { getPublicShop, installImportSchedule, listShops } from './shops.service.ts';
 import { supplierCatalogRoutes } from './supplier-catalog.routes.ts';
+import { synonymRoutes } from './synonyms.routes.ts';
 
 function filtersFrom(query: Record<string, unknown>): ProductFilters {
   const parameters: ParameterFilter[] = [];
@@ -126,10 +127,11 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           tags: ['catalog'],
           summary: 'A shop (hidden when it does not accept orders, except to staff)',
           params: IdParams,
-          response: { 200: ShopItem, ...problemResponses(400, 404) },
+          response: { 200: ShopDetail, ...problemResponses(400, 404) },
         },
       },
-      async (request) => getPublicShop(runtime.db, request.params.id, request.user?.role === 'staff'),
+      async (request) =>
+        getPublicShop(runtime.db, request.params.id, request.user?.role === 'staff', runtime.clock.now()),
     );
 
     app.get(
@@ -281,5 +283,6 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
     await app.register(supplierCatalogRoutes(runtime));
     await app.register(adminCatalogRoutes(runtime));
     await app.register(moderationRoutes(runtime));
+    await app.register(synonymRoutes(runtime));
   };
 }

@@ -1,6 +1,7 @@
 // Request and response schemas of the catalog, supplier and staff catalog routes.
 import { Type } from 'typebox';
 import { CursorQuery, LimitQuery, Money, Page, Timestamp } from '../../http/common-schemas.ts';
+import { DeliveryTermsSchema, deliveryTermsPatchProperties } from './delivery-terms.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -10,8 +11,17 @@ export const ShopItem = Type.Object({
   accepting_orders: Type.Boolean(),
   currency: Type.String(),
   offer_count: Type.Integer({ description: 'Active offers' }),
+  terms: DeliveryTermsSchema,
 });
 export const ShopPage = Page(ShopItem);
+export const ShopDetail = Type.Object({
+  ...ShopItem.properties,
+  expected_delivery_date: Type.String({
+    format: 'date',
+    description:
+      'The shop’s local date an order placed now is expected on (cut-off, lead time, delivery days)',
+  }),
+});
 export const ShopListQuery = Type.Object(
   {
     all: Type.Optional(Type.Boolean({ description: 'Staff only: include shops not accepting orders' })),
@@ -127,7 +137,7 @@ export const Characteristic = Type.Object({
 export const OfferItem = Type.Object({
   id: Type.Integer(),
   product_id: Type.Integer(),
-  shop: Type.Object({ id: Type.Integer(), name: Type.String() }),
+  shop: Type.Object({ id: Type.Integer(), name: Type.String(), terms: DeliveryTermsSchema }),
   category: Type.Object({ id: Type.Integer(), name: Type.String() }),
   external_id: Type.String(),
   model: Nullable(Type.String()),
@@ -161,7 +171,7 @@ export const ProductDetailSchema = Type.Object({
   offers: Type.Array(
     Type.Object({
       id: Type.Integer(),
-      shop: Type.Object({ id: Type.Integer(), name: Type.String() }),
+      shop: Type.Object({ id: Type.Integer(), name: Type.String(), terms: DeliveryTermsSchema }),
       external_id: Type.String(),
       model: Nullable(Type.String()),
       name: Type.String(),
@@ -235,6 +245,7 @@ export const ShopSettings = Type.Object({
   contact_email: Nullable(Type.String()),
   contact_phone: Nullable(Type.String()),
   contact_person: Nullable(Type.String()),
+  terms: DeliveryTermsSchema,
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -316,6 +327,7 @@ export const ShopPatchBody = Type.Object(
       Type.Union([Type.String({ maxLength: 50, pattern: '^\\s*$|^\\s*\\+?[0-9 ()-]{5,}$' }), Type.Null()]),
     ),
     contact_person: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+    ...deliveryTermsPatchProperties,
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -11,8 +11,11 @@ import type { Queryable } from '../../db/client.ts';
 import { runPrepared } from '../../db/prepared.ts';
 import { categories, offers, products } from '../../db/schema/catalog.ts';
 import { CATALOG_CURRENCY } from './catalog-filters.ts';
+import { type presentTerms, termsJsonSql } from './delivery-terms.ts';
 import { catalogQuery } from './query.ts';
 import { compileQuery, queryTokens } from './search.ts';
+
+type ShopTerms = ReturnType<typeof presentTerms>;
 
 export interface CharacteristicView {
   name: string;
@@ -63,8 +66,8 @@ export async function getProductJson(db: Queryable, productId: number): Promise<
         from products p join categories c on c.id = p.category_id
         where p.id = ${productId} and p.offer_count > 0
       ), offer_rows as (
-        select o.id, o.shop_id, s.name as shop_name, s.currency, o.external_id, o.model, o.name,
-               o.price, o.price_rrc, o.quantity, o.characteristics
+        select o.id, o.shop_id, s.name as shop_name, ${termsJsonSql('s')} as shop_terms, s.currency,
+               o.external_id, o.model, o.name, o.price, o.price_rrc, o.quantity, o.characteristics
         from offers o join shops s on s.id = o.shop_id
         where o.product_id = ${productId} and o.is_active and s.accepting_orders
       ), variant_rows as (
@@ -93,7 +96,7 @@ export async function getProductJson(db: Queryable, productId: number): Promise<
         'offer_count', (select count(*) from offer_rows),
         'total_stock', (select sum(o.quantity) from offer_rows o),
         'offers', (select json_agg(json_build_object(
-            'id', o.id, 'shop', json_build_object('id', o.shop_id, 'name', o.shop_name),
+            'id', o.id, 'shop', json_build_object('id', o.shop_id, 'name', o.shop_name, 'terms', o.shop_terms),
             'external_id', o.external_id, 'model', o.model, 'name', o.name,
             'price', o.price::text, 'price_rrc', o.price_rrc::text, 'currency', o.currency,
             'quantity', o.quantity, 'in_stock', o.quantity > 0,
@@ -123,7 +126,7 @@ export interface OfferFilters {
 export interface OfferView {
   id: number;
   product_id: number;
-  shop: { id: number; name: string };
+  shop: { id: number; name: string; terms: ShopTerms };
   category: { id: number; name: string };
   external_id: string;
   model: string | null;
@@ -153,6 +156,7 @@ export async function listOffers(db: Queryable, filters: OfferFilters): Promise<
     product_id: number;
     shop_id: number;
     shop_name: string;
+    shop_terms: ShopTerms;
     category_id: number;
     category_name: string;
     external_id: string;
@@ -166,7 +170,8 @@ export async function listOffers(db: Queryable, filters: OfferFilters): Promise<
   }>(
     db,
     sql`
-      select o.id, o.product_id, o.shop_id, s.name as shop_name, p.category_id, c.name as category_name,
+      select o.id, o.product_id, o.shop_id, s.name as shop_name, ${termsJsonSql('s')} as shop_terms,
+             p.category_id, c.name as category_name,
              o.external_id, o.model, o.name, o.price::text as price, o.price_rrc::text as price_rrc,
              s.currency, o.quantity, o.characteristics
       from offers o
@@ -185,7 +190,7 @@ export async function listOffers(db: Queryable, filters: OfferFilters): Promise<
   return found.map((o) => ({
     id: o.id,
     product_id: o.product_id,
-    shop: { id: o.shop_id, name: o.shop_name },
+    shop: { id: o.shop_id, name: o.shop_name, terms: o.shop_terms },
     category: { id: o.category_id, name: o.category_name },
     external_id: o.external_id,
     model: o.model,

@@ -9,6 +9,7 @@ import { decodeIdCursor, kindCursor, pageOf, peekLimit } from '../../http/paging
 import { localize } from '../../lib/i18n.ts';
 import type { Runtime } from '../../runtime.ts';
 import { ImportUrlBody } from './catalog.schemas.ts';
+import { deliveryTermsPatch, presentTerms, termsOf } from './delivery-terms.ts';
 import type { ExportFile } from './export.service.ts';
 import { importReport } from './import.service.ts';
 import { fileTooLarge, type ImportRequest } from './import-request.service.ts';
@@ -31,23 +32,26 @@ export function shopSettings(shop: Shop) {
     contact_email: shop.contactEmail,
     contact_phone: shop.contactPhone,
     contact_person: shop.contactPerson,
+    terms: presentTerms(termsOf(shop)),
     created_at: shop.createdAt.toISOString(),
     updated_at: shop.updatedAt.toISOString(),
   };
 }
 
-export function shopPatch(body: {
-  name?: string;
-  price_list_url?: string | null;
-  accepting_orders?: boolean;
-  import_every_hours?: number | null;
-  billing_details?: Partial<Record<keyof ShopBillingDetails, string | null>> | null;
-  vat_rate?: string;
-  contact_email?: string | null;
-  contact_phone?: string | null;
-  contact_person?: string | null;
-}): ShopPatch {
-  const patch: ShopPatch = {};
+export function shopPatch(
+  body: {
+    name?: string;
+    price_list_url?: string | null;
+    accepting_orders?: boolean;
+    import_every_hours?: number | null;
+    billing_details?: Partial<Record<keyof ShopBillingDetails, string | null>> | null;
+    vat_rate?: string;
+    contact_email?: string | null;
+    contact_phone?: string | null;
+    contact_person?: string | null;
+  } & Parameters<typeof deliveryTermsPatch>[0],
+): ShopPatch {
+  const patch: ShopPatch = deliveryTermsPatch(body);
   if (body.name !== undefined) patch.name = body.name.trim();
   if (body.price_list_url !== undefined) patch.priceListUrl = body.price_list_url;
   if (body.accepting_orders !== undefined) patch.acceptingOrders = body.accepting_orders;

@@ -83,8 +83,12 @@ export async function listProducts(db: Queryable, options: ProductListOptions): 
 export async function* fallbackSearches(db: Queryable, prepared: Prepared): AsyncGenerator<Prepared> {
   const corrected = correctTokens(prepared.tokens, prepared.compiled);
   const words = corrected?.tokens ?? prepared.tokens;
-  if (corrected && corrected.query !== null)
-    yield { ...prepared, tokens: corrected.tokens, query: corrected.query };
+  if (corrected && corrected.query !== null) {
+    // Compiled again, with the corrected words' transliterations and synonyms: the next pages
+    // (asked with the corrected words) then rank exactly as this one.
+    const { query } = await compileQuery(db, corrected.tokens);
+    yield { ...prepared, tokens: corrected.tokens, query: query ?? corrected.query };
+  }
   for (let keep = words.length - 1; keep >= 1; keep -= 1) {
     const fewer = words.slice(0, keep);
     const { query } = await compileQuery(db, fewer);

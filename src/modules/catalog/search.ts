@@ -8,6 +8,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import { catalogQuery } from './query.ts';
+import { transliterate } from './transliterate.ts';
 
 const WORD = /[\p{L}\p{N}]+/gu;
 const MAX_TOKENS = 8;
@@ -91,31 +92,82 @@ function partOf(pattern: SQL): SQL {
  */
 export async function compileQuery(db: Queryable, tokens: readonly string[]): Promise<CompiledQuery> {
   if (tokens.length === 0) return { query: null, parts: [], candidates: new Map() };
-  const rows = await catalogQuery<{ token: string; part: string; candidates: Candidate[] | null }>(
+  // Each token is compiled with its alternatives: its transliteration (brand names typed in the
+  // other alphabet) and its staff-kept synonyms (a phrase: each word, all required). A token's part
+  // is then `token | alternative | …`; only the token itself gets correction candidates.
+  const synonyms = await synonymsOf(db, tokens);
+  const entries: { word: string; last: boolean; correct: boolean; token: number; alternative: number }[] = [];
+  tokens.forEach((token, index) => {
+    const last = index === tokens.length - 1;
+    entries.push({ word: token, last, correct: true, token: index, alternative: 0 });
+    const other = transliterate(token);
+    if (other && other !== token)
+      entries.push({ word: other, last, correct: false, token: index, alternative: 1 });
+    (synonyms.get(token) ?? []).forEach((phrase, n) => {
+      const words = queryTokens(phrase);
+      for (const [w, word] of words.entries()) {
+        entries.push({
+          word,
+          last: last && w === words.length - 1,
+          correct: false,
+          token: index,
+          alternative: 2 + n,
+        });
+      }
+    });
+  });
+  const rows = await catalogQuery<{ n: number; part: string; candidates: Candidate[] | null }>(
     db,
-    sql`select u.token, q.part, n.candidates
-        from unnest(${sql.param(tokens)}::text[]) with ordinality as u(token, n)
+    sql`select u.n::integer as n, q.part, c.candidates
+        from unnest(${sql.param(entries.map((e) => e.word))}::text[], ${sql.param(entries.map((e) => e.last))}::boolean[],
+                    ${sql.param(entries.map((e) => e.correct))}::boolean[]) with ordinality as u(token, last, correct, n)
         left join lateral (
           select w.word as next_word from search_words w where w.word ~>=~ u.token order by w.word using ~<~ limit 1
         ) k on true
         cross join lateral (
-          select case when u.n < ${tokens.length} and k.next_word = u.token then u.token else u.token || ':*' end as pattern
+          select case when not u.last and k.next_word = u.token then u.token else u.token || ':*' end as pattern
         ) p
         cross join lateral (select ${partOf(sql`p.pattern`)} as part) q
         left join lateral (
           select json_agg(json_build_object('word', w.word, 'whole', ${partOf(sql`w.word`)},
                                             'prefix', ${partOf(sql`w.word || ':*'`)})) as candidates
           from (select word from search_words order by word <-> u.token limit 12) w
-          where length(u.token) >= ${MIN_CORRECTED_LENGTH} and not starts_with(coalesce(k.next_word, ''), u.token)
-        ) n on true
+          where u.correct and length(u.token) >= ${MIN_CORRECTED_LENGTH} and not starts_with(coalesce(k.next_word, ''), u.token)
+        ) c on true
         order by u.n`,
   );
-  const parts = rows.map((row) => row.part);
-  return {
-    query: joinParts(parts),
-    parts,
-    candidates: new Map(rows.filter((row) => row.candidates).map((row) => [row.token, row.candidates!])),
-  };
+  // Words of one alternative are all required; the alternatives of a token any one.
+  const alternatives = tokens.map(() => new Map<number, string[]>());
+  const candidates = new Map<string, Candidate[]>();
+  // A stop word as typed ("для", "the") stays one: its spellings and synonyms are not required either.
+  const stopWords = new Set(
+    rows
+      .filter((row) => entries[row.n - 1].alternative === 0 && row.part === '')
+      .map((row) => entries[row.n - 1].token),
+  );
+  for (const row of rows) {
+    const entry = entries[row.n - 1];
+    if (entry.correct && row.candidates) candidates.set(entry.word, row.candidates);
+    if (row.part === '' || stopWords.has(entry.token)) continue;
+    const words = alternatives[entry.token].get(entry.alternative) ?? [];
+    words.push(`( ${row.part} )`);
+    alternatives[entry.token].set(entry.alternative, words);
+  }
+  const parts = alternatives.map((byAlternative) =>
+    [...byAlternative.values()]
+      .map((words) => (words.length === 1 ? words[0] : `( ${words.join(' & ')} )`))
+      .join(' | '),
+  );
+  return { query: joinParts(parts), parts, candidates };
+}
+
+/** The staff-kept synonyms of each of these query words that has some. */
+async function synonymsOf(db: Queryable, tokens: readonly string[]): Promise<Map<string, string[]>> {
+  const rows = await catalogQuery<{ term: string; synonyms: string[] }>(
+    db,
+    sql`select term, synonyms from search_synonyms where term = any(${sql.param(tokens)}::text[])`,
+  );
+  return new Map(rows.map((row) => [row.term, row.synonyms]));
 }
 
 /** Damerau–Levenshtein (optimal string alignment) distance, small strings only. */

@@ -9,6 +9,13 @@ import { AppError, type FieldError, notFound, unprocessable, validationError } f
 import { requisitesProblems } from '../../lib/requisites.ts';
 import type { Runtime } from '../../runtime.ts';
 import { changedValues, recordAudit } from '../audit/audit.service.ts';
+import {
+  type DeliveryTermsPatch,
+  expectedDeliveryDate,
+  presentTerms,
+  termsJsonSql,
+  termsOf,
+} from './delivery-terms.ts';
 import { countActiveOffers } from './export.service.ts';
 import { queueImport } from './import.service.ts';
 import { checkImportUrl } from './import-request.service.ts';
@@ -54,7 +61,7 @@ export async function getShop(db: Queryable, shopId: number): Promise<Shop | und
   return shop;
 }
 
-export interface ShopPatch {
+export interface ShopPatch extends DeliveryTermsPatch {
   name?: string;
   priceListUrl?: string | null;
   acceptingOrders?: boolean;
@@ -200,15 +207,18 @@ export async function changeShop(
 }
 
 /** A shop as the public catalog shows it: hidden while it does not accept orders, except to staff. */
-export async function getPublicShop(db: Queryable, shopId: number, asStaff: boolean) {
+export async function getPublicShop(db: Queryable, shopId: number, asStaff: boolean, now: Date) {
   const shop = await getShop(db, shopId);
   if (!shop || (!shop.acceptingOrders && !asStaff)) throw shopNotFound();
+  const terms = termsOf(shop);
   return {
     id: shop.id,
     name: shop.name,
     accepting_orders: shop.acceptingOrders,
     currency: shop.currency,
     offer_count: await countActiveOffers(db, shop.id),
+    terms: presentTerms(terms),
+    expected_delivery_date: expectedDeliveryDate(terms, now),
   };
 }
 
@@ -250,6 +260,7 @@ export interface ShopListItem {
   accepting_orders: boolean;
   currency: string;
   offer_count: number;
+  terms: ReturnType<typeof presentTerms>;
 }
 
 /** Shops by id; only those accepting orders unless `all` (staff). */
@@ -267,6 +278,7 @@ export async function listShops(
       accepting_orders: shops.acceptingOrders,
       currency: shops.currency,
       offer_count: sql<number>`(select count(*)::integer from offers o where o.shop_id = "shops"."id" and o.is_active)`,
+      terms: sql<ListTerms>`${termsJsonSql('"shops"')}`,
     })
     .from(shops)
     .where(conditions.length ? and(...conditions) : undefined)
@@ -316,6 +328,7 @@ export async function countShopsNotAcceptingOrders(db: Queryable): Promise<numbe
     .where(eq(shops.acceptingOrders, false));
   return row.count;
 }
+type ListTerms = ShopListItem['terms'];
 
 /**
  * Queues the scheduled re-imports that are due: shops with a price-list URL and an interval whose

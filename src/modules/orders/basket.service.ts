@@ -11,6 +11,7 @@ import type { Runtime } from '../../runtime.ts';
 import { type BasketCouponView, basketCouponView } from '../promotions/for-orders.ts';
 import { chooseDiscounts } from './discount-choice.ts';
 import { type OrderPricingLine, priceOrder } from './pricing.ts';
+import { type PartDelivery, partDelivery, termsOfShops } from './supplier-terms.ts';
 
 /** The most of one offer a basket line may hold. */
 export const MAX_LINE_QUANTITY = 10_000;
@@ -52,6 +53,8 @@ export interface BasketGroup {
   /** This supplier's share of the order-level discount. */
   orderDiscount: string;
   total: string;
+  /** The supplier's minimum against this part, and the delivery date expected if ordered now. */
+  delivery: PartDelivery;
 }
 
 export interface Basket {
@@ -165,6 +168,10 @@ export async function getBasket(db: Queryable, userId: number, now: Date = new D
   const discounts = await chooseDiscounts(db, { userId, lines: pricingLines, now });
   const priced = priceOrder({ lines: pricingLines, ...discounts, now });
   const byItem = new Map(lines.map((line) => [line.itemId, line]));
+  const terms = await termsOfShops(
+    db,
+    priced.parts.map((part) => part.shopId),
+  );
   let hasBlockingProblems = false;
   const groups = priced.parts.map((part): BasketGroup => {
     const first = byItem.get(part.lines[0].key)!;
@@ -198,6 +205,7 @@ export async function getBasket(db: Queryable, userId: number, now: Date = new D
       linesDiscount: part.linesDiscount,
       orderDiscount: part.orderDiscount,
       total: part.total,
+      delivery: partDelivery(terms.get(part.shopId)!, part.subtotal, now),
     };
   });
   return {

@@ -21,10 +21,11 @@ import {
   type OrderStatusHistoryRow,
 } from '../../db/schema/orders.ts';
 import { users } from '../../db/schema/users.ts';
-import { transaction } from '../../db/transaction.ts';
+import { type TxScope, transaction } from '../../db/transaction.ts';
 import { type AppError, conflict, notFound, unprocessable } from '../../http/errors.ts';
 import { MAX_MINOR, toMinor } from '../../lib/money.ts';
 import type { Runtime } from '../../runtime.ts';
+import { expectedDeliveryDate } from '../catalog/delivery-terms.ts';
 import { assertCouponApplies, recordCouponUse } from '../promotions/for-orders.ts';
 import {
   BLOCKING,
@@ -39,6 +40,7 @@ import { queueOrderPlacedEmails } from './jobs.ts';
 import { UNPAID } from './payment-status.ts';
 import { type PricedOrder, priceOrder } from './pricing.ts';
 import { takeStock } from './stock.ts';
+import { belowMinimumOrder, partsBelowMinimum, termsOfShops } from './supplier-terms.ts';
 import { assembleOrder, loadOrder, type OrderDetail } from './views.ts';
 import { publishOrderPlaced } from './webhook-events.ts';
 
@@ -132,13 +134,18 @@ function basketEmpty(): AppError {
   return conflict('basket_empty', { ru: 'Корзина пуста', en: 'The basket is empty' });
 }
 
+/**
+ * `within`: run inside the caller's transaction (a standing order's run claims its slot and places
+ * the order in one transaction); without it, checkout opens its own.
+ */
 export async function checkout(
   runtime: Runtime,
   userId: number,
   input: CheckoutInput,
+  within?: TxScope,
 ): Promise<CheckoutResult> {
   const requestHash = input.idempotencyKey === undefined ? null : checkoutRequestHash(input);
-  const outcome = await transaction(runtime, async (scope) => {
+  const work = async (scope: TxScope) => {
     const { tx, now } = scope;
     // The buyer's lock: a second checkout of the same basket waits here, then finds it empty. The
     // same statement reads the buyer's billing details and the delivery contact (if it is theirs).
@@ -261,6 +268,22 @@ export async function checkout(
       });
     }
 
+    // Every supplier part must reach its shop's minimum; refused before anything is taken.
+    const terms = await termsOfShops(
+      tx,
+      priced.parts.map((part) => part.shopId),
+    );
+    const shopNameOf = new Map(lines.map((line) => [line.shopId, line.shopName]));
+    const below = partsBelowMinimum(
+      priced.parts.map((part) => ({
+        shopId: part.shopId,
+        shopName: shopNameOf.get(part.shopId)!,
+        subtotal: part.subtotal,
+      })),
+      terms,
+    );
+    if (below.length > 0) throw belowMinimumOrder(below);
+
     // The offers are locked and re-checked, so this takes everything; the guard in the statement
     // keeps stock from going negative even if a future caller forgets to lock.
     const short = await takeStock(tx, lines);
@@ -278,6 +301,9 @@ export async function checkout(
       currency,
       priced,
       lines,
+      promisedDates: new Map(
+        [...terms].map(([shopId, shopTerms]) => [shopId, expectedDeliveryDate(shopTerms, now)]),
+      ),
       couponCode: priced.coupon?.status === 'applied' ? priced.coupon.code : null,
       comment: input.comment?.trim() ?? '',
       idempotency:
@@ -325,10 +351,11 @@ export async function checkout(
     await queueOrderPlacedEmails(scope, detail.id);
     await publishOrderPlaced(scope, detail);
     return { order: detail };
-  });
+  };
+  const outcome = within ? await work(within) : await transaction(runtime, work);
 
   if (outcome.order) return { order: outcome.order, replayed: false };
-  const order = await loadOrder(runtime.db, outcome.replayOf);
+  const order = await loadOrder(within?.tx ?? runtime.db, outcome.replayOf);
   if (!order) throw new Error(`idempotency key points at missing order ${outcome.replayOf}`);
   return { order, replayed: true };
 }
@@ -341,6 +368,8 @@ interface NewOrder {
   priced: PricedOrder<number>;
   /** The basket's lines, keyed by item id in `priced`. */
   lines: readonly LiveLine[];
+  /** The delivery date promised per shop. */
+  promisedDates: ReadonlyMap<number, string>;
   couponCode: string | null;
   comment: string;
   delivery: DeliverySnapshot;
@@ -367,6 +396,7 @@ async function insertOrder(tx: Transaction, order: NewOrder): Promise<OrderDetai
     lines_discount: part.linesDiscount,
     order_discount: part.orderDiscount,
     total: part.total,
+    promised_delivery_date: order.promisedDates.get(part.shopId) ?? null,
   }));
   const lines = priced.lines.map((pricedLine, index) => {
     const line = byItem.get(pricedLine.key)!;
@@ -413,12 +443,12 @@ async function insertOrder(tx: Transaction, order: NewOrder): Promise<OrderDetai
       returning id
     ), new_parts as (
       insert into order_parts (order_id, shop_id, shop_name, state, subtotal, lines_discount, order_discount,
-                               total, order_created_at, updated_at)
+                               total, promised_delivery_date, order_created_at, updated_at)
       select new_order.id, p.shop_id, p.shop_name, 'new', p.subtotal, p.lines_discount, p.order_discount, p.total,
-             ${at}::timestamptz, ${at}::timestamptz
+             p.promised_delivery_date, ${at}::timestamptz, ${at}::timestamptz
       from new_order, jsonb_to_recordset(${JSON.stringify(parts)}::jsonb) as p(
         index int, shop_id int, shop_name text, subtotal numeric, lines_discount numeric, order_discount numeric,
-        total numeric)
+        total numeric, promised_delivery_date date)
       order by p.index
       returning id, shop_id
     ), new_lines as (
@@ -484,6 +514,7 @@ async function insertOrder(tx: Transaction, order: NewOrder): Promise<OrderDetai
     linesDiscount: part.lines_discount,
     orderDiscount: part.order_discount,
     total: part.total,
+    promisedDeliveryDate: part.promised_delivery_date,
     orderCreatedAt: now,
     ...UNPAID,
     updatedAt: now,

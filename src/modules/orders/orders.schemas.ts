@@ -7,6 +7,7 @@ import type { Basket, BasketLine } from './basket.service.ts';
 import { MAX_LINE_QUANTITY } from './basket.service.ts';
 import type { OrderSummary, ReorderResult } from './orders.service.ts';
 import type { SupplierOrder, SupplierOrderSummary } from './supplier-orders.service.ts';
+import { PartDeliverySchema, PromisedDeliveryDate, presentPartDelivery } from './supplier-terms.schemas.ts';
 import type { HistoryEntry, OrderDetail, OrderLineView, OrderPartView, PaymentSummary } from './views.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
@@ -72,6 +73,7 @@ export const BasketSchema = Type.Object({
       lines_discount: Money,
       order_discount: Money,
       total: Money,
+      delivery: PartDeliverySchema,
     }),
     { description: 'Lines grouped by supplier' },
   ),
@@ -132,6 +134,7 @@ export function presentBasket(basket: Basket): Static<typeof BasketSchema> {
       lines_discount: group.linesDiscount,
       order_discount: group.orderDiscount,
       total: group.total,
+      delivery: presentPartDelivery(group.delivery),
     })),
     items_count: basket.itemsCount,
     subtotal: basket.subtotal,
@@ -249,6 +252,7 @@ export const OrderPartSchema = Type.Object({
   order_discount: Money,
   total: Money,
   payment: PaymentSummarySchema,
+  promised_delivery_date: PromisedDeliveryDate,
   lines: Type.Array(OrderLineSchema),
 });
 
@@ -424,6 +428,7 @@ function presentPart(part: OrderPartView): Static<typeof OrderPartSchema> {
     order_discount: part.orderDiscount,
     total: part.total,
     payment: presentPayment(part.payment),
+    promised_delivery_date: part.promisedDeliveryDate,
     lines: part.lines.map(presentLine),
   };
 }

@@ -51,6 +51,8 @@ export interface OrderPartView {
   orderDiscount: string;
   total: string;
   payment: PaymentSummary;
+  /** "YYYY-MM-DD": promised at checkout from the shop's terms; null for orders placed before terms. */
+  promisedDeliveryDate: string | null;
   lines: OrderLineView[];
 }
 
@@ -131,6 +133,7 @@ export function partView(part: OrderPart, lines: readonly OrderLine[]): OrderPar
     orderDiscount: part.orderDiscount,
     total: part.total,
     payment: paymentSummary(part),
+    promisedDeliveryDate: part.promisedDeliveryDate,
     lines: lines
       .filter((line) => line.partId === part.id)
       .sort((a, b) => a.id - b.id)
