@@ -104,7 +104,19 @@ function badFile(message: string): AppError {
 }
 
 async function parsedInput(request: FastifyRequest): Promise<ParsedQuickOrder> {
-  if (!request.isMultipart()) return parseQuickOrderText((request.body as { text: string }).text);
+  if (!request.isMultipart()) {
+    // The body schema is JSON's; any other type (a form, plain text) arrives unvalidated.
+    const body = request.body as { text?: unknown } | undefined;
+    if (!request.headers['content-type']?.includes('application/json') || typeof body?.text !== 'string') {
+      throw new AppError(415, 'unsupported_media_type', {
+        detail: {
+          ru: 'Пришлите JSON {"text": "…"} или файл CSV/XLSX в multipart/form-data (поле file)',
+          en: 'Send JSON {"text": "…"} or a CSV/XLSX file as multipart/form-data (field file)',
+        },
+      });
+    }
+    return parseQuickOrderText(body.text);
+  }
   const file = await request.file();
   if (!file) throw badFile('no file');
   const content = await file.toBuffer().catch((error: unknown) => {

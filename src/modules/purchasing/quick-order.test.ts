@@ -211,4 +211,21 @@ describe('quick order', () => {
     const broken = await upload(buyer, 'broken.xlsx', Buffer.from('PK\u0003\u0004 not really a zip'));
     expect(broken.statusCode).toBe(400);
   });
+
+  it('refuses a body that is neither JSON text nor a file with 415', async () => {
+    const buyer = await createBuyer(t);
+    for (const [type, payload] of [
+      ['text/plain', 'Молоко; 2'],
+      ['application/x-www-form-urlencoded', 'text=Молоко%3B%202'],
+    ]) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v2/basket/quick-order',
+        headers: { ...buyer.headers, 'content-type': type },
+        payload,
+      });
+      expect(res.statusCode, `${type}: ${res.body}`).toBe(415);
+      expect(res.json()).toMatchObject({ code: 'unsupported_media_type' });
+    }
+  });
 });
