@@ -23,6 +23,7 @@ import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { ordersModule } from './modules/orders/routes.ts';
 import { promotionsRoutes } from './modules/promotions/promotions.routes.ts';
+import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.ts';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
 
@@ -168,6 +169,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(ordersModule(runtime));
   await app.register(catalogRoutes(runtime));
   await app.register(webhooksRoutes(runtime));
+  await app.register(statsRoutes(runtime));
   await app.register(apiV1Routes(runtime), { prefix: '/api/v1' });
   if (options.register) await app.register(async (scope) => options.register!(scope as App));
 

@@ -3,6 +3,7 @@ import { runExport } from '../modules/catalog/export.service.ts';
 import { runImport, vacuumCatalog } from '../modules/catalog/import.service.ts';
 import { queueDueImports } from '../modules/catalog/shops.service.ts';
 import { sendOrderPlacedEmails } from '../modules/orders/placed-emails.ts';
+import { foldStatsDeltas } from '../modules/stats/fold.service.ts';
 import { deliverWebhook } from '../modules/webhooks/delivery.service.ts';
 import type { Runtime } from '../runtime.ts';
 import type { JobPayloads, QueueName } from './queues.ts';
@@ -16,5 +17,6 @@ export const JOB_HANDLERS: Handlers = {
   catalog_export: (runtime, { exportId }) => runExport(runtime, exportId),
   catalog_scheduled_imports: (runtime) => queueDueImports(runtime),
   catalog_vacuum: (runtime) => vacuumCatalog(runtime),
+  stats_fold: (runtime) => foldStatsDeltas(runtime),
   webhook_delivery: (runtime, job) => deliverWebhook(runtime, job),
 };

@@ -5,5 +5,6 @@ export * from './catalog.ts';
 export * from './contacts.ts';
 export * from './orders.ts';
 export * from './promotions.ts';
+export * from './stats.ts';
 export * from './users.ts';
 export * from './webhooks.ts';

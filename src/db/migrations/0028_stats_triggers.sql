@@ -1,0 +1,137 @@
+-- Sales statistics kept exact by triggers (modules/stats/README.md).
+-- stats_contribution(orders) says what the given orders add to the statistics, from their lines and
+-- the states of their parts; a trigger appends (contribution after − contribution before) to
+-- stats_sales_deltas. The checkout and state-change code of the orders module is not touched, and no
+-- row is updated by them, so parallel checkouts never wait for each other here.
+--
+-- p_parts/p_states: states to use instead of the stored ones (the "before" of a state change);
+-- p_excluded_lines: lines to leave out (the "before" of an insert of lines).
+-- A part's order-level discount is spread over its lines in proportion to their totals (largest
+-- remainder, ties to the lower line id), so every part's lines add up to the part's order_discount.
+CREATE FUNCTION stats_contribution(p_orders int[], p_parts int[], p_states text[], p_excluded_lines int[])
+RETURNS TABLE (family text, hour timestamptz, shop_id int, group_id int, state text, lines int, units bigint,
+               gross bigint, line_discount bigint, order_discount bigint, parts int, orders int)
+LANGUAGE sql STABLE AS $$
+  WITH part AS (
+    SELECT p.id, COALESCE(ov.state, p.state) AS state, round(p.order_discount * 100)::bigint AS order_discount
+    FROM order_parts p
+    LEFT JOIN unnest(p_parts, p_states) AS ov(part_id, state) ON ov.part_id = p.id
+    WHERE p.order_id = ANY (p_orders)
+  ), line AS (
+    SELECT l.id, l.order_id, l.part_id, l.shop_id, l.product_id, COALESCE(c.category_id, 0) AS category_id,
+           o.user_id AS buyer_id, date_trunc('hour', o.created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour,
+           part.state, part.order_discount AS part_order_discount, l.quantity,
+           round(l.amount * 100)::bigint AS gross, round(l.discount * 100)::bigint AS line_discount,
+           round(l.total * 100)::bigint AS net
+    FROM order_lines l
+    JOIN part ON part.id = l.part_id
+    JOIN orders o ON o.id = l.order_id
+    LEFT JOIN stats_line_categories c ON c.line_id = l.id
+    WHERE l.order_id = ANY (p_orders) AND NOT (l.id = ANY (p_excluded_lines))
+  ), weighed AS (
+    SELECT line.*,
+           CASE WHEN s.part_net = 0 THEN 0
+                ELSE div(line.part_order_discount::numeric * line.net, s.part_net)::bigint END AS od_floor,
+           CASE WHEN s.part_net = 0 THEN 0
+                ELSE mod(line.part_order_discount::numeric * line.net, s.part_net) END AS od_remainder
+    FROM line
+    JOIN (SELECT part_id, sum(net) AS part_net FROM line GROUP BY part_id) s USING (part_id)
+  ), allotted AS (
+    SELECT weighed.*,
+           od_floor + CASE WHEN row_number() OVER (PARTITION BY part_id ORDER BY od_remainder DESC, id)
+                                <= part_order_discount - sum(od_floor) OVER (PARTITION BY part_id)
+                           THEN 1 ELSE 0 END AS od
+    FROM weighed
+  ), keyed AS (
+    SELECT f.family, a.*,
+           CASE f.family WHEN 'order' THEN 0 WHEN 'buyer' THEN a.buyer_id
+                         WHEN 'category' THEN a.category_id ELSE a.product_id END AS group_id
+    FROM allotted a
+    CROSS JOIN (VALUES ('order'), ('buyer'), ('category'), ('product')) AS f(family)
+  ), member AS (
+    SELECT k.family, k.hour, min(k.shop_id) AS shop_id, k.group_id, k.state
+    FROM keyed k GROUP BY k.family, k.hour, k.group_id, k.state, k.order_id
+    UNION ALL
+    SELECT k.family, k.hour, min(k.shop_id), k.group_id, 'live'
+    FROM keyed k WHERE k.state <> 'canceled' GROUP BY k.family, k.hour, k.group_id, k.order_id
+  )
+  SELECT k.family, k.hour, k.shop_id, k.group_id, k.state, count(*)::int, sum(k.quantity)::bigint,
+         sum(k.gross)::bigint, sum(k.line_discount)::bigint, sum(k.od)::bigint,
+         count(DISTINCT k.part_id)::int, 0
+  FROM keyed k GROUP BY k.family, k.hour, k.shop_id, k.group_id, k.state
+  UNION ALL
+  SELECT m.family, m.hour, m.shop_id, m.group_id, m.state, 0, 0, 0, 0, 0, 0, count(*)::int
+  FROM member m GROUP BY m.family, m.hour, m.shop_id, m.group_id, m.state
+$$;
+--> statement-breakpoint
+-- Appends after − before for the given orders, keeping only keys whose figures changed.
+CREATE FUNCTION stats_record_change(p_orders int[], p_parts int[], p_states text[], p_excluded_lines int[])
+RETURNS void LANGUAGE sql AS $$
+  INSERT INTO stats_sales_deltas (family, hour, shop_id, group_id, state, lines, units, gross, line_discount,
+                                  order_discount, parts, orders)
+  SELECT c.family, c.hour, c.shop_id, c.group_id, c.state, sum(c.lines), sum(c.units), sum(c.gross),
+         sum(c.line_discount), sum(c.order_discount), sum(c.parts), sum(c.orders)
+  FROM (
+    SELECT * FROM stats_contribution(p_orders, '{}', '{}', '{}')
+    UNION ALL
+    SELECT b.family, b.hour, b.shop_id, b.group_id, b.state, -b.lines, -b.units, -b.gross, -b.line_discount,
+           -b.order_discount, -b.parts, -b.orders
+    FROM stats_contribution(p_orders, p_parts, p_states, p_excluded_lines) b
+  ) c
+  GROUP BY c.family, c.hour, c.shop_id, c.group_id, c.state
+  HAVING sum(c.lines) <> 0 OR sum(c.units) <> 0 OR sum(c.gross) <> 0 OR sum(c.line_discount) <> 0
+      OR sum(c.order_discount) <> 0 OR sum(c.parts) <> 0 OR sum(c.orders) <> 0
+$$;
+--> statement-breakpoint
+-- New lines (the checkout writes an order's lines in one statement): remember their categories as they
+-- are now, then record what the lines add.
+CREATE FUNCTION stats_order_lines_inserted() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_orders int[];
+  v_lines int[];
+BEGIN
+  INSERT INTO stats_line_categories (line_id, category_id)
+  SELECT n.id, p.category_id FROM new_lines n JOIN products p ON p.id = n.product_id;
+  SELECT array_agg(DISTINCT n.order_id), array_agg(n.id) INTO v_orders, v_lines FROM new_lines n;
+  IF v_orders IS NOT NULL THEN
+    PERFORM stats_record_change(v_orders, '{}', '{}', v_lines);
+  END IF;
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE TRIGGER stats_order_lines_inserted AFTER INSERT ON order_lines
+REFERENCING NEW TABLE AS new_lines FOR EACH STATEMENT EXECUTE FUNCTION stats_order_lines_inserted();
+--> statement-breakpoint
+-- Parts that changed state (a cancel, a move forward, staff cascades): record the difference.
+CREATE FUNCTION stats_order_parts_updated() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_orders int[];
+  v_parts int[];
+  v_states text[];
+BEGIN
+  SELECT array_agg(DISTINCT n.order_id), array_agg(o.id), array_agg(o.state)
+  INTO v_orders, v_parts, v_states
+  FROM new_parts n JOIN old_parts o ON o.id = n.id
+  WHERE n.state IS DISTINCT FROM o.state;
+  IF v_orders IS NOT NULL THEN
+    PERFORM stats_record_change(v_orders, v_parts, v_states, '{}');
+  END IF;
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE TRIGGER stats_order_parts_updated AFTER UPDATE ON order_parts
+REFERENCING OLD TABLE AS old_parts NEW TABLE AS new_parts FOR EACH STATEMENT
+EXECUTE FUNCTION stats_order_parts_updated();
+--> statement-breakpoint
+-- Orders placed before statistics existed: their lines' categories as they are now, and their
+-- contribution as deltas (the fold job files them into the rollups).
+INSERT INTO stats_line_categories (line_id, category_id)
+SELECT l.id, p.category_id FROM order_lines l JOIN products p ON p.id = l.product_id;
+--> statement-breakpoint
+INSERT INTO stats_sales_deltas (family, hour, shop_id, group_id, state, lines, units, gross, line_discount,
+                                order_discount, parts, orders)
+SELECT c.* FROM stats_contribution(ARRAY(SELECT id FROM orders), '{}', '{}', '{}') c;

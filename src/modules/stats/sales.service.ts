@@ -1,0 +1,171 @@
+// Sales statistics for staff, a supplier (its own parts) and a buyer (its own spend): figures per
+// bucket of the period, per group, and the previous period of equal length. Every figure adds up
+// order lines (see figures.ts for what counts); the rollups only make it fast.
+import type { Queryable } from '../../db/client.ts';
+import type { OrderState } from '../../db/schema/orders.ts';
+import type { StatsFamily } from '../../db/schema/stats.ts';
+import { validationError } from '../../http/errors.ts';
+import { addFigures, type FigureRow, type Figures, queryFigures, ZERO } from './figures.ts';
+import { type GroupBy, groupNames } from './names.ts';
+import {
+  daysBetween,
+  type Interval,
+  isTimeZone,
+  MAX_PERIOD_DAYS,
+  type Period,
+  type Piece,
+  periodBuckets,
+  piecesOf,
+  previousPeriod,
+} from './periods.ts';
+
+export type { GroupBy };
+
+export interface SalesQuery {
+  from: string;
+  to: string;
+  timeZone: string;
+  interval: Interval;
+  groupBy?: GroupBy;
+  state?: OrderState;
+  shopId?: number;
+  buyerId?: number;
+  /** Groups to answer, the best-selling first. */
+  limit: number;
+}
+
+export interface SeriesPoint {
+  start: string;
+  end: string;
+  figures: Figures;
+}
+
+export interface SalesGroup {
+  id: number;
+  name: string | null;
+  totals: Figures;
+  series: Figures[];
+  previous: Figures;
+}
+
+export interface SalesReport {
+  query: SalesQuery;
+  buckets: { start: string; end: string }[];
+  totals: Figures;
+  series: Figures[];
+  groups: SalesGroup[];
+  /** Groups with any figure in the period; `groups` holds the first `limit` of them. */
+  groupCount: number;
+  previous: { from: string; to: string; totals: Figures; series: SeriesPoint[] };
+}
+
+const FAMILY_OF: Record<GroupBy, StatsFamily> = {
+  shop: 'order',
+  buyer: 'buyer',
+  category: 'category',
+  product: 'product',
+};
+
+function checkQuery(query: SalesQuery): void {
+  const errors = [];
+  if (!isTimeZone(query.timeZone)) {
+    errors.push({
+      field: 'query.time_zone',
+      message: { ru: 'Неизвестный часовой пояс', en: 'Unknown time zone' },
+    });
+  }
+  if (query.to < query.from) {
+    errors.push({
+      field: 'query.to',
+      message: { ru: 'Конец периода раньше его начала', en: 'The period ends before it starts' },
+    });
+  } else if (daysBetween(query.from, query.to) + 1 > MAX_PERIOD_DAYS) {
+    errors.push({
+      field: 'query.to',
+      message: {
+        ru: `Период длиннее ${MAX_PERIOD_DAYS} дней`,
+        en: `The period is longer than ${MAX_PERIOD_DAYS} days`,
+      },
+    });
+  }
+  if (errors.length) throw validationError(errors);
+}
+
+function piecesOfPeriod(period: Period, bucketIndex: (i: number) => number): Piece[] {
+  return period.buckets.flatMap((bucket, i) => piecesOf(bucket.from, bucket.to, bucketIndex(i)));
+}
+
+/** Series of a period from rows keyed by bucket index. */
+function seriesOf(rows: readonly FigureRow[], count: number, index: (i: number) => number): Figures[] {
+  const byBucket = new Map(rows.map((row) => [row.bucket, row.figures]));
+  return Array.from({ length: count }, (_, i) => byBucket.get(index(i)) ?? ZERO);
+}
+
+export async function salesReport(db: Queryable, query: SalesQuery): Promise<SalesReport> {
+  checkQuery(query);
+  const period = periodBuckets(query.from, query.to, query.interval, query.timeZone);
+  const before = previousPeriod(query.from, query.to, query.interval);
+  const previous = periodBuckets(before.from, before.to, query.interval, query.timeZone);
+  const n = period.buckets.length;
+  const filters = { shopId: query.shopId, buyerId: query.buyerId, state: query.state };
+
+  // Totals per bucket of both periods: current buckets 0…n−1, previous ones −1, −2, …
+  const current = piecesOfPeriod(period, (i) => i);
+  const totalsPieces = [...current, ...piecesOfPeriod(previous, (i) => -1 - i)];
+  const totalsQuery = queryFigures(db, { family: 'order', groupBy: null, pieces: totalsPieces, ...filters });
+  // Groups: the current buckets, and the whole previous period as bucket −1.
+  const groupsQuery = query.groupBy
+    ? queryFigures(db, {
+        family: FAMILY_OF[query.groupBy],
+        groupBy: query.groupBy === 'shop' ? 'shop' : 'group',
+        pieces: [...current, ...previous.buckets.flatMap((b) => piecesOf(b.from, b.to, -1))],
+        limit: query.limit,
+        ...filters,
+      })
+    : Promise.resolve({ rows: [], groupCount: 0 });
+  const [totals, grouped] = await Promise.all([totalsQuery, groupsQuery]);
+
+  const series = seriesOf(totals.rows, n, (i) => i);
+  const previousSeries = seriesOf(totals.rows, previous.buckets.length, (i) => -1 - i);
+
+  const byGroup = new Map<number, FigureRow[]>();
+  for (const row of grouped.rows) {
+    const id = row.groupId ?? 0;
+    byGroup.set(id, [...(byGroup.get(id) ?? []), row]);
+  }
+  const names = query.groupBy ? await groupNames(db, query.groupBy, [...byGroup.keys()]) : new Map();
+  const groups = [...byGroup].map(([id, rows]): SalesGroup => {
+    const groupSeries = seriesOf(rows, n, (i) => i);
+    return {
+      id,
+      name: names.get(id) ?? null,
+      totals: groupSeries.reduce(addFigures, ZERO),
+      series: groupSeries,
+      previous: rows.find((row) => row.bucket === -1)?.figures ?? ZERO,
+    };
+  });
+  groups.sort((a, b) => {
+    const ra = a.totals.gross - a.totals.lineDiscount - a.totals.orderDiscount;
+    const rb = b.totals.gross - b.totals.lineDiscount - b.totals.orderDiscount;
+    return ra === rb ? a.id - b.id : rb > ra ? 1 : -1;
+  });
+
+  return {
+    query,
+    buckets: period.buckets.map(({ start, end }) => ({ start, end })),
+    totals: series.reduce(addFigures, ZERO),
+    series,
+    groups,
+    groupCount: grouped.groupCount,
+    previous: {
+      from: before.from,
+      to: before.to,
+      totals: previousSeries.reduce(addFigures, ZERO),
+      series: previous.buckets.map((bucket, i) => ({
+        start: bucket.start,
+        end: bucket.end,
+        figures: previousSeries[i],
+      })),
+    },
+  };
+}
