@@ -37,4 +37,5 @@ CREATE TABLE "stats_sales_deltas" (
 );
 --> statement-breakpoint
 CREATE INDEX "stats_rollups_shop_idx" ON "stats_rollups" USING btree ("family","grain","shop_id","bucket");--> statement-breakpoint
+CREATE INDEX "stats_rollups_group_idx" ON "stats_rollups" USING btree ("family","grain","group_id","bucket");--> statement-breakpoint
 CREATE INDEX "stats_sales_deltas_family_hour_idx" ON "stats_sales_deltas" USING btree ("family","hour");

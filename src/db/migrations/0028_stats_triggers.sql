@@ -11,7 +11,12 @@
 CREATE FUNCTION stats_contribution(p_orders int[], p_parts int[], p_states text[], p_excluded_lines int[])
 RETURNS TABLE (family text, hour timestamptz, shop_id int, group_id int, state text, lines int, units bigint,
                gross bigint, line_discount bigint, order_discount bigint, parts int, orders int)
-LANGUAGE sql STABLE AS $$
+-- PL/pgSQL, not SQL: PostgreSQL 15 plans a SQL function's query on every call; this one's plan is
+-- cached per connection (it runs in every checkout).
+LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+BEGIN
+  RETURN QUERY
   WITH part AS (
     SELECT p.id, COALESCE(ov.state, p.state) AS state, round(p.order_discount * 100)::bigint AS order_discount
     FROM order_parts p
@@ -29,44 +34,47 @@ LANGUAGE sql STABLE AS $$
     LEFT JOIN stats_line_categories c ON c.line_id = l.id
     WHERE l.order_id = ANY (p_orders) AND NOT (l.id = ANY (p_excluded_lines))
   ), weighed AS (
-    SELECT line.*,
-           CASE WHEN s.part_net = 0 THEN 0
-                ELSE div(line.part_order_discount::numeric * line.net, s.part_net)::bigint END AS od_floor,
-           CASE WHEN s.part_net = 0 THEN 0
-                ELSE mod(line.part_order_discount::numeric * line.net, s.part_net) END AS od_remainder
-    FROM line
-    JOIN (SELECT part_id, sum(net) AS part_net FROM line GROUP BY part_id) s USING (part_id)
+    SELECT line.*, sum(line.net) OVER (PARTITION BY line.part_id) AS part_net FROM line
+  ), floored AS (
+    SELECT w.*,
+           CASE WHEN w.part_net = 0 THEN 0
+                ELSE div(w.part_order_discount::numeric * w.net, w.part_net)::bigint END AS od_floor,
+           CASE WHEN w.part_net = 0 THEN 0
+                ELSE mod(w.part_order_discount::numeric * w.net, w.part_net) END AS od_remainder
+    FROM weighed w
   ), allotted AS (
-    SELECT weighed.*,
-           od_floor + CASE WHEN row_number() OVER (PARTITION BY part_id ORDER BY od_remainder DESC, id)
-                                <= part_order_discount - sum(od_floor) OVER (PARTITION BY part_id)
-                           THEN 1 ELSE 0 END AS od
-    FROM weighed
+    SELECT f.*,
+           f.od_floor + CASE WHEN row_number() OVER (PARTITION BY f.part_id ORDER BY f.od_remainder DESC, f.id)
+                                  <= f.part_order_discount - sum(f.od_floor) OVER (PARTITION BY f.part_id)
+                             THEN 1 ELSE 0 END AS od
+    FROM floored f
   ), keyed AS (
-    SELECT f.family, a.*,
-           CASE f.family WHEN 'order' THEN 0 WHEN 'buyer' THEN a.buyer_id
-                         WHEN 'category' THEN a.category_id ELSE a.product_id END AS group_id
+    SELECT fam.family AS fam, a.*,
+           CASE fam.family WHEN 'order' THEN 0 WHEN 'buyer' THEN a.buyer_id
+                           WHEN 'category' THEN a.category_id ELSE a.product_id END AS grp
     FROM allotted a
-    CROSS JOIN (VALUES ('order'), ('buyer'), ('category'), ('product')) AS f(family)
+    CROSS JOIN (VALUES ('order'), ('buyer'), ('category'), ('product')) AS fam(family)
   ), member AS (
-    SELECT k.family, k.hour, min(k.shop_id) AS shop_id, k.group_id, k.state
-    FROM keyed k GROUP BY k.family, k.hour, k.group_id, k.state, k.order_id
+    SELECT k.fam, k.hour, min(k.shop_id) AS shop_id, k.grp, k.state
+    FROM keyed k GROUP BY k.fam, k.hour, k.grp, k.state, k.order_id
     UNION ALL
-    SELECT k.family, k.hour, min(k.shop_id), k.group_id, 'live'
-    FROM keyed k WHERE k.state <> 'canceled' GROUP BY k.family, k.hour, k.group_id, k.order_id
+    SELECT k.fam, k.hour, min(k.shop_id), k.grp, 'live'
+    FROM keyed k WHERE k.state <> 'canceled' GROUP BY k.fam, k.hour, k.grp, k.order_id
   )
-  SELECT k.family, k.hour, k.shop_id, k.group_id, k.state, count(*)::int, sum(k.quantity)::bigint,
+  SELECT k.fam, k.hour, k.shop_id, k.grp, k.state, count(*)::int, sum(k.quantity)::bigint,
          sum(k.gross)::bigint, sum(k.line_discount)::bigint, sum(k.od)::bigint,
          count(DISTINCT k.part_id)::int, 0
-  FROM keyed k GROUP BY k.family, k.hour, k.shop_id, k.group_id, k.state
+  FROM keyed k GROUP BY k.fam, k.hour, k.shop_id, k.grp, k.state
   UNION ALL
-  SELECT m.family, m.hour, m.shop_id, m.group_id, m.state, 0, 0, 0, 0, 0, 0, count(*)::int
-  FROM member m GROUP BY m.family, m.hour, m.shop_id, m.group_id, m.state
+  SELECT m.fam, m.hour, m.shop_id, m.grp, m.state, 0, 0, 0::bigint, 0::bigint, 0::bigint, 0, count(*)::int
+  FROM member m GROUP BY m.fam, m.hour, m.shop_id, m.grp, m.state;
+END
 $$;
 --> statement-breakpoint
 -- Appends after − before for the given orders, keeping only keys whose figures changed.
 CREATE FUNCTION stats_record_change(p_orders int[], p_parts int[], p_states text[], p_excluded_lines int[])
-RETURNS void LANGUAGE sql AS $$
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
   INSERT INTO stats_sales_deltas (family, hour, shop_id, group_id, state, lines, units, gross, line_discount,
                                   order_discount, parts, orders)
   SELECT c.family, c.hour, c.shop_id, c.group_id, c.state, sum(c.lines), sum(c.units), sum(c.gross),
@@ -80,7 +88,8 @@ RETURNS void LANGUAGE sql AS $$
   ) c
   GROUP BY c.family, c.hour, c.shop_id, c.group_id, c.state
   HAVING sum(c.lines) <> 0 OR sum(c.units) <> 0 OR sum(c.gross) <> 0 OR sum(c.line_discount) <> 0
-      OR sum(c.order_discount) <> 0 OR sum(c.parts) <> 0 OR sum(c.orders) <> 0
+      OR sum(c.order_discount) <> 0 OR sum(c.parts) <> 0 OR sum(c.orders) <> 0;
+END
 $$;
 --> statement-breakpoint
 -- New lines (the checkout writes an order's lines in one statement): remember their categories as they

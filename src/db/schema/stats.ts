@@ -67,6 +67,8 @@ export const statsRollups = pgTable(
     primaryKey({ columns: [t.family, t.grain, t.bucket, t.shopId, t.groupId, t.state] }),
     // One supplier's figures (the supplier endpoint, `shop_id` filters).
     index('stats_rollups_shop_idx').on(t.family, t.grain, t.shopId, t.bucket),
+    // The series of the top groups (products, categories, buyers) once they are ranked.
+    index('stats_rollups_group_idx').on(t.family, t.grain, t.groupId, t.bucket),
   ],
 );
 

@@ -66,8 +66,10 @@ export interface FigureQuery {
   shopId?: number;
   buyerId?: number;
   state?: OrderState;
-  /** Groups ranked by revenue over the buckets ≥ 0; only the first `limit` come back. */
+  /** Rank the groups by revenue over the buckets ≥ 0 and answer only the first `limit`. */
   limit?: number;
+  /** Only these groups (shops when grouping by shop). */
+  groupIds?: readonly number[];
 }
 
 export interface FigureRow {
@@ -106,7 +108,12 @@ export async function queryFigures(db: Queryable, q: FigureQuery): Promise<Figur
   const buckets = q.pieces.map((p) => p.bucket);
   const piece = sql`(select * from unnest(${sql.param(grains)}::text[], ${sql.param(froms)}::timestamptz[],
     ${sql.param(tos)}::timestamptz[], ${sql.param(buckets)}::int[]) as p(grain, f, t, bucket))`;
-  const shop = q.shopId === undefined ? sql`true` : sql`x.shop_id = ${q.shopId}`;
+  const groupColumn = q.groupBy === 'shop' ? sql.raw('x.shop_id') : sql.raw('x.group_id');
+  const conditions = [
+    q.shopId === undefined ? undefined : sql`x.shop_id = ${q.shopId}`,
+    q.groupIds === undefined ? undefined : sql`${groupColumn} = any(${sql.param([...q.groupIds])}::int[])`,
+  ].filter((c): c is SQL => c !== undefined);
+  const shop = conditions.length ? sql.join(conditions, sql` and `) : sql`true`;
 
   let source: SQL;
   if (q.buyerId !== undefined) {
@@ -124,10 +131,15 @@ export async function queryFigures(db: Queryable, q: FigureQuery): Promise<Figur
     const columns = sql.raw(
       'x.family, x.shop_id, x.group_id, x.state, x.lines, x.units, x.gross, x.line_discount, x.order_discount, x.parts, x.orders',
     );
+    // One index range per piece (the lateral subquery with `offset 0` is not flattened into a join
+    // that would read the family's every row).
     source = sql`
-      select p.bucket, ${columns} from ${piece} p
-      join stats_rollups x on x.family = ${q.family} and x.grain = p.grain and x.bucket >= p.f and x.bucket < p.t
-      where ${shop}
+      select p.bucket, x.* from ${piece} p
+      cross join lateral (
+        select ${columns} from stats_rollups x
+        where x.family = ${q.family} and x.grain = p.grain and x.bucket >= p.f and x.bucket < p.t and ${shop}
+        offset 0
+      ) x
       union all
       select p.bucket, ${columns} from ${piece} p
       join stats_sales_deltas x on x.family = ${q.family} and x.hour >= p.f and x.hour < p.t

@@ -1,5 +1,6 @@
 // Folding deltas into rollups. The triggers (migration 0028_stats_triggers) append signed deltas; a
-// fold takes a batch of them and adds them into the hour, day and month rows of stats_rollups in one
+// fold takes a batch of them and adds them into the hour (UTC), day and month (ROLLUP_TIME_ZONE, Moscow)
+// rows of stats_rollups in one
 // transaction: the deltas vanish exactly when their sums appear, so a read that adds rollups and the
 // deltas still there (one statement, one snapshot) is exact whenever it runs. Only one fold runs at a
 // time (a transaction-scoped advisory lock); a delta a checkout has not committed yet is invisible to
@@ -9,6 +10,7 @@ import type { Queryable } from '../../db/client.ts';
 import { rowsOf } from '../../db/statement-queue.ts';
 import { transaction } from '../../db/transaction.ts';
 import type { Runtime } from '../../runtime.ts';
+import { ROLLUP_TIME_ZONE } from './periods.ts';
 
 /** The advisory lock key of the fold ("stats" in ASCII). */
 const FOLD_LOCK = 0x7374617473;
@@ -31,7 +33,7 @@ async function foldBatch(db: Queryable, batch: number): Promise<number | null> {
                                       line_discount, order_discount, parts, orders)
       select t.family, g.grain,
              case g.grain when 'hour' then t.hour
-                          else date_trunc(g.grain, t.hour at time zone 'UTC') at time zone 'UTC' end,
+                          else date_trunc(g.grain, t.hour at time zone ${ROLLUP_TIME_ZONE}) at time zone ${ROLLUP_TIME_ZONE} end,
              t.shop_id, t.group_id, t.state, sum(t.lines), sum(t.units), sum(t.gross), sum(t.line_discount),
              sum(t.order_discount), sum(t.parts), sum(t.orders)
       from taken t cross join (values ('hour'), ('day'), ('month')) as g(grain)

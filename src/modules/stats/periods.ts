@@ -160,23 +160,41 @@ export function previousPeriod(from: string, to: string, interval: Interval): { 
   return { from: addDays(from, -days), to: addDays(from, -1) };
 }
 
-function startOfUtcDay(t: number): number {
-  return Math.floor(t / DAY_MS) * DAY_MS;
+/**
+ * The zone of the rollups' day and month rows (their buckets start at its midnights): the zone almost
+ * every question is asked in, so its days and months are read from day and month rows; another zone
+ * with whole-hour offsets is read exactly from hour rows at the edges. Changing it needs a rebuild.
+ */
+export const ROLLUP_TIME_ZONE = 'Europe/Moscow';
+
+function localDate(t: number, timeZone: string): string {
+  const parts: Record<string, string> = {};
+  for (const part of formatter(timeZone).formatToParts(new Date(t))) parts[part.type] = part.value;
+  return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
-function startOfNextUtcMonth(t: number): number {
-  const d = new Date(t);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+function dayStart(t: number): number {
+  return localMidnight(localDate(t, ROLLUP_TIME_ZONE), ROLLUP_TIME_ZONE).getTime();
 }
 
-function isUtcMonthStart(t: number): boolean {
-  const d = new Date(t);
-  return t % DAY_MS === 0 && d.getUTCDate() === 1;
+function nextDayStart(t: number): number {
+  return localMidnight(addDays(localDate(t, ROLLUP_TIME_ZONE), 1), ROLLUP_TIME_ZONE).getTime();
+}
+
+function isMonthStart(t: number): boolean {
+  return dayStart(t) === t && localDate(t, ROLLUP_TIME_ZONE).endsWith('-01');
+}
+
+function nextMonthStart(t: number): number {
+  return localMidnight(
+    nextBucketStart(`${localDate(t, ROLLUP_TIME_ZONE).slice(0, 8)}01`, 'month'),
+    ROLLUP_TIME_ZONE,
+  ).getTime();
 }
 
 /**
- * [from, to) (whole UTC hours) as disjoint rollup pieces: hours up to the first UTC midnight, days up
- * to the first month start, whole months, then days and hours to the end.
+ * [from, to) (whole hours) as disjoint rollup pieces: hours up to the first midnight of the rollup
+ * zone, days up to the first month start, whole months, then days and hours to the end.
  */
 export function piecesOf(from: Date, to: Date, bucket: number): Piece[] {
   const pieces: Piece[] = [];
@@ -185,18 +203,18 @@ export function piecesOf(from: Date, to: Date, bucket: number): Piece[] {
   };
   const end = to.getTime();
   let t = from.getTime();
-  const firstMidnight = Math.min(t % DAY_MS === 0 ? t : startOfUtcDay(t) + DAY_MS, end);
+  const firstMidnight = Math.min(dayStart(t) === t ? t : nextDayStart(t), end);
   push('hour', t, firstMidnight);
   t = firstMidnight;
-  const lastMidnight = Math.max(startOfUtcDay(end), t);
+  const lastMidnight = Math.max(dayStart(end), t);
   // Days until a month starts (or the days run out).
   let dayRunEnd = t;
-  while (dayRunEnd < lastMidnight && !isUtcMonthStart(dayRunEnd)) dayRunEnd += DAY_MS;
+  while (dayRunEnd < lastMidnight && !isMonthStart(dayRunEnd)) dayRunEnd = nextDayStart(dayRunEnd);
   push('day', t, dayRunEnd);
   t = dayRunEnd;
   let monthRunEnd = t;
-  while (isUtcMonthStart(monthRunEnd) && startOfNextUtcMonth(monthRunEnd) <= lastMidnight) {
-    monthRunEnd = startOfNextUtcMonth(monthRunEnd);
+  while (isMonthStart(monthRunEnd) && nextMonthStart(monthRunEnd) <= lastMidnight) {
+    monthRunEnd = nextMonthStart(monthRunEnd);
   }
   push('month', t, monthRunEnd);
   t = monthRunEnd;

@@ -113,33 +113,43 @@ export async function salesReport(db: Queryable, query: SalesQuery): Promise<Sal
   const current = piecesOfPeriod(period, (i) => i);
   const totalsPieces = [...current, ...piecesOfPeriod(previous, (i) => -1 - i)];
   const totalsQuery = queryFigures(db, { family: 'order', groupBy: null, pieces: totalsPieces, ...filters });
-  // Groups: the current buckets, and the whole previous period as bucket −1.
-  const groupsQuery = query.groupBy
+  // Groups, in two steps: rank them over the whole period (its coarsest pieces, so a year of
+  // products reads month rows), then read the series of the first `limit` only.
+  const family = query.groupBy ? FAMILY_OF[query.groupBy] : 'order';
+  const groupBy = query.groupBy === 'shop' ? 'shop' : 'group';
+  const rankQuery = query.groupBy
     ? queryFigures(db, {
-        family: FAMILY_OF[query.groupBy],
-        groupBy: query.groupBy === 'shop' ? 'shop' : 'group',
-        pieces: [...current, ...previous.buckets.flatMap((b) => piecesOf(b.from, b.to, -1))],
+        family,
+        groupBy,
+        pieces: piecesOf(period.buckets[0].from, period.buckets[n - 1].to, 0),
         limit: query.limit,
         ...filters,
       })
     : Promise.resolve({ rows: [], groupCount: 0 });
-  const [totals, grouped] = await Promise.all([totalsQuery, groupsQuery]);
+  const [totals, ranked] = await Promise.all([totalsQuery, rankQuery]);
+  const ids = ranked.rows.map((row) => row.groupId ?? 0);
+  const grouped = ids.length
+    ? await queryFigures(db, {
+        family,
+        groupBy,
+        pieces: [...current, ...previous.buckets.flatMap((b) => piecesOf(b.from, b.to, -1))],
+        groupIds: ids,
+        ...filters,
+      })
+    : { rows: [] };
 
   const series = seriesOf(totals.rows, n, (i) => i);
   const previousSeries = seriesOf(totals.rows, previous.buckets.length, (i) => -1 - i);
 
-  const byGroup = new Map<number, FigureRow[]>();
-  for (const row of grouped.rows) {
-    const id = row.groupId ?? 0;
-    byGroup.set(id, [...(byGroup.get(id) ?? []), row]);
-  }
-  const names = query.groupBy ? await groupNames(db, query.groupBy, [...byGroup.keys()]) : new Map();
+  const byGroup = new Map<number, FigureRow[]>(ids.map((id) => [id, []]));
+  for (const row of grouped.rows) byGroup.get(row.groupId ?? 0)?.push(row);
+  const names = query.groupBy ? await groupNames(db, query.groupBy, ids) : new Map<number, string>();
   const groups = [...byGroup].map(([id, rows]): SalesGroup => {
     const groupSeries = seriesOf(rows, n, (i) => i);
     return {
       id,
       name: names.get(id) ?? null,
-      totals: groupSeries.reduce(addFigures, ZERO),
+      totals: ranked.rows.find((row) => (row.groupId ?? 0) === id)?.figures ?? ZERO,
       series: groupSeries,
       previous: rows.find((row) => row.bucket === -1)?.figures ?? ZERO,
     };
@@ -156,7 +166,7 @@ export async function salesReport(db: Queryable, query: SalesQuery): Promise<Sal
     totals: series.reduce(addFigures, ZERO),
     series,
     groups,
-    groupCount: grouped.groupCount,
+    groupCount: ranked.groupCount,
     previous: {
       from: before.from,
       to: before.to,
