@@ -17,6 +17,7 @@ CREATE TABLE "stats_rollups" (
 	"order_discount" bigint DEFAULT 0 NOT NULL,
 	"parts" integer DEFAULT 0 NOT NULL,
 	"orders" integer DEFAULT 0 NOT NULL,
+	"revenue" bigint GENERATED ALWAYS AS (gross - line_discount - order_discount) STORED,
 	CONSTRAINT "stats_rollups_family_grain_bucket_shop_id_group_id_state_pk" PRIMARY KEY("family","grain","bucket","shop_id","group_id","state")
 );
 --> statement-breakpoint
@@ -38,4 +39,5 @@ CREATE TABLE "stats_sales_deltas" (
 --> statement-breakpoint
 CREATE INDEX "stats_rollups_shop_idx" ON "stats_rollups" USING btree ("family","grain","shop_id","bucket");--> statement-breakpoint
 CREATE INDEX "stats_rollups_group_idx" ON "stats_rollups" USING btree ("family","grain","group_id","bucket");--> statement-breakpoint
+CREATE INDEX "stats_rollups_rank_idx" ON "stats_rollups" USING btree ("family","grain","bucket","shop_id","state","revenue" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "stats_sales_deltas_family_hour_idx" ON "stats_sales_deltas" USING btree ("family","hour");

@@ -50,24 +50,31 @@ BEGIN
     FROM floored f
   ), keyed AS (
     SELECT fam.family AS fam, a.*,
-           CASE fam.family WHEN 'order' THEN 0 WHEN 'buyer' THEN a.buyer_id
-                           WHEN 'category' THEN a.category_id ELSE a.product_id END AS grp
+           CASE WHEN fam.by_shop THEN a.shop_id ELSE 0 END AS shp,
+           CASE fam.grp WHEN 'none' THEN 0 WHEN 'buyer' THEN a.buyer_id
+                        WHEN 'category' THEN a.category_id ELSE a.product_id END AS grp
     FROM allotted a
-    CROSS JOIN (VALUES ('order'), ('buyer'), ('category'), ('product')) AS fam(family)
-  ), member AS (
-    SELECT k.fam, k.hour, min(k.shop_id) AS shop_id, k.grp, k.state
-    FROM keyed k GROUP BY k.fam, k.hour, k.grp, k.state, k.order_id
+    CROSS JOIN (VALUES ('total', false, 'none'), ('shop', true, 'none'), ('buyer', false, 'buyer'),
+                       ('shop_buyer', true, 'buyer'), ('category', false, 'category'),
+                       ('shop_category', true, 'category'), ('product', false, 'product'),
+                       ('shop_product', true, 'product')) AS fam(family, by_shop, grp)
+  ), stated AS (
+    -- Every line under its part's state, and once more under 'live' when the part is not canceled.
+    SELECT k.*, k.state AS st FROM keyed k
     UNION ALL
-    SELECT k.fam, k.hour, min(k.shop_id), k.grp, 'live'
-    FROM keyed k WHERE k.state <> 'canceled' GROUP BY k.fam, k.hour, k.grp, k.order_id
+    SELECT k.*, 'live' AS st FROM keyed k WHERE k.state <> 'canceled'
+  ), member AS (
+    -- An order counts once per family, group and state, kept on its lowest shop key there.
+    SELECT s.fam, s.hour, min(s.shp) AS shp, s.grp, s.st
+    FROM stated s GROUP BY s.fam, s.hour, s.grp, s.st, s.order_id
   )
-  SELECT k.fam, k.hour, k.shop_id, k.grp, k.state, count(*)::int, sum(k.quantity)::bigint,
-         sum(k.gross)::bigint, sum(k.line_discount)::bigint, sum(k.od)::bigint,
-         count(DISTINCT k.part_id)::int, 0
-  FROM keyed k GROUP BY k.fam, k.hour, k.shop_id, k.grp, k.state
+  SELECT s.fam, s.hour, s.shp, s.grp, s.st, count(*)::int, sum(s.quantity)::bigint,
+         sum(s.gross)::bigint, sum(s.line_discount)::bigint, sum(s.od)::bigint,
+         count(DISTINCT s.part_id)::int, 0
+  FROM stated s GROUP BY s.fam, s.hour, s.shp, s.grp, s.st
   UNION ALL
-  SELECT m.fam, m.hour, m.shop_id, m.grp, m.state, 0, 0, 0::bigint, 0::bigint, 0::bigint, 0, count(*)::int
-  FROM member m GROUP BY m.fam, m.hour, m.shop_id, m.grp, m.state;
+  SELECT m.fam, m.hour, m.shp, m.grp, m.st, 0, 0, 0::bigint, 0::bigint, 0::bigint, 0, count(*)::int
+  FROM member m GROUP BY m.fam, m.hour, m.shp, m.grp, m.st;
 END
 $$;
 --> statement-breakpoint
@@ -136,11 +143,27 @@ CREATE TRIGGER stats_order_parts_updated AFTER UPDATE ON order_parts
 REFERENCING OLD TABLE AS old_parts NEW TABLE AS new_parts FOR EACH STATEMENT
 EXECUTE FUNCTION stats_order_parts_updated();
 --> statement-breakpoint
+-- The fold deletes deltas all day long: vacuum them often, so reads of the few left skip dead rows.
+ALTER TABLE stats_sales_deltas SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 5000,
+                                    autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 5000);
+--> statement-breakpoint
 -- Orders placed before statistics existed: their lines' categories as they are now, and their
 -- contribution as deltas (the fold job files them into the rollups).
 INSERT INTO stats_line_categories (line_id, category_id)
 SELECT l.id, p.category_id FROM order_lines l JOIN products p ON p.id = l.product_id;
 --> statement-breakpoint
-INSERT INTO stats_sales_deltas (family, hour, shop_id, group_id, state, lines, units, gross, line_discount,
-                                order_discount, parts, orders)
-SELECT c.* FROM stats_contribution(ARRAY(SELECT id FROM orders), '{}', '{}', '{}') c;
+DO $$
+DECLARE
+  v_low int;
+  v_high int;
+BEGIN
+  SELECT min(id), max(id) INTO v_low, v_high FROM orders;
+  WHILE v_low <= v_high LOOP
+    INSERT INTO stats_sales_deltas (family, hour, shop_id, group_id, state, lines, units, gross, line_discount,
+                                    order_discount, parts, orders)
+    SELECT c.* FROM stats_contribution(ARRAY(SELECT id FROM orders WHERE id >= v_low AND id < v_low + 5000),
+                                       '{}', '{}', '{}') c;
+    v_low := v_low + 5000;
+  END LOOP;
+END
+$$;

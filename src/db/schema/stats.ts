@@ -6,19 +6,29 @@ import { sql } from 'drizzle-orm';
 import { bigint, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
- * The family of a rollup row says what `group_id` is: `order` (0: totals, and by shop through
- * `shop_id`), `buyer` (the buyer's user id), `category` (the product's category at checkout),
- * `product` (the product id).
+ * The family of a rollup row says what `group_id` is — nothing (0), the buyer's user id, the
+ * product's category at checkout, the product id — and whether `shop_id` is the shop (`shop…`
+ * families: for supplier figures and shop filters) or 0 (every shop together: far fewer rows).
  */
-export const STATS_FAMILIES = ['order', 'buyer', 'category', 'product'] as const;
+export const STATS_FAMILIES = [
+  'total',
+  'shop',
+  'buyer',
+  'shop_buyer',
+  'category',
+  'shop_category',
+  'product',
+  'shop_product',
+] as const;
 export type StatsFamily = (typeof STATS_FAMILIES)[number];
 
 /** Rollup grains: UTC hours, UTC days, UTC months (a read adds up the coarsest pieces that fit). */
 export const STATS_GRAINS = ['hour', 'day', 'month'] as const;
 export type StatsGrain = (typeof STATS_GRAINS)[number];
 
-// Measures shared by deltas and rollups. `state` is the supplier part's state, or `live` for the rows
-// that count orders with at least one part not canceled.
+// Measures shared by deltas and rollups. `state` is the supplier part's state, or `live`: the lines of
+// every part not canceled once more (so a question without a state filter reads `live` and
+// `canceled` rows only, and a row's revenue ranks a group).
 // - lines, units, gross (Σ amount), line_discount, order_discount (the part's order-level discount
 //   spread over its lines): sums over the lines of the key.
 // - parts: parts of the key's shop and state that have a line of the group (= orders of that shop).
@@ -61,6 +71,10 @@ export const statsRollups = pgTable(
     groupId: integer('group_id').notNull(),
     state: text('state').notNull(),
     ...measures,
+    /** gross − line_discount − order_discount: what groups are ranked by. */
+    revenue: bigint('revenue', { mode: 'bigint' }).generatedAlwaysAs(
+      sql`gross - line_discount - order_discount`,
+    ),
   },
   (t) => [
     // A period of every shop: (family, grain, bucket range); the key's order serves it.
@@ -69,6 +83,8 @@ export const statsRollups = pgTable(
     index('stats_rollups_shop_idx').on(t.family, t.grain, t.shopId, t.bucket),
     // The series of the top groups (products, categories, buyers) once they are ranked.
     index('stats_rollups_group_idx').on(t.family, t.grain, t.groupId, t.bucket),
+    // Best-selling groups of one bucket first: the top-products ranking reads each bucket from the top.
+    index('stats_rollups_rank_idx').on(t.family, t.grain, t.bucket, t.shopId, t.state, t.revenue.desc()),
   ],
 );
 

@@ -7,9 +7,10 @@
 //   few lines, and the rollups carry no buyer dimension beside the `buyer` family).
 //
 // What counts (state = the supplier part's state):
-// - revenue figures (lines, units, gross, discounts): lines of parts not canceled, or of the asked state;
+// - revenue figures (lines, units, gross, discounts): lines of parts not canceled (rows `live`), or
+//   of the asked state;
 // - orders: with a shop filter or by shop, parts (an order has one part per shop); otherwise the
-//   orders having such a line (rows `live`, or the asked state's rows);
+//   orders having such a line;
 // - cancelled orders and amount: lines of canceled parts (orders having one; their final amount).
 import { type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
@@ -84,8 +85,6 @@ export interface FigureResult {
   groupCount: number;
 }
 
-const LIVE_STATES = ['new', 'confirmed', 'assembled', 'sent', 'delivered'];
-
 interface RawRow {
   bucket: number;
   group_id: number | null;
@@ -113,7 +112,9 @@ export async function queryFigures(db: Queryable, q: FigureQuery): Promise<Figur
     q.shopId === undefined ? undefined : sql`x.shop_id = ${q.shopId}`,
     q.groupIds === undefined ? undefined : sql`${groupColumn} = any(${sql.param([...q.groupIds])}::int[])`,
   ].filter((c): c is SQL => c !== undefined);
-  const shop = conditions.length ? sql.join(conditions, sql` and `) : sql`true`;
+  const states = q.state === undefined ? ['live', 'canceled'] : [q.state];
+  conditions.push(sql`x.state = any(${sql.param(states)}::text[])`);
+  const shop = sql.join(conditions, sql` and `);
 
   let source: SQL;
   if (q.buyerId !== undefined) {
@@ -146,17 +147,15 @@ export async function queryFigures(db: Queryable, q: FigureQuery): Promise<Figur
       where ${shop}`;
   }
 
-  const liveStates = q.state === undefined ? LIVE_STATES : q.state === 'canceled' ? [] : [q.state];
+  // Without a state filter the `live` rows hold every part not canceled; with one, that state's rows.
+  const liveState = q.state === undefined ? 'live' : q.state === 'canceled' ? null : q.state;
   const withCancelled = q.state === undefined || q.state === 'canceled';
-  const live = sql`s.state = any(${sql.param(liveStates)}::text[])`;
+  const live = liveState === null ? sql`false` : sql`s.state = ${liveState}`;
   const cancelled = withCancelled ? sql`s.state = 'canceled'` : sql`false`;
   const shopLevel = q.shopId !== undefined || q.groupBy === 'shop';
-  const ordersState = q.state === undefined ? 'live' : q.state === 'canceled' ? null : q.state;
   const orders = shopLevel
     ? sql`sum(s.parts) filter (where ${live})`
-    : ordersState === null
-      ? sql`0`
-      : sql`sum(s.orders) filter (where s.state = ${ordersState})`;
+    : sql`sum(s.orders) filter (where ${live})`;
   const cancelledOrders = shopLevel
     ? sql`sum(s.parts) filter (where ${cancelled})`
     : sql`sum(s.orders) filter (where ${cancelled})`;

@@ -66,8 +66,21 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
-/** The zone's offset from UTC at `instant`, in milliseconds. */
+const offsets = new Map<string, number>();
+
+/** The zone's offset from UTC at `instant`, in milliseconds (remembered per zone and minute). */
 function offsetAt(timeZone: string, instant: number): number {
+  const key = `${timeZone} ${Math.floor(instant / 60_000)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    if (offsets.size > 200_000) offsets.clear();
+    offset = computeOffset(timeZone, instant);
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+function computeOffset(timeZone: string, instant: number): number {
   const parts: Record<string, number> = {};
   for (const part of formatter(timeZone).formatToParts(new Date(instant))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
@@ -168,9 +181,7 @@ export function previousPeriod(from: string, to: string, interval: Interval): { 
 export const ROLLUP_TIME_ZONE = 'Europe/Moscow';
 
 function localDate(t: number, timeZone: string): string {
-  const parts: Record<string, string> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(t))) parts[part.type] = part.value;
-  return `${parts.year}-${parts.month}-${parts.day}`;
+  return new Date(t + offsetAt(timeZone, t)).toISOString().slice(0, 10);
 }
 
 function dayStart(t: number): number {
@@ -221,4 +232,18 @@ export function piecesOf(from: Date, to: Date, bucket: number): Piece[] {
   push('day', t, lastMidnight);
   push('hour', Math.max(lastMidnight, t), end);
   return pieces;
+}
+
+/** The starts of the rollup buckets a piece covers (months, days or hours), in order. */
+export function bucketStartsOf(piece: Piece): Date[] {
+  const starts: Date[] = [];
+  const end = piece.to.getTime();
+  const next =
+    piece.grain === 'month'
+      ? nextMonthStart
+      : piece.grain === 'day'
+        ? nextDayStart
+        : (t: number) => t + HOUR_MS;
+  for (let t = piece.from.getTime(); t < end; t = next(t)) starts.push(new Date(t));
+  return starts;
 }

@@ -18,6 +18,7 @@ import {
   piecesOf,
   previousPeriod,
 } from './periods.ts';
+import { topGroupsByThreshold } from './ranking.ts';
 
 export type { GroupBy };
 
@@ -54,17 +55,17 @@ export interface SalesReport {
   totals: Figures;
   series: Figures[];
   groups: SalesGroup[];
-  /** Groups with any figure in the period; `groups` holds the first `limit` of them. */
-  groupCount: number;
+  /** Groups with any figure in the period (`groups` holds the first `limit`); null for products, not counted. */
+  groupCount: number | null;
   previous: { from: string; to: string; totals: Figures; series: SeriesPoint[] };
 }
 
-const FAMILY_OF: Record<GroupBy, StatsFamily> = {
-  shop: 'order',
-  buyer: 'buyer',
-  category: 'category',
-  product: 'product',
-};
+/** The rollup family that answers a grouping: with a shop filter, the one keyed by shop. */
+function familyOf(groupBy: GroupBy | undefined, byShop: boolean): StatsFamily {
+  if (groupBy === undefined) return byShop ? 'shop' : 'total';
+  if (groupBy === 'shop') return 'shop';
+  return byShop ? `shop_${groupBy}` : groupBy;
+}
 
 function checkQuery(query: SalesQuery): void {
   const errors = [];
@@ -112,20 +113,32 @@ export async function salesReport(db: Queryable, query: SalesQuery): Promise<Sal
   // Totals per bucket of both periods: current buckets 0…n−1, previous ones −1, −2, …
   const current = piecesOfPeriod(period, (i) => i);
   const totalsPieces = [...current, ...piecesOfPeriod(previous, (i) => -1 - i)];
-  const totalsQuery = queryFigures(db, { family: 'order', groupBy: null, pieces: totalsPieces, ...filters });
+  const byShop = query.shopId !== undefined;
+  const totalsQuery = queryFigures(db, {
+    family: familyOf(undefined, byShop),
+    groupBy: null,
+    pieces: totalsPieces,
+    ...filters,
+  });
   // Groups, in two steps: rank them over the whole period (its coarsest pieces, so a year of
   // products reads month rows), then read the series of the first `limit` only.
-  const family = query.groupBy ? FAMILY_OF[query.groupBy] : 'order';
+  const family = familyOf(query.groupBy, byShop);
   const groupBy = query.groupBy === 'shop' ? 'shop' : 'group';
-  const rankQuery = query.groupBy
-    ? queryFigures(db, {
-        family,
-        groupBy,
-        pieces: piecesOf(period.buckets[0].from, period.buckets[n - 1].to, 0),
-        limit: query.limit,
-        ...filters,
-      })
-    : Promise.resolve({ rows: [], groupCount: 0 });
+  const whole = piecesOf(period.buckets[0].from, period.buckets[n - 1].to, 0);
+  // Products are too many to add up for each question: the threshold algorithm reads the best-sellers
+  // only (a buyer's own orders are few: added up directly).
+  const rankQuery: Promise<{ rows: FigureRow[]; groupCount: number | null }> =
+    query.groupBy === undefined
+      ? Promise.resolve({ rows: [], groupCount: 0 })
+      : query.groupBy === 'product' && query.buyerId === undefined
+        ? topGroupsByThreshold(db, {
+            family,
+            pieces: whole,
+            shopId: query.shopId,
+            state: query.state,
+            limit: query.limit,
+          }).then((rows) => ({ rows, groupCount: null }))
+        : queryFigures(db, { family, groupBy, pieces: whole, limit: query.limit, ...filters });
   const [totals, ranked] = await Promise.all([totalsQuery, rankQuery]);
   const ids = ranked.rows.map((row) => row.groupId ?? 0);
   const grouped = ids.length

@@ -131,8 +131,9 @@ export const SalesReportSchema = Type.Object(
         previous: FiguresSchema,
       }),
     ),
-    group_count: Type.Integer({
-      description: 'Groups with any figure in the period (`groups` holds the first `limit`)',
+    group_count: Type.Union([Type.Integer(), Type.Null()], {
+      description:
+        'Groups with any figure in the period (`groups` holds the first `limit`); null with `group_by=product`, which reads the best-sellers only',
     }),
     previous: Type.Object({
       from: Type.String({ format: 'date' }),
