@@ -2,6 +2,7 @@
 // checked against sums worked out by hand, before and after the deltas are folded into the rollups,
 // and who may see what.
 import { eq } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOffer } from '../../../test/factories/catalog.ts';
 import {
@@ -261,6 +262,50 @@ describe('sales statistics', () => {
     });
     expect(off.statusCode).toBe(400);
     expect(off.json().errors[0].field).toBe('query.time_zone');
+  });
+
+  it('exports the same figures as CSV for Russian Excel and as a typed XLSX workbook', async () => {
+    const q = `from=${today()}&to=${today()}&group_by=shop`;
+    const csv = await t.app.inject({
+      method: 'GET',
+      url: `/api/v2/admin/stats/sales?${q}&format=csv`,
+      headers: staff.headers,
+    });
+    expect(csv.statusCode, csv.body).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['content-disposition']).toBe(
+      `attachment; filename="sales-${today()}-${today()}-day-by-shop.csv"`,
+    );
+    expect(csv.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    const lines = csv.rawPayload.subarray(3).toString('utf8').split('\r\n');
+    expect(lines[0]).toBe(
+      'Период;Начало;Конец;Код;Поставщик;Заказы;Строки;Штук;Выручка до скидок;Скидки;Выручка;Средний заказ;Отменённые заказы;Сумма отмен',
+    );
+    expect(lines[1]).toBe(
+      `Текущий;${today()};${today()};${alpha.shop.id};Альфа;2;3;4;350,00;0,00;350,00;175,00;0;0,00`,
+    );
+    expect(lines).toContain(`Итого;${today()};${today()};;;2;4;8;380,00;0,00;380,00;190,00;2;22,50`);
+
+    const xlsx = await t.app.inject({
+      method: 'GET',
+      url: `/api/v2/admin/stats/sales?${q}&format=xlsx`,
+      headers: staff.headers,
+    });
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-type']).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.rawPayload as never);
+    const sheet = workbook.worksheets[0];
+    expect(sheet.name).toBe('Продажи');
+    const row = sheet.getRow(2);
+    expect(row.getCell(2).value).toEqual(new Date(`${today()}T00:00:00Z`));
+    expect(row.getCell(2).numFmt).toBe('dd.mm.yyyy');
+    expect(row.getCell(5).value).toBe('Альфа');
+    expect(row.getCell(6).value).toBe(2);
+    expect(row.getCell(9).value).toBe(350);
+    expect(row.getCell(9).numFmt).toBe('#,##0.00');
   });
 
   it('refuses what is not its business', async () => {
