@@ -223,7 +223,7 @@ async function main() {
     started = performance.now();
     // A fresh history bypassed the triggers: rebuild from the lines. A reused database was migrated
     // after its history was written: the migration left the history as deltas to fold.
-    if (reuse) await foldStatsDeltas(runtime);
+    if (reuse) await foldStatsDeltas(runtime, 2_000_000);
     else await rebuildStatsRollups(runtime);
     await handle.db.execute(sql`vacuum analyze stats_sales_deltas`);
     await handle.db.execute(sql`analyze stats_rollups`);

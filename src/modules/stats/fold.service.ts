@@ -5,7 +5,7 @@
 // deltas still there (one statement, one snapshot) is exact whenever it runs. Only one fold runs at a
 // time (a transaction-scoped advisory lock); a delta a checkout has not committed yet is invisible to
 // the fold and folded by a later one.
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import { rowsOf } from '../../db/statement-queue.ts';
 import { transaction } from '../../db/transaction.ts';
@@ -15,6 +15,26 @@ import { ROLLUP_TIME_ZONE } from './periods.ts';
 /** The advisory lock key of the fold ("stats" in ASCII). */
 const FOLD_LOCK = 0x7374617473;
 const BATCH = 20_000;
+
+/** One batch: answers how many deltas were folded, or null when another fold holds the lock. */
+/** Adds rows of the `source` relation (delta-shaped) into the hour, day and month rollups. */
+function upsertRollups(source: SQL): SQL {
+  return sql`
+      insert into stats_rollups as r (family, grain, bucket, shop_id, group_id, state, lines, units, gross,
+                                      line_discount, order_discount, parts, orders)
+      select t.family, g.grain,
+             case g.grain when 'hour' then t.hour
+                          else date_trunc(g.grain, t.hour at time zone ${ROLLUP_TIME_ZONE}) at time zone ${ROLLUP_TIME_ZONE} end,
+             t.shop_id, t.group_id, t.state, sum(t.lines), sum(t.units), sum(t.gross), sum(t.line_discount),
+             sum(t.order_discount), sum(t.parts), sum(t.orders)
+      from ${source} t cross join (values ('hour'), ('day'), ('month')) as g(grain)
+      group by 1, 2, 3, 4, 5, 6
+      on conflict (family, grain, bucket, shop_id, group_id, state) do update set
+        lines = r.lines + excluded.lines, units = r.units + excluded.units, gross = r.gross + excluded.gross,
+        line_discount = r.line_discount + excluded.line_discount,
+        order_discount = r.order_discount + excluded.order_discount,
+        parts = r.parts + excluded.parts, orders = r.orders + excluded.orders`;
+}
 
 /** One batch: answers how many deltas were folded, or null when another fold holds the lock. */
 async function foldBatch(db: Queryable, batch: number): Promise<number | null> {
@@ -28,22 +48,7 @@ async function foldBatch(db: Queryable, batch: number): Promise<number | null> {
       delete from stats_sales_deltas
       where id in (select id from stats_sales_deltas order by id limit ${batch})
       returning *
-    ), added as (
-      insert into stats_rollups as r (family, grain, bucket, shop_id, group_id, state, lines, units, gross,
-                                      line_discount, order_discount, parts, orders)
-      select t.family, g.grain,
-             case g.grain when 'hour' then t.hour
-                          else date_trunc(g.grain, t.hour at time zone ${ROLLUP_TIME_ZONE}) at time zone ${ROLLUP_TIME_ZONE} end,
-             t.shop_id, t.group_id, t.state, sum(t.lines), sum(t.units), sum(t.gross), sum(t.line_discount),
-             sum(t.order_discount), sum(t.parts), sum(t.orders)
-      from taken t cross join (values ('hour'), ('day'), ('month')) as g(grain)
-      group by 1, 2, 3, 4, 5, 6
-      on conflict (family, grain, bucket, shop_id, group_id, state) do update set
-        lines = r.lines + excluded.lines, units = r.units + excluded.units, gross = r.gross + excluded.gross,
-        line_discount = r.line_discount + excluded.line_discount,
-        order_discount = r.order_discount + excluded.order_discount,
-        parts = r.parts + excluded.parts, orders = r.orders + excluded.orders
-    )
+    ), added as (${upsertRollups(sql`taken`)})
     select count(*)::int as folded from taken`),
   );
   return result?.folded ?? 0;
@@ -79,15 +84,12 @@ export async function rebuildStatsRollups(runtime: Runtime, ordersPerBatch = 5_0
     );
     const { low, high } = bounds ?? { low: null, high: null };
     if (low === null || high === null) return;
+    // Straight into the rollups, a batch of orders at a time (no deltas in between).
     for (let start = Number(low); start <= Number(high); start += ordersPerBatch) {
-      await tx.execute(sql`
-        insert into stats_sales_deltas (family, hour, shop_id, group_id, state, lines, units, gross,
-                                        line_discount, order_discount, parts, orders)
-        select c.* from stats_contribution(
-          array(select id from orders where id >= ${start} and id < ${start + ordersPerBatch}), '{}', '{}', '{}') c`);
+      const batch = sql`stats_contribution(
+          array(select id from orders where id >= ${start} and id < ${start + ordersPerBatch}), '{}', '{}', '{}')`;
+      await tx.execute(upsertRollups(batch));
     }
-    // Inside the same transaction the lock is already held: fold everything at once.
-    while (((await foldBatch(tx, 200_000)) ?? 0) > 0) {}
   });
 }
 
