@@ -110,8 +110,16 @@ BEGIN
   INSERT INTO stats_line_categories (line_id, category_id)
   SELECT n.id, p.category_id FROM new_lines n JOIN products p ON p.id = n.product_id;
   SELECT array_agg(DISTINCT n.order_id), array_agg(n.id) INTO v_orders, v_lines FROM new_lines n;
-  IF v_orders IS NOT NULL THEN
+  IF v_orders IS NULL THEN
+    RETURN NULL;
+  END IF;
+  IF EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = ANY (v_orders) AND NOT (l.id = ANY (v_lines))) THEN
     PERFORM stats_record_change(v_orders, '{}', '{}', v_lines);
+  ELSE
+    -- New orders (a checkout): what they add is their whole contribution; no "before" to subtract.
+    INSERT INTO stats_sales_deltas (family, hour, shop_id, group_id, state, lines, units, gross, line_discount,
+                                    order_discount, parts, orders)
+    SELECT c.* FROM stats_contribution(v_orders, '{}', '{}', '{}') c;
   END IF;
   RETURN NULL;
 END

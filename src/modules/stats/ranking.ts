@@ -32,6 +32,15 @@ function rankValue(row: FigureRow, state: OrderState | undefined): bigint {
   return state === 'canceled' ? f.cancelledAmount : f.gross - f.lineDiscount - f.orderDiscount;
 }
 
+/** Revenue first, then the lower id, as the full sum orders them. */
+function byRank(rows: FigureRow[], state: OrderState | undefined): FigureRow[] {
+  return rows.sort((a, b) => {
+    const va = rankValue(a, state);
+    const vb = rankValue(b, state);
+    return va === vb ? (a.groupId ?? 0) - (b.groupId ?? 0) : vb > va ? 1 : -1;
+  });
+}
+
 /** The first `limit` groups by revenue with their figures over the period (bucket 0). */
 export async function topGroupsByThreshold(db: Queryable, q: TopGroupsQuery): Promise<FigureRow[]> {
   const lists = q.pieces.flatMap((piece) =>
@@ -102,14 +111,65 @@ export async function topGroupsByThreshold(db: Queryable, q: TopGroupsQuery): Pr
         open += 1;
       }
     }
-    const ranked = [...known.values()].sort((a, b) => {
-      const va = rankValue(a, q.state);
-      const vb = rankValue(b, q.state);
-      return va === vb ? (a.groupId ?? 0) - (b.groupId ?? 0) : vb > va ? 1 : -1;
-    });
+    const ranked = byRank([...known.values()], q.state);
     const enough = ranked.length >= q.limit && rankValue(ranked[q.limit - 1], q.state) >= threshold;
-    if (open === 0 || enough) return ranked.slice(0, q.limit);
+    if (enough) return ranked.slice(0, q.limit);
+    if (open === 0) return withoutRevenue(db, q, ranked, shopKey, from, to);
     depth += chunk;
     chunk *= 2;
   }
+}
+
+/**
+ * Every list read to its end and still fewer than `limit` groups: the rest are groups that sold
+ * nothing counted here but have other figures (only canceled lines, say), lowest ids first — as a
+ * full sum orders groups of equal revenue. Only small periods get here.
+ */
+async function withoutRevenue(
+  db: Queryable,
+  q: TopGroupsQuery,
+  ranked: FigureRow[],
+  shopKey: number,
+  from: string,
+  to: string,
+): Promise<FigureRow[]> {
+  const states = q.state === undefined ? ['live', 'canceled'] : [q.state];
+  const seen = ranked.map((row) => row.groupId ?? 0);
+  const wanted = (q.limit - ranked.length) * 2 + 10;
+  const ids = rowsOf<{ group_id: number }>(
+    await db.execute(sql`
+      select group_id from (
+        select group_id from stats_rollups
+        where family = ${q.family} and grain = 'hour' and bucket >= ${from}::timestamptz
+          and bucket < ${to}::timestamptz and shop_id = ${shopKey} and state = any(${sql.param(states)}::text[])
+        union
+        select group_id from stats_sales_deltas
+        where family = ${q.family} and hour >= ${from}::timestamptz and hour < ${to}::timestamptz
+          and shop_id = ${shopKey} and state = any(${sql.param(states)}::text[])
+      ) g
+      where not (group_id = any(${sql.param(seen)}::int[]))
+      order by group_id limit ${wanted}`),
+  ).map((row) => row.group_id);
+  const more = ids.length
+    ? (
+        await queryFigures(db, {
+          family: q.family,
+          groupBy: 'group',
+          pieces: q.pieces,
+          shopId: q.shopId,
+          state: q.state,
+          groupIds: ids,
+        })
+      ).rows
+    : [];
+  const hasFigures = (row: FigureRow) =>
+    row.figures.orders !== 0 ||
+    row.figures.units !== 0 ||
+    row.figures.gross !== 0n ||
+    row.figures.cancelledOrders !== 0 ||
+    row.figures.cancelledAmount !== 0n;
+  return [...ranked, ...more.filter(hasFigures).sort((a, b) => (a.groupId ?? 0) - (b.groupId ?? 0))].slice(
+    0,
+    q.limit,
+  );
 }
