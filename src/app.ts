@@ -28,6 +28,7 @@ import { ordersModule } from './modules/orders/routes.ts';
 import { paymentsModule } from './modules/payments/routes.ts';
 import { promotionsRoutes } from './modules/promotions/promotions.routes.ts';
 import { purchasingModule } from './modules/purchasing/routes.ts';
+import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { webhooksRoutes } from './modules/webhooks/webhooks.routes.ts';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.ts';
 
@@ -190,6 +191,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(webhooksRoutes(runtime));
   await app.register(auditRoutes(runtime));
   await app.register(dashboardRoutes(runtime));
+  await app.register(statsRoutes(runtime));
   await app.register(apiV1Routes(runtime), { prefix: '/api/v1' });
   if (options.register) await app.register(async (scope) => options.register!(scope as App));
 

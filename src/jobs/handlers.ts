@@ -6,6 +6,7 @@ import { sendOrderPlacedEmails } from '../modules/orders/placed-emails.ts';
 import { orderInvoiceAttachments } from '../modules/payments/invoices.service.ts';
 import { refundCanceledParts, runCardRefund } from '../modules/payments/refunds.service.ts';
 import { runDueStandingOrders } from '../modules/purchasing/standing-runs.ts';
+import { foldStatsDeltas } from '../modules/stats/fold.service.ts';
 import { deliverWebhook } from '../modules/webhooks/delivery.service.ts';
 import type { Runtime } from '../runtime.ts';
 import type { JobPayloads, QueueName } from './queues.ts';
@@ -23,6 +24,7 @@ export const JOB_HANDLERS: Handlers = {
   catalog_export: (runtime, { exportId }) => runExport(runtime, exportId),
   catalog_scheduled_imports: (runtime) => queueDueImports(runtime),
   catalog_vacuum: (runtime) => vacuumCatalog(runtime),
+  stats_fold: (runtime) => foldStatsDeltas(runtime),
   webhook_delivery: (runtime, job) => deliverWebhook(runtime, job),
   payments_parts_canceled: (runtime, { orderId, partIds }) => refundCanceledParts(runtime, orderId, partIds),
   payments_card_refund: (runtime, { refundId }) => runCardRefund(runtime, refundId),

@@ -22,6 +22,7 @@ export interface JobPayloads {
   catalog_export: { exportId: number };
   catalog_scheduled_imports: Record<string, never>;
   catalog_vacuum: Record<string, never>;
+  stats_fold: Record<string, never>;
   // `manual`: a redelivery someone asked for (one attempt, no retries of its own).
   webhook_delivery: { deliveryId: number; generation: number; manual?: boolean };
   // Parts just canceled (queued by orders in the cancel's transaction): the payments module refunds
@@ -84,6 +85,14 @@ export const QUEUES: Record<QueueName, Omit<Queue, 'name'>> = {
     expireInSeconds: 300,
     retentionSeconds: 24 * 3600,
     deleteAfterSeconds: 24 * 3600,
+  },
+  // Sent by a pg-boss schedule every minute: folds the statistics deltas into the rollups. Nothing is
+  // lost when a run fails or is skipped: reads add the deltas still waiting (modules/stats).
+  stats_fold: {
+    retryLimit: 0,
+    expireInSeconds: 600,
+    retentionSeconds: 3600,
+    deleteAfterSeconds: 3600,
   },
   // One attempt to deliver a webhook message. A failed attempt is not a failed job: the delivery
   // schedules its own next attempt (modules/webhooks/delivery.service.ts); pg-boss retries only

@@ -8,5 +8,6 @@ export * from './orders.ts';
 export * from './payments.ts';
 export * from './promotions.ts';
 export * from './purchasing.ts';
+export * from './stats.ts';
 export * from './users.ts';
 export * from './webhooks.ts';

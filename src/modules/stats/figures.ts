@@ -1,0 +1,216 @@
+// The one query behind every statistics answer: figures per bucket (and group) over rollup pieces.
+//
+// Where the rows come from:
+// - no buyer filter: stats_rollups rows of the pieces' grains + the deltas not folded yet (one
+//   statement, so one snapshot: a fold commits its delete and its upsert together);
+// - a buyer filter: the buyer's own orders recomputed on the spot by stats_contribution (a buyer has
+//   few lines, and the rollups carry no buyer dimension beside the `buyer` family).
+//
+// What counts (state = the supplier part's state):
+// - revenue figures (lines, units, gross, discounts): lines of parts not canceled (rows `live`), or
+//   of the asked state;
+// - orders: with a shop filter or by shop, parts (an order has one part per shop); otherwise the
+//   orders having such a line;
+// - cancelled orders and amount: lines of canceled parts (orders having one; their final amount).
+import { type SQL, sql } from 'drizzle-orm';
+import type { Queryable } from '../../db/client.ts';
+import type { OrderState } from '../../db/schema/orders.ts';
+import type { StatsFamily } from '../../db/schema/stats.ts';
+import { rowsOf } from '../../db/statement-queue.ts';
+import type { Piece } from './periods.ts';
+
+export interface Figures {
+  orders: number;
+  lines: number;
+  units: number;
+  /** Minor units. */
+  gross: bigint;
+  lineDiscount: bigint;
+  orderDiscount: bigint;
+  cancelledOrders: number;
+  cancelledAmount: bigint;
+}
+
+export const ZERO: Figures = {
+  orders: 0,
+  lines: 0,
+  units: 0,
+  gross: 0n,
+  lineDiscount: 0n,
+  orderDiscount: 0n,
+  cancelledOrders: 0,
+  cancelledAmount: 0n,
+};
+
+export function addFigures(a: Figures, b: Figures): Figures {
+  return {
+    orders: a.orders + b.orders,
+    lines: a.lines + b.lines,
+    units: a.units + b.units,
+    gross: a.gross + b.gross,
+    lineDiscount: a.lineDiscount + b.lineDiscount,
+    orderDiscount: a.orderDiscount + b.orderDiscount,
+    cancelledOrders: a.cancelledOrders + b.cancelledOrders,
+    cancelledAmount: a.cancelledAmount + b.cancelledAmount,
+  };
+}
+
+export function revenueOf(f: Figures): bigint {
+  return f.gross - f.lineDiscount - f.orderDiscount;
+}
+
+export interface FigureQuery {
+  family: StatsFamily;
+  /** What a group is: the rollup's group_id, the shop, or nothing (totals). */
+  groupBy: 'group' | 'shop' | null;
+  pieces: readonly Piece[];
+  shopId?: number;
+  buyerId?: number;
+  state?: OrderState;
+  /** Rank the groups by revenue over the buckets ≥ 0 and answer only the first `limit`. */
+  limit?: number;
+  /** Only these groups (shops when grouping by shop). */
+  groupIds?: readonly number[];
+}
+
+export interface FigureRow {
+  bucket: number;
+  groupId: number | null;
+  figures: Figures;
+}
+
+export interface FigureResult {
+  rows: FigureRow[];
+  /** How many groups had any figure in the buckets ≥ 0 (before the limit). */
+  groupCount: number;
+}
+
+interface RawRow {
+  bucket: number;
+  group_id: number | null;
+  orders: string;
+  lines: string;
+  units: string;
+  gross: string;
+  line_discount: string;
+  order_discount: string;
+  cancelled_orders: string;
+  cancelled_amount: string;
+  group_count: number | null;
+}
+
+export async function queryFigures(db: Queryable, q: FigureQuery): Promise<FigureResult> {
+  if (q.pieces.length === 0) return { rows: [], groupCount: 0 };
+  const grains = q.pieces.map((p) => p.grain);
+  const froms = q.pieces.map((p) => p.from.toISOString());
+  const tos = q.pieces.map((p) => p.to.toISOString());
+  const buckets = q.pieces.map((p) => p.bucket);
+  const piece = sql`(select * from unnest(${sql.param(grains)}::text[], ${sql.param(froms)}::timestamptz[],
+    ${sql.param(tos)}::timestamptz[], ${sql.param(buckets)}::int[]) as p(grain, f, t, bucket))`;
+  const groupColumn = q.groupBy === 'shop' ? sql.raw('x.shop_id') : sql.raw('x.group_id');
+  const conditions = [
+    q.shopId === undefined ? undefined : sql`x.shop_id = ${q.shopId}`,
+    q.groupIds === undefined ? undefined : sql`${groupColumn} = any(${sql.param([...q.groupIds])}::int[])`,
+  ].filter((c): c is SQL => c !== undefined);
+  const states = q.state === undefined ? ['live', 'canceled'] : [q.state];
+  conditions.push(sql`x.state = any(${sql.param(states)}::text[])`);
+  const shop = sql.join(conditions, sql` and `);
+
+  let source: SQL;
+  if (q.buyerId !== undefined) {
+    const low = new Date(Math.min(...q.pieces.map((p) => p.from.getTime()))).toISOString();
+    const high = new Date(Math.max(...q.pieces.map((p) => p.to.getTime()))).toISOString();
+    source = sql`
+      select p.bucket, x.* from ${piece} p
+      join stats_contribution(
+        array(select id from orders where user_id = ${q.buyerId}
+              and created_at >= ${low}::timestamptz and created_at < ${high}::timestamptz),
+        '{}', '{}', '{}') x
+        on x.family = ${q.family} and x.hour >= p.f and x.hour < p.t
+      where ${shop}`;
+  } else {
+    const columns = sql.raw(
+      'x.family, x.shop_id, x.group_id, x.state, x.lines, x.units, x.gross, x.line_discount, x.order_discount, x.parts, x.orders',
+    );
+    // One index range per piece (the lateral subquery with `offset 0` is not flattened into a join
+    // that would read the family's every row).
+    source = sql`
+      select p.bucket, x.* from ${piece} p
+      cross join lateral (
+        select ${columns} from stats_rollups x
+        where x.family = ${q.family} and x.grain = p.grain and x.bucket >= p.f and x.bucket < p.t and ${shop}
+        offset 0
+      ) x
+      union all
+      select p.bucket, ${columns} from ${piece} p
+      join stats_sales_deltas x on x.family = ${q.family} and x.hour >= p.f and x.hour < p.t
+      where ${shop}`;
+  }
+
+  // Without a state filter the `live` rows hold every part not canceled; with one, that state's rows.
+  const liveState = q.state === undefined ? 'live' : q.state === 'canceled' ? null : q.state;
+  const withCancelled = q.state === undefined || q.state === 'canceled';
+  const live = liveState === null ? sql`false` : sql`s.state = ${liveState}`;
+  const cancelled = withCancelled ? sql`s.state = 'canceled'` : sql`false`;
+  const shopLevel = q.shopId !== undefined || q.groupBy === 'shop';
+  const orders = shopLevel
+    ? sql`sum(s.parts) filter (where ${live})`
+    : sql`sum(s.orders) filter (where ${live})`;
+  const cancelledOrders = shopLevel
+    ? sql`sum(s.parts) filter (where ${cancelled})`
+    : sql`sum(s.orders) filter (where ${cancelled})`;
+  const group =
+    q.groupBy === 'shop' ? sql`s.shop_id` : q.groupBy === 'group' ? sql`s.group_id` : sql`null::int`;
+
+  const aggregate = sql`
+    select s.bucket, ${group} as group_id,
+      coalesce(${orders}, 0)::text as orders,
+      coalesce(sum(s.lines) filter (where ${live}), 0)::text as lines,
+      coalesce(sum(s.units) filter (where ${live}), 0)::text as units,
+      coalesce(sum(s.gross) filter (where ${live}), 0)::text as gross,
+      coalesce(sum(s.line_discount) filter (where ${live}), 0)::text as line_discount,
+      coalesce(sum(s.order_discount) filter (where ${live}), 0)::text as order_discount,
+      coalesce(${cancelledOrders}, 0)::text as cancelled_orders,
+      coalesce(sum(s.gross - s.line_discount - s.order_discount) filter (where ${cancelled}), 0)::text
+        as cancelled_amount
+    from (${source}) s
+    group by 1, 2`;
+
+  let statement: SQL;
+  if (q.groupBy === null) {
+    statement = sql`select a.*, null::int as group_count from (${aggregate}) a`;
+  } else {
+    // Rank the groups of the period (buckets ≥ 0) by revenue; keep those with any figure at all.
+    statement = sql`
+      with a as (${aggregate}),
+      ranked as (
+        select group_id, row_number() over (order by sum(gross::numeric - line_discount::numeric
+                 - order_discount::numeric) desc, group_id) as rank, count(*) over () as group_count
+        from a where bucket >= 0
+        group by group_id
+        having sum(orders::numeric) <> 0 or sum(units::numeric) <> 0 or sum(gross::numeric) <> 0
+            or sum(cancelled_orders::numeric) <> 0 or sum(cancelled_amount::numeric) <> 0
+      )
+      select a.*, ranked.group_count::int as group_count from a join ranked using (group_id)
+      where ranked.rank <= ${q.limit ?? 20}`;
+  }
+  const raw = rowsOf<RawRow>(await db.execute(statement));
+  const rows = raw.map(
+    (row): FigureRow => ({
+      bucket: Number(row.bucket),
+      groupId: row.group_id === null ? null : Number(row.group_id),
+      figures: {
+        orders: Number(row.orders),
+        lines: Number(row.lines),
+        units: Number(row.units),
+        gross: BigInt(row.gross),
+        lineDiscount: BigInt(row.line_discount),
+        orderDiscount: BigInt(row.order_discount),
+        cancelledOrders: Number(row.cancelled_orders),
+        cancelledAmount: BigInt(row.cancelled_amount),
+      },
+    }),
+  );
+  const groupCount = raw.find((row) => row.group_count !== null)?.group_count ?? 0;
+  return { rows, groupCount: Number(groupCount) };
+}

@@ -1,0 +1,99 @@
+// Folding deltas into rollups. The triggers (migration 0032_stats_triggers) append signed deltas; a
+// fold takes a batch of them and adds them into the hour (UTC), day and month (ROLLUP_TIME_ZONE, Moscow)
+// rows of stats_rollups in one
+// transaction: the deltas vanish exactly when their sums appear, so a read that adds rollups and the
+// deltas still there (one statement, one snapshot) is exact whenever it runs. Only one fold runs at a
+// time (a transaction-scoped advisory lock); a delta a checkout has not committed yet is invisible to
+// the fold and folded by a later one.
+import { type SQL, sql } from 'drizzle-orm';
+import type { Queryable } from '../../db/client.ts';
+import { rowsOf } from '../../db/statement-queue.ts';
+import { transaction } from '../../db/transaction.ts';
+import type { Runtime } from '../../runtime.ts';
+import { ROLLUP_TIME_ZONE } from './periods.ts';
+
+/** The advisory lock key of the fold ("stats" in ASCII). */
+const FOLD_LOCK = 0x7374617473;
+const BATCH = 20_000;
+
+/** One batch: answers how many deltas were folded, or null when another fold holds the lock. */
+/** Adds rows of the `source` relation (delta-shaped) into the hour, day and month rollups. */
+function upsertRollups(source: SQL): SQL {
+  return sql`
+      insert into stats_rollups as r (family, grain, bucket, shop_id, group_id, state, lines, units, gross,
+                                      line_discount, order_discount, parts, orders)
+      select t.family, g.grain,
+             case g.grain when 'hour' then t.hour
+                          else date_trunc(g.grain, t.hour at time zone ${ROLLUP_TIME_ZONE}) at time zone ${ROLLUP_TIME_ZONE} end,
+             t.shop_id, t.group_id, t.state, sum(t.lines), sum(t.units), sum(t.gross), sum(t.line_discount),
+             sum(t.order_discount), sum(t.parts), sum(t.orders)
+      from ${source} t cross join (values ('hour'), ('day'), ('month')) as g(grain)
+      group by 1, 2, 3, 4, 5, 6
+      on conflict (family, grain, bucket, shop_id, group_id, state) do update set
+        lines = r.lines + excluded.lines, units = r.units + excluded.units, gross = r.gross + excluded.gross,
+        line_discount = r.line_discount + excluded.line_discount,
+        order_discount = r.order_discount + excluded.order_discount,
+        parts = r.parts + excluded.parts, orders = r.orders + excluded.orders`;
+}
+
+/** One batch: answers how many deltas were folded, or null when another fold holds the lock. */
+async function foldBatch(db: Queryable, batch: number): Promise<number | null> {
+  const [lock] = rowsOf<{ locked: boolean }>(
+    await db.execute(sql`select pg_try_advisory_xact_lock(${FOLD_LOCK}) as locked`),
+  );
+  if (!lock?.locked) return null;
+  const [result] = rowsOf<{ folded: number }>(
+    await db.execute(sql`
+    with taken as (
+      delete from stats_sales_deltas
+      where id in (select id from stats_sales_deltas order by id limit ${batch})
+      returning *
+    ), added as (${upsertRollups(sql`taken`)})
+    select count(*)::int as folded from taken`),
+  );
+  return result?.folded ?? 0;
+}
+
+/** Folds every delta committed so far (the stats_fold job; tools). Answers how many were folded. */
+export async function foldStatsDeltas(runtime: Runtime, batch = BATCH): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const folded = await transaction(runtime, ({ tx }) => foldBatch(tx, batch));
+    if (folded === null) return total; // another fold is at work; it takes what is left
+    total += folded;
+    if (folded < batch) return total;
+  }
+}
+
+/**
+ * Recomputes every rollup from the order lines (a tool: the benchmark's generator, a repair). Holds
+ * writers of lines and parts off for its duration, so no change is lost between the two.
+ */
+export async function rebuildStatsRollups(runtime: Runtime, ordersPerBatch = 5_000): Promise<void> {
+  await transaction(runtime, async ({ tx }) => {
+    await tx.execute(sql`lock table order_lines, order_parts in share mode`);
+    await tx.execute(sql`select pg_advisory_xact_lock(${FOLD_LOCK})`);
+    await tx.execute(sql`delete from stats_sales_deltas`);
+    await tx.execute(sql`delete from stats_rollups`);
+    await tx.execute(sql`
+      insert into stats_line_categories (line_id, category_id)
+      select l.id, p.category_id from order_lines l join products p on p.id = l.product_id
+      on conflict (line_id) do nothing`);
+    const [bounds] = rowsOf<{ low: number | null; high: number | null }>(
+      await tx.execute(sql`select min(id) as low, max(id) as high from orders`),
+    );
+    const { low, high } = bounds ?? { low: null, high: null };
+    if (low === null || high === null) return;
+    // Straight into the rollups, a batch of orders at a time (no deltas in between).
+    for (let start = Number(low); start <= Number(high); start += ordersPerBatch) {
+      const batch = sql`stats_contribution(
+          array(select id from orders where id >= ${start} and id < ${start + ordersPerBatch}), '{}', '{}', '{}')`;
+      await tx.execute(upsertRollups(batch));
+    }
+  });
+}
+
+/** Every minute the job system folds the deltas (one schedule, whichever process runs it). */
+export async function installFoldSchedule(runtime: Runtime): Promise<void> {
+  await runtime.boss.schedule('stats_fold', '* * * * *', {});
+}
