@@ -1019,6 +1019,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/admin/stats/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sales by period, supplier, category, product or buyer, with the previous period
+         * @description Figures per bucket of the period (`buckets`, `series`), per group (`groups`, best-selling first) and for the previous period of equal length (`previous`). Revenue counts the lines of supplier parts not canceled, after line discounts and their share of order discounts; canceled parts count only as cancelled orders and amount. Filters as the order list: `state` (of the supplier part), `shop_id`, `buyer_id`.
+         */
+        get: operations["adminSalesStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/admin/synonyms": {
         parameters: {
             query?: never;
@@ -2072,6 +2092,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/stats/purchases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My spend by period, supplier, category or product
+         * @description Figures per bucket of the period (`buckets`, `series`), per group (`groups`, best-selling first) and for the previous period of equal length (`previous`). Revenue counts the lines of supplier parts not canceled, after line discounts and their share of order discounts; canceled parts count only as cancelled orders and amount. Here "revenue" is what I paid.
+         */
+        get: operations["buyerPurchaseStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2/supplier/export": {
         parameters: {
             query?: never;
@@ -2312,6 +2352,26 @@ export interface paths {
          * @description `accepting_orders: false` hides the shop’s goods from the catalog and refuses new orders of them. `import_every_hours` (1–720, or null) re-imports from `price_list_url` on a schedule.
          */
         patch: operations["updateSupplierShop"];
+        trace?: never;
+    };
+    "/api/v2/supplier/stats/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My sales (my parts of orders only) by period, category, product or buyer
+         * @description Figures per bucket of the period (`buckets`, `series`), per group (`groups`, best-selling first) and for the previous period of equal length (`previous`). Revenue counts the lines of supplier parts not canceled, after line discounts and their share of order discounts; canceled parts count only as cancelled orders and amount.
+         */
+        get: operations["supplierSalesStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v2/webhooks": {
@@ -10012,6 +10072,925 @@ export interface operations {
             };
         };
     };
+    adminSalesStats: {
+        parameters: {
+            query: {
+                buyer_id?: number;
+                /** @description `csv`: UTF-8 with BOM, `;`-separated, decimal comma (as Russian Excel opens it); `xlsx`: a workbook with typed numbers and dates. Both streamed as attachments. */
+                format?: "json" | "csv" | "xlsx";
+                /**
+                 * @description A local date in `time_zone` (YYYY-MM-DD); `from` and `to` are both included
+                 * @example 2026-11-01
+                 */
+                from: string;
+                /** @description Split the figures by supplier (shop), category (as at checkout), product or buyer */
+                group_by?: "shop" | "category" | "product" | "buyer";
+                /** @description Bucket size: local days, ISO weeks (Monday first) or calendar months, clipped to the period */
+                interval?: "day" | "week" | "month";
+                /** @description Groups to answer, best-selling first */
+                limit?: number;
+                shop_id?: number;
+                /** @description Only lines of supplier parts in this state (`canceled`: only the cancelled figures). Without it, revenue counts every part not canceled. */
+                state?: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
+                /**
+                 * @description IANA time zone the dates and buckets are in (default `Europe/Moscow`); its offset must be whole hours
+                 * @example Europe/Moscow
+                 */
+                time_zone?: string;
+                /**
+                 * @description A local date in `time_zone` (YYYY-MM-DD); `from` and `to` are both included
+                 * @example 2026-11-01
+                 */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        buckets: {
+                            /**
+                             * Format: date
+                             * @description Last day of the bucket, included
+                             */
+                            end: string;
+                            /** Format: date */
+                            start: string;
+                        }[];
+                        /** @description Currency of every amount */
+                        currency: string;
+                        /** Format: date */
+                        from: string;
+                        group_by: ("shop" | "category" | "product" | "buyer") | null;
+                        /** @description Groups with any figure in the period (`groups` holds the first `limit`); null with `group_by=product`, which reads the best-sellers only */
+                        group_count: number | null;
+                        groups: {
+                            /** @description Shop, category, product or buyer id (0: no category) */
+                            id: number;
+                            name: string | null;
+                            previous: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                            /** @description One per bucket */
+                            series: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            }[];
+                            totals: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                        }[];
+                        /** @description Bucket size: local days, ISO weeks (Monday first) or calendar months, clipped to the period */
+                        interval: "day" | "week" | "month";
+                        previous: {
+                            buckets: {
+                                /**
+                                 * Format: date
+                                 * @description Last day of the bucket, included
+                                 */
+                                end: string;
+                                /** Format: date */
+                                start: string;
+                            }[];
+                            /** Format: date */
+                            from: string;
+                            series: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            }[];
+                            /** Format: date */
+                            to: string;
+                            totals: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                        };
+                        /** @description One per bucket */
+                        series: {
+                            /** @description revenue / orders; null without orders */
+                            average_order: string | null;
+                            /**
+                             * @description What the canceled lines would have cost
+                             * @example 64000.50
+                             */
+                            cancelled_amount: string;
+                            /** @description Orders with a canceled part counted here */
+                            cancelled_orders: number;
+                            /**
+                             * @description Line discounts + the lines’ shares of order discounts
+                             * @example 64000.50
+                             */
+                            discounts: string;
+                            /** @example 64000.50 */
+                            line_discounts: string;
+                            /** @description Order lines counted */
+                            lines: number;
+                            /** @example 64000.50 */
+                            order_discounts: string;
+                            /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                            orders: number;
+                            /**
+                             * @description After every discount: what the buyers pay
+                             * @example 64000.50
+                             */
+                            revenue: string;
+                            /** @example 64000.50 */
+                            revenue_before_discounts: string;
+                            /** @description Units sold */
+                            units: number;
+                        }[];
+                        time_zone: string;
+                        /** Format: date */
+                        to: string;
+                        totals: {
+                            /** @description revenue / orders; null without orders */
+                            average_order: string | null;
+                            /**
+                             * @description What the canceled lines would have cost
+                             * @example 64000.50
+                             */
+                            cancelled_amount: string;
+                            /** @description Orders with a canceled part counted here */
+                            cancelled_orders: number;
+                            /**
+                             * @description Line discounts + the lines’ shares of order discounts
+                             * @example 64000.50
+                             */
+                            discounts: string;
+                            /** @example 64000.50 */
+                            line_discounts: string;
+                            /** @description Order lines counted */
+                            lines: number;
+                            /** @example 64000.50 */
+                            order_discounts: string;
+                            /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                            orders: number;
+                            /**
+                             * @description After every discount: what the buyers pay
+                             * @example 64000.50
+                             */
+                            revenue: string;
+                            /** @example 64000.50 */
+                            revenue_before_discounts: string;
+                            /** @description Units sold */
+                            units: number;
+                        };
+                    } | string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                        buckets: {
+                            /**
+                             * Format: date
+                             * @description Last day of the bucket, included
+                             */
+                            end: string;
+                            /** Format: date */
+                            start: string;
+                        }[];
+                        /** @description Currency of every amount */
+                        currency: string;
+                        /** Format: date */
+                        from: string;
+                        group_by: ("shop" | "category" | "product" | "buyer") | null;
+                        /** @description Groups with any figure in the period (`groups` holds the first `limit`); null with `group_by=product`, which reads the best-sellers only */
+                        group_count: number | null;
+                        groups: {
+                            /** @description Shop, category, product or buyer id (0: no category) */
+                            id: number;
+                            name: string | null;
+                            previous: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                            /** @description One per bucket */
+                            series: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            }[];
+                            totals: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                        }[];
+                        /** @description Bucket size: local days, ISO weeks (Monday first) or calendar months, clipped to the period */
+                        interval: "day" | "week" | "month";
+                        previous: {
+                            buckets: {
+                                /**
+                                 * Format: date
+                                 * @description Last day of the bucket, included
+                                 */
+                                end: string;
+                                /** Format: date */
+                                start: string;
+                            }[];
+                            /** Format: date */
+                            from: string;
+                            series: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            }[];
+                            /** Format: date */
+                            to: string;
+                            totals: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                        };
+                        /** @description One per bucket */
+                        series: {
+                            /** @description revenue / orders; null without orders */
+                            average_order: string | null;
+                            /**
+                             * @description What the canceled lines would have cost
+                             * @example 64000.50
+                             */
+                            cancelled_amount: string;
+                            /** @description Orders with a canceled part counted here */
+                            cancelled_orders: number;
+                            /**
+                             * @description Line discounts + the lines’ shares of order discounts
+                             * @example 64000.50
+                             */
+                            discounts: string;
+                            /** @example 64000.50 */
+                            line_discounts: string;
+                            /** @description Order lines counted */
+                            lines: number;
+                            /** @example 64000.50 */
+                            order_discounts: string;
+                            /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                            orders: number;
+                            /**
+                             * @description After every discount: what the buyers pay
+                             * @example 64000.50
+                             */
+                            revenue: string;
+                            /** @example 64000.50 */
+                            revenue_before_discounts: string;
+                            /** @description Units sold */
+                            units: number;
+                        }[];
+                        time_zone: string;
+                        /** Format: date */
+                        to: string;
+                        totals: {
+                            /** @description revenue / orders; null without orders */
+                            average_order: string | null;
+                            /**
+                             * @description What the canceled lines would have cost
+                             * @example 64000.50
+                             */
+                            cancelled_amount: string;
+                            /** @description Orders with a canceled part counted here */
+                            cancelled_orders: number;
+                            /**
+                             * @description Line discounts + the lines’ shares of order discounts
+                             * @example 64000.50
+                             */
+                            discounts: string;
+                            /** @example 64000.50 */
+                            line_discounts: string;
+                            /** @description Order lines counted */
+                            lines: number;
+                            /** @example 64000.50 */
+                            order_discounts: string;
+                            /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                            orders: number;
+                            /**
+                             * @description After every discount: what the buyers pay
+                             * @example 64000.50
+                             */
+                            revenue: string;
+                            /** @example 64000.50 */
+                            revenue_before_discounts: string;
+                            /** @description Units sold */
+                            units: number;
+                        };
+                    } | string;
+                    "text/csv": {
+                        buckets: {
+                            /**
+                             * Format: date
+                             * @description Last day of the bucket, included
+                             */
+                            end: string;
+                            /** Format: date */
+                            start: string;
+                        }[];
+                        /** @description Currency of every amount */
+                        currency: string;
+                        /** Format: date */
+                        from: string;
+                        group_by: ("shop" | "category" | "product" | "buyer") | null;
+                        /** @description Groups with any figure in the period (`groups` holds the first `limit`); null with `group_by=product`, which reads the best-sellers only */
+                        group_count: number | null;
+                        groups: {
+                            /** @description Shop, category, product or buyer id (0: no category) */
+                            id: number;
+                            name: string | null;
+                            previous: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                            /** @description One per bucket */
+                            series: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            }[];
+                            totals: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                        }[];
+                        /** @description Bucket size: local days, ISO weeks (Monday first) or calendar months, clipped to the period */
+                        interval: "day" | "week" | "month";
+                        previous: {
+                            buckets: {
+                                /**
+                                 * Format: date
+                                 * @description Last day of the bucket, included
+                                 */
+                                end: string;
+                                /** Format: date */
+                                start: string;
+                            }[];
+                            /** Format: date */
+                            from: string;
+                            series: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            }[];
+                            /** Format: date */
+                            to: string;
+                            totals: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                        };
+                        /** @description One per bucket */
+                        series: {
+                            /** @description revenue / orders; null without orders */
+                            average_order: string | null;
+                            /**
+                             * @description What the canceled lines would have cost
+                             * @example 64000.50
+                             */
+                            cancelled_amount: string;
+                            /** @description Orders with a canceled part counted here */
+                            cancelled_orders: number;
+                            /**
+                             * @description Line discounts + the lines’ shares of order discounts
+                             * @example 64000.50
+                             */
+                            discounts: string;
+                            /** @example 64000.50 */
+                            line_discounts: string;
+                            /** @description Order lines counted */
+                            lines: number;
+                            /** @example 64000.50 */
+                            order_discounts: string;
+                            /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                            orders: number;
+                            /**
+                             * @description After every discount: what the buyers pay
+                             * @example 64000.50
+                             */
+                            revenue: string;
+                            /** @example 64000.50 */
+                            revenue_before_discounts: string;
+                            /** @description Units sold */
+                            units: number;
+                        }[];
+                        time_zone: string;
+                        /** Format: date */
+                        to: string;
+                        totals: {
+                            /** @description revenue / orders; null without orders */
+                            average_order: string | null;
+                            /**
+                             * @description What the canceled lines would have cost
+                             * @example 64000.50
+                             */
+                            cancelled_amount: string;
+                            /** @description Orders with a canceled part counted here */
+                            cancelled_orders: number;
+                            /**
+                             * @description Line discounts + the lines’ shares of order discounts
+                             * @example 64000.50
+                             */
+                            discounts: string;
+                            /** @example 64000.50 */
+                            line_discounts: string;
+                            /** @description Order lines counted */
+                            lines: number;
+                            /** @example 64000.50 */
+                            order_discounts: string;
+                            /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                            orders: number;
+                            /**
+                             * @description After every discount: what the buyers pay
+                             * @example 64000.50
+                             */
+                            revenue: string;
+                            /** @example 64000.50 */
+                            revenue_before_discounts: string;
+                            /** @description Units sold */
+                            units: number;
+                        };
+                    } | string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "text/csv": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "text/csv": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "text/csv": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "text/csv": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     adminListSynonyms: {
         parameters: {
             query?: never;
@@ -16673,6 +17652,924 @@ export interface operations {
             };
         };
     };
+    buyerPurchaseStats: {
+        parameters: {
+            query: {
+                /** @description `csv`: UTF-8 with BOM, `;`-separated, decimal comma (as Russian Excel opens it); `xlsx`: a workbook with typed numbers and dates. Both streamed as attachments. */
+                format?: "json" | "csv" | "xlsx";
+                /**
+                 * @description A local date in `time_zone` (YYYY-MM-DD); `from` and `to` are both included
+                 * @example 2026-11-01
+                 */
+                from: string;
+                /** @description Split the spend by supplier (shop), category (as at checkout) or product */
+                group_by?: "shop" | "category" | "product";
+                /** @description Bucket size: local days, ISO weeks (Monday first) or calendar months, clipped to the period */
+                interval?: "day" | "week" | "month";
+                /** @description Groups to answer, best-selling first */
+                limit?: number;
+                shop_id?: number;
+                /** @description Only lines of supplier parts in this state (`canceled`: only the cancelled figures). Without it, revenue counts every part not canceled. */
+                state?: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
+                /**
+                 * @description IANA time zone the dates and buckets are in (default `Europe/Moscow`); its offset must be whole hours
+                 * @example Europe/Moscow
+                 */
+                time_zone?: string;
+                /**
+                 * @description A local date in `time_zone` (YYYY-MM-DD); `from` and `to` are both included
+                 * @example 2026-11-01
+                 */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        buckets: {
+                            /**
+                             * Format: date
+                             * @description Last day of the bucket, included
+                             */
+                            end: string;
+                            /** Format: date */
+                            start: string;
+                        }[];
+                        /** @description Currency of every amount */
+                        currency: string;
+                        /** Format: date */
+                        from: string;
+                        group_by: ("shop" | "category" | "product" | "buyer") | null;
+                        /** @description Groups with any figure in the period (`groups` holds the first `limit`); null with `group_by=product`, which reads the best-sellers only */
+                        group_count: number | null;
+                        groups: {
+                            /** @description Shop, category, product or buyer id (0: no category) */
+                            id: number;
+                            name: string | null;
+                            previous: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                            /** @description One per bucket */
+                            series: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            }[];
+                            totals: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                        }[];
+                        /** @description Bucket size: local days, ISO weeks (Monday first) or calendar months, clipped to the period */
+                        interval: "day" | "week" | "month";
+                        previous: {
+                            buckets: {
+                                /**
+                                 * Format: date
+                                 * @description Last day of the bucket, included
+                                 */
+                                end: string;
+                                /** Format: date */
+                                start: string;
+                            }[];
+                            /** Format: date */
+                            from: string;
+                            series: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            }[];
+                            /** Format: date */
+                            to: string;
+                            totals: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                        };
+                        /** @description One per bucket */
+                        series: {
+                            /** @description revenue / orders; null without orders */
+                            average_order: string | null;
+                            /**
+                             * @description What the canceled lines would have cost
+                             * @example 64000.50
+                             */
+                            cancelled_amount: string;
+                            /** @description Orders with a canceled part counted here */
+                            cancelled_orders: number;
+                            /**
+                             * @description Line discounts + the lines’ shares of order discounts
+                             * @example 64000.50
+                             */
+                            discounts: string;
+                            /** @example 64000.50 */
+                            line_discounts: string;
+                            /** @description Order lines counted */
+                            lines: number;
+                            /** @example 64000.50 */
+                            order_discounts: string;
+                            /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                            orders: number;
+                            /**
+                             * @description After every discount: what the buyers pay
+                             * @example 64000.50
+                             */
+                            revenue: string;
+                            /** @example 64000.50 */
+                            revenue_before_discounts: string;
+                            /** @description Units sold */
+                            units: number;
+                        }[];
+                        time_zone: string;
+                        /** Format: date */
+                        to: string;
+                        totals: {
+                            /** @description revenue / orders; null without orders */
+                            average_order: string | null;
+                            /**
+                             * @description What the canceled lines would have cost
+                             * @example 64000.50
+                             */
+                            cancelled_amount: string;
+                            /** @description Orders with a canceled part counted here */
+                            cancelled_orders: number;
+                            /**
+                             * @description Line discounts + the lines’ shares of order discounts
+                             * @example 64000.50
+                             */
+                            discounts: string;
+                            /** @example 64000.50 */
+                            line_discounts: string;
+                            /** @description Order lines counted */
+                            lines: number;
+                            /** @example 64000.50 */
+                            order_discounts: string;
+                            /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                            orders: number;
+                            /**
+                             * @description After every discount: what the buyers pay
+                             * @example 64000.50
+                             */
+                            revenue: string;
+                            /** @example 64000.50 */
+                            revenue_before_discounts: string;
+                            /** @description Units sold */
+                            units: number;
+                        };
+                    } | string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                        buckets: {
+                            /**
+                             * Format: date
+                             * @description Last day of the bucket, included
+                             */
+                            end: string;
+                            /** Format: date */
+                            start: string;
+                        }[];
+                        /** @description Currency of every amount */
+                        currency: string;
+                        /** Format: date */
+                        from: string;
+                        group_by: ("shop" | "category" | "product" | "buyer") | null;
+                        /** @description Groups with any figure in the period (`groups` holds the first `limit`); null with `group_by=product`, which reads the best-sellers only */
+                        group_count: number | null;
+                        groups: {
+                            /** @description Shop, category, product or buyer id (0: no category) */
+                            id: number;
+                            name: string | null;
+                            previous: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                            /** @description One per bucket */
+                            series: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            }[];
+                            totals: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                        }[];
+                        /** @description Bucket size: local days, ISO weeks (Monday first) or calendar months, clipped to the period */
+                        interval: "day" | "week" | "month";
+                        previous: {
+                            buckets: {
+                                /**
+                                 * Format: date
+                                 * @description Last day of the bucket, included
+                                 */
+                                end: string;
+                                /** Format: date */
+                                start: string;
+                            }[];
+                            /** Format: date */
+                            from: string;
+                            series: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            }[];
+                            /** Format: date */
+                            to: string;
+                            totals: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                        };
+                        /** @description One per bucket */
+                        series: {
+                            /** @description revenue / orders; null without orders */
+                            average_order: string | null;
+                            /**
+                             * @description What the canceled lines would have cost
+                             * @example 64000.50
+                             */
+                            cancelled_amount: string;
+                            /** @description Orders with a canceled part counted here */
+                            cancelled_orders: number;
+                            /**
+                             * @description Line discounts + the lines’ shares of order discounts
+                             * @example 64000.50
+                             */
+                            discounts: string;
+                            /** @example 64000.50 */
+                            line_discounts: string;
+                            /** @description Order lines counted */
+                            lines: number;
+                            /** @example 64000.50 */
+                            order_discounts: string;
+                            /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                            orders: number;
+                            /**
+                             * @description After every discount: what the buyers pay
+                             * @example 64000.50
+                             */
+                            revenue: string;
+                            /** @example 64000.50 */
+                            revenue_before_discounts: string;
+                            /** @description Units sold */
+                            units: number;
+                        }[];
+                        time_zone: string;
+                        /** Format: date */
+                        to: string;
+                        totals: {
+                            /** @description revenue / orders; null without orders */
+                            average_order: string | null;
+                            /**
+                             * @description What the canceled lines would have cost
+                             * @example 64000.50
+                             */
+                            cancelled_amount: string;
+                            /** @description Orders with a canceled part counted here */
+                            cancelled_orders: number;
+                            /**
+                             * @description Line discounts + the lines’ shares of order discounts
+                             * @example 64000.50
+                             */
+                            discounts: string;
+                            /** @example 64000.50 */
+                            line_discounts: string;
+                            /** @description Order lines counted */
+                            lines: number;
+                            /** @example 64000.50 */
+                            order_discounts: string;
+                            /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                            orders: number;
+                            /**
+                             * @description After every discount: what the buyers pay
+                             * @example 64000.50
+                             */
+                            revenue: string;
+                            /** @example 64000.50 */
+                            revenue_before_discounts: string;
+                            /** @description Units sold */
+                            units: number;
+                        };
+                    } | string;
+                    "text/csv": {
+                        buckets: {
+                            /**
+                             * Format: date
+                             * @description Last day of the bucket, included
+                             */
+                            end: string;
+                            /** Format: date */
+                            start: string;
+                        }[];
+                        /** @description Currency of every amount */
+                        currency: string;
+                        /** Format: date */
+                        from: string;
+                        group_by: ("shop" | "category" | "product" | "buyer") | null;
+                        /** @description Groups with any figure in the period (`groups` holds the first `limit`); null with `group_by=product`, which reads the best-sellers only */
+                        group_count: number | null;
+                        groups: {
+                            /** @description Shop, category, product or buyer id (0: no category) */
+                            id: number;
+                            name: string | null;
+                            previous: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                            /** @description One per bucket */
+                            series: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            }[];
+                            totals: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                        }[];
+                        /** @description Bucket size: local days, ISO weeks (Monday first) or calendar months, clipped to the period */
+                        interval: "day" | "week" | "month";
+                        previous: {
+                            buckets: {
+                                /**
+                                 * Format: date
+                                 * @description Last day of the bucket, included
+                                 */
+                                end: string;
+                                /** Format: date */
+                                start: string;
+                            }[];
+                            /** Format: date */
+                            from: string;
+                            series: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            }[];
+                            /** Format: date */
+                            to: string;
+                            totals: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                        };
+                        /** @description One per bucket */
+                        series: {
+                            /** @description revenue / orders; null without orders */
+                            average_order: string | null;
+                            /**
+                             * @description What the canceled lines would have cost
+                             * @example 64000.50
+                             */
+                            cancelled_amount: string;
+                            /** @description Orders with a canceled part counted here */
+                            cancelled_orders: number;
+                            /**
+                             * @description Line discounts + the lines’ shares of order discounts
+                             * @example 64000.50
+                             */
+                            discounts: string;
+                            /** @example 64000.50 */
+                            line_discounts: string;
+                            /** @description Order lines counted */
+                            lines: number;
+                            /** @example 64000.50 */
+                            order_discounts: string;
+                            /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                            orders: number;
+                            /**
+                             * @description After every discount: what the buyers pay
+                             * @example 64000.50
+                             */
+                            revenue: string;
+                            /** @example 64000.50 */
+                            revenue_before_discounts: string;
+                            /** @description Units sold */
+                            units: number;
+                        }[];
+                        time_zone: string;
+                        /** Format: date */
+                        to: string;
+                        totals: {
+                            /** @description revenue / orders; null without orders */
+                            average_order: string | null;
+                            /**
+                             * @description What the canceled lines would have cost
+                             * @example 64000.50
+                             */
+                            cancelled_amount: string;
+                            /** @description Orders with a canceled part counted here */
+                            cancelled_orders: number;
+                            /**
+                             * @description Line discounts + the lines’ shares of order discounts
+                             * @example 64000.50
+                             */
+                            discounts: string;
+                            /** @example 64000.50 */
+                            line_discounts: string;
+                            /** @description Order lines counted */
+                            lines: number;
+                            /** @example 64000.50 */
+                            order_discounts: string;
+                            /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                            orders: number;
+                            /**
+                             * @description After every discount: what the buyers pay
+                             * @example 64000.50
+                             */
+                            revenue: string;
+                            /** @example 64000.50 */
+                            revenue_before_discounts: string;
+                            /** @description Units sold */
+                            units: number;
+                        };
+                    } | string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "text/csv": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "text/csv": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "text/csv": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "text/csv": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     exportSupplierShop: {
         parameters: {
             query?: {
@@ -18409,6 +20306,923 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    supplierSalesStats: {
+        parameters: {
+            query: {
+                /** @description `csv`: UTF-8 with BOM, `;`-separated, decimal comma (as Russian Excel opens it); `xlsx`: a workbook with typed numbers and dates. Both streamed as attachments. */
+                format?: "json" | "csv" | "xlsx";
+                /**
+                 * @description A local date in `time_zone` (YYYY-MM-DD); `from` and `to` are both included
+                 * @example 2026-11-01
+                 */
+                from: string;
+                /** @description Split the figures by supplier (shop), category (as at checkout), product or buyer */
+                group_by?: "shop" | "category" | "product" | "buyer";
+                /** @description Bucket size: local days, ISO weeks (Monday first) or calendar months, clipped to the period */
+                interval?: "day" | "week" | "month";
+                /** @description Groups to answer, best-selling first */
+                limit?: number;
+                /** @description Only lines of supplier parts in this state (`canceled`: only the cancelled figures). Without it, revenue counts every part not canceled. */
+                state?: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
+                /**
+                 * @description IANA time zone the dates and buckets are in (default `Europe/Moscow`); its offset must be whole hours
+                 * @example Europe/Moscow
+                 */
+                time_zone?: string;
+                /**
+                 * @description A local date in `time_zone` (YYYY-MM-DD); `from` and `to` are both included
+                 * @example 2026-11-01
+                 */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        buckets: {
+                            /**
+                             * Format: date
+                             * @description Last day of the bucket, included
+                             */
+                            end: string;
+                            /** Format: date */
+                            start: string;
+                        }[];
+                        /** @description Currency of every amount */
+                        currency: string;
+                        /** Format: date */
+                        from: string;
+                        group_by: ("shop" | "category" | "product" | "buyer") | null;
+                        /** @description Groups with any figure in the period (`groups` holds the first `limit`); null with `group_by=product`, which reads the best-sellers only */
+                        group_count: number | null;
+                        groups: {
+                            /** @description Shop, category, product or buyer id (0: no category) */
+                            id: number;
+                            name: string | null;
+                            previous: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                            /** @description One per bucket */
+                            series: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            }[];
+                            totals: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                        }[];
+                        /** @description Bucket size: local days, ISO weeks (Monday first) or calendar months, clipped to the period */
+                        interval: "day" | "week" | "month";
+                        previous: {
+                            buckets: {
+                                /**
+                                 * Format: date
+                                 * @description Last day of the bucket, included
+                                 */
+                                end: string;
+                                /** Format: date */
+                                start: string;
+                            }[];
+                            /** Format: date */
+                            from: string;
+                            series: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            }[];
+                            /** Format: date */
+                            to: string;
+                            totals: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                        };
+                        /** @description One per bucket */
+                        series: {
+                            /** @description revenue / orders; null without orders */
+                            average_order: string | null;
+                            /**
+                             * @description What the canceled lines would have cost
+                             * @example 64000.50
+                             */
+                            cancelled_amount: string;
+                            /** @description Orders with a canceled part counted here */
+                            cancelled_orders: number;
+                            /**
+                             * @description Line discounts + the lines’ shares of order discounts
+                             * @example 64000.50
+                             */
+                            discounts: string;
+                            /** @example 64000.50 */
+                            line_discounts: string;
+                            /** @description Order lines counted */
+                            lines: number;
+                            /** @example 64000.50 */
+                            order_discounts: string;
+                            /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                            orders: number;
+                            /**
+                             * @description After every discount: what the buyers pay
+                             * @example 64000.50
+                             */
+                            revenue: string;
+                            /** @example 64000.50 */
+                            revenue_before_discounts: string;
+                            /** @description Units sold */
+                            units: number;
+                        }[];
+                        time_zone: string;
+                        /** Format: date */
+                        to: string;
+                        totals: {
+                            /** @description revenue / orders; null without orders */
+                            average_order: string | null;
+                            /**
+                             * @description What the canceled lines would have cost
+                             * @example 64000.50
+                             */
+                            cancelled_amount: string;
+                            /** @description Orders with a canceled part counted here */
+                            cancelled_orders: number;
+                            /**
+                             * @description Line discounts + the lines’ shares of order discounts
+                             * @example 64000.50
+                             */
+                            discounts: string;
+                            /** @example 64000.50 */
+                            line_discounts: string;
+                            /** @description Order lines counted */
+                            lines: number;
+                            /** @example 64000.50 */
+                            order_discounts: string;
+                            /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                            orders: number;
+                            /**
+                             * @description After every discount: what the buyers pay
+                             * @example 64000.50
+                             */
+                            revenue: string;
+                            /** @example 64000.50 */
+                            revenue_before_discounts: string;
+                            /** @description Units sold */
+                            units: number;
+                        };
+                    } | string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                        buckets: {
+                            /**
+                             * Format: date
+                             * @description Last day of the bucket, included
+                             */
+                            end: string;
+                            /** Format: date */
+                            start: string;
+                        }[];
+                        /** @description Currency of every amount */
+                        currency: string;
+                        /** Format: date */
+                        from: string;
+                        group_by: ("shop" | "category" | "product" | "buyer") | null;
+                        /** @description Groups with any figure in the period (`groups` holds the first `limit`); null with `group_by=product`, which reads the best-sellers only */
+                        group_count: number | null;
+                        groups: {
+                            /** @description Shop, category, product or buyer id (0: no category) */
+                            id: number;
+                            name: string | null;
+                            previous: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                            /** @description One per bucket */
+                            series: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            }[];
+                            totals: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                        }[];
+                        /** @description Bucket size: local days, ISO weeks (Monday first) or calendar months, clipped to the period */
+                        interval: "day" | "week" | "month";
+                        previous: {
+                            buckets: {
+                                /**
+                                 * Format: date
+                                 * @description Last day of the bucket, included
+                                 */
+                                end: string;
+                                /** Format: date */
+                                start: string;
+                            }[];
+                            /** Format: date */
+                            from: string;
+                            series: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            }[];
+                            /** Format: date */
+                            to: string;
+                            totals: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                        };
+                        /** @description One per bucket */
+                        series: {
+                            /** @description revenue / orders; null without orders */
+                            average_order: string | null;
+                            /**
+                             * @description What the canceled lines would have cost
+                             * @example 64000.50
+                             */
+                            cancelled_amount: string;
+                            /** @description Orders with a canceled part counted here */
+                            cancelled_orders: number;
+                            /**
+                             * @description Line discounts + the lines’ shares of order discounts
+                             * @example 64000.50
+                             */
+                            discounts: string;
+                            /** @example 64000.50 */
+                            line_discounts: string;
+                            /** @description Order lines counted */
+                            lines: number;
+                            /** @example 64000.50 */
+                            order_discounts: string;
+                            /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                            orders: number;
+                            /**
+                             * @description After every discount: what the buyers pay
+                             * @example 64000.50
+                             */
+                            revenue: string;
+                            /** @example 64000.50 */
+                            revenue_before_discounts: string;
+                            /** @description Units sold */
+                            units: number;
+                        }[];
+                        time_zone: string;
+                        /** Format: date */
+                        to: string;
+                        totals: {
+                            /** @description revenue / orders; null without orders */
+                            average_order: string | null;
+                            /**
+                             * @description What the canceled lines would have cost
+                             * @example 64000.50
+                             */
+                            cancelled_amount: string;
+                            /** @description Orders with a canceled part counted here */
+                            cancelled_orders: number;
+                            /**
+                             * @description Line discounts + the lines’ shares of order discounts
+                             * @example 64000.50
+                             */
+                            discounts: string;
+                            /** @example 64000.50 */
+                            line_discounts: string;
+                            /** @description Order lines counted */
+                            lines: number;
+                            /** @example 64000.50 */
+                            order_discounts: string;
+                            /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                            orders: number;
+                            /**
+                             * @description After every discount: what the buyers pay
+                             * @example 64000.50
+                             */
+                            revenue: string;
+                            /** @example 64000.50 */
+                            revenue_before_discounts: string;
+                            /** @description Units sold */
+                            units: number;
+                        };
+                    } | string;
+                    "text/csv": {
+                        buckets: {
+                            /**
+                             * Format: date
+                             * @description Last day of the bucket, included
+                             */
+                            end: string;
+                            /** Format: date */
+                            start: string;
+                        }[];
+                        /** @description Currency of every amount */
+                        currency: string;
+                        /** Format: date */
+                        from: string;
+                        group_by: ("shop" | "category" | "product" | "buyer") | null;
+                        /** @description Groups with any figure in the period (`groups` holds the first `limit`); null with `group_by=product`, which reads the best-sellers only */
+                        group_count: number | null;
+                        groups: {
+                            /** @description Shop, category, product or buyer id (0: no category) */
+                            id: number;
+                            name: string | null;
+                            previous: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                            /** @description One per bucket */
+                            series: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            }[];
+                            totals: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                        }[];
+                        /** @description Bucket size: local days, ISO weeks (Monday first) or calendar months, clipped to the period */
+                        interval: "day" | "week" | "month";
+                        previous: {
+                            buckets: {
+                                /**
+                                 * Format: date
+                                 * @description Last day of the bucket, included
+                                 */
+                                end: string;
+                                /** Format: date */
+                                start: string;
+                            }[];
+                            /** Format: date */
+                            from: string;
+                            series: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            }[];
+                            /** Format: date */
+                            to: string;
+                            totals: {
+                                /** @description revenue / orders; null without orders */
+                                average_order: string | null;
+                                /**
+                                 * @description What the canceled lines would have cost
+                                 * @example 64000.50
+                                 */
+                                cancelled_amount: string;
+                                /** @description Orders with a canceled part counted here */
+                                cancelled_orders: number;
+                                /**
+                                 * @description Line discounts + the lines’ shares of order discounts
+                                 * @example 64000.50
+                                 */
+                                discounts: string;
+                                /** @example 64000.50 */
+                                line_discounts: string;
+                                /** @description Order lines counted */
+                                lines: number;
+                                /** @example 64000.50 */
+                                order_discounts: string;
+                                /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                                orders: number;
+                                /**
+                                 * @description After every discount: what the buyers pay
+                                 * @example 64000.50
+                                 */
+                                revenue: string;
+                                /** @example 64000.50 */
+                                revenue_before_discounts: string;
+                                /** @description Units sold */
+                                units: number;
+                            };
+                        };
+                        /** @description One per bucket */
+                        series: {
+                            /** @description revenue / orders; null without orders */
+                            average_order: string | null;
+                            /**
+                             * @description What the canceled lines would have cost
+                             * @example 64000.50
+                             */
+                            cancelled_amount: string;
+                            /** @description Orders with a canceled part counted here */
+                            cancelled_orders: number;
+                            /**
+                             * @description Line discounts + the lines’ shares of order discounts
+                             * @example 64000.50
+                             */
+                            discounts: string;
+                            /** @example 64000.50 */
+                            line_discounts: string;
+                            /** @description Order lines counted */
+                            lines: number;
+                            /** @example 64000.50 */
+                            order_discounts: string;
+                            /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                            orders: number;
+                            /**
+                             * @description After every discount: what the buyers pay
+                             * @example 64000.50
+                             */
+                            revenue: string;
+                            /** @example 64000.50 */
+                            revenue_before_discounts: string;
+                            /** @description Units sold */
+                            units: number;
+                        }[];
+                        time_zone: string;
+                        /** Format: date */
+                        to: string;
+                        totals: {
+                            /** @description revenue / orders; null without orders */
+                            average_order: string | null;
+                            /**
+                             * @description What the canceled lines would have cost
+                             * @example 64000.50
+                             */
+                            cancelled_amount: string;
+                            /** @description Orders with a canceled part counted here */
+                            cancelled_orders: number;
+                            /**
+                             * @description Line discounts + the lines’ shares of order discounts
+                             * @example 64000.50
+                             */
+                            discounts: string;
+                            /** @example 64000.50 */
+                            line_discounts: string;
+                            /** @description Order lines counted */
+                            lines: number;
+                            /** @example 64000.50 */
+                            order_discounts: string;
+                            /** @description Orders with a line counted here (with a shop: that shop’s parts) */
+                            orders: number;
+                            /**
+                             * @description After every discount: what the buyers pay
+                             * @example 64000.50
+                             */
+                            revenue: string;
+                            /** @example 64000.50 */
+                            revenue_before_discounts: string;
+                            /** @description Units sold */
+                            units: number;
+                        };
+                    } | string;
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "text/csv": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "text/csv": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "text/csv": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["Problem"];
+                    "text/csv": components["schemas"]["Problem"];
                 };
             };
         };
