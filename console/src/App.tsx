@@ -60,12 +60,23 @@ import {
 import { UserList, UserShow } from './pages/users.tsx';
 import type { ConsoleSession } from './session.ts';
 
-// Wide tables scroll sideways inside their card on a tablet instead of being cut off.
+// Wide tables scroll sideways inside their card on a tablet instead of widening the page past the
+// screen: react-admin's layout root is `min-width: fit-content`, which lets one wide table push the
+// whole page (menu, app bar) wider than the viewport. The page keeps the viewport's width; each flex
+// level below it may shrink (min-width 0), and the list's card scrolls.
 const theme = {
   ...defaultTheme,
   components: {
     ...defaultTheme.components,
-    RaLayout: { styleOverrides: { root: { '& .RaLayout-content': { minWidth: 0 } } } },
+    RaLayout: {
+      styleOverrides: {
+        root: {
+          minWidth: 0,
+          '& .RaLayout-appFrame, & .RaLayout-contentWithSidebar': { minWidth: 0 },
+          '& .RaLayout-content, & .RaLayout-content > div': { minWidth: 0 },
+        },
+      },
+    },
     RaList: {
       styleOverrides: {
         root: { '& .RaList-main': { minWidth: 0 }, '& .RaList-content': { overflowX: 'auto' } },
