@@ -62,6 +62,7 @@ const EXPECTED: Record<string, Allowed> = {
   'GET /api/v2/supplier/shop': SUPPLIER,
   'PATCH /api/v2/supplier/shop': SUPPLIER,
   'GET /api/v2/supplier/offers': SUPPLIER,
+  'GET /api/v2/supplier/stats/sales': SUPPLIER,
   'POST /api/v2/supplier/imports': SUPPLIER,
   'GET /api/v2/supplier/imports': SUPPLIER,
   'GET /api/v2/supplier/imports/:id': SUPPLIER,
@@ -83,6 +84,7 @@ const EXPECTED: Record<string, Allowed> = {
   'POST /api/v2/basket/quick-order': BUYER,
   // daily purchasing: the buyer's own shopping lists and standing orders
   'GET /api/v2/shopping-lists': BUYER,
+  'GET /api/v2/stats/purchases': BUYER,
   'POST /api/v2/shopping-lists': BUYER,
   'GET /api/v2/shopping-lists/:id': BUYER,
   'PATCH /api/v2/shopping-lists/:id': BUYER,
@@ -111,6 +113,7 @@ const EXPECTED: Record<string, Allowed> = {
   // admin: staff
   'GET /api/v2/admin/dashboard': STAFF,
   'GET /api/v2/admin/audit': STAFF,
+  'GET /api/v2/admin/stats/sales': STAFF,
   'GET /api/v2/admin/users': STAFF,
   'GET /api/v2/admin/users/:id': STAFF,
   'PATCH /api/v2/admin/users/:id': STAFF,
