@@ -7,14 +7,7 @@ import { transaction } from '../../db/transaction.ts';
 import { type FieldError, notFound, validationError } from '../../http/errors.ts';
 import type { Runtime } from '../../runtime.ts';
 import { normalizePhone, phoneFieldError } from './accounts.shared.ts';
-import {
-  bikProblem,
-  correspondentAccountProblem,
-  innProblem,
-  kppProblem,
-  ogrnProblem,
-  settlementAccountProblem,
-} from './requisites.ts';
+import { requisitesProblems } from './requisites.ts';
 
 export interface BillingDetails {
   legalName: string | null;
@@ -61,39 +54,11 @@ function cleanCode(value: string | null | undefined): string | null | undefined 
 
 /** Every problem of a complete set of billing details, with the field it belongs to. */
 export function billingProblems(details: BillingDetails, prefix = 'body.billing_details'): FieldError[] {
-  const errors: FieldError[] = [];
-  const add = (key: keyof BillingDetails, message: FieldError['message'] | undefined) => {
-    if (message) errors.push({ field: `${prefix}.${BILLING_FIELDS[key]}`, message });
-  };
-  const { inn, kpp, ogrn, bankBik, settlementAccount, correspondentAccount } = details;
-  if (inn) add('inn', innProblem(inn));
-  if (kpp) {
-    add(
-      'kpp',
-      kppProblem(kpp) ??
-        (inn?.length === 12
-          ? {
-              ru: 'КПП бывает только у организаций (ИНН из 10 цифр)',
-              en: 'Only organisations (10-digit INN) have a KPP',
-            }
-          : undefined),
-    );
-  }
-  if (ogrn) {
-    const mismatch =
-      inn && !innProblem(inn) && (inn.length === 10) !== (ogrn.length === 13)
-        ? {
-            ru: 'ОГРН (13 цифр) — для организаций с ИНН из 10 цифр, ОГРНИП (15 цифр) — для ИП с ИНН из 12',
-            en: 'OGRN (13 digits) goes with a 10-digit INN, OGRNIP (15 digits) with a 12-digit INN',
-          }
-        : undefined;
-    add('ogrn', ogrnProblem(ogrn) ?? mismatch);
-  }
-  if (bankBik) add('bankBik', bikProblem(bankBik));
-  if (settlementAccount) add('settlementAccount', settlementAccountProblem(settlementAccount, bankBik));
-  if (correspondentAccount)
-    add('correspondentAccount', correspondentAccountProblem(correspondentAccount, bankBik));
-  return errors;
+  // The check digits live once, in src/lib/requisites.ts (shops' invoice requisites use them too).
+  return requisitesProblems(details).map(({ field, message }) => ({
+    field: `${prefix}.${BILLING_FIELDS[field]}`,
+    message,
+  }));
 }
 
 /** Applies the changes given; billing details are validated as a whole, as they will be stored. */
