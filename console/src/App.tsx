@@ -28,6 +28,8 @@ import {
 } from 'react-admin';
 import { Route } from 'react-router-dom';
 import { createAuthProvider } from './authProvider.ts';
+import { BuyerCatalogMenuItems, buyerCatalogResources } from './buyer/catalog/index.tsx';
+import { BuyerPurchasingMenuItems, buyerPurchasingResources } from './buyer/purchasing/index.tsx';
 import { createDataProvider } from './dataProvider.ts';
 import { createI18nProvider } from './i18n/index.ts';
 import { AuditList } from './pages/audit.tsx';
@@ -58,7 +60,19 @@ import {
   SupplierShopPage,
 } from './pages/supplier.tsx';
 import { UserList, UserShow } from './pages/users.tsx';
+import {
+  PaymentsStaffMenuItems,
+  PaymentsSupplierMenuItems,
+  paymentsStaffResources,
+  paymentsSupplierResources,
+} from './payments/index.tsx';
 import type { ConsoleSession } from './session.ts';
+import {
+  StatsStaffMenuItems,
+  StatsSupplierMenuItems,
+  statsStaffResources,
+  statsSupplierResources,
+} from './stats/index.tsx';
 
 // Wide tables scroll sideways inside their card on a tablet instead of widening the page past the
 // screen: react-admin's layout root is `min-width: fit-content`, which lets one wide table push the
@@ -100,10 +114,27 @@ function ConsoleMenu() {
         />
         <Menu.ResourceItem name="supplier-offers" />
         <Menu.Item to="/shop" primaryText={translate('console.menu.shop')} leftIcon={<StorefrontIcon />} />
+        <PaymentsSupplierMenuItems />
+        <StatsSupplierMenuItems />
       </Menu>
     );
   }
-  return <Menu />;
+  if (permissions === 'buyer') {
+    return (
+      <Menu>
+        <BuyerCatalogMenuItems />
+        <BuyerPurchasingMenuItems />
+      </Menu>
+    );
+  }
+  return (
+    <Menu>
+      <Menu.DashboardItem />
+      <Menu.ResourceItems />
+      <PaymentsStaffMenuItems />
+      <StatsStaffMenuItems />
+    </Menu>
+  );
 }
 
 function ConsoleLayout({ session, ...props }: LayoutProps & { session: ConsoleSession }) {
@@ -194,6 +225,8 @@ export function App({ session }: { session: ConsoleSession }) {
               <Resource name="audit" list={AuditList} icon={HistoryIcon} />
               <Resource name="offers" />
               <Resource name="exports" />
+              {paymentsStaffResources()}
+              {statsStaffResources()}
             </>
           );
         }
@@ -213,10 +246,20 @@ export function App({ session }: { session: ConsoleSession }) {
                 <Route path="/shop" element={<SupplierShopPage />} />
                 <Route path="/price-list" element={<PriceListPage />} />
               </CustomRoutes>
+              {paymentsSupplierResources()}
+              {statsSupplierResources()}
             </>
           );
         }
-        // A buyer (and any role the console does not serve yet).
+        if (role === 'buyer') {
+          return (
+            <>
+              {buyerCatalogResources()}
+              {buyerPurchasingResources()}
+            </>
+          );
+        }
+        // Any role the console does not serve.
         return (
           <CustomRoutes>
             <Route path="/*" element={<BuyerPage />} />

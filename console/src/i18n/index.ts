@@ -4,8 +4,15 @@
 import polyglotI18nProvider from 'ra-i18n-polyglot';
 import englishMessages from 'ra-language-english';
 import russianMessages from 'ra-language-russian';
+import * as buyerCatalog from '../buyer/catalog/messages.ts';
+import * as buyerPurchasing from '../buyer/purchasing/messages.ts';
+import * as payments from '../payments/messages.ts';
+import * as stats from '../stats/messages.ts';
 import { en } from './en.ts';
 import { ru } from './ru.ts';
+
+// Each part of the console keeps its texts beside its pages.
+const PARTS: { ru: Tree; en: Tree }[] = [buyerCatalog, buyerPurchasing, payments, stats];
 
 type Tree = { [key: string]: unknown };
 
@@ -27,8 +34,13 @@ function merge(...trees: Tree[]): Tree {
 }
 
 const MESSAGES: Record<'ru' | 'en', Tree> = {
-  ru: merge(englishMessages as unknown as Tree, russianMessages as unknown as Tree, ru),
-  en: merge(englishMessages as unknown as Tree, en),
+  ru: merge(
+    englishMessages as unknown as Tree,
+    russianMessages as unknown as Tree,
+    ru,
+    ...PARTS.map((part) => part.ru),
+  ),
+  en: merge(englishMessages as unknown as Tree, en, ...PARTS.map((part) => part.en)),
 };
 
 export function createI18nProvider(locale: 'ru' | 'en') {
