@@ -61,8 +61,10 @@ import {
 } from './pages/supplier.tsx';
 import { UserList, UserShow } from './pages/users.tsx';
 import {
+  PaymentsBuyerMenuItems,
   PaymentsStaffMenuItems,
   PaymentsSupplierMenuItems,
+  paymentsBuyerResources,
   paymentsStaffResources,
   paymentsSupplierResources,
 } from './payments/index.tsx';
@@ -124,6 +126,7 @@ function ConsoleMenu() {
       <Menu>
         <BuyerCatalogMenuItems />
         <BuyerPurchasingMenuItems />
+        <PaymentsBuyerMenuItems />
       </Menu>
     );
   }
@@ -256,6 +259,7 @@ export function App({ session }: { session: ConsoleSession }) {
             <>
               {buyerCatalogResources()}
               {buyerPurchasingResources()}
+              {paymentsBuyerResources()}
             </>
           );
         }

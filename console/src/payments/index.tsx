@@ -1,4 +1,4 @@
-// Payments in the console: routes and menu items for staff and suppliers.
+// Payments in the console: routes and menu items for staff, suppliers and buyers.
 import type { ReactElement } from 'react';
 
 /** Resources and custom routes of this part for staff, placed in the `staff` branch of App.tsx. */
@@ -11,6 +11,11 @@ export function paymentsSupplierResources(): ReactElement | null {
   return null;
 }
 
+/** Resources and custom routes of this part for a buyer, placed in the `buyer` branch. */
+export function paymentsBuyerResources(): ReactElement | null {
+  return null;
+}
+
 /** This part's entries in the staff menu. */
 export function PaymentsStaffMenuItems(): ReactElement | null {
   return null;
@@ -18,6 +23,11 @@ export function PaymentsStaffMenuItems(): ReactElement | null {
 
 /** This part's entries in the supplier's menu. */
 export function PaymentsSupplierMenuItems(): ReactElement | null {
+  return null;
+}
+
+/** This part's entries in the buyer's menu. */
+export function PaymentsBuyerMenuItems(): ReactElement | null {
   return null;
 }
 
