@@ -1,10 +1,13 @@
 // API v1 catalog (public): categories and shops in DRF pages of 40, and the flat list of offers
-// (`products`) with the shop and category filters, on the catalog services v2 uses.
+// (`products`) with the shop and category filters, on the catalog services v2 uses and through the
+// same read cache: an answer is kept as its JSON bytes while the catalog revision is unchanged, so
+// a repeated read costs one (shared) revision query and no serialization.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type TSchema, Type } from 'typebox';
 import { publicReadLimit } from '../http/rate-limits.ts';
 import { listCategories, listOffers } from '../modules/catalog/catalog.service.ts';
+import { catalogReadCacheOf } from '../modules/catalog/read-cache.ts';
 import { listShops } from '../modules/catalog/shops.service.ts';
 import type { Runtime } from '../runtime.ts';
 import {
@@ -27,6 +30,11 @@ export const V1_PAGE_SIZE = 40;
 const CHUNK = 1000;
 
 const tags = ['v1'];
+
+const CategoryPage = DrfPage(CategorySchema);
+const ShopPage = DrfPage(ShopSchema);
+const OfferList = Type.Array(OfferSchema);
+const JSON_UTF8 = 'application/json; charset=utf-8';
 
 interface DrfPageOf<T> {
   count: number;
@@ -66,6 +74,22 @@ const invalidPage = { ru: 'Неверная страница.', en: 'Invalid pag
 export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     const publicRead = publicReadLimit(runtime.config);
+    const cache = catalogReadCacheOf(runtime.db, runtime.config.catalogCacheBytes);
+    /**
+     * A JSON body from the read cache, or `build()`'s (null: no such answer, never stored). The
+     * body is serialized once, by the schema its route declares, and sent as bytes after that.
+     */
+    const cachedBody = async (key: string, build: () => Promise<Buffer | null>) => {
+      const answer = await cache.read(key, build, (body) => body?.length ?? 0);
+      if (answer.notModified) throw new Error('v1 reads pass no If-None-Match');
+      return answer.value;
+    };
+    const sendBody = (reply: FastifyReply, body: Buffer) => reply.type(JSON_UTF8).send(body);
+    /** `value` as JSON by `schema`'s compiled serializer (compiled once per schema object). */
+    const serialize = (reply: FastifyReply, value: unknown, schema: TSchema) =>
+      Buffer.from(
+        reply.serializeInput(value as { [key: string]: unknown }, schema as { [key: string]: unknown }),
+      );
     app.get(
       '/categories',
       {
@@ -75,23 +99,27 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
           operationId: 'v1ListCategories',
           summary: 'Every category, by name, also those with nothing on sale now (40 per page)',
           querystring: PageQuery,
-          response: { 200: DrfPage(CategorySchema), 404: InvalidPageSchema, ...transportResponses },
+          response: { 200: CategoryPage, 404: InvalidPageSchema, ...transportResponses },
         },
       },
       async (request, reply) => {
-        const all: { id: number; name: string }[] = [];
-        let after: { name: string; id: number } | undefined;
-        for (;;) {
-          // Every category, as the reference lists them: also those with nothing on sale now.
-          const chunk = await listCategories(runtime.db, { all: true, limit: CHUNK, after });
-          all.push(...chunk.map(({ id, name }) => ({ id, name })));
-          if (chunk.length < CHUNK) break;
-          const last = chunk[chunk.length - 1];
-          after = { name: last.normalized_name, id: last.id };
-        }
-        const page = drfPage(runtime, request, all, request.query.page);
-        if (!page) return reply.code(404).send({ detail: say(request, invalidPage) });
-        return page;
+        // The page's links are built from the request's path and query, so they key the answer.
+        const body = await cachedBody(`v1:${request.url}`, async () => {
+          const all: { id: number; name: string }[] = [];
+          let after: { name: string; id: number } | undefined;
+          for (;;) {
+            // Every category, as the reference lists them: also those with nothing on sale now.
+            const chunk = await listCategories(runtime.db, { all: true, limit: CHUNK, after });
+            all.push(...chunk.map(({ id, name }) => ({ id, name })));
+            if (chunk.length < CHUNK) break;
+            const last = chunk[chunk.length - 1];
+            after = { name: last.normalized_name, id: last.id };
+          }
+          const page = drfPage(runtime, request, all, request.query.page);
+          return page ? serialize(reply, page, CategoryPage) : null;
+        });
+        if (!body) return reply.code(404).send({ detail: say(request, invalidPage) });
+        return sendBody(reply, body);
       },
     );
 
@@ -104,21 +132,26 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
           operationId: 'v1ListShops',
           summary: 'Shops accepting orders (40 per page)',
           querystring: PageQuery,
-          response: { 200: DrfPage(ShopSchema), 404: InvalidPageSchema, ...transportResponses },
+          response: { 200: ShopPage, 404: InvalidPageSchema, ...transportResponses },
         },
       },
       async (request, reply) => {
-        const all: { id: number; name: string; state: boolean }[] = [];
-        let afterId: number | undefined;
-        for (;;) {
-          const chunk = await listShops(runtime.db, { limit: CHUNK, afterId });
-          all.push(...chunk.map((shop) => ({ id: shop.id, name: shop.name, state: shop.accepting_orders })));
-          if (chunk.length < CHUNK) break;
-          afterId = chunk[chunk.length - 1].id;
-        }
-        const page = drfPage(runtime, request, all, request.query.page);
-        if (!page) return reply.code(404).send({ detail: say(request, invalidPage) });
-        return page;
+        const body = await cachedBody(`v1:${request.url}`, async () => {
+          const all: { id: number; name: string; state: boolean }[] = [];
+          let afterId: number | undefined;
+          for (;;) {
+            const chunk = await listShops(runtime.db, { limit: CHUNK, afterId });
+            all.push(
+              ...chunk.map((shop) => ({ id: shop.id, name: shop.name, state: shop.accepting_orders })),
+            );
+            if (chunk.length < CHUNK) break;
+            afterId = chunk[chunk.length - 1].id;
+          }
+          const page = drfPage(runtime, request, all, request.query.page);
+          return page ? serialize(reply, page, ShopPage) : null;
+        });
+        if (!body) return reply.code(404).send({ detail: say(request, invalidPage) });
+        return sendBody(reply, body);
       },
     );
 
@@ -132,39 +165,43 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
           summary: 'Offers on sale (shops accepting orders), optionally of one shop and/or category',
           description: 'Not paged, as in the reference.',
           querystring: ProductsQuery,
-          response: { 200: Type.Union([Type.Array(OfferSchema), V1FailureSchema]), ...transportResponses },
+          // The list is sent as bytes serialized by `OfferList` alone (the failure by the union).
+          response: { 200: Type.Union([OfferList, V1FailureSchema]), ...transportResponses },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { shop_id: rawShop, category_id: rawCategory } = request.query;
         const shop = rawShop ? toId(rawShop) : undefined;
         const category = rawCategory ? toId(rawCategory) : undefined;
         if ((rawShop && shop === undefined) || (rawCategory && category === undefined)) {
           return failure(WRONG_ARGUMENTS);
         }
-        const all = [];
-        let afterId: number | undefined;
-        for (;;) {
-          const chunk = await listOffers(runtime.db, { shop, category, afterId, limit: CHUNK });
-          all.push(
-            ...chunk.map((offer) =>
-              offerJson({
-                id: offer.id,
-                model: offer.model,
-                name: offer.name,
-                categoryName: offer.category.name,
-                shopId: offer.shop.id,
-                stock: offer.quantity,
-                price: offer.price,
-                priceRrc: offer.price_rrc,
-                parameters: offer.characteristics,
-              }),
-            ),
-          );
-          if (chunk.length < CHUNK) break;
-          afterId = chunk[chunk.length - 1].id;
-        }
-        return all;
+        const body = await cachedBody(`v1:products:${shop ?? ''}:${category ?? ''}`, async () => {
+          const all = [];
+          let afterId: number | undefined;
+          for (;;) {
+            const chunk = await listOffers(runtime.db, { shop, category, afterId, limit: CHUNK });
+            all.push(
+              ...chunk.map((offer) =>
+                offerJson({
+                  id: offer.id,
+                  model: offer.model,
+                  name: offer.name,
+                  categoryName: offer.category.name,
+                  shopId: offer.shop.id,
+                  stock: offer.quantity,
+                  price: offer.price,
+                  priceRrc: offer.price_rrc,
+                  parameters: offer.characteristics,
+                }),
+              ),
+            );
+            if (chunk.length < CHUNK) break;
+            afterId = chunk[chunk.length - 1].id;
+          }
+          return serialize(reply, all, OfferList);
+        });
+        return sendBody(reply, body as Buffer);
       },
     );
   };

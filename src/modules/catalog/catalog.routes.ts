@@ -37,7 +37,7 @@ import type { ParameterFilter, ProductFilters } from './catalog-filters.ts';
 import { productFacets } from './facets.service.ts';
 import { moderationRoutes } from './moderation.routes.ts';
 import { listProducts } from './products.service.ts';
-import { cacheKey, createCatalogReadCache, jsonBytes } from './read-cache.ts';
+import { cacheKey, catalogReadCacheOf, jsonBytes } from './read-cache.ts';
 import { getPublicShop, installImportSchedule, listShops } from './shops.service.ts';
 import { supplierCatalogRoutes } from './supplier-catalog.routes.ts';
 import { synonymRoutes } from './synonyms.routes.ts';
@@ -70,7 +70,7 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     const publicRead = publicReadLimit(runtime.config);
     await installImportSchedule(runtime);
-    const cache = createCatalogReadCache(runtime.db, runtime.config.catalogCacheBytes);
+    const cache = catalogReadCacheOf(runtime.db, runtime.config.catalogCacheBytes);
     /**
      * A public catalog answer from the read cache: 304 (sent) when the client has it, else the
      * answer with its tag (none for a missing answer: the cache gives it none).

@@ -6,7 +6,7 @@ import { createOffer, createShop } from '../../../test/factories/catalog.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { onPostgresServer } from '../../../test/helpers/database.ts';
 import { transaction } from '../../db/transaction.ts';
-import { catalogRevision, createCatalogReadCache } from './read-cache.ts';
+import { catalogRevision, createCatalogReadCache, createRevisionReader } from './read-cache.ts';
 
 let t: TestApp;
 let productId: number;
@@ -209,6 +209,35 @@ describe('catalog read cache', () => {
     await off.read('a', build, size);
     await off.read('a', build, size);
     expect(builds).toBe(2);
+  });
+
+  it('shares revision queries between concurrent requests, never one sent before a request arrived', async () => {
+    // A revision query the test answers by hand, numbered in the order they were sent.
+    const sent: { answer: (revision: string) => void }[] = [];
+    const read = createRevisionReader(() => new Promise<string>((resolve) => sent.push({ answer: resolve })));
+    const first = read();
+    expect(sent).toHaveLength(1);
+    // Arrived while query 1 is in flight: they must not take its answer (it may predate a write
+    // they saw commit), so they wait for query 2, which is sent once query 1 returns.
+    const waiting = Array.from({ length: 7 }, () => read());
+    expect(sent).toHaveLength(1);
+    sent[0].answer('1:10');
+    expect(await first).toBe('1:10');
+    await Promise.resolve();
+    expect(sent).toHaveLength(2);
+    // One more while query 2 is in flight: it waits for query 3, not for query 2.
+    const late = read();
+    sent[1].answer('1:11');
+    expect(await Promise.all(waiting)).toEqual(Array(7).fill('1:11'));
+    await Promise.resolve();
+    expect(sent).toHaveLength(3);
+    sent[2].answer('1:12');
+    expect(await late).toBe('1:12');
+    // Idle again: the next request sends its own query at once.
+    const alone = read();
+    expect(sent).toHaveLength(4);
+    sent[3].answer('1:13');
+    expect(await alone).toBe('1:13');
   });
 
   it.runIf(onPostgresServer())(

@@ -22,6 +22,38 @@ export async function catalogRevision(db: Queryable): Promise<string> {
   return row.revision;
 }
 
+/**
+ * The catalog revision for many concurrent requests with few queries: a request joins a revision
+ * query only if that query is sent after the request arrived — the one being sent now, or else the
+ * next one, sent as soon as the query in flight returns. So what a request reads is never older than
+ * the request (a write committed before it arrived is seen, as with a query of its own), while under
+ * load one query serves every request that arrived during the previous one.
+ */
+export function createRevisionReader(query: () => Promise<string>): () => Promise<string> {
+  let inFlight: Promise<string> | null = null;
+  let next: Promise<string> | null = null;
+  const send = (): Promise<string> => {
+    const sent = query();
+    inFlight = sent;
+    const settled = () => {
+      if (inFlight === sent) inFlight = null;
+    };
+    sent.then(settled, settled);
+    return sent;
+  };
+  return () => {
+    if (!inFlight) return send();
+    if (!next) {
+      const after = () => {
+        next = null;
+        return send();
+      };
+      next = inFlight.then(after, after);
+    }
+    return next;
+  };
+}
+
 export interface ReadCacheStats {
   hits: number;
   misses: number;
@@ -69,6 +101,7 @@ export function jsonBytes(value: unknown): number {
  * stores nothing and reads no revision: every read builds.
  */
 export function createCatalogReadCache(db: Queryable, maxBytes: number): CatalogReadCache {
+  const readRevision = createRevisionReader(() => catalogRevision(db));
   const entries = new Map<string, Entry>();
   const building = new Map<string, { revision: string; answer: Promise<unknown> }>();
   const stats = { hits: 0, misses: 0, bytes: 0 };
@@ -98,7 +131,7 @@ export function createCatalogReadCache(db: Queryable, maxBytes: number): Catalog
     ifNoneMatch?: string,
   ): Promise<CachedAnswer<T>> {
     if (maxBytes === 0) return { notModified: false, value: await build(), etag: null };
-    const revision = await catalogRevision(db);
+    const revision = await readRevision();
     const etag = entityTag(key, revision);
     const tags = ifNoneMatch?.split(',').map((tag) => tag.trim()) ?? [];
     if (tags.includes(etag)) return { notModified: true, etag };
@@ -136,6 +169,26 @@ export function createCatalogReadCache(db: Queryable, maxBytes: number): Catalog
     read,
     stats: () => ({ hits: stats.hits, misses: stats.misses, entries: entries.size, bytes: stats.bytes }),
   };
+}
+
+const shared = new WeakMap<object, Map<number, CatalogReadCache>>();
+
+/**
+ * The one read cache of a database handle and size, shared by every API that reads the catalog
+ * (v2 and v1), so the process holds at most `maxBytes` of answers and one revision reader.
+ */
+export function catalogReadCacheOf(db: Queryable, maxBytes: number): CatalogReadCache {
+  let bySize = shared.get(db);
+  if (!bySize) {
+    bySize = new Map();
+    shared.set(db, bySize);
+  }
+  let cache = bySize.get(maxBytes);
+  if (!cache) {
+    cache = createCatalogReadCache(db, maxBytes);
+    bySize.set(maxBytes, cache);
+  }
+  return cache;
 }
 
 function entityTag(key: string, revision: string): string {
