@@ -1,0 +1,302 @@
+// `npm run bench:v1`: the seed's API (`/api/v1`) on the seed's own harness (`../shared/bench-v1`,
+// its README gives the dataset, accounts and commands), on the PostgreSQL server, beside the
+// harness's node:http floor measured in the same run — so the figures can be set against the
+// reference's (its results file), which ran beside its own floor on the same kind of machine.
+//
+// What it does, as the harness's README prescribes:
+// 1. Generates the dataset (10 shops × 2,000 goods, 100 categories, 5 parameters, 5,000 products).
+// 2. A fresh database; the accounts shop01–12@bench.local and buyer001–032@bench.local.
+// 3. The API as its own process (RATE_LIMIT=false); each shop's list imported through
+//    `POST /api/v1/partner/update` from a local static server, waited for until it is done;
+//    VACUUM ANALYZE; the harness's prepare.mjs writes the scenario inputs.
+// 4. The floor: floor-server.mjs serving one of our own catalog answers (≈10 KB), scenario a.
+// 5. Scenarios a–d with run-scenarios.sh (wrk -t1 -c8, 5 s warm-up, 30 s measured).
+// The "scaled" column is ours × (the reference's floor ÷ our floor): the reference's machine and
+// ours differ, and the floors, measured the same way beside each, bring them to one scale.
+// Results go to bench/results/v1.md and .json; the database is dropped at the end.
+// Env: BENCH_V1_HARNESS (the harness folder), BENCH_V1_SECONDS (30), BENCH_V1_REPS (1).
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../src/config.ts';
+import { hashPassword } from '../src/lib/passwords.ts';
+import { ensureAccount } from '../src/modules/accounts/provisioning.service.ts';
+import { createLogger, createRuntime } from '../src/runtime.ts';
+import {
+  AUTH_SECRET,
+  cacheDir,
+  freePort,
+  freshDatabase,
+  machine,
+  ROOT,
+  startServer,
+  writeResult,
+} from './lib.ts';
+
+const HARNESS = path.resolve(process.env.BENCH_V1_HARNESS ?? path.join(ROOT, '..', 'shared', 'bench-v1'));
+const SECONDS = Number(process.env.BENCH_V1_SECONDS ?? 30);
+const REPS = Number(process.env.BENCH_V1_REPS ?? 1);
+const PASSWORD = 'BenchPass-2026!';
+const SHOPS = 10;
+
+/** The reference's figures (results/2026-11-25-django-reference.md) and the targets (issue 22.6). */
+const REFERENCE = {
+  floorRps: 88_167,
+  catalog: { rps: 320, p99: 81.3, target: 15, p99Target: 10 },
+  'catalog-wide': { rps: 54.9, p99: 226, target: 30 },
+  categories: { rps: 1518, p99: 8.4, target: 10 },
+  shops: { rps: 1542, p99: 9.0, target: 10 },
+  orders: { rps: 107, p99: 181, target: 6 },
+} as const;
+type Scenario = Exclude<keyof typeof REFERENCE, 'floorRps'>;
+const SCENARIOS: Scenario[] = ['catalog', 'catalog-wide', 'categories', 'shops', 'orders'];
+
+interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+function run(command: string, args: string[], env: Record<string, string> = {}): string {
+  const result = spawnSync(command, args, {
+    cwd: HARNESS,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) {
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${result.status}): ${result.stderr || result.stdout}`,
+    );
+  }
+  return result.stdout;
+}
+
+/** A static file server for the price lists (the harness suggests python's; this is the same). */
+async function serveFiles(dir: string): Promise<{ url: string; close(): void }> {
+  const server = http.createServer((request, response) => {
+    const file = path.join(dir, decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
+    if (!file.startsWith(dir) || !fs.existsSync(file)) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'application/yaml' });
+    fs.createReadStream(file).pipe(response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+}
+
+/** The median over repetitions of the RESULT lines (wrk) or the orders JSON of one scenario. */
+function measuredOf(outDir: string, scenario: Scenario): Measured {
+  const runs: Measured[] = [];
+  for (let rep = 1; rep <= REPS; rep += 1) {
+    if (scenario === 'orders') {
+      const result = JSON.parse(fs.readFileSync(path.join(outDir, `orders.r${rep}.json`), 'utf8'));
+      const errors = Object.values(result.errors ?? {}).reduce<number>(
+        (sum, value) => sum + (typeof value === 'number' ? value : 0),
+        0,
+      );
+      runs.push({
+        rps: result.ordersPerS,
+        p50: result.latencyMs.wholeOrder.p50 ?? Number.NaN,
+        p99: result.latencyMs.wholeOrder.p99 ?? Number.NaN,
+        errors,
+      });
+      continue;
+    }
+    const text = fs.readFileSync(path.join(outDir, `${scenario}.r${rep}.txt`), 'utf8');
+    const line = text.split('\n').find((row) => row.startsWith('RESULT '));
+    if (!line) throw new Error(`no RESULT line in ${scenario}.r${rep}.txt`);
+    const result = JSON.parse(line.slice('RESULT '.length));
+    const errors = Object.values(result.errors as Record<string, number>).reduce((sum, n) => sum + n, 0);
+    runs.push({ rps: result.rps, p50: result.p50_ms, p99: result.p99_ms, errors });
+  }
+  runs.sort((a, b) => a.rps - b.rps);
+  return runs[Math.floor(runs.length / 2)];
+}
+
+async function main() {
+  if (!fs.existsSync(path.join(HARNESS, 'run-scenarios.sh'))) {
+    throw new Error(`the harness is not at ${HARNESS} (set BENCH_V1_HARNESS)`);
+  }
+  if (spawnSync('wrk', ['-v']).error) throw new Error('wrk is missing: apt-get install wrk');
+  const work = path.join(cacheDir(), 'v1');
+  const data = path.join(work, 'data');
+  if (!fs.existsSync(path.join(data, `shop${SHOPS}.yaml`))) {
+    run(process.execPath, [
+      'gen-pricelists.mjs',
+      ...['--out', data, '--shops', String(SHOPS), '--goods', '2000', '--categories', '100'],
+      ...['--params', '5', '--products', '5000'],
+    ]);
+  }
+  const files = await serveFiles(work);
+  const database = await freshDatabase('zk_bench_v1');
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    // Migrate and create the accounts (one argon2 hash serves every account: same password).
+    const config = loadConfig({ DATABASE_URL: database.url, AUTH_SECRET, LOG_LEVEL: 'warn' });
+    const runtime = await createRuntime(config, { log: createLogger(config), workers: false });
+    const passwordHash = await hashPassword(PASSWORD);
+    for (let n = 1; n <= 12; n += 1) {
+      const email = `shop${String(n).padStart(2, '0')}@bench.local`;
+      await ensureAccount(runtime, { email, role: 'supplier', passwordHash, company: `Bench ${n}` });
+    }
+    const buyers: string[] = [];
+    for (let n = 1; n <= 32; n += 1) {
+      const email = `buyer${String(n).padStart(3, '0')}@bench.local`;
+      await ensureAccount(runtime, { email, role: 'buyer', passwordHash, company: `Buyer ${n}` });
+      buyers.push(`${email} ${PASSWORD}`);
+    }
+    await runtime.close();
+    const runDir = path.join(work, 'run');
+    fs.rmSync(runDir, { recursive: true, force: true });
+    fs.mkdirSync(runDir, { recursive: true });
+    fs.writeFileSync(path.join(work, 'buyers.txt'), `${buyers.join('\n')}\n`);
+
+    server = await startServer({
+      DATABASE_URL: database.url,
+      ALLOW_PRIVATE_IMPORT_URLS: 'true',
+      // The order emails go to files there (no SMTP_URL), as in the embedded default.
+      DATA_DIR: path.join(work, 'server-data'),
+    });
+    const base = server.url;
+
+    // 3. The dataset through the seed's import call, each waited for.
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    const loadStarted = Date.now();
+    for (let n = 1; n <= SHOPS; n += 1) {
+      const code = String(n).padStart(2, '0');
+      const login = await fetch(`${base}/api/v1/user/login`, {
+        method: 'POST',
+        body: new URLSearchParams({ email: `shop${code}@bench.local`, password: PASSWORD }),
+      });
+      const { Token } = (await login.json()) as { Token: string };
+      const answer = await fetch(`${base}/api/v1/partner/update`, {
+        method: 'POST',
+        headers: { authorization: `Token ${Token}` },
+        body: new URLSearchParams({ url: `${files.url}/data/shop${code}.yaml` }),
+      });
+      const body = (await answer.json()) as { Status: boolean; Task?: number };
+      if (!body.Status) throw new Error(`import of shop${code}: ${JSON.stringify(body)}`);
+      for (;;) {
+        const { rows } = await admin.query<{ status: string }>(
+          `select i.status from imports i join shops s on s.id = i.shop_id join users u on u.id = s.owner_id
+           where u.email = $1 order by i.id desc limit 1`,
+          [`shop${code}@bench.local`],
+        );
+        if (rows[0]?.status === 'succeeded') break;
+        if (rows[0] && ['failed', 'cancelled'].includes(rows[0].status)) {
+          throw new Error(`import of shop${code} ended ${rows[0].status}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    const loadSeconds = (Date.now() - loadStarted) / 1000;
+    await admin.query('vacuum analyze');
+    await admin.end();
+    run(process.execPath, [
+      'prepare.mjs',
+      '--base',
+      base,
+      '--buyers',
+      path.join(work, 'buyers.txt'),
+      '--out',
+      runDir,
+    ]);
+
+    // 4. The floor, serving one of our own catalog answers of the median size.
+    const paths = fs.readFileSync(path.join(runDir, 'paths-catalog.txt'), 'utf8').split('\n').filter(Boolean);
+    const sizes: { path: string; body: Buffer }[] = [];
+    for (const sample of paths.slice(0, 41)) {
+      sizes.push({ path: sample, body: Buffer.from(await (await fetch(`${base}${sample}`)).arrayBuffer()) });
+    }
+    sizes.sort((a, b) => a.body.length - b.body.length);
+    const floorBody = sizes[Math.floor(sizes.length / 2)].body;
+    fs.writeFileSync(path.join(work, 'floor-body.json'), floorBody);
+    const floorPort = await freePort();
+    const floorProcess = spawn(
+      process.execPath,
+      ['floor-server.mjs', '--port', String(floorPort), '--file', path.join(work, 'floor-body.json')],
+      { cwd: HARNESS, stdio: 'ignore' },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const out = path.join(work, 'out');
+    fs.rmSync(out, { recursive: true, force: true });
+    const env = { D: String(SECONDS), REPS: String(REPS) };
+    try {
+      run(
+        'bash',
+        ['run-scenarios.sh', `http://127.0.0.1:${floorPort}`, runDir, path.join(out, 'floor'), 'catalog'],
+        env,
+      );
+    } finally {
+      floorProcess.kill();
+    }
+    const floorRun = measuredOf(path.join(out, 'floor'), 'catalog');
+
+    // 5. Ours.
+    run('bash', ['run-scenarios.sh', base, runDir, path.join(out, 'ours'), ...SCENARIOS], env);
+    const scale = REFERENCE.floorRps / floorRun.rps;
+    const rows = SCENARIOS.map((scenario) => {
+      const ours = measuredOf(path.join(out, 'ours'), scenario);
+      const reference = REFERENCE[scenario];
+      const scaled = ours.rps * scale;
+      const times = scaled / reference.rps;
+      const p99Target = 'p99Target' in reference ? reference.p99Target : null;
+      const met = times >= reference.target && (p99Target === null || ours.p99 <= p99Target);
+      return {
+        scenario,
+        ...ours,
+        scaled,
+        times,
+        reference: reference.rps,
+        target: reference.target,
+        p99Target,
+        met,
+      };
+    });
+    const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    const table = [
+      "| scenario | ours req/s (orders/s for d) | p50 ms | p99 ms | errors | scaled to the reference's floor | reference | × reference | target | met |",
+      '|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
+      ...rows.map(
+        (row) =>
+          `| ${row.scenario} | ${row.rps.toFixed(0)} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${row.errors} | ${row.scaled.toFixed(0)} | ${row.reference} | ${row.times.toFixed(1)}× | ≥ ${row.target}×${row.p99Target ? `, p99 ≤ ${row.p99Target} ms` : ''} | ${row.met ? 'yes' : '**no**'} |`,
+      ),
+    ].join('\n');
+    const markdown = [
+      "# API v1 on the seed's harness (`npm run bench:v1`)",
+      '',
+      `${machine()}; load average at the end ${load}; PostgreSQL server; wrk -t1 -c8, ${SECONDS} s measured, ${REPS} repetition(s) (median).`,
+      `Dataset loaded through \`POST /api/v1/partner/update\`: ${SHOPS} × 2,000 goods in ${loadSeconds.toFixed(1)} s.`,
+      `Floor (node:http, one ${floorBody.length}-byte catalog answer of ours, scenario a's paths): ${floorRun.rps.toFixed(0)} req/s in this run; the reference's: ${REFERENCE.floorRps}. Scale ${scale.toFixed(2)}.`,
+      '',
+      table,
+      '',
+    ].join('\n');
+    process.stdout.write(`\n${markdown}`);
+    writeResult('v1', markdown, {
+      machine: machine(),
+      load,
+      seconds: SECONDS,
+      reps: REPS,
+      floor: floorRun,
+      scale,
+      rows,
+      loadSeconds,
+    });
+  } finally {
+    await server?.stop();
+    files.close();
+    await database.drop();
+  }
+}
+
+await main();
