@@ -298,9 +298,11 @@ export function QuickOrderPage() {
       ) : null}
       <ProblemText error={error} />
       {result ? <QuickOrderReport result={result} /> : null}
-      <Box sx={{ mt: 2 }}>
-        <Link to="/basket">{translate('purchasing.report.to_basket')}</Link>
-      </Box>
+      {result ? null : (
+        <Box sx={{ mt: 2 }}>
+          <Link to="/basket">{translate('purchasing.report.to_basket')}</Link>
+        </Box>
+      )}
     </Box>
   );
 }
