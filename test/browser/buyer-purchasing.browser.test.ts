@@ -154,6 +154,7 @@ describe('the buyer’s purchasing workspace', () => {
     await page.goto(`${server.url}/console/shopping-lists`);
     await page.getByText('Списков покупок пока нет').waitFor();
     await page.getByRole('link', { name: 'Создать' }).first().click();
+    await page.waitForURL(/\/shopping-lists\/create$/);
     await page.getByLabel('Название').fill('Молочка на понедельник');
     await page.getByRole('button', { name: 'Сохранить' }).click();
     await page.getByText('В списке пока нет товаров').waitFor();
@@ -205,6 +206,7 @@ describe('the buyer’s purchasing workspace', () => {
     await page.getByRole('menuitem', { name: 'Регулярные заказы' }).click();
     await page.getByText('Регулярных заказов пока нет').waitFor();
     await page.getByRole('link', { name: 'Создать' }).first().click();
+    await page.waitForURL(/\/standing-orders\/create$/);
     await page.getByLabel('Список покупок').click();
     await page.getByRole('option', { name: 'Кефир по будням' }).click();
     await page.getByLabel('Адрес доставки').click();
@@ -267,5 +269,49 @@ describe('the buyer’s purchasing workspace', () => {
     expect(await page.getByTestId('api-token-secret').count()).toBe(0);
     expect(await page.content()).not.toContain(token);
     expect(console.unexpected()).toEqual([]);
+  });
+
+  it('keeps billing details (a wrong INN shown on its field) and a delivery address', async () => {
+    const page = await newPage(browser, 'buyer-profile', LAPTOP);
+    const console = watchConsole(page);
+    await signIn(page);
+    await page.getByRole('menuitem', { name: 'Профиль' }).click();
+    const billing = page.getByRole('region', { name: 'Реквизиты' });
+    await billing.getByLabel('Название организации').fill('ПАО Сбербанк');
+    const inn = billing.getByLabel('ИНН', { exact: true });
+    await inn.fill('7707083894');
+    await billing.getByRole('button', { name: 'Сохранить' }).click();
+    await expect.poll(() => inn.getAttribute('aria-invalid')).toBe('true');
+    await billing.getByText('контрольн', { exact: false }).first().waitFor();
+
+    await inn.fill('7707083893');
+    await billing.getByLabel('КПП').fill('773601001');
+    await billing.getByLabel('ОГРН / ОГРНИП').fill('1027700132195');
+    await billing.getByLabel('БИК банка').fill('044525225');
+    await billing.getByLabel('Расчётный счёт').fill('40702810138250123017');
+    await billing.getByLabel('Корреспондентский счёт').fill('30101810400000000225');
+    await billing.getByRole('button', { name: 'Сохранить' }).click();
+    await page.getByText('Реквизиты сохранены').waitFor();
+    expect(await inn.getAttribute('aria-invalid')).toBe('false');
+    const me = unwrap(await buyer.api.GET('/api/v2/me'));
+    expect(me.billing_details).toMatchObject({
+      legal_name: 'ПАО Сбербанк',
+      inn: '7707083893',
+      kpp: '773601001',
+    });
+
+    await page.getByRole('menuitem', { name: 'Адреса доставки' }).click();
+    await page.getByRole('link', { name: 'Создать' }).first().click();
+    await page.waitForURL(/\/contacts\/create$/);
+    await page.getByRole('button', { name: 'Сохранить' }).waitFor();
+    await page.getByLabel('Город').fill('Казань');
+    await page.getByLabel('Улица').fill('Баумана');
+    await page.getByLabel('Дом', { exact: true }).fill('12');
+    await page.getByLabel('Телефон').fill('+7 843 123-45-67');
+    await page.getByRole('button', { name: 'Сохранить' }).click();
+    await page.getByRole('row').filter({ hasText: 'Баумана' }).waitFor();
+    const contacts = unwrap(await buyer.api.GET('/api/v2/me/contacts'));
+    expect(contacts.items.some((item) => item.city === 'Казань' && item.phone === '+78431234567')).toBe(true);
+    expect(console.unexpected([/status of 4\d\d .*\/api\/v2\/me/])).toEqual([]);
   });
 });

@@ -135,10 +135,11 @@ export function ApiTokensPage() {
             label={translate('purchasing.tokens.name')}
             value={name}
             onChange={(event) => setName(event.target.value)}
-            sx={{ minWidth: 260, flex: 1 }}
+            sx={{ flex: '1 1 260px' }}
           />
           <TextField
             type="date"
+            sx={{ width: 220 }}
             label={translate('purchasing.tokens.expires_at')}
             value={expires}
             onChange={(event) => setExpires(event.target.value)}

@@ -62,7 +62,7 @@ function useApiForm(initial: Values, submit: (values: Values) => Promise<unknown
 function Section({ title, children }: { title: string; children: ReactNode }) {
   const translate = useTranslate();
   return (
-    <Card variant="outlined">
+    <Card variant="outlined" component="section" aria-label={translate(title)}>
       <CardContent sx={{ display: 'grid', gap: 2 }}>
         <Typography variant="h6" component="h2">
           {translate(title)}
@@ -100,7 +100,7 @@ function ProfileForm({ me, onSaved }: { me: Me; onSaved: (me: Me) => void }) {
     'purchasing.profile.saved',
   );
   return (
-    <Section title="purchasing.profile.title">
+    <Section title="purchasing.profile.personal">
       <Box sx={{ display: 'flex', gap: 1, alignItems: 'center', flexWrap: 'wrap' }}>
         <Typography>{me.email}</Typography>
         <Chip
@@ -128,7 +128,7 @@ function ProfileForm({ me, onSaved }: { me: Me; onSaved: (me: Me) => void }) {
           <MenuItem value="en">English</MenuItem>
         </TextField>
       </Box>
-      <ProblemText error={form.failure} />
+      <ProblemText error={form.failure} fieldsShown />
       <Box>
         <Button variant="contained" disabled={form.busy} onClick={() => void form.run()}>
           {translate('ra.action.save')}
@@ -158,7 +158,7 @@ function BillingForm({ me, onSaved }: { me: Me; onSaved: (me: Me) => void }) {
       <Typography variant="body2" color="text.secondary">
         {translate('purchasing.billing.help')}
       </Typography>
-      <Box role="form" aria-label={translate('purchasing.billing.title')} sx={grid}>
+      <Box sx={grid}>
         {BILLING_FIELDS.map((name) => (
           <TextField
             key={name}
@@ -167,7 +167,7 @@ function BillingForm({ me, onSaved }: { me: Me; onSaved: (me: Me) => void }) {
           />
         ))}
       </Box>
-      <ProblemText error={form.failure} />
+      <ProblemText error={form.failure} fieldsShown />
       <Box>
         <Button variant="contained" disabled={form.busy} onClick={() => void form.run()}>
           {translate('ra.action.save')}
@@ -205,7 +205,7 @@ function EmailForm() {
         />
       </Box>
       {sent ? <Alert severity="info">{translate('purchasing.email.sent')}</Alert> : null}
-      <ProblemText error={form.failure} />
+      <ProblemText error={form.failure} fieldsShown />
       <Box>
         <Button variant="contained" disabled={form.busy} onClick={() => void form.run()}>
           {translate('purchasing.email.submit')}
@@ -241,7 +241,7 @@ function PasswordForm() {
           {...form.field('new_password', form.errors.new_password)}
         />
       </Box>
-      <ProblemText error={form.failure} />
+      <ProblemText error={form.failure} fieldsShown />
       <Box>
         <Button variant="contained" disabled={form.busy} onClick={() => void form.run()}>
           {translate('purchasing.password.submit')}

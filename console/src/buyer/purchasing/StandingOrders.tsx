@@ -350,7 +350,13 @@ export function StandingOrderCreate() {
 
 export function StandingOrderEdit() {
   return (
-    <Edit resource="standing-orders" redirect="show" mutationMode="pessimistic" transform={toBody}>
+    <Edit
+      resource="standing-orders"
+      redirect="show"
+      mutationMode="pessimistic"
+      transform={toBody}
+      title={<StandingTitle />}
+    >
       <StandingForm />
     </Edit>
   );
@@ -471,6 +477,14 @@ function StandingDetail() {
   );
 }
 
+/** The page title: the schedule in words («Регулярный заказ: пн, чт в 07:30»). */
+function StandingTitle() {
+  const order = useRecordContext<StandingOrder>();
+  const translate = useTranslate();
+  const schedule = useScheduleText();
+  return <span>{order ? translate('purchasing.standing.title', { schedule: schedule(order) }) : ''}</span>;
+}
+
 function ShowActions() {
   return (
     <TopToolbar>
@@ -483,7 +497,7 @@ function ShowActions() {
 
 export function StandingOrderShow() {
   return (
-    <Show resource="standing-orders" actions={<ShowActions />}>
+    <Show resource="standing-orders" actions={<ShowActions />} title={<StandingTitle />}>
       <StandingDetail />
     </Show>
   );

@@ -7,6 +7,7 @@ export const ru = {
     contacts: { name: 'Адрес доставки |||| Адреса доставки' },
   },
   purchasing: {
+    fix_fields: 'Исправьте поля, отмеченные красным',
     menu: {
       quick_order: 'Быстрый заказ',
       profile: 'Профиль',
@@ -144,6 +145,7 @@ export const ru = {
       paused_done: 'Регулярный заказ приостановлен',
       resumed: 'Регулярный заказ возобновлён',
       delete_confirm: 'Удалить этот регулярный заказ? История его запусков удалится тоже.',
+      title: 'Регулярный заказ: %{schedule}',
     },
     runs: {
       title: 'Запуски',
@@ -164,6 +166,7 @@ export const ru = {
     },
     profile: {
       title: 'Профиль',
+      personal: 'Личные данные',
       confirmed: 'почта подтверждена',
       unconfirmed: 'почта не подтверждена',
       first_name: 'Имя',
@@ -248,6 +251,7 @@ export const en: typeof ru = {
     contacts: { name: 'Delivery address |||| Delivery addresses' },
   },
   purchasing: {
+    fix_fields: 'Correct the fields marked in red',
     menu: {
       quick_order: 'Quick order',
       profile: 'Profile',
@@ -383,6 +387,7 @@ export const en: typeof ru = {
       paused_done: 'Standing order paused',
       resumed: 'Standing order resumed',
       delete_confirm: 'Delete this standing order? Its runs’ history goes too.',
+      title: 'Standing order: %{schedule}',
     },
     runs: {
       title: 'Runs',
@@ -403,6 +408,7 @@ export const en: typeof ru = {
     },
     profile: {
       title: 'Profile',
+      personal: 'Personal details',
       confirmed: 'email confirmed',
       unconfirmed: 'email not confirmed',
       first_name: 'First name',

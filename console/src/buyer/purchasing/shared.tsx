@@ -314,32 +314,22 @@ export function formatSlot(value: string | null | undefined, locale: string, tim
 
 type FieldErrors = { [key: string]: string | FieldErrors };
 
-function flatten(errors: FieldErrors | undefined, prefix = ''): string[] {
-  const out: string[] = [];
-  for (const [key, value] of Object.entries(errors ?? {})) {
-    if (key === 'root') continue;
-    if (typeof value === 'string') out.push(`${prefix}${key}: ${value}`);
-    else out.push(...flatten(value, `${prefix}${key}.`));
-  }
-  return out;
+function hasFieldErrors(errors: FieldErrors | undefined): boolean {
+  return Object.keys(errors ?? {}).some((key) => key !== 'root');
 }
 
-/** An API problem in words: its detail, then each field's message (the field named). */
-export function ProblemText({ error }: { error: unknown }) {
+/**
+ * An API problem in words (its detail). On a form that shows each field's error beside the field
+ * (`fieldsShown`), a problem with field errors says only to look at the marked fields.
+ */
+export function ProblemText({ error, fieldsShown }: { error: unknown; fieldsShown?: boolean }) {
   const translate = useTranslate();
   if (!error) return null;
   const message = (error as { message?: string }).message ?? String(error);
-  const fields = flatten((error as { body?: { errors?: FieldErrors } }).body?.errors);
+  const onFields = fieldsShown && hasFieldErrors((error as { body?: { errors?: FieldErrors } }).body?.errors);
   return (
     <Alert severity="error" sx={{ my: 1 }}>
-      {translate(message, { _: message })}
-      {fields.length ? (
-        <Box component="ul" sx={{ m: 0, pl: 2 }}>
-          {fields.map((line) => (
-            <li key={line}>{line}</li>
-          ))}
-        </Box>
-      ) : null}
+      {onFields ? translate('purchasing.fix_fields') : translate(message, { _: message })}
     </Alert>
   );
 }
