@@ -191,7 +191,7 @@ describe('the buyer’s purchasing workspace', () => {
     expect(console.unexpected()).toEqual([]);
   });
 
-  it('creates a standing order, sees it listed with its next slot, and pauses it', async () => {
+  it('creates a standing order, sees it listed with its next slot, pauses it and edits its schedule', async () => {
     const kefir = await product(KEFIR);
     const address = await contact();
     unwrap(
@@ -241,6 +241,19 @@ describe('the buyer’s purchasing workspace', () => {
     );
     expect(after.paused).toBe(true);
     expect(after.next_slot_at).toBeNull();
+
+    // Edited to every two days: the weekdays give way to the new kind of schedule.
+    await row.getByText('Кефир по будням').click();
+    await page.getByRole('link', { name: 'Редактировать' }).click();
+    await page.waitForURL(new RegExp(`/standing-orders/${created.id}$`));
+    await page.getByLabel('Каждые N дней').check();
+    await page.getByLabel('Каждые (дней)').fill('2');
+    await page.getByRole('button', { name: 'Сохранить' }).click();
+    await page.getByText(/^каждые 2 дня с .* в 07:30 \(Europe\/Moscow\)$/).waitFor();
+    const edited = unwrap(
+      await buyer.api.GET('/api/v2/standing-orders/{id}', { params: { path: { id: created.id } } }),
+    );
+    expect(edited).toMatchObject({ weekdays: null, every_days: 2, time: '07:30', paused: true });
     expect(console.unexpected()).toEqual([]);
   });
 
