@@ -188,6 +188,17 @@ describe('the buyer’s purchasing workspace', () => {
     expect(lines.size).toBe(2);
     const lists = unwrap(await buyer.api.GET('/api/v2/shopping-lists'));
     expect(lists.items.find((list) => list.name === 'Молочка на понедельник')?.line_count).toBe(2);
+
+    // A second list started from the basket: its goods, each with its shop preferred.
+    await page.goto(`${server.url}/console/shopping-lists/create`);
+    await page.getByLabel('Название').fill('Как в корзине');
+    await page.getByLabel('Начать').click();
+    await page.getByRole('option', { name: 'с товаров из корзины' }).click();
+    await page.getByRole('button', { name: 'Сохранить' }).click();
+    const copied = page.getByRole('table', { name: 'Товары списка' });
+    await copied.getByRole('row').filter({ hasText: SOUR_CREAM }).getByText(preferred.shop.name).waitFor();
+    await copied.getByRole('row').filter({ hasText: KEFIR }).waitFor();
+    expect(await copied.getByRole('row').count()).toBe(3);
     expect(console.unexpected()).toEqual([]);
   });
 
