@@ -199,6 +199,13 @@ describe('the buyer’s purchasing workspace', () => {
     await copied.getByRole('row').filter({ hasText: SOUR_CREAM }).getByText(preferred.shop.name).waitFor();
     await copied.getByRole('row').filter({ hasText: KEFIR }).waitFor();
     expect(await copied.getByRole('row').count()).toBe(3);
+
+    // From the index, a list goes into the basket in one click.
+    unwrap(await buyer.api.DELETE('/api/v2/basket'));
+    await page.goto(`${server.url}/console/shopping-lists`);
+    await page.getByRole('button', { name: 'Положить в корзину: Как в корзине' }).click();
+    await page.getByText('В корзину добавлено позиций: 2').waitFor();
+    expect((await basketLines()).get(SOUR_CREAM)).toEqual({ quantity: 2, shopId: preferred.shop.id });
     expect(console.unexpected()).toEqual([]);
   });
 

@@ -79,6 +79,46 @@ function ListEmpty() {
   );
 }
 
+/** A row's "to the basket": the whole list in one click, the outcome in a notification. */
+function RowToBasket() {
+  const list = useRecordContext<{ id: number; name: string; line_count: number }>();
+  const translate = useTranslate();
+  const data = useConsoleData();
+  const notify = useNotify();
+  const [busy, setBusy] = useState(false);
+  if (!list) return null;
+  const send = async () => {
+    setBusy(true);
+    try {
+      const report = await data.call<FillReport>('POST', '/api/v2/shopping-lists/{id}/to-basket', {
+        params: { path: { id: list.id } },
+      });
+      notify(report.skipped.length ? 'purchasing.lists.sent_with_skipped' : 'purchasing.lists.sent', {
+        type: report.skipped.length ? 'warning' : 'success',
+        messageArgs: { added: report.added.length, skipped: report.skipped.length },
+      });
+    } catch (failure) {
+      notify((failure as Error).message, { type: 'error' });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Button
+      size="small"
+      startIcon={<ShoppingCartIcon />}
+      disabled={busy || !list.line_count}
+      aria-label={translate('purchasing.lists.to_basket_named', { name: list.name })}
+      onClick={(event) => {
+        event.stopPropagation();
+        void send();
+      }}
+    >
+      {translate('purchasing.lists.to_basket_short')}
+    </Button>
+  );
+}
+
 export function ShoppingListList() {
   return (
     <List
@@ -97,6 +137,7 @@ export function ShoppingListList() {
         <TextShown source="name" label="purchasing.lists.name" />
         <NumberField source="line_count" label="purchasing.lists.line_count" />
         <DateField source="updated_at" label="purchasing.lists.updated_at" showTime />
+        <RowToBasket />
       </Datagrid>
     </List>
   );

@@ -95,6 +95,11 @@ export const ru = {
       rename: 'Переименовать',
       renamed: 'Список переименован',
       to_basket: 'Положить в корзину',
+      to_basket_short: 'В корзину',
+      to_basket_named: 'Положить в корзину: %{name}',
+      sent: 'В корзину добавлено позиций: %{added}',
+      sent_with_skipped:
+        'В корзину добавлено позиций: %{added}; не добавлено: %{skipped} — подробности в списке',
       delete_confirm: 'Удалить этот список покупок? Регулярный заказ по нему не даст удалить.',
     },
     lines: {
@@ -337,6 +342,11 @@ export const en: typeof ru = {
       rename: 'Rename',
       renamed: 'List renamed',
       to_basket: 'Put into the basket',
+      to_basket_short: 'To the basket',
+      to_basket_named: 'Put into the basket: %{name}',
+      sent: 'Lines added to the basket: %{added}',
+      sent_with_skipped:
+        'Lines added to the basket: %{added}; not added: %{skipped} — open the list for details',
       delete_confirm: 'Delete this shopping list? A standing order using it prevents that.',
     },
     lines: {
