@@ -60,8 +60,39 @@ function splitPath(path: string, values: Query): { path: Query; rest: Query } {
   return { path: pathParams, rest };
 }
 
+// The buyer's purchasing resources (shopping lists, standing orders, delivery contacts, API tokens):
+// lists answer `{items}` in one page (no cursor); the limit the provider adds is ignored by them.
+const BUYER_PURCHASING_RESOURCES: Record<string, ResourceRoutes> = {
+  'shopping-lists': {
+    list: '/api/v2/shopping-lists',
+    one: '/api/v2/shopping-lists/{id}',
+    create: '/api/v2/shopping-lists',
+    update: '/api/v2/shopping-lists/{id}',
+    delete: '/api/v2/shopping-lists/{id}',
+  },
+  'standing-orders': {
+    list: '/api/v2/standing-orders',
+    one: '/api/v2/standing-orders/{id}',
+    create: '/api/v2/standing-orders',
+    update: '/api/v2/standing-orders/{id}',
+    delete: '/api/v2/standing-orders/{id}',
+  },
+  contacts: {
+    list: '/api/v2/me/contacts',
+    one: '/api/v2/me/contacts/{id}',
+    create: '/api/v2/me/contacts',
+    update: '/api/v2/me/contacts/{id}',
+    delete: '/api/v2/me/contacts/{id}',
+  },
+  'api-tokens': {
+    list: '/api/v2/me/api-tokens',
+    create: '/api/v2/me/api-tokens',
+    delete: '/api/v2/me/api-tokens/{id}',
+  },
+};
+
 function routes(resource: string): ResourceRoutes {
-  const found = RESOURCES[resource];
+  const found = RESOURCES[resource] ?? BUYER_PURCHASING_RESOURCES[resource];
   if (!found) throw new Error(`unknown resource ${resource}`);
   return found;
 }
