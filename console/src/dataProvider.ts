@@ -7,6 +7,7 @@
 import type { ZakupkaClient } from '@zakupka/client';
 import { unwrap } from '@zakupka/client';
 import type { DataProvider, GetListParams, Identifier, RaRecord } from 'ra-core';
+import { PAYMENT_RESOURCES } from './payments/resources.ts';
 import { toHttpError } from './problems.ts';
 import { RESOURCES, type ResourceRoutes } from './resources.ts';
 
@@ -61,7 +62,7 @@ function splitPath(path: string, values: Query): { path: Query; rest: Query } {
 }
 
 function routes(resource: string): ResourceRoutes {
-  const found = RESOURCES[resource];
+  const found = RESOURCES[resource] ?? PAYMENT_RESOURCES[resource];
   if (!found) throw new Error(`unknown resource ${resource}`);
   return found;
 }

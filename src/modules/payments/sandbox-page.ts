@@ -43,6 +43,7 @@ export function sandboxPage(runtime: Runtime, card: CardPayment, orderNumber: st
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>Оплата заказа ${escapeHtml(orderNumber)} — песочница</title>
 <style>
 body { font-family: system-ui, sans-serif; max-width: 28rem; margin: 3rem auto; padding: 0 1rem; color: #222; }
