@@ -226,7 +226,32 @@ describe('payments in the console', () => {
     await page.getByText('Сопоставлены и внесены: нет').waitFor();
     // Both uploads are in the history, newest first.
     await expect.poll(() => page.getByRole('row').filter({ hasText: 'statement.txt' }).count()).toBe(2);
-    expect(console.unexpected()).toEqual([]);
+
+    // A file that is not a 1C statement: the API's error names the line.
+    const bad = path.join(server.dataDir, 'not-a-statement.txt');
+    fs.writeFileSync(bad, 'Это не выписка\r\n');
+    await form.getByLabel('Файл').setInputFiles(bad);
+    await form.getByRole('button', { name: 'Загрузить' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /Строка 1/ })
+      .waitFor();
+
+    // The match's link opens the supplier's order page, which shows the part paid.
+    await form.getByLabel('Файл').setInputFiles(file);
+    await form.getByRole('button', { name: 'Загрузить' }).click();
+    await page.getByRole('table', { name: 'Уже внесены ранее' }).getByRole('link').click();
+    await page.getByRole('heading', { name: `Заказ ${order.number}` }).waitFor();
+    const panel = page.getByRole('region', { name: 'Оплата', exact: true });
+    await panel
+      .getByRole('region', { name: `Поставщик «${part.shop.name}»` })
+      .getByText('Оплачен', { exact: true })
+      .waitFor();
+    await panel
+      .getByRole('table', { name: `Платежи: ${part.shop.name}` })
+      .getByText('п/п № 345 от 03.12.2026')
+      .waitFor();
+    expect(console.unexpected([/status of 422/])).toEqual([]);
   });
 
   it('a buyer pays an order by card on the sandbox page and comes back to see it paid', async () => {
@@ -253,6 +278,64 @@ describe('payments in the console', () => {
     );
     expect(view.status).toBe('paid');
     expect(view.card_payments.map((card) => card.status)).toEqual(['succeeded']);
+    expect(console.unexpected()).toEqual([]);
+  });
+
+  it('staff mark a bank refund of a canceled paid order done, and read the notification log', async () => {
+    const order = await placeOrder(1);
+    const staffApi = await apiAs(STAFF);
+    unwrap(
+      await staffApi.api.POST('/api/v2/orders/{id}/parts/{part_id}/payments', {
+        params: { path: { id: order.id, part_id: order.parts[0].id } },
+        body: { amount: '50.00', paid_at: new Date().toISOString(), reference: 'п/п № 90' },
+      }),
+    );
+    const buyerApi = await apiAs(BUYER);
+    unwrap(
+      await buyerApi.api.POST('/api/v2/orders/{id}/cancel', { params: { path: { id: order.id } }, body: {} }),
+    );
+    // The refund is created by a job queued with the cancel.
+    await expect
+      .poll(
+        async () => {
+          const pending = unwrap(
+            await staffApi.api.GET('/api/v2/admin/payments/refunds', {
+              params: { query: { status: 'pending' } },
+            }),
+          );
+          return pending.items.filter((refund) => refund.order_id === order.id).length;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(1);
+
+    const page = await newPage(browser, 'staff-refunds', LAPTOP);
+    const console = watchConsole(page);
+    await signIn(page, STAFF);
+    await page.getByRole('menuitem', { name: 'Возвраты' }).click();
+    const row = page.getByRole('row').filter({ hasText: `#${order.id} ·` });
+    await row.getByText('ожидает').waitFor();
+    await row.getByText('50,00 ₽').waitFor();
+    await row.getByRole('button', { name: 'Отметить выполненным' }).click();
+    const form = page.getByRole('form', { name: 'Отметить выполненным' });
+    await form.getByLabel(/Платёжное поручение/).fill('п/п № 77 от 04.12.2026');
+    await form.getByRole('button', { name: 'Подтвердить' }).click();
+    await page.getByText('Возврат отмечен выполненным; покупатель получит письмо').waitFor();
+    await row.getByText('выполнен').waitFor();
+    await row.getByText('п/п № 77 от 04.12.2026').waitFor();
+    const view = unwrap(
+      await staffApi.api.GET('/api/v2/orders/{id}/payments', { params: { path: { id: order.id } } }),
+    );
+    expect(view.parts[0].status).toBe('refunded');
+
+    // The provider's notifications, the buyer's card payment of the test before among them.
+    await page.getByRole('menuitem', { name: 'Уведомления оплат' }).click();
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'payment.succeeded' })
+      .getByText('Платёж записан')
+      .first()
+      .waitFor();
     expect(console.unexpected()).toEqual([]);
   });
 });

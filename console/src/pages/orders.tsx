@@ -348,7 +348,12 @@ function OrderDetail() {
       ))}
       <Totals {...order} />
       {/* biome-ignore lint/a11y/useValidAriaRole: `role` is the viewer's role (the panel's agreed props), not an ARIA role */}
-      <OrderPaymentsPanel orderId={Number(order.id)} role="staff" />
+      <OrderPaymentsPanel
+        // A state change (a cancel makes a refund) adds to the history: the panel loads afresh.
+        key={order.history?.length ?? 0}
+        orderId={Number(order.id)}
+        role="staff"
+      />
       {order.coupon_code ? (
         <Typography variant="body2">
           {translate('console.orders.coupon', { code: order.coupon_code })}

@@ -372,7 +372,12 @@ function SupplierOrderDetail() {
       <LinesTable lines={order.part.lines} currency={order.currency} />
       <Totals {...order.part} currency={order.currency} />
       {/* biome-ignore lint/a11y/useValidAriaRole: `role` is the viewer's role (the panel's agreed props), not an ARIA role */}
-      <OrderPaymentsPanel orderId={Number(order.id)} role="supplier" />
+      <OrderPaymentsPanel
+        // A state change (a cancel makes a refund) adds to the history: the panel loads afresh.
+        key={order.history?.length ?? 0}
+        orderId={Number(order.id)}
+        role="supplier"
+      />
       <Typography variant="h6" component="h3">
         {translate('console.orders.delivery')}
       </Typography>
