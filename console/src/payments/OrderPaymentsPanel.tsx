@@ -325,7 +325,7 @@ function CardPayment({ view, returned }: { view: OrderPayments; returned: boolea
       // The provider sends the buyer back to this page (the console is served under /console).
       const search = new URLSearchParams(location.search);
       search.set(CARD_RETURN_PARAM, 'latest');
-      const started = await data.call<{ redirect_url: string; card_payment: { id: number } }>(
+      const started = await data.call<{ redirect_url: string; card_payment: { provider: string } }>(
         'POST',
         '/api/v2/orders/{id}/payments/card',
         {
@@ -333,7 +333,13 @@ function CardPayment({ view, returned }: { view: OrderPayments; returned: boolea
           body: { return_path: `/console${location.pathname}?${search}` },
         },
       );
-      window.location.assign(started.redirect_url);
+      // The sandbox's page is served by Zakupka itself: open it on this origin (PUBLIC_URL may name
+      // another address of this server), and it sends the buyer back here on the same origin.
+      const target =
+        started.card_payment.provider === 'sandbox'
+          ? `${new URL(started.redirect_url).pathname}${new URL(started.redirect_url).search}`
+          : started.redirect_url;
+      window.location.assign(target);
     } catch (failure) {
       setError(problemText(failure));
       setBusy(false);
