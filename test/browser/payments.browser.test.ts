@@ -335,6 +335,18 @@ describe('payments in the console', () => {
       .getByText('Платёж записан')
       .first()
       .waitFor();
+
+    // Staff see every upload, the supplier's of the test before with its shop; a row opens its report.
+    await page.getByRole('menuitem', { name: 'Банковские выписки' }).click();
+    // (The supplier uploaded its statement three times; the newest first.)
+    const uploads = page.getByRole('row').filter({ hasText: 'statement.txt' });
+    await expect.poll(() => uploads.count()).toBe(3);
+    await uploads.first().getByText(order.parts[0].shop.name).waitFor();
+    await uploads.first().getByText('statement.txt').click();
+    await page.getByRole('table', { name: 'Уже внесены ранее' }).getByRole('link').waitFor();
+    expect(
+      await page.getByRole('table', { name: 'Уже внесены ранее' }).getByRole('link').getAttribute('href'),
+    ).toMatch(/^\/console\/orders\/\d+\/show$/);
     expect(console.unexpected()).toEqual([]);
   });
 });
