@@ -7,6 +7,7 @@
 import type { ZakupkaClient } from '@zakupka/client';
 import { unwrap } from '@zakupka/client';
 import type { DataProvider, GetListParams, Identifier, RaRecord } from 'ra-core';
+import { PAYMENT_RESOURCES } from './payments/resources.ts';
 import { toHttpError } from './problems.ts';
 import { RESOURCES, type ResourceRoutes } from './resources.ts';
 
@@ -92,7 +93,7 @@ const BUYER_PURCHASING_RESOURCES: Record<string, ResourceRoutes> = {
 };
 
 function routes(resource: string): ResourceRoutes {
-  const found = RESOURCES[resource] ?? BUYER_PURCHASING_RESOURCES[resource];
+  const found = RESOURCES[resource] ?? BUYER_PURCHASING_RESOURCES[resource] ?? PAYMENT_RESOURCES[resource];
   if (!found) throw new Error(`unknown resource ${resource}`);
   return found;
 }

@@ -795,7 +795,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Uploaded bank statements (staff and suppliers), newest first, with their counts */
+        get: operations["adminListStatements"];
         put?: never;
         /**
          * Upload a bank statement (1C format) and record the payments it shows, for every shop
@@ -2303,7 +2304,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** My uploaded bank statements, newest first, with their counts */
+        get: operations["supplierListStatements"];
         put?: never;
         /**
          * Upload my bank statement (1C format) and record the payments of my invoices it shows
@@ -8245,6 +8247,78 @@ export interface operations {
             };
             /** @description Collides with the current state (the `code` says which rule) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    adminListStatements: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            already_recorded: number;
+                            ambiguous: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description Documents in the file */
+                            documents: number;
+                            /** @description utf-8 or windows-1251 */
+                            encoding: string;
+                            file_name: string;
+                            /** @description The statement id (its report: GET …/statements/{id}) */
+                            id: number;
+                            /** @description Documents recorded as payments by this upload */
+                            matched: number;
+                            shop_id: number | null;
+                            unmatched: number;
+                            uploaded_by_id: number;
+                        }[];
+                        /** @description Pass as `cursor` for the next page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but this account’s role may not call this: `forbidden` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19772,6 +19846,78 @@ export interface operations {
             };
             /** @description Default Response */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    supplierListStatements: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from `next_cursor` */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            already_recorded: number;
+                            ambiguous: number;
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @description Documents in the file */
+                            documents: number;
+                            /** @description utf-8 or windows-1251 */
+                            encoding: string;
+                            file_name: string;
+                            /** @description The statement id (its report: GET …/statements/{id}) */
+                            id: number;
+                            /** @description Documents recorded as payments by this upload */
+                            matched: number;
+                            shop_id: number | null;
+                            unmatched: number;
+                            uploaded_by_id: number;
+                        }[];
+                        /** @description Pass as `cursor` for the next page */
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description The input breaks a rule: `validation_failed` with `errors: [{field, message}]` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credentials: `unauthorized`, `invalid_token` or `token_expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signed in, but this account’s role may not call this: `forbidden` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

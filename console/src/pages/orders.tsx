@@ -41,6 +41,7 @@ import {
 } from '../components/common.tsx';
 import { ListPagination } from '../components/ListPagination.tsx';
 import { StateChange } from '../components/StateChange.tsx';
+import { OrderPaymentsPanel, PAYMENT_STATUSES, PaymentStatusChip } from '../payments/index.tsx';
 
 const stateChoices = ORDER_STATES.map((id) => ({ id, name: `console.states.${id}` }));
 
@@ -59,6 +60,13 @@ const orderFilters = [
   >
     <AutocompleteInput label="console.orders.buyer" optionText="email" filterToQuery={(q) => ({ q })} />
   </ReferenceInput>,
+  <SelectInput
+    key="payment_status"
+    source="payment_status"
+    label="console.payments.status"
+    choices={PAYMENT_STATUSES.map((id) => ({ id, name: `console.payments.statuses.${id}` }))}
+    alwaysOn
+  />,
   <DateInput key="from" source="created_from" label="console.orders.created_from" />,
   <DateInput key="to" source="created_to" label="console.orders.created_to" />,
 ];
@@ -110,6 +118,13 @@ export function OrderList() {
           textAlign="right"
           render={(record: { total: string; currency: string }) => (
             <Money amount={record.total} currency={record.currency} />
+          )}
+        />
+        <FunctionField
+          label="console.payments.status"
+          sortable={false}
+          render={(record: { payment_status: string }) => (
+            <PaymentStatusChip status={record.payment_status} />
           )}
         />
       </Datagrid>
@@ -332,6 +347,13 @@ function OrderDetail() {
         </Card>
       ))}
       <Totals {...order} />
+      {/* biome-ignore lint/a11y/useValidAriaRole: `role` is the viewer's role (the panel's agreed props), not an ARIA role */}
+      <OrderPaymentsPanel
+        // A state change (a cancel makes a refund) adds to the history: the panel loads afresh.
+        key={order.history?.length ?? 0}
+        orderId={Number(order.id)}
+        role="staff"
+      />
       {order.coupon_code ? (
         <Typography variant="body2">
           {translate('console.orders.coupon', { code: order.coupon_code })}

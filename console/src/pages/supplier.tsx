@@ -39,6 +39,7 @@ import { ExportPanel } from '../components/exports.tsx';
 import { ImportHistory, ImportProgress, ImportStarter } from '../components/imports.tsx';
 import { ListPagination } from '../components/ListPagination.tsx';
 import { StateChange } from '../components/StateChange.tsx';
+import { OrderPaymentsPanel } from '../payments/index.tsx';
 import { Address, History, LinesTable, Totals } from './orders.tsx';
 
 export const BILLING_FIELDS = [
@@ -370,6 +371,13 @@ function SupplierOrderDetail() {
       />
       <LinesTable lines={order.part.lines} currency={order.currency} />
       <Totals {...order.part} currency={order.currency} />
+      {/* biome-ignore lint/a11y/useValidAriaRole: `role` is the viewer's role (the panel's agreed props), not an ARIA role */}
+      <OrderPaymentsPanel
+        // A state change (a cancel makes a refund) adds to the history: the panel loads afresh.
+        key={order.history?.length ?? 0}
+        orderId={Number(order.id)}
+        role="supplier"
+      />
       <Typography variant="h6" component="h3">
         {translate('console.orders.delivery')}
       </Typography>

@@ -104,7 +104,8 @@ describe('card payments through the sandbox', () => {
     const { html, data } = await sandboxPage(redirect_url);
     expect(html).toContain(order.number);
     expect(html).toContain('1 222,50');
-    expect(data.back).toBe(`http://zakupka.test/orders/${order.id}`);
+    // Back on the origin the page was opened at (the path under PUBLIC_URL).
+    expect(data.back).toBe(`/orders/${order.id}`);
 
     const first = await notify(data.pay.body, data.pay.signature);
     expect(first.statusCode, first.body).toBe(200);

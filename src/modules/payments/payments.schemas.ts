@@ -317,3 +317,17 @@ export const StatementReportSchema = Type.Object({
     }),
   ),
 });
+
+export const StatementSummarySchema = Type.Object({
+  id: Type.Integer({ description: 'The statement id (its report: GET …/statements/{id})' }),
+  file_name: Type.String(),
+  encoding: Type.String({ description: 'utf-8 or windows-1251' }),
+  documents: Type.Integer({ description: 'Documents in the file' }),
+  shop_id: Nullable(Type.Integer({ description: "A supplier's upload: its shop; null: staff's" })),
+  uploaded_by_id: Type.Integer(),
+  created_at: Timestamp,
+  matched: Type.Integer({ description: 'Documents recorded as payments by this upload' }),
+  already_recorded: Type.Integer(),
+  ambiguous: Type.Integer(),
+  unmatched: Type.Integer(),
+});

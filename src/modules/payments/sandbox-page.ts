@@ -1,5 +1,6 @@
 // The sandbox provider's payment page: the amount, and two buttons that post a notification signed
-// by this server (payment.succeeded or payment.canceled) and then send the buyer back. The bodies
+// by this server (payment.succeeded or payment.canceled) and then send the buyer back (on the
+// page's own origin). The bodies
 // are signed when the page is rendered; the key never leaves the server.
 import type { CardPayment } from '../../db/schema/payments.ts';
 import { formatMoney } from '../../lib/money.ts';
@@ -26,6 +27,15 @@ export function sandboxNotification(
   return { body, signature: signSandbox(sandboxKey(authSecret), body) };
 }
 
+/**
+ * Where the page sends the buyer back: the return path on the origin the page was opened at. The
+ * sandbox is Zakupka itself, so a console opened at another address than PUBLIC_URL (127.0.0.1 and
+ * localhost are two origins, each with its own sessionStorage) keeps its session.
+ */
+export function sandboxReturn(returnUrl: string, publicUrl: string): string {
+  return returnUrl.startsWith(`${publicUrl}/`) ? returnUrl.slice(publicUrl.length) : returnUrl;
+}
+
 export function sandboxPage(runtime: Runtime, card: CardPayment, orderNumber: string): string {
   const pay = sandboxNotification(runtime.authSecret, card, 'payment.succeeded');
   const decline = sandboxNotification(runtime.authSecret, card, 'payment.canceled');
@@ -36,13 +46,14 @@ export function sandboxPage(runtime: Runtime, card: CardPayment, orderNumber: st
     header: SANDBOX_SIGNATURE_HEADER,
     pay,
     decline,
-    back: card.returnUrl,
+    back: sandboxReturn(card.returnUrl, runtime.config.publicUrl),
   }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="ru">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>Оплата заказа ${escapeHtml(orderNumber)} — песочница</title>
 <style>
 body { font-family: system-ui, sans-serif; max-width: 28rem; margin: 3rem auto; padding: 0 1rem; color: #222; }

@@ -1,12 +1,18 @@
 // Bank statement uploads: staff for every shop, a supplier for its own invoices; and their reports.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { currentUser } from '../../http/auth.ts';
-import { IdParams } from '../../http/common-schemas.ts';
+import { CursorQuery, IdParams, LimitQuery, Page } from '../../http/common-schemas.ts';
 import { AppError } from '../../http/errors.ts';
 import type { Runtime } from '../../runtime.ts';
-import { StatementReportSchema } from './payments.schemas.ts';
-import { getStatementReport, importStatement, type StatementUpload } from './statements.service.ts';
+import { StatementReportSchema, StatementSummarySchema } from './payments.schemas.ts';
+import {
+  getStatementReport,
+  importStatement,
+  listStatements,
+  type StatementUpload,
+} from './statements.service.ts';
 
 /** A statement is small; more than this is not a day's or a month's statement. */
 const MAX_STATEMENT_BYTES = 20 * 1024 * 1024;
@@ -69,6 +75,32 @@ export function statementRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         async (request, reply) => {
           const report = await importStatement(runtime, currentUser(request), await statementFile(request));
           return reply.status(201).send(report);
+        },
+      );
+      app.get(
+        `/api/v2/${audience}/payments/statements`,
+        {
+          config: { roles: [role] },
+          schema: {
+            tags: [...tags],
+            operationId: `${prefix}ListStatements`,
+            summary:
+              audience === 'admin'
+                ? 'Uploaded bank statements (staff and suppliers), newest first, with their counts'
+                : 'My uploaded bank statements, newest first, with their counts',
+            querystring: Type.Object(
+              { limit: Type.Optional(LimitQuery), cursor: Type.Optional(CursorQuery) },
+              { additionalProperties: false },
+            ),
+            response: { 200: Page(StatementSummarySchema) },
+          },
+        },
+        async (request) => {
+          const page = await listStatements(runtime.db, currentUser(request), {
+            limit: request.query.limit ?? 50,
+            cursor: request.query.cursor,
+          });
+          return { items: page.items, next_cursor: page.nextCursor };
         },
       );
       app.get(

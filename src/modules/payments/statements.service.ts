@@ -4,12 +4,13 @@
 // A document is recorded once whatever uploads it (its fingerprint is unique among payments), so
 // uploading the same statement again changes nothing. One transaction for the whole file.
 import { createHash } from 'node:crypto';
-import { eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import type { Shop } from '../../db/schema/catalog.ts';
 import { type Invoice, payments, type StatementImport, statementImports } from '../../db/schema/payments.ts';
 import { transaction } from '../../db/transaction.ts';
 import { notFound } from '../../http/errors.ts';
+import { decodeIdCursor, kindCursor, type Page, pageOf, peekLimit } from '../../http/paging.ts';
 import type { Runtime } from '../../runtime.ts';
 import { shopOfOwner } from '../catalog/shops.service.ts';
 import { loadOrders } from '../orders/for-payments.ts';
@@ -303,4 +304,62 @@ export async function getStatementReport(
     });
   }
   return row.report as unknown as StatementReport;
+}
+
+/** One past upload as its list shows it: the file, who uploaded it, and how its documents fared. */
+export interface StatementSummary {
+  id: number;
+  file_name: string;
+  encoding: string;
+  documents: number;
+  shop_id: number | null;
+  uploaded_by_id: number;
+  created_at: string;
+  matched: number;
+  already_recorded: number;
+  ambiguous: number;
+  unmatched: number;
+}
+
+function summaryOf(row: StatementImport): StatementSummary {
+  const report = row.report as unknown as Partial<StatementReport>;
+  return {
+    id: row.id,
+    file_name: row.fileName,
+    encoding: row.encoding,
+    documents: row.documentCount,
+    shop_id: row.shopId,
+    uploaded_by_id: row.uploadedById,
+    created_at: row.createdAt.toISOString(),
+    matched: report.matched?.length ?? 0,
+    already_recorded: report.already_recorded?.length ?? 0,
+    ambiguous: report.ambiguous?.length ?? 0,
+    unmatched: report.unmatched?.length ?? 0,
+  };
+}
+
+/**
+ * Past uploads, newest first (ids grow with time), keyset-paged: staff see every upload, a supplier
+ * the uploads of its own shop (the same rule as `getStatementReport`).
+ */
+export async function listStatements(
+  db: Queryable,
+  caller: Caller,
+  filters: { limit: number; cursor?: string },
+): Promise<Page<StatementSummary>> {
+  const afterId = decodeIdCursor(filters.cursor, 'statement');
+  const shop = caller.role === 'supplier' ? await shopOfOwner(db, caller.id) : null;
+  const rows: StatementImport[] = await db
+    .select()
+    .from(statementImports)
+    .where(
+      and(
+        shop ? eq(statementImports.shopId, shop.id) : undefined,
+        afterId === undefined ? undefined : lt(statementImports.id, afterId),
+      ),
+    )
+    .orderBy(desc(statementImports.id))
+    .limit(peekLimit(filters.limit));
+  const page = pageOf(rows, filters.limit, (last) => kindCursor('statement', [last.id]));
+  return { items: page.items.map(summaryOf), nextCursor: page.nextCursor };
 }
