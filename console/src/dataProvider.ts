@@ -7,6 +7,7 @@
 import type { ZakupkaClient } from '@zakupka/client';
 import { unwrap } from '@zakupka/client';
 import type { DataProvider, GetListParams, Identifier, RaRecord } from 'ra-core';
+import { BUYER_CATALOG_RESOURCES } from './buyer/catalog/resources.ts';
 import { toHttpError } from './problems.ts';
 import { RESOURCES, type ResourceRoutes } from './resources.ts';
 
@@ -14,7 +15,11 @@ type Query = Record<string, unknown>;
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 type Call = (
   path: string,
-  init: { params?: { path?: Query; query?: Query }; body?: unknown; parseAs?: 'json' | 'blob' | 'text' },
+  init: {
+    params?: { path?: Query; query?: Query; header?: Record<string, string> };
+    body?: unknown;
+    parseAs?: 'json' | 'blob' | 'text';
+  },
 ) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
 export type OrderState = 'new' | 'confirmed' | 'assembled' | 'sent' | 'delivered' | 'canceled';
@@ -61,7 +66,7 @@ function splitPath(path: string, values: Query): { path: Query; rest: Query } {
 }
 
 function routes(resource: string): ResourceRoutes {
-  const found = RESOURCES[resource];
+  const found = RESOURCES[resource] ?? BUYER_CATALOG_RESOURCES[resource];
   if (!found) throw new Error(`unknown resource ${resource}`);
   return found;
 }
