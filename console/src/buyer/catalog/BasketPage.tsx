@@ -95,7 +95,7 @@ export function BasketPage() {
       {basket?.groups.length ? (
         <>
           <OptimizePanel onApplied={set} />
-          <CouponBox basket={basket} onChange={set} />
+          <CouponBox basket={basket} onChanged={reload} />
           <Card variant="outlined">
             <CardContent
               sx={{

@@ -46,7 +46,7 @@ export function CheckoutPage() {
   const notify = useNotify();
   const navigate = useNavigate();
   const data = useConsoleData();
-  const { basket, error, reload, set } = useBasket();
+  const { basket, error, reload } = useBasket();
   const [contacts, setContacts] = useState<Contact[] | null>(null);
   const [contactId, setContactId] = useState<number | null>(null);
   const [comment, setComment] = useState('');
@@ -186,7 +186,7 @@ export function CheckoutPage() {
               </Table>
             </CardContent>
           </Card>
-          <CouponBox basket={basket} onChange={set} />
+          <CouponBox basket={basket} onChanged={reload} />
           <TextField
             label={translate('buyer.checkout.comment')}
             value={comment}

@@ -22,17 +22,19 @@ import { useNotify, useTranslate } from 'react-admin';
 import { Money, useConsoleData } from '../../components/common.tsx';
 import { ApiProblem, type Basket } from './shared.tsx';
 
-export function CouponBox({ basket, onChange }: { basket: Basket; onChange: (basket: Basket) => void }) {
+/** The coupon's answers are the coupon (POST) or nothing (DELETE): the basket is read again after. */
+export function CouponBox({ basket, onChanged }: { basket: Basket; onChanged: () => Promise<unknown> }) {
   const translate = useTranslate();
   const data = useConsoleData();
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const act = async (action: () => Promise<Basket>) => {
+  const act = async (action: () => Promise<unknown>) => {
     setBusy(true);
     setError(null);
     try {
-      onChange(await action());
+      await action();
+      await onChanged();
       setCode('');
     } catch (failure) {
       setError(failure);
@@ -42,8 +44,7 @@ export function CouponBox({ basket, onChange }: { basket: Basket; onChange: (bas
   };
   const attach = (event: FormEvent) => {
     event.preventDefault();
-    if (code.trim())
-      act(() => data.call<Basket>('POST', '/api/v2/basket/coupon', { body: { code: code.trim() } }));
+    if (code.trim()) act(() => data.call('POST', '/api/v2/basket/coupon', { body: { code: code.trim() } }));
   };
   const coupon = basket.coupon;
   return (
@@ -73,7 +74,7 @@ export function CouponBox({ basket, onChange }: { basket: Basket; onChange: (bas
             <Button
               size="small"
               disabled={busy}
-              onClick={() => act(() => data.call<Basket>('DELETE', '/api/v2/basket/coupon'))}
+              onClick={() => act(() => data.call('DELETE', '/api/v2/basket/coupon'))}
             >
               {translate('buyer.coupon.remove')}
             </Button>
