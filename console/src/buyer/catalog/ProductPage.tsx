@@ -59,6 +59,8 @@ export function ProductPage() {
       .then(setProduct, setError);
   }, [data, id]);
 
+  // Offers come cheapest first: the best one to order is the first that has stock.
+  const bestInStock = product?.offers.find((offer) => offer.in_stock);
   return (
     <Box sx={{ p: { xs: 1, sm: 2 }, display: 'grid', gap: 2 }}>
       <Title title={product?.name ?? 'buyer.catalog.title'} />
@@ -90,7 +92,7 @@ export function ProductPage() {
             sx={{ display: 'grid', gap: 2, gridTemplateColumns: 'repeat(auto-fill, minmax(250px, 1fr))' }}
           >
             {product.offers.map((offer) => (
-              <OfferCard key={offer.id} offer={offer} best={offer.price === product.best_price} />
+              <OfferCard key={offer.id} offer={offer} best={offer.id === bestInStock?.id} />
             ))}
           </Box>
           {product.variants.length ? (

@@ -84,6 +84,7 @@ export function CouponBox({ basket, onChanged }: { basket: Basket; onChanged: ()
             <TextField
               size="small"
               label={translate('buyer.coupon.code')}
+              sx={{ width: 260 }}
               value={code}
               onChange={(event) => setCode(event.target.value)}
             />
