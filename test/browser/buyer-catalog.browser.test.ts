@@ -14,6 +14,7 @@ import { launchBrowser, newPage, type RunningServer, startServer, watchConsole }
 const PASSWORD = 'Zakupka-Demo-2026';
 const BUYER = 'buyer@demo.zakupka.local';
 const LAPTOP = { width: 1366, height: 768 };
+const TABLET = { width: 820, height: 1180 };
 /** "кефир" mistyped: the catalog's typo correction finds it. */
 const TYPO = 'кефр';
 
@@ -192,10 +193,13 @@ describe('the buyer’s workspace', () => {
     const missing = basket.groups[0].delivery.missing_amount;
     const ordersBefore = unwrap(await buyer.api.GET('/api/v2/orders')).items.length;
 
-    const page = await newPage(browser, 'buyer-minimum', LAPTOP);
+    // On a tablet: the pages fit its width (wide tables scroll inside their card).
+    const page = await newPage(browser, 'buyer-minimum', TABLET);
     const console = watchConsole(page);
+    const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
     await signIn(page, BUYER);
-    await page.getByRole('menuitem', { name: 'Корзина' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Закупка на сегодня' }).waitFor();
+    await page.goto(`${server.url}/console/basket`);
     const group = page.getByRole('region', { name: shop.name });
     await group.getByRole('progressbar', { name: 'Минимальная сумма заказа' }).waitFor();
     const groupText = (await group.textContent()) ?? '';
@@ -203,6 +207,7 @@ describe('the buyer’s workspace', () => {
     expect(groupText).toMatch(roubles(missing));
     expect(groupText).toMatch(roubles('100000'));
     await page.getByText(/Не набрана минимальная сумма у поставщиков/).waitFor();
+    expect(await pageWidth()).toBeLessThanOrEqual(TABLET.width);
 
     // Checkout: refused, in words, nothing taken.
     await page.getByRole('link', { name: 'Оформить заказ' }).click();
@@ -214,6 +219,7 @@ describe('the buyer’s workspace', () => {
     await refusal.waitFor();
     expect(await refusal.textContent()).toContain(shop.name);
     expect(page.url()).toMatch(/\/console\/checkout$/);
+    expect(await pageWidth()).toBeLessThanOrEqual(TABLET.width);
     expect(unwrap(await buyer.api.GET('/api/v2/orders')).items.length).toBe(ordersBefore);
     const after = unwrap(await buyer.api.GET('/api/v2/basket'));
     expect(after.groups[0].lines.map((line) => line.offer_id)).toEqual([offer.id]);

@@ -189,7 +189,7 @@ export function OptimizePanel({ onApplied }: { onApplied: (basket: Basket) => vo
                     <TableCell align="right">{translate('buyer.product.quantity')}</TableCell>
                     <TableCell>{translate('buyer.optimize.from')}</TableCell>
                     <TableCell>{translate('buyer.optimize.to')}</TableCell>
-                    <TableCell align="right">{translate('buyer.optimize.saving')}</TableCell>
+                    <TableCell align="right">{translate('buyer.optimize.saving_header')}</TableCell>
                   </TableRow>
                 </TableHead>
                 <TableBody>
