@@ -1,7 +1,8 @@
 // The buyer's day in the console, in a real browser (Debian's Chromium) against
 // `node src/server.ts` on a fresh embedded database with the demo data: search with a typo, compare
 // one product's offers side by side, add from the dearer one, let the optimizer move the line, check
-// out with a new delivery contact (a double click places one order) and find the order in the list.
+// out with a new delivery contact (a double click places one order), find the order in the list,
+// reorder it and cancel it.
 // And a supplier's minimum order: the basket shows how much is missing and checkout is refused.
 // Every page fails its test on any browser console error unless the test names the one it expects.
 import fs from 'node:fs';
@@ -166,6 +167,25 @@ describe('the buyer’s workspace', () => {
     expect(order.parts[0].lines.map((line) => [line.offer_id, line.quantity])).toEqual([[cheapest.id, 1]]);
     expect(order.parts[0].promised_delivery_date).toBe(cheapest.expected_delivery_date);
     expect(order.delivery.city).toBe('Москва');
+
+    // The order page again: reorder puts the line back in the basket and says so; then cancel.
+    await page.getByRole('row').filter({ hasText: order.number }).click();
+    await heading.waitFor();
+    await page.getByRole('button', { name: 'Повторить заказ' }).click();
+    await page.getByText('В корзину добавлена 1 строка').waitFor();
+    const refilled = unwrap(await buyer.api.GET('/api/v2/basket'));
+    expect(
+      refilled.groups.flatMap((group) => group.lines.map((line) => [line.offer_id, line.quantity])),
+    ).toEqual([[cheapest.id, 1]]);
+    await page.getByRole('button', { name: 'Отменить заказ' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Подтвердить' }).click();
+    await page
+      .getByRole('heading', { level: 1, name: /^Заказ / })
+      .getByText('Отменён')
+      .waitFor();
+    expect(
+      unwrap(await buyer.api.GET('/api/v2/orders/{id}', { params: { path: { id: orderId } } })).state,
+    ).toBe('canceled');
     expect(console.unexpected()).toEqual([]);
   });
 
