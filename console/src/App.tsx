@@ -1,7 +1,7 @@
 // The console: react-admin over /api/v2 (one data provider, one auth provider), Russian by
 // default. What a person sees depends on the role: staff get every list, a supplier its own
-// shop, price list, offers and orders; a buyer a page saying the console is for staff and
-// suppliers (a buyer workspace adds its resources under `role === 'buyer'` later).
+// shop, price list, offers and orders; a buyer their workspace: catalog, basket, checkout,
+// orders, shopping lists, quick order, standing orders, profile, invoices and card payments.
 import AssessmentIcon from '@mui/icons-material/Assessment';
 import CategoryIcon from '@mui/icons-material/Category';
 import CloudUploadIcon from '@mui/icons-material/CloudUpload';

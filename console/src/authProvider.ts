@@ -1,6 +1,5 @@
-// The console's one auth provider, over the session in session.ts. Staff and suppliers work in the
-// console; a buyer may sign in but gets a page saying the console is for staff and suppliers
-// (the permissions carry the role, so a buyer workspace can add its own resources later).
+// The console's one auth provider, over the session in session.ts. Staff, suppliers and buyers
+// each work in the console; the permissions carry the role, which picks the resources and menu.
 import { unwrap, ZakupkaApiError } from '@zakupka/client';
 import type { AuthProvider, UserIdentity } from 'ra-core';
 import type { ConsoleSession } from './session.ts';

@@ -7,6 +7,7 @@
 import type { ZakupkaClient } from '@zakupka/client';
 import { unwrap } from '@zakupka/client';
 import type { DataProvider, GetListParams, Identifier, RaRecord } from 'ra-core';
+import { BUYER_CATALOG_RESOURCES } from './buyer/catalog/resources.ts';
 import { PAYMENT_RESOURCES } from './payments/resources.ts';
 import { toHttpError } from './problems.ts';
 import { RESOURCES, type ResourceRoutes } from './resources.ts';
@@ -15,7 +16,11 @@ type Query = Record<string, unknown>;
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 type Call = (
   path: string,
-  init: { params?: { path?: Query; query?: Query }; body?: unknown; parseAs?: 'json' | 'blob' | 'text' },
+  init: {
+    params?: { path?: Query; query?: Query; header?: Record<string, string> };
+    body?: unknown;
+    parseAs?: 'json' | 'blob' | 'text';
+  },
 ) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
 export type OrderState = 'new' | 'confirmed' | 'assembled' | 'sent' | 'delivered' | 'canceled';
@@ -93,7 +98,11 @@ const BUYER_PURCHASING_RESOURCES: Record<string, ResourceRoutes> = {
 };
 
 function routes(resource: string): ResourceRoutes {
-  const found = RESOURCES[resource] ?? BUYER_PURCHASING_RESOURCES[resource] ?? PAYMENT_RESOURCES[resource];
+  const found =
+    RESOURCES[resource] ??
+    BUYER_CATALOG_RESOURCES[resource] ??
+    BUYER_PURCHASING_RESOURCES[resource] ??
+    PAYMENT_RESOURCES[resource];
   if (!found) throw new Error(`unknown resource ${resource}`);
   return found;
 }

@@ -230,11 +230,17 @@ describe('the console', () => {
     expect((await fetch(`${server.url}/console/assets/missing.js`)).status).toBe(404);
   });
 
-  it('a buyer who signs in is told the console is for staff and suppliers', async () => {
+  it('a buyer who signs in gets the buyer’s home: search, basket, latest orders, and the buyer’s menu', async () => {
     const page = await newPage(browser, 'buyer-signs-in', LAPTOP);
     const console = watchConsole(page);
     await signIn(page, BUYER);
-    await page.getByRole('heading', { level: 1, name: 'Консоль — для сотрудников и поставщиков' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Закупка на сегодня' }).waitFor();
+    await page.getByRole('search').getByLabel('Поиск товаров').waitFor();
+    await page.getByRole('region', { name: 'Последние заказы' }).waitFor();
+    for (const item of ['Каталог', 'Корзина', 'Мои заказы'])
+      await page.getByRole('menuitem', { name: item }).waitFor();
+    // Staff's lists are not the buyer's.
+    expect(await page.getByRole('menuitem', { name: 'Пользователи' }).count()).toBe(0);
     expect(console.unexpected()).toEqual([]);
   });
 

@@ -16049,6 +16049,11 @@ export interface operations {
                                 value: string;
                             }[];
                             currency: string;
+                            /**
+                             * Format: date
+                             * @description The shop’s local date an order placed now is expected on (cut-off, lead time, delivery days); computed per request
+                             */
+                            expected_delivery_date: string;
                             external_id: string;
                             id: number;
                             in_stock: boolean;

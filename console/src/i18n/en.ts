@@ -26,14 +26,10 @@ export const en: typeof ru = {
     errors: { network: 'The server cannot be reached. Check the connection and try again.' },
     login: {
       title: 'Sign in to the console',
-      subtitle: 'For Zakupka staff and suppliers',
+      subtitle: 'For Zakupka staff, suppliers and buyers',
       email: 'Email',
       password: 'Password',
       submit: 'Sign in',
-    },
-    buyer: {
-      title: 'The console is for staff and suppliers',
-      text: 'You are signed in as a buyer. The console is meant for staff and suppliers; buyers order through the API and the buyer app.',
     },
     menu: { shop: 'My shop', price_list: 'Price list', offers: 'My offers', catalog: 'Catalog' },
     roles: { buyer: 'Buyer', supplier: 'Supplier', staff: 'Staff', system: 'System' },

@@ -1,5 +1,5 @@
-// A buyer who signs in: the console is for staff and suppliers. (The buyer workspace of a later
-// issue gets its own resources for the role `buyer` in App.tsx.)
+// Someone whose role the console does not serve (staff, suppliers and buyers each have their own
+// pages): says so and offers to sign out.
 import { Alert, Box, Button, Typography } from '@mui/material';
 import { Title, useLogout, useTranslate } from 'react-admin';
 
@@ -8,12 +8,12 @@ export function BuyerPage() {
   const logout = useLogout();
   return (
     <Box sx={{ p: 3, maxWidth: 720 }}>
-      <Title title="console.buyer.title" />
+      <Title title="buyer.unserved.title" />
       <Typography variant="h5" component="h1" gutterBottom>
-        {translate('console.buyer.title')}
+        {translate('buyer.unserved.title')}
       </Typography>
       <Alert severity="info" sx={{ mb: 2 }}>
-        {translate('console.buyer.text')}
+        {translate('buyer.unserved.text')}
       </Alert>
       <Button variant="contained" onClick={() => logout()}>
         {translate('ra.auth.logout')}

@@ -1,9 +1,11 @@
 // The home page. Staff: what needs attention now, each figure a link to the filtered list.
-// Suppliers: their shop at a glance with links to the price list and the orders.
+// Suppliers: their shop at a glance with links to the price list and the orders. Buyers: their
+// basket, latest orders and a search box (buyer/catalog/BuyerHome.tsx).
 import { Alert, Box, Card, CardActionArea, CardContent, Grid, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { Title, usePermissions, useTranslate } from 'react-admin';
 import { Link } from 'react-router-dom';
+import { BuyerHome } from '../buyer/catalog/BuyerHome.tsx';
 import { ErrorText, Loading, Money, useConsoleData } from '../components/common.tsx';
 import { BuyerPage } from './BuyerPage.tsx';
 
@@ -140,5 +142,6 @@ export function Dashboard() {
   if (isPending) return <Loading />;
   if (permissions === 'staff') return <StaffHome />;
   if (permissions === 'supplier') return <SupplierHome />;
+  if (permissions === 'buyer') return <BuyerHome />;
   return <BuyerPage />;
 }

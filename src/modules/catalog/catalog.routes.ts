@@ -36,6 +36,7 @@ import { getProductJson, listCategories, listOffers } from './catalog.service.ts
 import type { ParameterFilter, ProductFilters } from './catalog-filters.ts';
 import { productFacets } from './facets.service.ts';
 import { moderationRoutes } from './moderation.routes.ts';
+import { productPageTemplate, renderProductPage, templateBytes } from './product-delivery.ts';
 import { listProducts } from './products.service.ts';
 import { cacheKey, catalogReadCacheOf, jsonBytes } from './read-cache.ts';
 import { getPublicShop, installImportSchedule, listShops } from './shops.service.ts';
@@ -234,10 +235,26 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const { id } = request.params;
-        const body = await cachedJson(request, reply, `product:${id}`, () => getProductJson(runtime.db, id));
-        if (reply.sent) return reply;
-        if (typeof body !== 'string') {
+        // The cached page is a template; the offers' expected delivery dates are filled per request
+        // (they move with the clock, not with the catalog revision), and the ETag names them too.
+        const answer = await cache.read(
+          `product:${id}`,
+          async () => {
+            const json = await getProductJson(runtime.db, id);
+            return json === undefined ? undefined : productPageTemplate(json);
+          },
+          (template) => (template ? templateBytes(template) : 0),
+        );
+        if (answer.notModified || answer.value === undefined) {
           throw notFound('product_not_found', { ru: 'Товар не найден', en: 'Product not found' });
+        }
+        const { body, datesTag } = renderProductPage(answer.value, runtime.clock.now());
+        if (answer.etag) {
+          const etag = `"${answer.etag.slice(1, -1)}-${datesTag}"`;
+          const tags = request.headers['if-none-match']?.split(',').map((tag) => tag.trim()) ?? [];
+          if (tags.includes(etag) || tags.includes('*'))
+            return reply.code(304).header('etag', etag).send(null);
+          reply.header('etag', etag);
         }
         // The database built the body in ProductDetailSchema's shape (tested against it): a JSON
         // string is sent as it is, not parsed and serialised again.

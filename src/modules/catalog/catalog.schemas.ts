@@ -181,6 +181,11 @@ export const ProductDetailSchema = Type.Object({
       quantity: Type.Integer(),
       in_stock: Type.Boolean(),
       characteristics: Type.Array(Characteristic),
+      expected_delivery_date: Type.String({
+        format: 'date',
+        description:
+          'The shop’s local date an order placed now is expected on (cut-off, lead time, delivery days); computed per request',
+      }),
     }),
     { description: 'Visible offers, cheapest first' },
   ),

@@ -403,7 +403,7 @@ function RunsTable({ order }: { order: StandingOrder }) {
               <TableCell>{translate(`purchasing.runs.statuses.${run.status}`, { _: run.status })}</TableCell>
               <TableCell>
                 {run.order_id !== null ? (
-                  <Link to={`/orders/${run.order_id}`}>
+                  <Link to={`/my-orders/${run.order_id}/show`}>
                     {translate('purchasing.runs.order', { number: run.order_number ?? run.order_id })}
                   </Link>
                 ) : run.basket_id !== null ? (
