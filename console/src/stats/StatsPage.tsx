@@ -83,6 +83,9 @@ function bucketLabel(start: string, interval: Interval, locale: string): string 
     : date.toLocaleDateString(tag, { day: '2-digit', month: '2-digit', timeZone: 'UTC' });
 }
 
+/** The number format of the console's language. */
+const numberTag = (locale: string) => (locale === 'en' ? 'en-GB' : 'ru-RU');
+
 function shortDate(value: string, locale: string): string {
   return new Date(`${value}T00:00:00Z`).toLocaleDateString(locale === 'en' ? 'en-GB' : 'ru-RU', {
     day: '2-digit',
@@ -119,6 +122,7 @@ function PeriodPicker(props: {
       <TextField
         select
         size="small"
+        fullWidth={false}
         label={translate('stats.period')}
         value={props.preset}
         onChange={(event) => props.onPreset(event.target.value as Preset)}
@@ -134,6 +138,7 @@ function PeriodPicker(props: {
       <TextField
         type="date"
         size="small"
+        fullWidth={false}
         label={translate('stats.from')}
         value={props.period.from}
         disabled={props.preset !== 'custom'}
@@ -145,6 +150,7 @@ function PeriodPicker(props: {
       <TextField
         type="date"
         size="small"
+        fullWidth={false}
         label={translate('stats.to')}
         value={props.period.to}
         disabled={props.preset !== 'custom'}
@@ -156,6 +162,7 @@ function PeriodPicker(props: {
       <TextField
         select
         size="small"
+        fullWidth={false}
         label={translate('stats.interval')}
         value={props.interval}
         onChange={(event) => props.onInterval(event.target.value as Interval)}
@@ -171,6 +178,7 @@ function PeriodPicker(props: {
       <TextField
         select
         size="small"
+        fullWidth={false}
         label={translate('stats.breakdown')}
         value={props.breakdown}
         onChange={(event) => props.onBreakdown(event.target.value as Breakdown)}
@@ -210,7 +218,7 @@ function FigureCards({ report }: { report: Report }) {
   const locale = useLocale();
   const number = (value: number) => value.toLocaleString(locale === 'en' ? 'en-GB' : 'ru-RU');
   return (
-    <Grid container spacing={2}>
+    <Box sx={{ display: 'grid', gap: 1.5, gridTemplateColumns: 'repeat(auto-fill, minmax(150px, 1fr))' }}>
       {FIGURES.map(({ key, money, lowerIsBetter }) => {
         const value = report.totals[key];
         const before = report.previous.totals[key];
@@ -218,48 +226,47 @@ function FigureCards({ report }: { report: Report }) {
         const good = change === null || change === 0 ? null : change > 0 !== Boolean(lowerIsBetter);
         const sign = change !== null && change > 0 ? '+' : '';
         return (
-          <Grid key={key} size={{ xs: 12, sm: 6, md: 3 }}>
-            <Card variant="outlined" sx={{ height: '100%' }} data-testid={`stats-figure-${key}`}>
-              <CardContent sx={{ py: 1.5, '&:last-child': { pb: 1.5 } }}>
-                <Typography variant="body2" color="text.secondary">
-                  {translate(`stats.figures.${key}`)}
+          <Card key={key} variant="outlined" sx={{ height: '100%' }} data-testid={`stats-figure-${key}`}>
+            <CardContent sx={{ p: 1.25, '&:last-child': { pb: 1.25 } }}>
+              <Typography variant="caption" color="text.secondary" component="p" noWrap>
+                {translate(`stats.figures.${key}`)}
+              </Typography>
+              <Typography
+                variant="subtitle1"
+                component="p"
+                data-testid="stats-figure-value"
+                data-value={value ?? ''}
+                sx={{ whiteSpace: 'nowrap', fontWeight: 600, fontSize: '1.1rem' }}
+              >
+                {money
+                  ? formatMoney(value as string | null, report.currency, locale)
+                  : number(value as number)}
+              </Typography>
+              {key === 'cancelled_orders' ? (
+                <Typography variant="caption" color="text.secondary" component="p" noWrap>
+                  {translate('stats.figures.cancelled_amount', {
+                    amount: formatMoney(report.totals.cancelled_amount, report.currency, locale),
+                  })}
                 </Typography>
-                <Typography
-                  variant="h5"
-                  component="p"
-                  data-testid="stats-figure-value"
-                  data-value={value ?? ''}
-                  sx={{ whiteSpace: 'nowrap' }}
-                >
-                  {money
-                    ? formatMoney(value as string | null, report.currency, locale)
-                    : number(value as number)}
-                </Typography>
-                {key === 'cancelled_orders' ? (
-                  <Typography variant="body2" color="text.secondary">
-                    {translate('stats.figures.cancelled_amount', {
-                      amount: formatMoney(report.totals.cancelled_amount, report.currency, locale),
+              ) : null}
+              <Typography
+                variant="caption"
+                component="p"
+                data-testid="stats-figure-change"
+                data-previous={before ?? ''}
+                color={good === null ? 'text.secondary' : good ? 'success.main' : 'error.main'}
+              >
+                {change === null
+                  ? translate('stats.no_change_base')
+                  : translate('stats.change', {
+                      change: `${sign}${change.toLocaleString(locale === 'en' ? 'en-GB' : 'ru-RU', { maximumFractionDigits: 1 })} %`,
                     })}
-                  </Typography>
-                ) : null}
-                <Typography
-                  variant="body2"
-                  data-testid="stats-figure-change"
-                  data-previous={before ?? ''}
-                  color={good === null ? 'text.secondary' : good ? 'success.main' : 'error.main'}
-                >
-                  {change === null
-                    ? translate('stats.no_change_base')
-                    : translate('stats.change', {
-                        change: `${sign}${change.toLocaleString(locale === 'en' ? 'en-GB' : 'ru-RU', { maximumFractionDigits: 1 })} %`,
-                      })}
-                </Typography>
-              </CardContent>
-            </Card>
-          </Grid>
+              </Typography>
+            </CardContent>
+          </Card>
         );
       })}
-    </Grid>
+    </Box>
   );
 }
 
@@ -291,7 +298,10 @@ function revenueOption(
     legend: { top: 0, type: 'scroll' },
     grid: { left: 80, right: 24, top: 40, bottom: 32 },
     xAxis: { type: 'category', data: labels },
-    yAxis: { type: 'value' },
+    yAxis: {
+      type: 'value',
+      axisLabel: { formatter: (value: number) => value.toLocaleString(numberTag(locale)) },
+    },
     series: [
       ...groupSeries,
       {
@@ -327,7 +337,12 @@ function TopBars(props: { scope: StatsScope; groupBy: GroupBy; report: Report; p
     () => ({
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       grid: BAR_GRID,
-      xAxis: { type: 'value' },
+      xAxis: {
+        type: 'value',
+        axisLabel: {
+          formatter: (value: number) => value.toLocaleString(numberTag(locale), { notation: 'compact' }),
+        },
+      },
       yAxis: {
         type: 'category',
         inverse: true,
