@@ -52,6 +52,8 @@ export interface Config {
   /** A standing-order slot missed (service down) runs when the worker is back within this many minutes; older ones are recorded as missed. */
   standingOrderGraceMinutes: number;
   demoData: boolean;
+  /** DEMO_HISTORY_MONTHS: months of sales history the demo data brings (0: none). */
+  demoHistoryMonths: number;
   corsOrigins: string[] | true | false;
   /** Whom to believe about the client address (X-Forwarded-For): false, true, a hop count or addresses. */
   trustProxy: boolean | number | string[];
@@ -243,6 +245,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     catalogCacheBytes: int(env, 'CATALOG_CACHE_MB', 64, 0, 65536) * 1024 * 1024,
     standingOrderGraceMinutes: int(env, 'STANDING_ORDER_GRACE_MINUTES', 180, 1, 10_080),
     demoData: bool(env, 'DEMO_DATA', false),
+    demoHistoryMonths: int(env, 'DEMO_HISTORY_MONTHS', 0, 0, 36),
     corsOrigins,
     trustProxy: trustProxy(env),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 2 ** 31),

@@ -22,6 +22,9 @@ const log = createLogger(config);
 try {
   const app = await buildApp(config, { log });
   const { runtime } = app;
+  // Plugins finish loading first: their start-up timeout must not run while the demo (and its sales
+  // history) is written.
+  await app.ready();
   if (config.demoData) await loadDemoIfEmpty(runtime);
   await app.listen({ port: config.port, host: config.host });
   log.info(

@@ -614,7 +614,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * All orders; filter by state, payment status, shop, buyer, dates and number; sort by date or total
+         * All orders; filter by state, payment status, shop, buyer, dates, number, category and product; sort by date or total
          * @description Newest first unless `sort` says otherwise; the cursor belongs to its sort. `state=new` lists the orders awaiting confirmation (the dashboard’s `orders_awaiting_confirmation`); `created_from=<today 00:00 Moscow time as a date-time>` the orders of today (`orders_today`, `revenue_today` is the sum of their totals, canceled ones aside).
          */
         get: operations["adminListOrders"];
@@ -2252,7 +2252,7 @@ export interface paths {
         };
         /**
          * Orders containing my goods, newest first (my part only)
-         * @description `state` filters by the state of my part.
+         * @description `state` filters by the state of my part; `category_id` / `product_id` keep the orders with a line of mine of that category (as sold) / product.
          */
         get: operations["supplierListOrders"];
         put?: never;
@@ -7043,6 +7043,8 @@ export interface operations {
         parameters: {
             query?: {
                 buyer_id?: number;
+                /** @description Orders having a line of this category (the category when the line was sold, as statistics count it) */
+                category_id?: number;
                 /** @description A date (the whole UTC day) or a date-time; bounds are inclusive */
                 created_from?: string;
                 /** @description A date (the whole UTC day) or a date-time; bounds are inclusive */
@@ -7054,6 +7056,8 @@ export interface operations {
                 number?: string;
                 /** @description The order's payment status (with shop_id: that shop's part's) */
                 payment_status?: "unpaid" | "partially_paid" | "paid" | "overpaid" | "refunded" | "partially_refunded";
+                /** @description Orders having a line of this product */
+                product_id?: number;
                 shop_id?: number;
                 /** @description created_at or total, `-` for descending; default `-created_at` */
                 sort?: "created_at" | "-created_at" | "total" | "-total";
@@ -19430,6 +19434,8 @@ export interface operations {
     supplierListOrders: {
         parameters: {
             query?: {
+                /** @description Orders having a line of this category (the category when the line was sold, as statistics count it) */
+                category_id?: number;
                 /** @description A date (the whole UTC day) or a date-time; bounds are inclusive */
                 created_from?: string;
                 /** @description A date (the whole UTC day) or a date-time; bounds are inclusive */
@@ -19437,6 +19443,8 @@ export interface operations {
                 /** @description Opaque cursor from `next_cursor` */
                 cursor?: string;
                 limit?: number;
+                /** @description Orders having a line of this product */
+                product_id?: number;
                 /** @description new → confirmed → assembled → sent → delivered; or canceled */
                 state?: "new" | "confirmed" | "assembled" | "sent" | "delivered" | "canceled";
             };

@@ -21,6 +21,7 @@ import {
   DateInput,
   FunctionField,
   List,
+  NumberInput,
   ReferenceInput,
   SelectInput,
   Show,
@@ -69,6 +70,11 @@ const orderFilters = [
   />,
   <DateInput key="from" source="created_from" label="console.orders.created_from" />,
   <DateInput key="to" source="created_to" label="console.orders.created_to" />,
+  // The statistics page's drill-down: orders with a line of the category (as sold) or product.
+  <NumberInput key="category" source="category_id" label="stats.filters.category" min={1} />,
+  <ReferenceInput key="product" source="product_id" reference="products" label="stats.filters.product">
+    <AutocompleteInput label="stats.filters.product" optionText="name" filterToQuery={(q) => ({ q })} />
+  </ReferenceInput>,
 ];
 
 export function OrderList() {

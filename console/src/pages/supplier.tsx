@@ -325,6 +325,9 @@ const partFilters = [
   />,
   <DateInput key="from" source="created_from" label="console.orders.created_from" />,
   <DateInput key="to" source="created_to" label="console.orders.created_to" />,
+  // The statistics page's drill-down: orders with a line of mine of the category (as sold) or product.
+  <NumberInput key="category" source="category_id" label="stats.filters.category" min={1} />,
+  <NumberInput key="product" source="product_id" label="stats.filters.product_id" min={1} />,
 ];
 
 export function SupplierOrderList() {

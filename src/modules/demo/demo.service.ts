@@ -1,7 +1,8 @@
 // Demo data: the sample price list (the seed's, kept as it is), a wholesale catalog of several
 // distributors whose goods overlap (groceries, household goods, electronics: the same products at
 // different prices; see wholesale.ts) and demo accounts for each role. `npm run demo` loads
-// it; DEMO_DATA=true loads it at start when the database has no shops yet.
+// it; DEMO_DATA=true loads it at start when the database has no shops yet. With `--history <months>`
+// (DEMO_HISTORY_MONTHS) it also writes months of sales history for the statistics (history.ts).
 import fs from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
 import { shops } from '../../db/schema/catalog.ts';
@@ -10,6 +11,7 @@ import type { Runtime } from '../../runtime.ts';
 import { ensureAccount } from '../accounts/provisioning.service.ts';
 import { WHOLESALE_GOODS, WHOLESALE_SHOP_NAMES, wholesalePriceList } from '../catalog/demo/wholesale.ts';
 import { importPriceList } from '../catalog/import.service.ts';
+import { type HistoryResult, seedDemoHistory } from './history.ts';
 
 export const DEMO_PASSWORD = 'Zakupka-Demo-2026';
 const SAMPLE = new URL('../catalog/demo/shop1.yaml', import.meta.url);
@@ -26,6 +28,8 @@ export interface DemoResult {
   accounts: DemoAccount[];
   shops: number;
   goods: number;
+  /** The sales history written (`historyMonths`), if any. */
+  history?: HistoryResult;
 }
 
 async function demoUser(
@@ -62,7 +66,7 @@ export async function catalogIsEmpty(runtime: Runtime): Promise<boolean> {
  */
 export async function loadDemoData(
   runtime: Runtime,
-  options: { goodsPerShop?: number; shops?: number } = {},
+  options: { goodsPerShop?: number; shops?: number; historyMonths?: number } = {},
 ): Promise<DemoResult> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const accounts: DemoAccount[] = [];
@@ -130,13 +134,32 @@ export async function loadDemoData(
     total += result.totalRows;
     accounts.push({ role: 'supplier', email: list.email, password: DEMO_PASSWORD, shop: list.company });
   }
-  return { loaded: true, accounts, shops: lists.length, goods: total };
+  // Sales history (statistics) once, on a catalog without orders: running the demo again adds none.
+  const history =
+    options.historyMonths && (await noOrdersYet(runtime))
+      ? await seedDemoHistory(runtime, { months: options.historyMonths, passwordHash })
+      : undefined;
+  return { loaded: true, accounts, shops: lists.length, goods: total, history };
+}
+
+async function noOrdersYet(runtime: Runtime): Promise<boolean> {
+  const result = (await runtime.db.execute(
+    sql`select not exists (select 1 from orders) as none`,
+  )) as unknown as {
+    rows: { none: boolean }[];
+  };
+  return result.rows[0].none;
 }
 
 /** The credentials as printed by `npm run demo` and at start with DEMO_DATA=true. */
 export function describeDemo(result: DemoResult): string {
   const lines = [
     `Demo data: ${result.shops} shops, ${result.goods} goods.`,
+    ...(result.history
+      ? [
+          `Sales history: ${result.history.orders} orders, ${result.history.lines} lines, ${result.history.from.toISOString().slice(0, 10)} … ${result.history.to.toISOString().slice(0, 10)} (buyers buyer2…buyer5@demo.zakupka.local too).`,
+        ]
+      : []),
     `Demo accounts (password for all: ${DEMO_PASSWORD}):`,
   ];
   for (const account of result.accounts) {
@@ -153,7 +176,10 @@ export async function loadDemoIfEmpty(runtime: Runtime): Promise<void> {
     runtime.log.info('DEMO_DATA: the database already has shops; demo data not loaded');
     return;
   }
-  const result = await loadDemoData(runtime);
-  runtime.log.info({ shops: result.shops, goods: result.goods }, 'demo data loaded');
+  const result = await loadDemoData(runtime, { historyMonths: runtime.config.demoHistoryMonths });
+  runtime.log.info(
+    { shops: result.shops, goods: result.goods, history_orders: result.history?.orders ?? 0 },
+    'demo data loaded',
+  );
   process.stdout.write(`${describeDemo(result)}\n`);
 }

@@ -30,7 +30,7 @@ export function adminOrderRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           tags,
           operationId: 'adminListOrders',
           summary:
-            'All orders; filter by state, payment status, shop, buyer, dates and number; sort by date or total',
+            'All orders; filter by state, payment status, shop, buyer, dates, number, category and product; sort by date or total',
           description:
             'Newest first unless `sort` says otherwise; the cursor belongs to its sort. ' +
             '`state=new` lists the orders awaiting confirmation (the dashboard’s ' +
@@ -46,6 +46,8 @@ export function adminOrderRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           state: q.state,
           shopId: q.shop_id,
           buyerId: q.buyer_id,
+          categoryId: q.category_id,
+          productId: q.product_id,
           paymentStatus: q.payment_status,
           number: q.number,
           sort: q.sort,

@@ -5,6 +5,7 @@ import { Money, Page } from '../../http/common-schemas.ts';
 import { ADMIN_ORDER_SORTS, type AdminOrder, type AdminOrderSummary } from './admin-orders.service.ts';
 import {
   HistorySchema,
+  LineFilterQuery,
   OrderListQuery,
   OrderPartSchema,
   OrderStateSchema,
@@ -62,6 +63,7 @@ export const AdminOrderPage = Page(AdminOrderSummarySchema);
 export const AdminOrderListQuery = Type.Object(
   {
     ...OrderListQuery.properties,
+    ...LineFilterQuery,
     shop_id: Type.Optional(Id),
     buyer_id: Type.Optional(Id),
     payment_status: Type.Optional(

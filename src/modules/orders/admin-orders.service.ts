@@ -1,4 +1,4 @@
-// Staff's side of orders: every order, filtered by state, shop, buyer, dates and number, sorted by
+// Staff's side of orders: every order, filtered by state, shop, buyer, dates, number, category and product, sorted by
 // date or total with a keyset cursor of the sort's own key; each order and part carries the states
 // staff may move it to now, from the one transition table.
 import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
@@ -7,7 +7,7 @@ import type { Queryable } from '../../db/client.ts';
 import { type OrderState, orderParts, orders, type PaymentStatus } from '../../db/schema/orders.ts';
 import { notFound, validationError } from '../../http/errors.ts';
 import { type Page, pageOf, peekLimit, readCursor } from '../../http/paging.ts';
-import { type ListFilters, pageConditions } from './listing.ts';
+import { type ListFilters, lineConditions, pageConditions } from './listing.ts';
 import { allowedOrderTargets, allowedTargets, canMoveOrder } from './transitions.ts';
 import { loadOrder, type OrderDetail, type OrderPartView, orderNumber } from './views.ts';
 
@@ -106,6 +106,7 @@ export async function listAdminOrders(
     filters.paymentStatus
       ? eq(byShop ? orderParts.paymentStatus : orders.paymentStatus, filters.paymentStatus)
       : undefined,
+    ...lineConditions(idColumn, filters),
     ...pageConditions(createdAt, idColumn, { ...filters, cursor: undefined }),
   ];
   if (filters.cursor) {

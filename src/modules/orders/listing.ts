@@ -18,6 +18,10 @@ export interface ListFilters {
   createdFrom?: Date;
   /** Exclusive. */
   createdBefore?: Date;
+  /** Orders having a line of this category as sold (the category statistics count it in). */
+  categoryId?: number;
+  /** Orders having a line of this product. */
+  productId?: number;
 }
 
 /** An order list's cursor: `[created_at ISO, id]` of the last order shown. */
@@ -71,4 +75,26 @@ export function pageConditions(createdAt: AnyPgColumn, id: AnyPgColumn, filters:
     );
   }
   return conditions;
+}
+
+/**
+ * Orders having a line of the category (as it was when sold, the one statistics count the line in)
+ * and/or of the product; with `shopId`, a line of that shop. None when neither filter is given.
+ * Lines are reached through the order (`order_lines_order_idx`), so the cost follows the orders the
+ * other conditions leave, not the catalog.
+ */
+export function lineConditions(
+  orderId: AnyPgColumn,
+  filters: { categoryId?: number; productId?: number; shopId?: number },
+): SQL[] {
+  if (filters.categoryId === undefined && filters.productId === undefined) return [];
+  const parts: SQL[] = [sql`l.order_id = ${orderId}`];
+  if (filters.productId !== undefined) parts.push(sql`l.product_id = ${filters.productId}`);
+  if (filters.shopId !== undefined) parts.push(sql`l.shop_id = ${filters.shopId}`);
+  if (filters.categoryId !== undefined) {
+    parts.push(
+      sql`exists (select 1 from stats_line_categories c where c.line_id = l.id and c.category_id = ${filters.categoryId})`,
+    );
+  }
+  return [sql`exists (select 1 from order_lines l where ${sql.join(parts, sql` and `)})`];
 }

@@ -354,6 +354,26 @@ export const OrderListQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/** The drill-down filters of the staff and supplier lists (a bar of the statistics pages). */
+export const LineFilterQuery = {
+  category_id: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 2_147_483_647,
+      description:
+        'Orders having a line of this category (the category when the line was sold, as statistics count it)',
+    }),
+  ),
+  product_id: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'Orders having a line of this product' }),
+  ),
+};
+
+export const SupplierOrderListQuery = Type.Object(
+  { ...OrderListQuery.properties, ...LineFilterQuery },
+  { additionalProperties: false },
+);
+
 export const NoteBody = Type.Object(
   { note: Type.Optional(Type.String({ maxLength: 1000 })) },
   { additionalProperties: false },

@@ -6,10 +6,10 @@ import type { Runtime } from '../../runtime.ts';
 import { setPartStateAsSupplier } from './lifecycle.service.ts';
 import { parseDateBound } from './listing.ts';
 import {
-  OrderListQuery,
   presentSupplierOrder,
   presentSupplierSummary,
   StatusBody,
+  SupplierOrderListQuery,
   SupplierOrderPage,
   SupplierOrderSchema,
 } from './orders.schemas.ts';
@@ -28,8 +28,9 @@ export function supplierOrderRoutes(runtime: Runtime): FastifyPluginAsyncTypebox
           tags,
           operationId: 'supplierListOrders',
           summary: 'Orders containing my goods, newest first (my part only)',
-          description: '`state` filters by the state of my part.',
-          querystring: OrderListQuery,
+          description:
+            '`state` filters by the state of my part; `category_id` / `product_id` keep the orders with a line of mine of that category (as sold) / product.',
+          querystring: SupplierOrderListQuery,
           response: { 200: SupplierOrderPage, ...problemResponses(400, 401, 403, 404) },
         },
       },
@@ -37,6 +38,8 @@ export function supplierOrderRoutes(runtime: Runtime): FastifyPluginAsyncTypebox
         const q = request.query;
         const page = await listSupplierOrders(runtime.db, currentUser(request).id, {
           state: q.state,
+          categoryId: q.category_id,
+          productId: q.product_id,
           createdFrom: parseDateBound(q.created_from, 'query.created_from', false),
           createdBefore: parseDateBound(q.created_to, 'query.created_to', true),
           limit: q.limit ?? 50,

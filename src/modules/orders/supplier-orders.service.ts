@@ -11,7 +11,7 @@ import { type SupplierOrder, supplierView } from './supplier-view.ts';
 
 export { type SupplierOrder, supplierView } from './supplier-view.ts';
 
-import { type ListFilters, orderCursor, pageConditions } from './listing.ts';
+import { type ListFilters, lineConditions, orderCursor, pageConditions } from './listing.ts';
 import { loadOrder, orderNumber } from './views.ts';
 
 export interface SupplierOrderSummary {
@@ -53,6 +53,7 @@ export async function listSupplierOrders(
       and(
         eq(orderParts.shopId, shop.id),
         filters.state ? eq(orderParts.state, filters.state) : undefined,
+        ...lineConditions(orderParts.orderId, { ...filters, shopId: shop.id }),
         ...pageConditions(orderParts.orderCreatedAt, orderParts.orderId, filters),
       ),
     )

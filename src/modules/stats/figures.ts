@@ -3,8 +3,10 @@
 // Where the rows come from:
 // - no buyer filter: stats_rollups rows of the pieces' grains + the deltas not folded yet (one
 //   statement, so one snapshot: a fold commits its delete and its upsert together);
-// - a buyer filter: the buyer's own orders recomputed on the spot by stats_contribution (a buyer has
-//   few lines, and the rollups carry no buyer dimension beside the `buyer` family).
+// - a buyer filter, totals or by shop: the same from the `buyer` / `shop_buyer` families (group = the
+//   buyer);
+// - a buyer filter by category or product: the buyer's own orders recomputed on the spot by
+//   stats_contribution (a buyer has few lines, and no rollup is keyed by buyer and category).
 //
 // What counts (state = the supplier part's state):
 // - revenue figures (lines, units, gross, discounts): lines of parts not canceled (rows `live`), or
@@ -99,6 +101,9 @@ interface RawRow {
   group_count: number | null;
 }
 
+/** The rollup family that holds a family's figures for one buyer (group = the buyer), if any. */
+const BUYER_FAMILY: Partial<Record<StatsFamily, StatsFamily>> = { total: 'buyer', shop: 'shop_buyer' };
+
 export async function queryFigures(db: Queryable, q: FigureQuery): Promise<FigureResult> {
   if (q.pieces.length === 0) return { rows: [], groupCount: 0 };
   const grains = q.pieces.map((p) => p.grain);
@@ -114,10 +119,17 @@ export async function queryFigures(db: Queryable, q: FigureQuery): Promise<Figur
   ].filter((c): c is SQL => c !== undefined);
   const states = q.state === undefined ? ['live', 'canceled'] : [q.state];
   conditions.push(sql`x.state = any(${sql.param(states)}::text[])`);
+
+  // A buyer's totals and its split by shop are rollups of their own (the `buyer` and `shop_buyer`
+  // families, group = buyer: read by stats_rollups_group_idx); only a buyer's categories and products
+  // are recomputed from its orders.
+  const buyerFamily = q.buyerId === undefined ? undefined : BUYER_FAMILY[q.family];
+  const family = buyerFamily ?? q.family;
+  if (buyerFamily !== undefined) conditions.push(sql`x.group_id = ${q.buyerId}`);
   const shop = sql.join(conditions, sql` and `);
 
   let source: SQL;
-  if (q.buyerId !== undefined) {
+  if (q.buyerId !== undefined && buyerFamily === undefined) {
     const low = new Date(Math.min(...q.pieces.map((p) => p.from.getTime()))).toISOString();
     const high = new Date(Math.max(...q.pieces.map((p) => p.to.getTime()))).toISOString();
     source = sql`
@@ -138,12 +150,12 @@ export async function queryFigures(db: Queryable, q: FigureQuery): Promise<Figur
       select p.bucket, x.* from ${piece} p
       cross join lateral (
         select ${columns} from stats_rollups x
-        where x.family = ${q.family} and x.grain = p.grain and x.bucket >= p.f and x.bucket < p.t and ${shop}
+        where x.family = ${family} and x.grain = p.grain and x.bucket >= p.f and x.bucket < p.t and ${shop}
         offset 0
       ) x
       union all
       select p.bucket, ${columns} from ${piece} p
-      join stats_sales_deltas x on x.family = ${q.family} and x.hour >= p.f and x.hour < p.t
+      join stats_sales_deltas x on x.family = ${family} and x.hour >= p.f and x.hour < p.t
       where ${shop}`;
   }
 
