@@ -85,6 +85,11 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   done = true;
   await prober;
+  const peakRssMiB = Math.round(server.peakRssMiB());
+  const load = os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
   await server.stop();
   await database.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
@@ -102,7 +107,7 @@ async function main(): Promise<void> {
   const products = stat(probes.products);
   const markdown = `# API responsiveness during a ${GOODS.toLocaleString('en')}-good import (${new Date().toISOString().slice(0, 10)})
 
-${machine()}; server, PostgreSQL and this client on the same machine. Import ${detail.status} in ${seconds.toFixed(1)} s
+${machine()}; load average at the end ${load}; server, PostgreSQL and this client on the same machine. Import ${detail.status} in ${seconds.toFixed(1)} s, server peak RSS ${peakRssMiB} MiB
 (timings: ${JSON.stringify(detail.timings ?? {})}). Probes every 20 ms while it ran; ${probes.failed} failed.
 
 | probe | answers | p50 ms | p99 ms | max ms |
@@ -120,6 +125,8 @@ ${slow.map((x) => `${x.at} s ${x.ms} ms (${x.phase})`).join('; ') || 'none'}
     health,
     products,
     failed: probes.failed,
+    peakRssMiB,
+    load,
   });
   console.log(markdown);
 }

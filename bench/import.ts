@@ -198,7 +198,25 @@ function table(runs: Run[]): string {
   return lines.join('\n');
 }
 
-process.stdout.write(`Import benchmark on ${machine()}\nPostgreSQL server:\n`);
+process.stdout.write(
+  `Import benchmark on ${machine()}; load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}\n`,
+);
+if (process.env.BENCH_SKIP_POSTGRES === 'true') {
+  // PGlite alone (comparing changes to the embedded import): printed, results/ left as they are.
+  process.stdout.write('PGlite (embedded):\n');
+  await onPglite();
+  process.stdout.write(
+    `load average after: ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}\n`,
+  );
+  process.exit(0);
+}
+process.stdout.write('PostgreSQL server:\n');
 const postgres = await onPostgres();
 process.stdout.write('PGlite (embedded):\n');
 const pglite = process.env.BENCH_SKIP_PGLITE === 'true' ? [] : await onPglite();

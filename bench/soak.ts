@@ -110,17 +110,22 @@ async function main(): Promise<void> {
   await handle.close();
 
   const server = await startServer({ DATABASE_URL: database.url, DATA_DIR: dataDir });
+  // A request that gets no answer (connection refused or reset) comes back as status 0: a failure.
   const call = async (method: string, url: string, token?: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${url}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body instanceof FormData ? body : body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, text };
+    try {
+      const res = await fetch(`${server.url}${url}`, {
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body instanceof FormData ? body : body ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      return { status: res.status, text };
+    } catch (error) {
+      return { status: 0, text: (error as Error).message };
+    }
   };
   let importSeed = 0;
   const importRound = async (supplier: (typeof suppliers)[number], wait: boolean) => {
@@ -146,11 +151,24 @@ async function main(): Promise<void> {
   let productIds: { id: number; name: string }[] = [];
   let offerIds: number[] = [];
   // What clients pick from, read again after every import (an import can hide a product).
+  // A list that comes back empty or unreadable while the catalog has goods is a failure: counted,
+  // and the clients keep what they had.
+  const listFailures: string[] = [];
   const refresh = async () => {
-    productIds = JSON.parse((await call('GET', '/api/v2/products?limit=200')).text).items;
-    offerIds = (
-      JSON.parse((await call('GET', '/api/v2/offers?limit=200')).text).items as { id: number }[]
-    ).map((o) => o.id);
+    const products = await call('GET', '/api/v2/products?limit=200');
+    const offers = await call('GET', '/api/v2/offers?limit=200');
+    const productItems = products.status === 200 ? JSON.parse(products.text).items : undefined;
+    const offerItems = offers.status === 200 ? JSON.parse(offers.text).items : undefined;
+    if (!productItems?.length || !offerItems?.length) {
+      listFailures.push(
+        `refresh after an import: products ${products.status} (${productItems?.length ?? '-'} items), ` +
+          `offers ${offers.status} (${offerItems?.length ?? '-'} items)`,
+      );
+      if (productIds.length > 0 && offerIds.length > 0) return;
+      throw new Error(listFailures.at(-1));
+    }
+    productIds = productItems;
+    offerIds = (offerItems as { id: number }[]).map((o) => o.id);
   };
   await refresh();
   const words = [
@@ -217,7 +235,12 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       try {
         await importRound(suppliers[turn++ % suppliers.length], true);
+        const listed = listFailures.length;
         await refresh();
+        if (listFailures.length > listed) {
+          bucket.failed += 1;
+          failures.push(listFailures.at(-1)!);
+        }
         bucket.imports += 1;
         record(200, performance.now() - t0, 'import');
       } catch (error) {
@@ -280,6 +303,14 @@ async function main(): Promise<void> {
         `| ${m.minute} | ${m.requests} | ${m.perSecond} | ${m.p50} | ${m.p99} | ${m.byDesign} | ${m.failed} | ${m.imports} | ${m.rssMiB} |`,
     )
     .join('\n');
+  // Flat memory: the steady-state slope within SOAK_MAX_SLOPE MiB/min (1 by default: 8 MiB over the
+  // eight steady minutes of a default run, well under one import's transient working set).
+  const maxSlope = Number(process.env.SOAK_MAX_SLOPE ?? 1);
+  const flat = Number.isFinite(slope) && slope <= maxSlope;
+  const verdict =
+    `verdict: ${failed === 0 && flat ? 'PASS' : 'FAIL'} — ${failed} failed request(s); RSS slope ` +
+    `${Number.isFinite(slope) ? slope.toFixed(2) : 'n/a'} MiB/min over minutes ${warmup / 60 + 1}–${MINUTES} ` +
+    `(${flat ? 'flat' : Number.isFinite(slope) ? 'growing' : 'too short to tell'}, bound ${maxSlope} MiB/min)`;
   const markdown = `# Soak (${new Date().toISOString().slice(0, 10)})
 
 ${MINUTES} min, ${CONNECTIONS} clients: 35 % product lists, 20 % product pages, 15 % searches, 20 % basket adds,
@@ -290,19 +321,22 @@ and load generator on the same machine.
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${table}
 
-RSS slope after the first ${warmup / 60} minute(s), over ${n} samples 10 s apart: ${Number.isFinite(slope) ? slope.toFixed(2) : 'n/a'} MiB/min; peak RSS ${Math.round(peak)} MiB.
+RSS slope over minutes ${warmup / 60 + 1}–${MINUTES} (least squares, ${n} samples 10 s apart): ${Number.isFinite(slope) ? slope.toFixed(2) : 'n/a'} MiB/min; peak RSS ${Math.round(peak)} MiB.
 Failed requests: ${failed}${failures.length ? ` (${failures.slice(0, 10).join('; ')})` : ''}.
+
+${verdict}
 `;
   writeResult('soak', markdown, {
     minutes,
     samples,
     slopeMiBPerMinute: slope,
+    verdict,
     peakRssMiB: peak,
     failed,
     failures,
   });
   console.log(markdown);
-  if (failed > 0) process.exitCode = 1;
+  if (failed > 0 || !flat) process.exitCode = 1;
 }
 
 main().catch((error) => {
