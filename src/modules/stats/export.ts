@@ -5,7 +5,6 @@
 // (exceljs' streaming writer): dates are date cells, counts and amounts number cells.
 import { PassThrough, type Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
 import type { Language } from '../../db/schema/users.ts';
 import { fromMinor } from '../../lib/money.ts';
 import { type Figures, revenueOf } from './figures.ts';
@@ -186,7 +185,9 @@ function xlsxValue(cell: Cell): Date | number | string | null {
   }
 }
 
-export function salesXlsx(report: SalesReport, language: Language): Readable {
+/** The report as an XLSX stream; exceljs is loaded on the first export, not at start-up. */
+export async function salesXlsx(report: SalesReport, language: Language): Promise<Readable> {
+  const { default: ExcelJS } = await import('exceljs');
   const { header, rows } = table(report, language);
   const stream = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({

@@ -70,7 +70,7 @@ function commonQuery(q: CommonQuery) {
   };
 }
 
-function answer(
+async function answer(
   request: FastifyRequest,
   reply: FastifyReply,
   report: SalesReport,
@@ -86,7 +86,7 @@ function answer(
     return reply
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', `attachment; filename="${exportFileName(report, 'xlsx')}"`)
-      .send(salesXlsx(report, requestLanguage(request)));
+      .send(await salesXlsx(report, requestLanguage(request)));
   }
   return presentReport(report);
 }
