@@ -430,6 +430,10 @@ describe('rollups', () => {
     ] satisfies Command[]) {
       await run(cmd);
     }
+    // The fixed start leaves parts in at least three states (new, moved by staff, canceled); the
+    // random commands after it may move every one of them on, so this is checked here.
+    const startStates = new Set((await t.runtime.db.select().from(orderParts)).map((p) => p.state));
+    expect(startStates.size).toBeGreaterThanOrEqual(3);
     await checkAgainstOracle();
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 4, maxLength: 14 }), async (commands) => {
@@ -473,10 +477,9 @@ describe('rollups', () => {
       for (const row of top)
         expect(row.figures).toEqual(all.rows.find((r) => r.groupId === row.groupId)?.figures);
     }
-    // The history was not trivial: discounts of both kinds, canceled parts, parts in several states.
+    // The history was not trivial: discounts of both kinds, canceled parts (a cancel is final).
     const parts = await t.runtime.db.select().from(orderParts);
     expect(parts.some((p) => p.state === 'canceled')).toBe(true);
-    expect(new Set(parts.map((p) => p.state)).size).toBeGreaterThanOrEqual(3);
     expect(parts.some((p) => toMinor(p.orderDiscount) > 0n)).toBe(true);
     expect(parts.some((p) => toMinor(p.linesDiscount) > 0n)).toBe(true);
   }, 900_000); // a few hundred checkouts through HTTP on the embedded database
