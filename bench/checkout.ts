@@ -6,7 +6,9 @@
 // production). Each buyer's basket gets 3 lines, one per supplier; then every buyer checks out, over
 // BENCH_CONNECTIONS keep-alive connections. Some offers are scarce, so checkouts compete for the last
 // units; afterwards the stock of every offer is reconciled with what the orders took (zero oversell).
-// Results go to bench/results/checkout.md. The database is dropped at the end.
+// Beside it, the floor: a bare `node:http` server in this process answering each POST with a body of
+// the order answer's size, driven the same way. Results go to bench/results/checkout.{md,json}. The
+// database is dropped at the end.
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -41,6 +43,8 @@ const SCARCE_PER_SHOP = 10;
 const SCARCE_STOCK = 25;
 const SCARCE_SHARE = 0.05;
 const AUTH_SECRET = randomBytes(32).toString('hex');
+/** Issue 22's target at 16 connections. */
+const TARGET = { ordersPerSecond: 600, p99Ms: 60 };
 
 function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
@@ -336,10 +340,12 @@ async function main() {
 
     // Checkouts: a warm-up, then the measured run.
     const results: { status: number; ms: number; code?: string }[] = [];
+    let orderBodyBytes = 0;
     const checkout = async (buyer: Seeded['buyers'][number], record: boolean) => {
       const res = await request(agent, port, 'POST', '/api/v2/orders', buyer.token, {
         contact_id: buyer.contactId,
       });
+      if (res.status === 201) orderBodyBytes = Buffer.byteLength(res.body);
       if (record) {
         results.push({
           status: res.status,
@@ -362,6 +368,7 @@ async function main() {
     const apiCpuMs = (cpuTicks([child.pid!]) - apiCpu0) * TICK_MS;
     const pgCpuMs = (cpuTicks(backends) - pgCpu0) * TICK_MS;
     agent.destroy();
+    const bare = await floor(orderBodyBytes, BUYERS);
 
     // Reconcile stock: what each offer had, minus what the orders took, is what it has; never below 0.
     const check = openPostgres(url, 2);
@@ -405,6 +412,7 @@ async function main() {
     const recon = reconciliation[0];
     const zeroOversell = recon.mismatched === 0 && recon.negative === 0 && recon.oversold === 0;
     const refusedCodes = [...new Set(refused.map((r) => r.code))].join(', ') || '—';
+    const met = figures.ordersPerSecond >= TARGET.ordersPerSecond && figures.p99 <= TARGET.p99Ms;
 
     const report = `# Checkout benchmark
 
@@ -435,9 +443,40 @@ invoice, 3 suppliers) — one transaction.
 | orders in the database | ${orderCount} (incl. warm-up) |
 | order email jobs queued (5 emails each, rendered by a worker) | ${jobs} |
 | stock reconciliation | ${recon.offers} offers: ${recon.mismatched} mismatched, ${recon.negative} negative, ${recon.oversold} oversold → **${zeroOversell ? 'zero oversell' : 'OVERSOLD'}** |
+| floor: bare \`node:http\` answering a ${orderBodyBytes}-byte body, same client | ${bare.requestsPerSecond.toFixed(0)} req/s, p99 ${bare.p99.toFixed(1)} ms |
+| target | ≥ ${TARGET.ordersPerSecond} orders/s with p99 ≤ ${TARGET.p99Ms} ms: **${met ? 'met' : 'not met'}** |
 `;
     fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
     fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'checkout.md'), report);
+    const json = {
+      machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; Node ${process.version}`,
+      date: new Date().toISOString(),
+      load: os.loadavg().map((value) => Number(value.toFixed(2))),
+      connections: CONNECTIONS,
+      orders: created.length,
+      refused: refused.length,
+      other: other.length,
+      orders_per_second: Number(figures.ordersPerSecond.toFixed(1)),
+      latency_ms: {
+        p50: Number(figures.p50.toFixed(1)),
+        p95: Number(figures.p95.toFixed(1)),
+        p99: Number(figures.p99.toFixed(1)),
+        max: Number(figures.max.toFixed(1)),
+      },
+      cpu_ms_per_checkout: {
+        api: Number((apiCpuMs / results.length).toFixed(2)),
+        postgres: Number((pgCpuMs / results.length).toFixed(2)),
+      },
+      zero_oversell: zeroOversell,
+      body_bytes: orderBodyBytes,
+      floor: { requests_per_second: Math.round(bare.requestsPerSecond), p99_ms: Number(bare.p99.toFixed(1)) },
+      targets: { orders_per_second: TARGET.ordersPerSecond, p99_ms: TARGET.p99Ms },
+      met,
+    };
+    fs.writeFileSync(
+      path.join(ROOT, 'bench', 'results', 'checkout.json'),
+      `${JSON.stringify(json, null, 2)}\n`,
+    );
     console.log(report);
     if (!zeroOversell || other.length > 0 || addFailures > 0) process.exitCode = 1;
   } finally {
@@ -449,6 +488,41 @@ invoice, 3 suppliers) — one transaction.
     await admin.query(`drop database if exists ${database} with (force)`).catch(() => {});
     await admin.end();
     fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The floor: a bare node:http server (in this process, like the load generator) answering each POST
+ * with a body of `bytes`, driven by the same client as the checkouts, `count` requests.
+ */
+async function floor(bytes: number, count: number): Promise<{ requestsPerSecond: number; p99: number }> {
+  const body = Buffer.alloc(bytes, 'x');
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(201, { 'content-type': 'application/json', 'content-length': body.length });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const latencies: number[] = [];
+  try {
+    const ms = await drive(
+      Array.from({ length: count }, (_, index) => index),
+      CONNECTIONS,
+      async () => {
+        const res = await request(agent, port, 'POST', '/api/v2/orders', 'floor', { contact_id: 1 });
+        latencies.push(res.ms);
+      },
+    );
+    latencies.sort((a, b) => a - b);
+    return { requestsPerSecond: (count / ms) * 1000, p99: percentile(latencies, 99) };
+  } finally {
+    agent.destroy();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
   }
 }
 

@@ -130,6 +130,7 @@ async function main() {
   process.stdout.write(`\n${markdown}`);
   writeResult('startup', markdown, {
     machine: machine(),
+    date: new Date().toISOString(),
     load,
     runs: RUNS,
     floor_ms: floor,

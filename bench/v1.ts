@@ -284,6 +284,7 @@ async function main() {
     process.stdout.write(`\n${markdown}`);
     writeResult('v1', markdown, {
       machine: machine(),
+      date: new Date().toISOString(),
       load,
       seconds: SECONDS,
       reps: REPS,
