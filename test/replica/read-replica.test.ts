@@ -244,6 +244,31 @@ describe.skipIf(!server)('read replica (DATABASE_READ_URL, PostgreSQL server)', 
     expect(cache.stats().misses).toBe(misses + 1);
   }, 120_000);
 
+  it('a process whose replica is unreachable is not ready, and says which check failed', async () => {
+    const primary = await createServerDatabase();
+    cleanup.push(primary.drop);
+    const missing = new URL(primary.url);
+    missing.pathname = '/no_such_replica_database';
+    const config = loadConfig({
+      DATABASE_URL: primary.url,
+      DATABASE_READ_URL: missing.toString(),
+      AUTH_SECRET: 'test-secret-that-is-long-enough-for-hs256-signing',
+      LOG_LEVEL: 'silent',
+      DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'zakupka-replica-')),
+    });
+    cleanup.push(async () => fs.rmSync(config.dataDir, { recursive: true, force: true }));
+    const runtime = await createRuntime(config, { migrate: false, workers: false });
+    cleanup.push(() => runtime.close());
+    const app = await buildApp(config, { runtime });
+    cleanup.push(() => app.close());
+    const res = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({
+      status: 'not_ready',
+      checks: { database: { ok: true }, replica: { ok: false, detail: 'read replica unreachable' } },
+    });
+  }, 120_000);
+
   it('behind a balancer over two standbys at different points, no answer is cached or tagged under a newer revision than its data', async () => {
     // A balancer in front of a stale and a fresh standby: the test names which standby serves each
     // query and each transaction, so the revision read first may come from one and the answer from
