@@ -125,10 +125,10 @@ describe.skipIf(!server)('two API processes and two workers on one PostgreSQL', 
     expect(imported).toBe('succeeded');
     const applied = [worker1, worker2].map((worker) => worker.logs('price list imported').length);
     expect(applied.reduce((a, b) => a + b, 0)).toBe(1);
-    const [importJobs] = await target.query<{ n: number; retries: number }>(
-      "select count(*)::integer as n, coalesce(sum(retry_count), 0)::integer as retries from pgboss.job where name = 'catalog_import'",
+    const importJobs = await target.query<{ state: string; retry_count: number }>(
+      "select state, retry_count from pgboss.job where name = 'catalog_import'",
     );
-    expect(importJobs).toEqual({ n: 1, retries: 0 });
+    expect(importJobs).toEqual([{ state: 'completed', retry_count: 0 }]);
 
     // Goods with stock enough for everyone below.
     const goods = await target.query<{ id: number; product_id: number }>(
@@ -222,6 +222,14 @@ describe.skipIf(!server)('two API processes and two workers on one PostgreSQL', 
       );
       return left.n === 0 ? true : undefined;
     });
+    // Each of the four (and any the schedule sent) completed: a second runner skipped, not failed.
+    const [jobs] = await target.query<{ completed: number; failed: number }>(
+      `select count(*) filter (where state = 'completed')::integer as completed,
+              count(*) filter (where state = 'failed')::integer as failed
+         from pgboss.job where name = 'purchasing_standing_orders'`,
+    );
+    expect(jobs.completed).toBeGreaterThanOrEqual(4);
+    expect(jobs.failed).toBe(0);
     const runs = await target.query<{ status: string; order_id: number | null }>(
       'select status, order_id from standing_order_runs where standing_order_id = $1',
       [standingId],
