@@ -2,6 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 
+const SERVER = {
+  DATABASE_URL: 'postgres://root@127.0.0.1/db',
+  AUTH_SECRET: 'a-secret-of-at-least-thirty-two-characters',
+};
+
 describe('config', () => {
   it('has working defaults for the embedded mode', () => {
     const config = loadConfig({}, '/srv/app');
@@ -33,6 +38,9 @@ describe('config', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'postgres://root@127.0.0.1/db' }, 'AUTH_SECRET'],
     [{ AUTH_SECRET: 'short' }, 'AUTH_SECRET'],
+    [{ DATABASE_READ_URL: 'postgres://root@replica/db' }, 'DATABASE_READ_URL'],
+    [{ ...SERVER, DATABASE_READ_URL: 'mysql://replica/db' }, 'DATABASE_READ_URL'],
+    [{ ...SERVER, DATABASE_READ_POOL_SIZE: '0' }, 'DATABASE_READ_POOL_SIZE'],
     [{ SMTP_URL: 'http://mail' }, 'SMTP_URL'],
     [{ PUBLIC_URL: 'not a url' }, 'PUBLIC_URL'],
     [{ STAFF_EMAIL: 'nobody' }, 'STAFF_EMAIL'],
@@ -48,6 +56,25 @@ describe('config', () => {
       expect((error as ConfigError).variable).toBe(variable);
       expect((error as Error).message.startsWith(`${variable}: expected`)).toBe(true);
     }
+  });
+
+  it('reads a read replica only beside DATABASE_URL, with its own pool size', () => {
+    expect(loadConfig(SERVER)).toMatchObject({ databaseReadUrl: undefined, databaseReadPoolSize: 10 });
+    const config = loadConfig({
+      ...SERVER,
+      DATABASE_READ_URL: 'postgres://root@replica/db',
+      DATABASE_READ_POOL_SIZE: '24',
+    });
+    expect(config).toMatchObject({
+      databaseUrl: SERVER.DATABASE_URL,
+      databaseReadUrl: 'postgres://root@replica/db',
+      databaseReadPoolSize: 24,
+    });
+    // The URL may hold a password: the message names the variable, not its value.
+    expect(() => loadConfig({ DATABASE_READ_URL: 'postgres://u:secret@replica/db' })).toThrow(
+      'DATABASE_READ_URL: expected to be set only together with DATABASE_URL',
+    );
+    expect(() => loadConfig({ DATABASE_READ_URL: 'postgres://u:secret@replica/db' })).not.toThrow(/secret/);
   });
 
   it('accepts a display name in MAIL_FROM and switches rate limits off', () => {

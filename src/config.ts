@@ -23,6 +23,12 @@ export interface Config {
   /** Absent: the embedded PGlite in DATA_DIR/pg. */
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /**
+   * A read replica (a streaming-replication standby of DATABASE_URL) for the public catalog reads;
+   * absent: they read the primary. Only with DATABASE_URL.
+   */
+  databaseReadUrl: string | undefined;
+  databaseReadPoolSize: number;
   dataDir: string;
   /** Absent: messages are written as .eml files to DATA_DIR/mailbox. */
   smtpUrl: string | undefined;
@@ -196,6 +202,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     '',
   );
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres', 'postgresql']);
+  const databaseReadUrl = url(env, 'DATABASE_READ_URL', ['postgres', 'postgresql']);
+  if (databaseReadUrl && !databaseUrl) {
+    throw new ConfigError(
+      'DATABASE_READ_URL',
+      'to be set only together with DATABASE_URL (a read replica of the PostgreSQL primary; the embedded database has none)',
+      '<hidden>',
+    );
+  }
   const authSecret = optional(env, 'AUTH_SECRET');
   if (databaseUrl && !authSecret) {
     throw new ConfigError(
@@ -221,6 +235,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     publicUrl,
     databaseUrl,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    databaseReadUrl,
+    databaseReadPoolSize: int(env, 'DATABASE_READ_POOL_SIZE', 10, 1, 1000),
     dataDir: path.resolve(cwd, str(env, 'DATA_DIR', './data')),
     smtpUrl: url(env, 'SMTP_URL', ['smtp', 'smtps']),
     mailFrom: email(env, 'MAIL_FROM', 'Zakupka <noreply@zakupka.local>'),

@@ -21,6 +21,13 @@ export interface Runtime {
   database: DatabaseHandle;
   /** Top-level query handle. Never use it inside a transaction callback. */
   db: Database;
+  /**
+   * The public catalog reads' handle: the read replica (DATABASE_READ_URL), else the same as
+   * `database`. It may lag the primary, so nothing that decides a write reads through it: basket,
+   * checkout, imports, moderation and every staff or supplier screen use `db`. Read-only.
+   */
+  readDatabase: DatabaseHandle;
+  readDb: Database;
   boss: PgBoss;
   mailer: Mailer;
   clock: Clock;
@@ -35,6 +42,8 @@ export interface RuntimeOptions {
   log?: Logger;
   /** An already open database (tests); otherwise opened from the config. */
   database?: DatabaseHandle;
+  /** An already open read replica (tests); otherwise DATABASE_READ_URL's, else `database`. */
+  readDatabase?: DatabaseHandle;
   mailer?: Mailer;
   clock?: Clock;
   /** Apply pending migrations before anything else (default: config.migrateOnStart). */
@@ -71,6 +80,15 @@ export function createLogger(config: Pick<Config, 'logLevel'>, options: { pretty
 export interface OpenedDatabase {
   database: DatabaseHandle;
   lock?: DataDirLock;
+}
+
+/** DATABASE_READ_URL's pool (read-only), or undefined when catalog reads go to the primary. */
+export function openReadReplica(config: Config): DatabaseHandle | undefined {
+  if (!config.databaseReadUrl) return undefined;
+  return openPostgres(config.databaseReadUrl, config.databaseReadPoolSize, {
+    applicationName: 'zakupka-read',
+    readOnly: true,
+  });
 }
 
 /** The configured database: a node-postgres pool, or the embedded PGlite behind the data-folder lock. */
@@ -132,6 +150,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     database = opened.database;
     lock = opened.lock;
   }
+  // Provided by the caller (tests) or opened here: only what was opened here is closed here.
+  const ownReplica = options.readDatabase ? undefined : openReadReplica(config);
+  const readDatabase = options.readDatabase ?? ownReplica ?? database;
   const state = { migrated: false, bossStarted: false, workersStarted: false, closing: false };
   const mailer = options.mailer ?? createMailer(config, log);
   try {
@@ -147,6 +168,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       config,
       database,
       db: database.db,
+      readDatabase,
+      readDb: readDatabase.db,
       boss,
       mailer,
       clock: options.clock ?? systemClock,
@@ -162,6 +185,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         await stopBoss(boss, config.shutdownTimeoutMs);
         mailer.close();
         if (!options.database) await database.close();
+        await ownReplica?.close();
         lock?.release();
       },
     };
@@ -174,6 +198,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     return runtime;
   } catch (error) {
     if (!options.database) await database.close().catch(() => {});
+    await ownReplica?.close().catch(() => {});
     lock?.release();
     throw error;
   }

@@ -32,6 +32,7 @@ try {
       url: `http://${config.host}:${config.port}`,
       docs: `${config.publicUrl}/docs`,
       database: runtime.database.kind,
+      readReplica: runtime.readDatabase !== runtime.database,
     },
     'Zakupka is listening',
   );

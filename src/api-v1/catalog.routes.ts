@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type TSchema, Type } from 'typebox';
+import type { Queryable } from '../db/client.ts';
 import { publicReadLimit } from '../http/rate-limits.ts';
 import { listCategories, listOffers } from '../modules/catalog/catalog.service.ts';
 import { catalogReadCacheOf } from '../modules/catalog/read-cache.ts';
@@ -74,12 +75,15 @@ const invalidPage = { ru: 'Неверная страница.', en: 'Invalid pag
 export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     const publicRead = publicReadLimit(runtime.config);
-    const cache = catalogReadCacheOf(runtime.db, runtime.config.catalogCacheBytes);
+    // The catalog reads' handle and cache, as v2's (the replica when there is one).
+    const cache = catalogReadCacheOf(runtime.readDb, runtime.config.catalogCacheBytes, {
+      snapshots: runtime.readDatabase !== runtime.database,
+    });
     /**
      * A JSON body from the read cache, or `build()`'s (null: no such answer, never stored). The
      * body is serialized once, by the schema its route declares, and sent as bytes after that.
      */
-    const cachedBody = async (key: string, build: () => Promise<Buffer | null>) => {
+    const cachedBody = async (key: string, build: (db: Queryable) => Promise<Buffer | null>) => {
       const answer = await cache.read(key, build, (body) => body?.length ?? 0);
       if (answer.notModified) throw new Error('v1 reads pass no If-None-Match');
       return answer.value;
@@ -104,12 +108,12 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         // The page's links are built from the request's path and query, so they key the answer.
-        const body = await cachedBody(`v1:${request.url}`, async () => {
+        const body = await cachedBody(`v1:${request.url}`, async (db) => {
           const all: { id: number; name: string }[] = [];
           let after: { name: string; id: number } | undefined;
           for (;;) {
             // Every category, as the reference lists them: also those with nothing on sale now.
-            const chunk = await listCategories(runtime.db, { all: true, limit: CHUNK, after });
+            const chunk = await listCategories(db, { all: true, limit: CHUNK, after });
             all.push(...chunk.map(({ id, name }) => ({ id, name })));
             if (chunk.length < CHUNK) break;
             const last = chunk[chunk.length - 1];
@@ -136,11 +140,11 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const body = await cachedBody(`v1:${request.url}`, async () => {
+        const body = await cachedBody(`v1:${request.url}`, async (db) => {
           const all: { id: number; name: string; state: boolean }[] = [];
           let afterId: number | undefined;
           for (;;) {
-            const chunk = await listShops(runtime.db, { limit: CHUNK, afterId });
+            const chunk = await listShops(db, { limit: CHUNK, afterId });
             all.push(
               ...chunk.map((shop) => ({ id: shop.id, name: shop.name, state: shop.accepting_orders })),
             );
@@ -176,11 +180,11 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         if ((rawShop && shop === undefined) || (rawCategory && category === undefined)) {
           return failure(WRONG_ARGUMENTS);
         }
-        const body = await cachedBody(`v1:products:${shop ?? ''}:${category ?? ''}`, async () => {
+        const body = await cachedBody(`v1:products:${shop ?? ''}:${category ?? ''}`, async (db) => {
           const all = [];
           let afterId: number | undefined;
           for (;;) {
-            const chunk = await listOffers(runtime.db, { shop, category, afterId, limit: CHUNK });
+            const chunk = await listOffers(db, { shop, category, afterId, limit: CHUNK });
             all.push(
               ...chunk.map((offer) =>
                 offerJson({

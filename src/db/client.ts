@@ -77,8 +77,26 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
   };
 }
 
-export function openPostgres(connectionString: string, max = 10): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString, max, application_name: 'zakupka' });
+export interface PostgresOptions {
+  applicationName?: string;
+  /**
+   * Every transaction of the pool read-only (`default_transaction_read_only`): the read replica's
+   * pool, so a write sent there by mistake fails at once also where the replica is writable.
+   */
+  readOnly?: boolean;
+}
+
+export function openPostgres(
+  connectionString: string,
+  max = 10,
+  options: PostgresOptions = {},
+): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    application_name: options.applicationName ?? 'zakupka',
+    ...(options.readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+  });
   // An idle client's connection error must not crash the process; the next checkout reconnects.
   pool.on('error', () => {});
   const db = drizzleNodePg({ client: pool, schema }) as unknown as Database;
@@ -114,6 +132,14 @@ export function openPostgres(connectionString: string, max = 10): DatabaseHandle
       await pool.end();
     },
   };
+}
+
+/**
+ * Runs `work` in one read-only snapshot (REPEATABLE READ, allowed on a standby too): every query of
+ * it sees the database as of one moment, whichever pool connection or replica serves it.
+ */
+export function inSnapshot<T>(db: Database, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  return db.transaction(work, { isolationLevel: 'repeatable read', accessMode: 'read only' });
 }
 
 /** SQLSTATEs after which a whole transaction may simply be run again. */

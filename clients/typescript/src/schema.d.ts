@@ -22049,6 +22049,13 @@ export interface operations {
                                 detail?: string;
                                 ok: boolean;
                             };
+                            /** @description The read replica of DATABASE_READ_URL (present only when one is configured) */
+                            replica?: {
+                                detail?: string;
+                                /** @description Seconds since the primary committed the last transaction the standby has replayed (it also grows while the primary writes nothing); absent when the read database is not a standby or has replayed nothing yet */
+                                lag_seconds?: number;
+                                ok: boolean;
+                            };
                         };
                         status: "ready" | "not_ready";
                     };
@@ -22074,6 +22081,13 @@ export interface operations {
                             };
                             migrations: {
                                 detail?: string;
+                                ok: boolean;
+                            };
+                            /** @description The read replica of DATABASE_READ_URL (present only when one is configured) */
+                            replica?: {
+                                detail?: string;
+                                /** @description Seconds since the primary committed the last transaction the standby has replayed (it also grows while the primary writes nothing); absent when the read database is not a standby or has replayed nothing yet */
+                                lag_seconds?: number;
                                 ok: boolean;
                             };
                         };

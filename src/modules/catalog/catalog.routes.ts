@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
+import type { Queryable } from '../../db/client.ts';
 import { IdParams, problemResponses } from '../../http/common-schemas.ts';
 import { forbidden, notFound } from '../../http/errors.ts';
 import {
@@ -71,7 +72,11 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     const publicRead = publicReadLimit(runtime.config);
     await installImportSchedule(runtime);
-    const cache = catalogReadCacheOf(runtime.db, runtime.config.catalogCacheBytes);
+    // Public reads go to the read handle (the replica when there is one); a replica's answers are
+    // built in a snapshot with the revision they are cached under.
+    const cache = catalogReadCacheOf(runtime.readDb, runtime.config.catalogCacheBytes, {
+      snapshots: runtime.readDatabase !== runtime.database,
+    });
     /**
      * A public catalog answer from the read cache: 304 (sent) when the client has it, else the
      * answer with its tag (none for a missing answer: the cache gives it none).
@@ -80,7 +85,7 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       request: FastifyRequest,
       reply: FastifyReply,
       key: string,
-      build: () => Promise<T>,
+      build: (db: Queryable) => Promise<T>,
     ): Promise<T | FastifyReply> => {
       const answer = await cache.read(key, build, jsonBytes, request.headers['if-none-match']);
       if (answer.notModified) return reply.code(304).header('etag', answer.etag).send(null);
@@ -110,7 +115,7 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
             en: 'Only staff may list every shop',
           });
         }
-        const items = await listShops(runtime.db, {
+        const items = await listShops(runtime.readDb, {
           all,
           limit: peekLimit(limit),
           afterId: decodeIdCursor(cursor, 'shop'),
@@ -132,7 +137,7 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         },
       },
       async (request) =>
-        getPublicShop(runtime.db, request.params.id, request.user?.role === 'staff', runtime.clock.now()),
+        getPublicShop(runtime.readDb, request.params.id, request.user?.role === 'staff', runtime.clock.now()),
     );
 
     app.get(
@@ -150,8 +155,8 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const { all, limit = 200, cursor } = request.query;
         const after = cursor ? decodeKindCursor(cursor, 'category', 2) : undefined;
-        return cachedJson(request, reply, cacheKey('categories', { all, limit, cursor }), async () => {
-          const items = await listCategories(runtime.db, {
+        return cachedJson(request, reply, cacheKey('categories', { all, limit, cursor }), async (db) => {
+          const items = await listCategories(db, {
             all,
             limit: peekLimit(limit),
             after: after ? { name: String(after[0]), id: Number(after[1]) } : undefined,
@@ -193,9 +198,7 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           limit: query.limit ?? 50,
           cursor: query.cursor,
         };
-        return cachedJson(request, reply, cacheKey('products', options), () =>
-          listProducts(runtime.db, options),
-        );
+        return cachedJson(request, reply, cacheKey('products', options), (db) => listProducts(db, options));
       },
     );
 
@@ -215,9 +218,7 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const filters = filtersFrom(request.query as Record<string, unknown>);
-        return cachedJson(request, reply, cacheKey('facets', filters), () =>
-          productFacets(runtime.db, filters),
-        );
+        return cachedJson(request, reply, cacheKey('facets', filters), (db) => productFacets(db, filters));
       },
     );
 
@@ -239,8 +240,8 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
         // (they move with the clock, not with the catalog revision), and the ETag names them too.
         const answer = await cache.read(
           `product:${id}`,
-          async () => {
-            const json = await getProductJson(runtime.db, id);
+          async (db) => {
+            const json = await getProductJson(db, id);
             return json === undefined ? undefined : productPageTemplate(json);
           },
           (template) => (template ? templateBytes(template) : 0),
@@ -283,8 +284,8 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           request,
           reply,
           cacheKey('offers', { shop, category, q, afterId, limit }),
-          async () => {
-            const items = await listOffers(runtime.db, {
+          async (db) => {
+            const items = await listOffers(db, {
               shop,
               category,
               q,

@@ -7,9 +7,14 @@
 // was built; since it was built from a later snapshot, it is at least that new, so while a fresh
 // read still sees that revision, it is exactly what building it again would give. A write in any
 // process (another API instance, the worker, psql) is seen by the next request.
+//
+// On a read replica "a later snapshot" is not certain: behind a balancer the next query may reach a
+// standby further behind. There (`snapshots`) an answer is built in one read-only snapshot that
+// also reads the revision, and is stored and tagged under that revision: never under a newer one
+// than its data.
 import { hash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Queryable } from '../../db/client.ts';
+import { type Database, inSnapshot, type Queryable } from '../../db/client.ts';
 import { runPrepared } from '../../db/prepared.ts';
 
 /** The catalog revision a fresh snapshot sees: `<epoch>:<changes>`. */
@@ -74,11 +79,12 @@ export interface CatalogReadCache {
   /**
    * The answer stored under `key` while the catalog is unchanged; otherwise `build()`'s, stored.
    * Concurrent misses of one key under one revision build once. `bytes` estimates an answer's
-   * memory. Stored answers are shared: callers must not change them.
+   * memory. Stored answers are shared: callers must not change them. `build` reads through the
+   * handle it is given (the snapshot's, on a replica).
    */
   read<T>(
     key: string,
-    build: () => Promise<T>,
+    build: (db: Queryable) => Promise<T>,
     bytes: (value: T) => number,
     ifNoneMatch?: string,
   ): Promise<CachedAnswer<T>>;
@@ -96,14 +102,37 @@ export function jsonBytes(value: unknown): number {
   return typeof value === 'string' ? value.length * 2 : (JSON.stringify(value)?.length ?? 4) * 2;
 }
 
+/** A built answer and the catalog revision it shows. */
+interface Built {
+  revision: string;
+  value: unknown;
+}
+
+export interface ReadCacheOptions {
+  /** Build each missed answer in one snapshot with the revision it is stored under (a replica). */
+  snapshots?: boolean;
+}
+
 /**
  * A cache of at most `maxBytes` of answers, least recently used out first. With `maxBytes` 0 it
  * stores nothing and reads no revision: every read builds.
  */
-export function createCatalogReadCache(db: Queryable, maxBytes: number): CatalogReadCache {
+export function createCatalogReadCache(
+  db: Queryable,
+  maxBytes: number,
+  options: ReadCacheOptions = {},
+): CatalogReadCache {
   const readRevision = createRevisionReader(() => catalogRevision(db));
   const entries = new Map<string, Entry>();
-  const building = new Map<string, { revision: string; answer: Promise<unknown> }>();
+  const building = new Map<string, { revision: string; answer: Promise<Built> }>();
+  /** An answer and the revision it shows: the one read before (same server), or its snapshot's. */
+  const buildAt = async <T>(revision: string, build: (db: Queryable) => Promise<T>): Promise<Built> =>
+    options.snapshots
+      ? inSnapshot(db as Database, async (tx) => ({
+          revision: await catalogRevision(tx),
+          value: await build(tx),
+        }))
+      : { revision, value: await build(db) };
   const stats = { hits: 0, misses: 0, bytes: 0 };
 
   function remove(key: string): void {
@@ -126,19 +155,23 @@ export function createCatalogReadCache(db: Queryable, maxBytes: number): Catalog
 
   async function read<T>(
     key: string,
-    build: () => Promise<T>,
+    build: (db: Queryable) => Promise<T>,
     bytes: (value: T) => number,
     ifNoneMatch?: string,
   ): Promise<CachedAnswer<T>> {
-    if (maxBytes === 0) return { notModified: false, value: await build(), etag: null };
+    if (maxBytes === 0) return { notModified: false, value: await build(db), etag: null };
     const revision = await readRevision();
     const etag = entityTag(key, revision);
     const tags = ifNoneMatch?.split(',').map((tag) => tag.trim()) ?? [];
     if (tags.includes(etag)) return { notModified: true, etag };
     // Nothing (null or undefined: not found) has no tag, and `*` matches any answer but that.
-    const answered = (value: T): CachedAnswer<T> => {
+    const answered = (value: T, shown = revision): CachedAnswer<T> => {
       if (value === null || value === undefined) return { notModified: false, value, etag: null };
-      return tags.includes('*') ? { notModified: true, etag } : { notModified: false, value, etag };
+      // Tagged with the revision it shows (a snapshot's may differ from the one read first).
+      const tag = shown === revision ? etag : entityTag(key, shown);
+      return tags.includes(tag) || tags.includes('*')
+        ? { notModified: true, etag: tag }
+        : { notModified: false, value, etag: tag };
     };
     const entry = entries.get(key);
     if (entry && entry.revision === revision) {
@@ -150,16 +183,18 @@ export function createCatalogReadCache(db: Queryable, maxBytes: number): Catalog
     }
     const pending = building.get(key);
     if (pending && pending.revision === revision) {
-      return answered((await pending.answer) as T);
+      const built = await pending.answer;
+      return answered(built.value as T, built.revision);
     }
     stats.misses += 1;
-    const answer = build();
+    const answer = buildAt(revision, build);
     building.set(key, { revision, answer });
     try {
-      const value = await answer;
+      const built = await answer;
+      const value = built.value as T;
       // Should a slower build of an older revision land last, the next read misses and rebuilds.
-      store(key, { revision, value, bytes: bytes(value) + key.length * 2 });
-      return answered(value);
+      store(key, { revision: built.revision, value, bytes: bytes(value) + key.length * 2 });
+      return answered(value, built.revision);
     } finally {
       if (building.get(key)?.answer === answer) building.delete(key);
     }
@@ -176,8 +211,13 @@ const shared = new WeakMap<object, Map<number, CatalogReadCache>>();
 /**
  * The one read cache of a database handle and size, shared by every API that reads the catalog
  * (v2 and v1), so the process holds at most `maxBytes` of answers and one revision reader.
+ * `options` count only when the cache is made (the first caller's).
  */
-export function catalogReadCacheOf(db: Queryable, maxBytes: number): CatalogReadCache {
+export function catalogReadCacheOf(
+  db: Queryable,
+  maxBytes: number,
+  options: ReadCacheOptions = {},
+): CatalogReadCache {
   let bySize = shared.get(db);
   if (!bySize) {
     bySize = new Map();
@@ -185,7 +225,7 @@ export function catalogReadCacheOf(db: Queryable, maxBytes: number): CatalogRead
   }
   let cache = bySize.get(maxBytes);
   if (!cache) {
-    cache = createCatalogReadCache(db, maxBytes);
+    cache = createCatalogReadCache(db, maxBytes, options);
     bySize.set(maxBytes, cache);
   }
   return cache;

@@ -15,12 +15,42 @@ const JobsCheck = Type.Object({
     }),
   ),
 });
+const ReplicaCheck = Type.Object(
+  {
+    ok: Type.Boolean(),
+    detail: Type.Optional(Type.String()),
+    lag_seconds: Type.Optional(
+      Type.Number({
+        description:
+          'Seconds since the primary committed the last transaction the standby has replayed (it also grows while the primary writes nothing); absent when the read database is not a standby or has replayed nothing yet',
+      }),
+    ),
+  },
+  { description: 'The read replica of DATABASE_READ_URL (present only when one is configured)' },
+);
 const Readiness = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
-  checks: Type.Object({ database: Check, migrations: Check, jobs: JobsCheck }),
+  checks: Type.Object({
+    database: Check,
+    migrations: Check,
+    jobs: JobsCheck,
+    replica: Type.Optional(ReplicaCheck),
+  }),
 });
 
-/** Liveness (the process answers) and readiness (database reachable, migrations applied, jobs started). */
+/** How far the read replica is behind, when it is a standby (null: not a standby, or nothing replayed). */
+async function replicaLag(runtime: Runtime): Promise<number | null> {
+  const [row] = await runtime.readDatabase.query<{ lag: number | null }>(
+    `select case when pg_is_in_recovery()
+       then extract(epoch from now() - pg_last_xact_replay_timestamp())::float8 end as lag`,
+  );
+  return row.lag === null ? null : Math.max(0, row.lag);
+}
+
+/**
+ * Liveness (the process answers) and readiness (database reachable, migrations applied, jobs
+ * started, and the read replica reachable when there is one: the public catalog reads it).
+ */
 export function healthRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
@@ -70,8 +100,20 @@ export function healthRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           request.log.error({ err: error }, 'readiness check: database query failed');
           checks.database.detail = 'database unreachable';
         }
-        const ready = checks.database.ok && checks.migrations.ok && checks.jobs.ok;
-        return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
+        let replica: { ok: boolean; detail?: string; lag_seconds?: number } | undefined;
+        if (runtime.readDatabase !== runtime.database) {
+          try {
+            const lag = await replicaLag(runtime);
+            replica = lag === null ? { ok: true } : { ok: true, lag_seconds: Math.round(lag * 1000) / 1000 };
+          } catch (error) {
+            request.log.error({ err: error }, 'readiness check: read replica query failed');
+            replica = { ok: false, detail: 'read replica unreachable' };
+          }
+        }
+        const ready = checks.database.ok && checks.migrations.ok && checks.jobs.ok && (replica?.ok ?? true);
+        return reply
+          .status(ready ? 200 : 503)
+          .send({ status: ready ? 'ready' : 'not_ready', checks: replica ? { ...checks, replica } : checks });
       },
     );
   };
