@@ -193,7 +193,9 @@ async function main() {
   // BENCH_STATS_REUSE=<url>: measure a database an earlier run kept (BENCH_STATS_KEEP=1), without
   // generating it again.
   const reuse = process.env.BENCH_STATS_REUSE;
-  const database = reuse ? { url: reuse, drop: async () => {} } : await freshDatabase('bench_stats');
+  const database = reuse
+    ? { url: reuse, drop: async () => {} }
+    : await freshDatabase(process.env.BENCH_STATS_DB_PREFIX ?? 'bench_stats');
   const handle = openPostgres(database.url, 4);
   const results: Record<string, unknown>[] = [];
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
@@ -212,6 +214,11 @@ async function main() {
         (select count(*) from order_parts)::int as parts, (select count(*) from order_lines)::int as lines`),
     );
     console.log(`generated in ${generateSeconds.toFixed(1)} s:`, counts);
+    if (process.env.BENCH_STATS_GENERATE_ONLY) {
+      // Only the history, kept (no rollups): for measuring a rebuild or a migration's backfill on it.
+      process.env.BENCH_STATS_KEEP = '1';
+      return;
+    }
 
     const config = loadConfig({ DATABASE_URL: database.url, AUTH_SECRET, LOG_LEVEL: 'warn' });
     const runtime = await createRuntime(config, {
@@ -223,7 +230,8 @@ async function main() {
     started = performance.now();
     // A fresh history bypassed the triggers: rebuild from the lines. A reused database was migrated
     // after its history was written: the migration left the history as deltas to fold.
-    if (reuse) await foldStatsDeltas(runtime, 2_000_000);
+    // BENCH_STATS_REBUILD=1 rebuilds a reused database's rollups from its lines.
+    if (reuse && !process.env.BENCH_STATS_REBUILD) await foldStatsDeltas(runtime, 2_000_000);
     else await rebuildStatsRollups(runtime);
     await handle.db.execute(sql`vacuum analyze stats_sales_deltas`);
     await handle.db.execute(sql`analyze stats_rollups`);

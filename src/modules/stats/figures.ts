@@ -101,6 +101,43 @@ interface RawRow {
   group_count: number | null;
 }
 
+/** What `group_id` is in each family, for a buyer's figures added up from its own lines. */
+const LINE_GROUP: Record<StatsFamily, string> = {
+  total: '0',
+  shop: '0',
+  buyer: 'l.buyer_id',
+  shop_buyer: 'l.buyer_id',
+  category: 'l.category_id',
+  shop_category: 'l.category_id',
+  product: 'l.product_id',
+  shop_product: 'l.product_id',
+};
+
+/**
+ * A buyer's figures by category or product (no rollup is keyed by buyer and those): its own lines of
+ * the period (a year is a few thousand) added up on the spot, each with its share of its part's order
+ * discount from stats_line_figures (the same rule as the triggers'), in delta-shaped rows: one per
+ * bucket, group (and shop, where parts are counted by shop) and state, `orders` and `parts` counted
+ * distinct — so the aggregate over them reads them as it reads rollups.
+ */
+function buyerLines(q: FigureQuery, piece: SQL, filter: SQL, low: string, high: string): SQL {
+  const byShop = q.groupBy === 'shop';
+  return sql`
+    select x.bucket, ${byShop ? sql.raw('x.shop_id') : sql.raw('0')} as shop_id, x.group_id, x.state, count(*)::int as lines, sum(x.quantity) as units,
+      sum(x.gross) as gross, sum(x.line_discount) as line_discount, sum(x.order_discount) as order_discount,
+      count(distinct x.part_id)::int as parts, count(distinct x.order_id)::int as orders
+    from (
+      select p.bucket, l.shop_id, ${sql.raw(LINE_GROUP[q.family])} as group_id, st.state, l.quantity, l.gross,
+        l.line_discount, l.order_discount, l.part_id, l.order_id
+      from stats_line_figures(array(select id from orders where user_id = ${q.buyerId}
+             and created_at >= ${low}::timestamptz and created_at < ${high}::timestamptz)) l
+      cross join lateral (select l.state union all select 'live' where l.state <> 'canceled') st(state)
+      join ${piece} p on l.hour >= p.f and l.hour < p.t
+    ) x
+    where ${filter}
+    group by x.bucket, x.group_id, x.state${byShop ? sql.raw(', x.shop_id') : sql.raw('')}`;
+}
+
 /** The rollup family that holds a family's figures for one buyer (group = the buyer), if any. */
 const BUYER_FAMILY: Partial<Record<StatsFamily, StatsFamily>> = { total: 'buyer', shop: 'shop_buyer' };
 
@@ -112,6 +149,8 @@ export async function queryFigures(db: Queryable, q: FigureQuery): Promise<Figur
   const buckets = q.pieces.map((p) => p.bucket);
   const piece = sql`(select * from unnest(${sql.param(grains)}::text[], ${sql.param(froms)}::timestamptz[],
     ${sql.param(tos)}::timestamptz[], ${sql.param(buckets)}::int[]) as p(grain, f, t, bucket))`;
+  const low = new Date(Math.min(...q.pieces.map((p) => p.from.getTime()))).toISOString();
+  const high = new Date(Math.max(...q.pieces.map((p) => p.to.getTime()))).toISOString();
   const groupColumn = q.groupBy === 'shop' ? sql.raw('x.shop_id') : sql.raw('x.group_id');
   const conditions = [
     q.shopId === undefined ? undefined : sql`x.shop_id = ${q.shopId}`,
@@ -130,29 +169,34 @@ export async function queryFigures(db: Queryable, q: FigureQuery): Promise<Figur
 
   let source: SQL;
   if (q.buyerId !== undefined && buyerFamily === undefined) {
-    const low = new Date(Math.min(...q.pieces.map((p) => p.from.getTime()))).toISOString();
-    const high = new Date(Math.max(...q.pieces.map((p) => p.to.getTime()))).toISOString();
-    source = sql`
-      select p.bucket, x.* from ${piece} p
-      join stats_contribution(
-        array(select id from orders where user_id = ${q.buyerId}
-              and created_at >= ${low}::timestamptz and created_at < ${high}::timestamptz),
-        '{}', '{}', '{}') x
-        on x.family = ${q.family} and x.hour >= p.f and x.hour < p.t
-      where ${shop}`;
+    source = buyerLines(q, piece, shop, low, high);
   } else {
     const columns = sql.raw(
       'x.family, x.shop_id, x.group_id, x.state, x.lines, x.units, x.gross, x.line_discount, x.order_discount, x.parts, x.orders',
     );
-    // One index range per piece (the lateral subquery with `offset 0` is not flattened into a join
-    // that would read the family's every row).
-    source = sql`
+    const groupKeys =
+      buyerFamily !== undefined ? [q.buyerId ?? 0] : q.groupBy === 'group' ? q.groupIds : undefined;
+    const rollups =
+      groupKeys === undefined
+        ? // One index range per piece (the lateral subquery with `offset 0` is not flattened into a join
+          // that would read the family's every row).
+          sql`
       select p.bucket, x.* from ${piece} p
       cross join lateral (
         select ${columns} from stats_rollups x
         where x.family = ${family} and x.grain = p.grain and x.bucket >= p.f and x.bucket < p.t and ${shop}
         offset 0
-      ) x
+      ) x`
+        : // A few groups (the ranked ones, one buyer): their own rows only, by stats_rollups_group_idx
+          // (family, grain, group, state, bucket), rather than every group's rows of each piece.
+          sql`
+      select p.bucket, ${columns} from stats_rollups x
+      join ${piece} p on x.grain = p.grain and x.bucket >= p.f and x.bucket < p.t
+      where x.family = ${family} and x.grain = any(${sql.param([...new Set(grains)])}::text[])
+        and x.group_id = any(${sql.param([...groupKeys])}::int[])
+        and x.bucket >= ${low}::timestamptz and x.bucket < ${high}::timestamptz and ${shop}`;
+    source = sql`
+      ${rollups}
       union all
       select p.bucket, ${columns} from ${piece} p
       join stats_sales_deltas x on x.family = ${family} and x.hour >= p.f and x.hour < p.t
