@@ -11,6 +11,7 @@
 // (rebuildStatsRollups: the same SQL as the triggers), the API started as its own process, and each
 // typical query asked BENCH_STATS_REQUESTS (100) times one after another: p50/p99 of the whole HTTP
 // answer. Results: bench/results/stats.md and stats.json.
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.ts';
@@ -294,6 +295,16 @@ async function main() {
       `Machine: ${machine()}. PostgreSQL server, API as its own process, one client asking one request after another (${REQUESTS} each after 5 warm-ups).`,
       '',
       `History: ${counts.orders.toLocaleString('en')} orders, ${counts.parts.toLocaleString('en')} supplier parts, ${counts.lines.toLocaleString('en')} order lines over 20 suppliers, 2025-12-01 … 2026-11-30; generated in ${generateSeconds.toFixed(0)} s, rollups rebuilt from the lines in ${rebuildSeconds.toFixed(0)} s.`,
+      '',
+      reuse
+        ? `Database: a kept one (\`BENCH_STATS_REUSE\`), its rollups ${process.env.BENCH_STATS_REBUILD ? 'rebuilt from the lines here' : 'as they were (deltas folded)'}; load average ${os
+            .loadavg()
+            .map((l) => l.toFixed(1))
+            .join(' / ')} (1 / 5 / 15 min) at the end.`
+        : `Database: generated here; load average ${os
+            .loadavg()
+            .map((l) => l.toFixed(1))
+            .join(' / ')} (1 / 5 / 15 min) at the end.`,
       '',
       `Rollup rows: ${rollupRows.map((r) => `${r.family}/${r.grain} ${r.rows.toLocaleString('en')}`).join(', ')}.`,
       '',

@@ -1,6 +1,8 @@
--- Statistics at scale (modules/stats/README.md): the group index reads only the states asked for, and
+-- Statistics at scale (modules/stats/README.md): the shop and group indexes read only the states asked for, and
 -- stats_line_figures gives a few orders' lines as statistics count them (a buyer's purchases by category or product).
+DROP INDEX "stats_rollups_shop_idx";--> statement-breakpoint
 DROP INDEX "stats_rollups_group_idx";--> statement-breakpoint
+CREATE INDEX "stats_rollups_shop_idx" ON "stats_rollups" USING btree ("family","grain","shop_id","state","bucket");--> statement-breakpoint
 CREATE INDEX "stats_rollups_group_idx" ON "stats_rollups" USING btree ("family","grain","group_id","state","bucket");--> statement-breakpoint
 -- Each line of the given orders as statistics count it: its part's state, its category as sold, its
 -- order's UTC hour, and its share of its part's order-level discount spread over the part's lines in

@@ -19,7 +19,7 @@ import type { Queryable } from '../../db/client.ts';
 import type { OrderState } from '../../db/schema/orders.ts';
 import type { StatsFamily } from '../../db/schema/stats.ts';
 import { rowsOf } from '../../db/statement-queue.ts';
-import type { Piece } from './periods.ts';
+import { bucketStartsOf, type Piece } from './periods.ts';
 
 export interface Figures {
   orders: number;
@@ -141,6 +141,11 @@ function buyerLines(q: FigureQuery, piece: SQL, filter: SQL, low: string, high: 
 /** The rollup family that holds a family's figures for one buyer (group = the buyer), if any. */
 const BUYER_FAMILY: Partial<Record<StatsFamily, StatsFamily>> = { total: 'buyer', shop: 'shop_buyer' };
 
+/** Whether a buyer's figures of this family are added up from its lines (no rollup holds them). */
+export function readsBuyerLines(family: StatsFamily, buyerId: number | undefined): boolean {
+  return buyerId !== undefined && BUYER_FAMILY[family] === undefined;
+}
+
 export async function queryFigures(db: Queryable, q: FigureQuery): Promise<FigureResult> {
   if (q.pieces.length === 0) return { rows: [], groupCount: 0 };
   const grains = q.pieces.map((p) => p.grain);
@@ -166,6 +171,24 @@ export async function queryFigures(db: Queryable, q: FigureQuery): Promise<Figur
   const family = buyerFamily ?? q.family;
   if (buyerFamily !== undefined) conditions.push(sql`x.group_id = ${q.buyerId}`);
   const shop = sql.join(conditions, sql` and `);
+  // Reading key by key (a few groups or shops: the ranked ones, one buyer): the key is the index's,
+  // the other conditions stay.
+  const keyed =
+    buyerFamily !== undefined
+      ? { column: sql.raw('group_id'), keys: [q.buyerId ?? 0] }
+      : q.groupIds !== undefined && q.groupBy !== null
+        ? { column: sql.raw(q.groupBy === 'shop' ? 'shop_id' : 'group_id'), keys: q.groupIds }
+        : undefined;
+  const others = sql.join(
+    [
+      q.shopId === undefined ? sql`true` : sql`x.shop_id = ${q.shopId}`,
+      sql`x.state = any(${sql.param(states)}::text[])`,
+      buyerFamily !== undefined && q.groupIds !== undefined
+        ? sql`${groupColumn} = any(${sql.param([...q.groupIds])}::int[])`
+        : sql`true`,
+    ],
+    sql` and `,
+  );
 
   let source: SQL;
   if (q.buyerId !== undefined && buyerFamily === undefined) {
@@ -174,27 +197,39 @@ export async function queryFigures(db: Queryable, q: FigureQuery): Promise<Figur
     const columns = sql.raw(
       'x.family, x.shop_id, x.group_id, x.state, x.lines, x.units, x.gross, x.line_discount, x.order_discount, x.parts, x.orders',
     );
-    const groupKeys =
-      buyerFamily !== undefined ? [q.buyerId ?? 0] : q.groupBy === 'group' ? q.groupIds : undefined;
-    const rollups =
-      groupKeys === undefined
-        ? // One index range per piece (the lateral subquery with `offset 0` is not flattened into a join
-          // that would read the family's every row).
-          sql`
+    let rollups: SQL;
+    if (keyed === undefined) {
+      // One index range per piece (the lateral subquery with `offset 0` is not flattened into a join
+      // that would read the family's every row).
+      rollups = sql`
       select p.bucket, x.* from ${piece} p
       cross join lateral (
         select ${columns} from stats_rollups x
         where x.family = ${family} and x.grain = p.grain and x.bucket >= p.f and x.bucket < p.t and ${shop}
         offset 0
-      ) x`
-        : // A few groups (the ranked ones, one buyer): their own rows only, by stats_rollups_group_idx
-          // (family, grain, group, state, bucket), rather than every group's rows of each piece.
-          sql`
-      select p.bucket, ${columns} from stats_rollups x
-      join ${piece} p on x.grain = p.grain and x.bucket >= p.f and x.bucket < p.t
-      where x.family = ${family} and x.grain = any(${sql.param([...new Set(grains)])}::text[])
-        and x.group_id = any(${sql.param([...groupKeys])}::int[])
-        and x.bucket >= ${low}::timestamptz and x.bucket < ${high}::timestamptz and ${shop}`;
+      ) x`;
+    } else {
+      // Their own rows only, one range of stats_rollups_group_idx / _shop_idx (family, grain, key,
+      // state, bucket) per key and state, rather than every group's rows of each piece (with the keys
+      // as an array the planner chose the rank index or a sequential scan and read the whole period).
+      // A row finds its piece by its bucket's start (an equality, hashed) rather than by a range.
+      const starts = q.pieces.flatMap((p) =>
+        bucketStartsOf(p).map((start) => ({ grain: p.grain, start: start.toISOString(), bucket: p.bucket })),
+      );
+      rollups = sql`
+      select b.bucket, ${columns}
+      from unnest(${sql.param([...keyed.keys])}::int[]) as g(id)
+      cross join lateral (
+        select ${columns}, x.grain, x.bucket from stats_rollups x
+        where x.family = ${family} and x.grain = any(${sql.param([...new Set(grains)])}::text[])
+          and x.${keyed.column} = g.id and x.bucket >= ${low}::timestamptz and x.bucket < ${high}::timestamptz
+          and ${others}
+        offset 0
+      ) x
+      join unnest(${sql.param(starts.map((b) => b.grain))}::text[], ${sql.param(starts.map((b) => b.start))}::timestamptz[],
+                  ${sql.param(starts.map((b) => b.bucket))}::int[]) as b(grain, start, bucket)
+        on b.grain = x.grain and b.start = x.bucket`;
+    }
     source = sql`
       ${rollups}
       union all
