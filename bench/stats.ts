@@ -11,6 +11,7 @@
 // (rebuildStatsRollups: the same SQL as the triggers), the API started as its own process, and each
 // typical query asked BENCH_STATS_REQUESTS (100) times one after another: p50/p99 of the whole HTTP
 // answer. Results: bench/results/stats.md and stats.json.
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.ts';
@@ -193,7 +194,9 @@ async function main() {
   // BENCH_STATS_REUSE=<url>: measure a database an earlier run kept (BENCH_STATS_KEEP=1), without
   // generating it again.
   const reuse = process.env.BENCH_STATS_REUSE;
-  const database = reuse ? { url: reuse, drop: async () => {} } : await freshDatabase('bench_stats');
+  const database = reuse
+    ? { url: reuse, drop: async () => {} }
+    : await freshDatabase(process.env.BENCH_STATS_DB_PREFIX ?? 'bench_stats');
   const handle = openPostgres(database.url, 4);
   const results: Record<string, unknown>[] = [];
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
@@ -212,6 +215,11 @@ async function main() {
         (select count(*) from order_parts)::int as parts, (select count(*) from order_lines)::int as lines`),
     );
     console.log(`generated in ${generateSeconds.toFixed(1)} s:`, counts);
+    if (process.env.BENCH_STATS_GENERATE_ONLY) {
+      // Only the history, kept (no rollups): for measuring a rebuild or a migration's backfill on it.
+      process.env.BENCH_STATS_KEEP = '1';
+      return;
+    }
 
     const config = loadConfig({ DATABASE_URL: database.url, AUTH_SECRET, LOG_LEVEL: 'warn' });
     const runtime = await createRuntime(config, {
@@ -223,7 +231,8 @@ async function main() {
     started = performance.now();
     // A fresh history bypassed the triggers: rebuild from the lines. A reused database was migrated
     // after its history was written: the migration left the history as deltas to fold.
-    if (reuse) await foldStatsDeltas(runtime, 2_000_000);
+    // BENCH_STATS_REBUILD=1 rebuilds a reused database's rollups from its lines.
+    if (reuse && !process.env.BENCH_STATS_REBUILD) await foldStatsDeltas(runtime, 2_000_000);
     else await rebuildStatsRollups(runtime);
     await handle.db.execute(sql`vacuum analyze stats_sales_deltas`);
     await handle.db.execute(sql`analyze stats_rollups`);
@@ -286,6 +295,16 @@ async function main() {
       `Machine: ${machine()}. PostgreSQL server, API as its own process, one client asking one request after another (${REQUESTS} each after 5 warm-ups).`,
       '',
       `History: ${counts.orders.toLocaleString('en')} orders, ${counts.parts.toLocaleString('en')} supplier parts, ${counts.lines.toLocaleString('en')} order lines over 20 suppliers, 2025-12-01 … 2026-11-30; generated in ${generateSeconds.toFixed(0)} s, rollups rebuilt from the lines in ${rebuildSeconds.toFixed(0)} s.`,
+      '',
+      reuse
+        ? `Database: a kept one (\`BENCH_STATS_REUSE\`), its rollups ${process.env.BENCH_STATS_REBUILD ? 'rebuilt from the lines here' : 'as they were (deltas folded)'}; load average ${os
+            .loadavg()
+            .map((l) => l.toFixed(1))
+            .join(' / ')} (1 / 5 / 15 min) at the end.`
+        : `Database: generated here; load average ${os
+            .loadavg()
+            .map((l) => l.toFixed(1))
+            .join(' / ')} (1 / 5 / 15 min) at the end.`,
       '',
       `Rollup rows: ${rollupRows.map((r) => `${r.family}/${r.grain} ${r.rows.toLocaleString('en')}`).join(', ')}.`,
       '',

@@ -79,10 +79,11 @@ export const statsRollups = pgTable(
   (t) => [
     // A period of every shop: (family, grain, bucket range); the key's order serves it.
     primaryKey({ columns: [t.family, t.grain, t.bucket, t.shopId, t.groupId, t.state] }),
-    // One supplier's figures (the supplier endpoint, `shop_id` filters).
-    index('stats_rollups_shop_idx').on(t.family, t.grain, t.shopId, t.bucket),
-    // The series of the top groups (products, categories, buyers) once they are ranked.
-    index('stats_rollups_group_idx').on(t.family, t.grain, t.groupId, t.bucket),
+    // One supplier's figures (the supplier endpoint, `shop_id` filters), the series of the shops.
+    index('stats_rollups_shop_idx').on(t.family, t.grain, t.shopId, t.state, t.bucket),
+    // The series of a few groups (the top products, categories, buyers once ranked; one buyer's
+    // figures): state before bucket, so only the states asked for are read.
+    index('stats_rollups_group_idx').on(t.family, t.grain, t.groupId, t.state, t.bucket),
     // Best-selling groups of one bucket first: the top-products ranking reads each bucket from the top.
     index('stats_rollups_rank_idx').on(t.family, t.grain, t.bucket, t.shopId, t.state, t.revenue.desc()),
   ],

@@ -19,7 +19,7 @@ import type { Queryable } from '../../db/client.ts';
 import type { OrderState } from '../../db/schema/orders.ts';
 import type { StatsFamily } from '../../db/schema/stats.ts';
 import { rowsOf } from '../../db/statement-queue.ts';
-import type { Piece } from './periods.ts';
+import { bucketStartsOf, type Piece } from './periods.ts';
 
 export interface Figures {
   orders: number;
@@ -101,8 +101,50 @@ interface RawRow {
   group_count: number | null;
 }
 
+/** What `group_id` is in each family, for a buyer's figures added up from its own lines. */
+const LINE_GROUP: Record<StatsFamily, string> = {
+  total: '0',
+  shop: '0',
+  buyer: 'l.buyer_id',
+  shop_buyer: 'l.buyer_id',
+  category: 'l.category_id',
+  shop_category: 'l.category_id',
+  product: 'l.product_id',
+  shop_product: 'l.product_id',
+};
+
+/**
+ * A buyer's figures by category or product (no rollup is keyed by buyer and those): its own lines of
+ * the period (a year is a few thousand) added up on the spot, each with its share of its part's order
+ * discount from stats_line_figures (the same rule as the triggers'), in delta-shaped rows: one per
+ * bucket, group (and shop, where parts are counted by shop) and state, `orders` and `parts` counted
+ * distinct — so the aggregate over them reads them as it reads rollups.
+ */
+function buyerLines(q: FigureQuery, piece: SQL, filter: SQL, low: string, high: string): SQL {
+  const byShop = q.groupBy === 'shop';
+  return sql`
+    select x.bucket, ${byShop ? sql.raw('x.shop_id') : sql.raw('0')} as shop_id, x.group_id, x.state, count(*)::int as lines, sum(x.quantity) as units,
+      sum(x.gross) as gross, sum(x.line_discount) as line_discount, sum(x.order_discount) as order_discount,
+      count(distinct x.part_id)::int as parts, count(distinct x.order_id)::int as orders
+    from (
+      select p.bucket, l.shop_id, ${sql.raw(LINE_GROUP[q.family])} as group_id, st.state, l.quantity, l.gross,
+        l.line_discount, l.order_discount, l.part_id, l.order_id
+      from stats_line_figures(array(select id from orders where user_id = ${q.buyerId}
+             and created_at >= ${low}::timestamptz and created_at < ${high}::timestamptz)) l
+      cross join lateral (select l.state union all select 'live' where l.state <> 'canceled') st(state)
+      join ${piece} p on l.hour >= p.f and l.hour < p.t
+    ) x
+    where ${filter}
+    group by x.bucket, x.group_id, x.state${byShop ? sql.raw(', x.shop_id') : sql.raw('')}`;
+}
+
 /** The rollup family that holds a family's figures for one buyer (group = the buyer), if any. */
 const BUYER_FAMILY: Partial<Record<StatsFamily, StatsFamily>> = { total: 'buyer', shop: 'shop_buyer' };
+
+/** Whether a buyer's figures of this family are added up from its lines (no rollup holds them). */
+export function readsBuyerLines(family: StatsFamily, buyerId: number | undefined): boolean {
+  return buyerId !== undefined && BUYER_FAMILY[family] === undefined;
+}
 
 export async function queryFigures(db: Queryable, q: FigureQuery): Promise<FigureResult> {
   if (q.pieces.length === 0) return { rows: [], groupCount: 0 };
@@ -112,6 +154,8 @@ export async function queryFigures(db: Queryable, q: FigureQuery): Promise<Figur
   const buckets = q.pieces.map((p) => p.bucket);
   const piece = sql`(select * from unnest(${sql.param(grains)}::text[], ${sql.param(froms)}::timestamptz[],
     ${sql.param(tos)}::timestamptz[], ${sql.param(buckets)}::int[]) as p(grain, f, t, bucket))`;
+  const low = new Date(Math.min(...q.pieces.map((p) => p.from.getTime()))).toISOString();
+  const high = new Date(Math.max(...q.pieces.map((p) => p.to.getTime()))).toISOString();
   const groupColumn = q.groupBy === 'shop' ? sql.raw('x.shop_id') : sql.raw('x.group_id');
   const conditions = [
     q.shopId === undefined ? undefined : sql`x.shop_id = ${q.shopId}`,
@@ -127,32 +171,67 @@ export async function queryFigures(db: Queryable, q: FigureQuery): Promise<Figur
   const family = buyerFamily ?? q.family;
   if (buyerFamily !== undefined) conditions.push(sql`x.group_id = ${q.buyerId}`);
   const shop = sql.join(conditions, sql` and `);
+  // Reading key by key (a few groups or shops: the ranked ones, one buyer): the key is the index's,
+  // the other conditions stay.
+  const keyed =
+    buyerFamily !== undefined
+      ? { column: sql.raw('group_id'), keys: [q.buyerId ?? 0] }
+      : q.groupIds !== undefined && q.groupBy !== null
+        ? { column: sql.raw(q.groupBy === 'shop' ? 'shop_id' : 'group_id'), keys: q.groupIds }
+        : undefined;
+  const others = sql.join(
+    [
+      q.shopId === undefined ? sql`true` : sql`x.shop_id = ${q.shopId}`,
+      sql`x.state = any(${sql.param(states)}::text[])`,
+      buyerFamily !== undefined && q.groupIds !== undefined
+        ? sql`${groupColumn} = any(${sql.param([...q.groupIds])}::int[])`
+        : sql`true`,
+    ],
+    sql` and `,
+  );
 
   let source: SQL;
   if (q.buyerId !== undefined && buyerFamily === undefined) {
-    const low = new Date(Math.min(...q.pieces.map((p) => p.from.getTime()))).toISOString();
-    const high = new Date(Math.max(...q.pieces.map((p) => p.to.getTime()))).toISOString();
-    source = sql`
-      select p.bucket, x.* from ${piece} p
-      join stats_contribution(
-        array(select id from orders where user_id = ${q.buyerId}
-              and created_at >= ${low}::timestamptz and created_at < ${high}::timestamptz),
-        '{}', '{}', '{}') x
-        on x.family = ${q.family} and x.hour >= p.f and x.hour < p.t
-      where ${shop}`;
+    source = buyerLines(q, piece, shop, low, high);
   } else {
     const columns = sql.raw(
       'x.family, x.shop_id, x.group_id, x.state, x.lines, x.units, x.gross, x.line_discount, x.order_discount, x.parts, x.orders',
     );
-    // One index range per piece (the lateral subquery with `offset 0` is not flattened into a join
-    // that would read the family's every row).
-    source = sql`
+    let rollups: SQL;
+    if (keyed === undefined) {
+      // One index range per piece (the lateral subquery with `offset 0` is not flattened into a join
+      // that would read the family's every row).
+      rollups = sql`
       select p.bucket, x.* from ${piece} p
       cross join lateral (
         select ${columns} from stats_rollups x
         where x.family = ${family} and x.grain = p.grain and x.bucket >= p.f and x.bucket < p.t and ${shop}
         offset 0
+      ) x`;
+    } else {
+      // Their own rows only, one range of stats_rollups_group_idx / _shop_idx (family, grain, key,
+      // state, bucket) per key and state, rather than every group's rows of each piece (with the keys
+      // as an array the planner chose the rank index or a sequential scan and read the whole period).
+      // A row finds its piece by its bucket's start (an equality, hashed) rather than by a range.
+      const starts = q.pieces.flatMap((p) =>
+        bucketStartsOf(p).map((start) => ({ grain: p.grain, start: start.toISOString(), bucket: p.bucket })),
+      );
+      rollups = sql`
+      select b.bucket, ${columns}
+      from unnest(${sql.param([...keyed.keys])}::int[]) as g(id)
+      cross join lateral (
+        select ${columns}, x.grain, x.bucket from stats_rollups x
+        where x.family = ${family} and x.grain = any(${sql.param([...new Set(grains)])}::text[])
+          and x.${keyed.column} = g.id and x.bucket >= ${low}::timestamptz and x.bucket < ${high}::timestamptz
+          and ${others}
+        offset 0
       ) x
+      join unnest(${sql.param(starts.map((b) => b.grain))}::text[], ${sql.param(starts.map((b) => b.start))}::timestamptz[],
+                  ${sql.param(starts.map((b) => b.bucket))}::int[]) as b(grain, start, bucket)
+        on b.grain = x.grain and b.start = x.bucket`;
+    }
+    source = sql`
+      ${rollups}
       union all
       select p.bucket, ${columns} from ${piece} p
       join stats_sales_deltas x on x.family = ${family} and x.hour >= p.f and x.hour < p.t

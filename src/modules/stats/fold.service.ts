@@ -66,15 +66,22 @@ export async function foldStatsDeltas(runtime: Runtime, batch = BATCH): Promise<
 }
 
 /**
- * Recomputes every rollup from the order lines (a tool: the benchmark's generator, a repair). Holds
- * writers of lines and parts off for its duration, so no change is lost between the two.
+ * Recomputes every rollup from the order lines (a tool: the benchmark's generator, a repair), set-based:
+ * stats_contribution (the triggers' own SQL) for a batch of orders at a time into a scratch table
+ * without indexes, then the hour rows by one `group by`, the day rows from the hour rows and the month
+ * rows from the day rows (an order lies in one hour, so every measure, `orders` included, adds up), with
+ * the secondary indexes dropped during the load and built again after it (one sort each instead of
+ * millions of index inserts). Holds writers of lines and parts off, and readers of the rollups, for its
+ * duration (minutes for a year of 1,000,000 lines), so no change is lost between the two.
  */
 export async function rebuildStatsRollups(runtime: Runtime, ordersPerBatch = 5_000): Promise<void> {
   await transaction(runtime, async ({ tx }) => {
     await tx.execute(sql`lock table order_lines, order_parts in share mode`);
     await tx.execute(sql`select pg_advisory_xact_lock(${FOLD_LOCK})`);
+    await tx.execute(sql`set local work_mem = '256MB'`);
+    await tx.execute(sql`set local maintenance_work_mem = '512MB'`);
     await tx.execute(sql`delete from stats_sales_deltas`);
-    await tx.execute(sql`delete from stats_rollups`);
+    await tx.execute(sql`truncate stats_rollups`);
     await tx.execute(sql`
       insert into stats_line_categories (line_id, category_id)
       select l.id, p.category_id from order_lines l join products p on p.id = l.product_id
@@ -84,12 +91,48 @@ export async function rebuildStatsRollups(runtime: Runtime, ordersPerBatch = 5_0
     );
     const { low, high } = bounds ?? { low: null, high: null };
     if (low === null || high === null) return;
-    // Straight into the rollups, a batch of orders at a time (no deltas in between).
+    await tx.execute(sql`
+      create temp table stats_rebuild on commit drop as
+      select * from stats_sales_deltas with no data`);
     for (let start = Number(low); start <= Number(high); start += ordersPerBatch) {
-      const batch = sql`stats_contribution(
-          array(select id from orders where id >= ${start} and id < ${start + ordersPerBatch}), '{}', '{}', '{}')`;
-      await tx.execute(upsertRollups(batch));
+      await tx.execute(sql`
+        insert into stats_rebuild (family, hour, shop_id, group_id, state, lines, units, gross, line_discount,
+                                   order_discount, parts, orders)
+        select c.* from stats_contribution(
+          array(select id from orders where id >= ${start} and id < ${start + ordersPerBatch}), '{}', '{}', '{}') c`);
     }
+    // The secondary indexes, as they are defined now (so this never drifts from the migrations).
+    const indexes = rowsOf<{ name: string; definition: string }>(
+      await tx.execute(sql`
+        select i.indexname as name, i.indexdef as definition from pg_indexes i
+        where i.schemaname = current_schema() and i.tablename = 'stats_rollups'
+          and i.indexname <> (select conname from pg_constraint
+                              where conrelid = 'stats_rollups'::regclass and contype = 'p')`),
+    );
+    for (const index of indexes) await tx.execute(sql.raw(`drop index "${index.name}"`));
+    const measures = sql.raw(
+      'sum(t.lines), sum(t.units), sum(t.gross), sum(t.line_discount), sum(t.order_discount), sum(t.parts), sum(t.orders)',
+    );
+    const columns = sql.raw(
+      'family, grain, bucket, shop_id, group_id, state, lines, units, gross, line_discount, order_discount, parts, orders',
+    );
+    await tx.execute(sql`
+      insert into stats_rollups (${columns})
+      select t.family, 'hour', t.hour, t.shop_id, t.group_id, t.state, ${measures}
+      from stats_rebuild t group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`);
+    for (const [grain, finer] of [
+      ['day', 'hour'],
+      ['month', 'day'],
+    ] as const) {
+      await tx.execute(sql`
+        insert into stats_rollups (${columns})
+        select t.family, ${grain},
+               date_trunc(${grain}, t.bucket at time zone ${ROLLUP_TIME_ZONE}) at time zone ${ROLLUP_TIME_ZONE},
+               t.shop_id, t.group_id, t.state, ${measures}
+        from stats_rollups t where t.grain = ${finer}
+        group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`);
+    }
+    for (const index of indexes) await tx.execute(sql.raw(index.definition));
   });
 }
 

@@ -77,7 +77,7 @@ export async function topGroupsByThreshold(db: Queryable, q: TopGroupsQuery): Pr
           select r.group_id, r.revenue from stats_rollups r
           where r.family = ${q.family} and r.grain = l.grain and r.bucket = l.bucket
             and r.shop_id = ${shopKey} and r.state = ${state}
-          order by r.revenue desc
+          order by r.revenue desc nulls last -- the index's order: read from its top, no sort
           offset ${depth} limit ${chunk}
         ) x`),
     );

@@ -5,7 +5,7 @@ import type { Queryable } from '../../db/client.ts';
 import type { OrderState } from '../../db/schema/orders.ts';
 import type { StatsFamily } from '../../db/schema/stats.ts';
 import { validationError } from '../../http/errors.ts';
-import { addFigures, type FigureRow, type Figures, queryFigures, ZERO } from './figures.ts';
+import { addFigures, type FigureRow, type Figures, queryFigures, readsBuyerLines, ZERO } from './figures.ts';
 import { type GroupBy, groupNames } from './names.ts';
 import {
   daysBetween,
@@ -125,31 +125,50 @@ export async function salesReport(db: Queryable, query: SalesQuery): Promise<Sal
   const family = familyOf(query.groupBy, byShop);
   const groupBy = query.groupBy === 'shop' ? 'shop' : 'group';
   const whole = piecesOf(period.buckets[0].from, period.buckets[n - 1].to, 0);
-  // Products are too many to add up for each question: the threshold algorithm reads the best-sellers
-  // only (a buyer's own orders are few: added up directly).
-  const rankQuery: Promise<{ rows: FigureRow[]; groupCount: number | null }> =
-    query.groupBy === undefined
-      ? Promise.resolve({ rows: [], groupCount: 0 })
-      : query.groupBy === 'product' && query.buyerId === undefined
-        ? topGroupsByThreshold(db, {
-            family,
-            pieces: whole,
-            shopId: query.shopId,
-            state: query.state,
-            limit: query.limit,
-          }).then((rows) => ({ rows, groupCount: null }))
-        : queryFigures(db, { family, groupBy, pieces: whole, limit: query.limit, ...filters });
-  const [totals, ranked] = await Promise.all([totalsQuery, rankQuery]);
+  const seriesPieces = [...current, ...previous.buckets.flatMap((b) => piecesOf(b.from, b.to, -1))];
+  let ranked: { rows: FigureRow[]; groupCount: number | null };
+  let grouped: { rows: FigureRow[] };
+  let totals: { rows: FigureRow[] };
+  if (query.groupBy !== undefined && readsBuyerLines(family, query.buyerId)) {
+    // A buyer's lines are added up on the spot: once, by bucket, ranked by the sum of the period's
+    // buckets (an order lies in one bucket, so the sums of orders and parts over buckets are exact too).
+    let all: { rows: FigureRow[]; groupCount: number };
+    [totals, all] = await Promise.all([
+      totalsQuery,
+      queryFigures(db, { family, groupBy, pieces: seriesPieces, limit: query.limit, ...filters }),
+    ]);
+    const sums = new Map<number, Figures>();
+    for (const row of all.rows) {
+      const id = row.groupId ?? 0;
+      sums.set(id, addFigures(sums.get(id) ?? ZERO, row.bucket >= 0 ? row.figures : ZERO));
+    }
+    ranked = {
+      rows: [...sums].map(([groupId, figures]) => ({ bucket: 0, groupId, figures })),
+      groupCount: all.groupCount,
+    };
+    grouped = all;
+  } else {
+    // Products are too many to add up for each question: the threshold algorithm reads the
+    // best-sellers only.
+    const rankQuery: Promise<{ rows: FigureRow[]; groupCount: number | null }> =
+      query.groupBy === undefined
+        ? Promise.resolve({ rows: [], groupCount: 0 })
+        : query.groupBy === 'product' && query.buyerId === undefined
+          ? topGroupsByThreshold(db, {
+              family,
+              pieces: whole,
+              shopId: query.shopId,
+              state: query.state,
+              limit: query.limit,
+            }).then((rows) => ({ rows, groupCount: null }))
+          : queryFigures(db, { family, groupBy, pieces: whole, limit: query.limit, ...filters });
+    [totals, ranked] = await Promise.all([totalsQuery, rankQuery]);
+    const rankedIds = ranked.rows.map((row) => row.groupId ?? 0);
+    grouped = rankedIds.length
+      ? await queryFigures(db, { family, groupBy, pieces: seriesPieces, groupIds: rankedIds, ...filters })
+      : { rows: [] };
+  }
   const ids = ranked.rows.map((row) => row.groupId ?? 0);
-  const grouped = ids.length
-    ? await queryFigures(db, {
-        family,
-        groupBy,
-        pieces: [...current, ...previous.buckets.flatMap((b) => piecesOf(b.from, b.to, -1))],
-        groupIds: ids,
-        ...filters,
-      })
-    : { rows: [] };
 
   const series = seriesOf(totals.rows, n, (i) => i);
   const previousSeries = seriesOf(totals.rows, previous.buckets.length, (i) => -1 - i);
