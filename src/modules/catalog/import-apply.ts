@@ -307,6 +307,8 @@ export async function applyPriceList(
           throw new Error(`import: ${rows[0]?.count} offers inserted, ${fresh.length} expected`);
       });
     }
+    // Building a statement holds the event loop: requests are answered between two.
+    if (fresh.length > 0 && existing.length > 0) await turn();
     if (existing.length > 0) {
       // Updated in place (same id), reactivated; a row that differed only in its digest (written
       // by an older version, or changed by another writer and changed back) gets the digest.
@@ -352,11 +354,14 @@ export async function applyPriceList(
     for (let staged = await nextGoods(); staged; staged = await nextGoods()) {
       const work = await askProducts(staged);
       const written = waiting;
-      if (written) await writeOffers(written);
+      if (written) {
+        await turn();
+        await writeOffers(written);
+      }
       waiting = work;
       // Each batch leaves its texts behind (the file's values, the statements' parameters: about
-      // 40 MB a batch of 5,000 goods), which the collector would let pile up: collected while
-      // the database works on the statements just queued.
+      // 16 MB a batch of 2,000 goods), which the collector would let pile up: collected while
+      // the database works on the statements just queued, in a process that answers no requests.
       if (written && written.fresh.length + written.existing.length > 0) collectGarbage(priceList.goodsCount);
       // Progress can only be seen from outside this transaction: it goes through the connection
       // aside, when there is one.
@@ -453,6 +458,11 @@ export async function applyPriceList(
     renamedFrom,
     superseded: false,
   };
+}
+
+/** A turn of the event loop: what waited (requests, the database's answers) runs first. */
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 interface StoredOffer {
