@@ -145,7 +145,7 @@ export async function applyPriceList(
         })
       : undefined;
   const durations: Record<string, number> = {};
-  const queue = statementQueue(scope, durations);
+  const queue = statementQueue(scope, durations, scope.runtime.database.kind === 'pglite');
 
   // Across the batches: characteristics met so far, products by key, what the end refreshes.
   const parameters: ParameterIndex = {
@@ -431,22 +431,30 @@ export async function applyPriceList(
   }
   const statsIds = [...statsProducts];
   const searchIds = [...searchProducts];
-  for (let start = 0; start < statsIds.length; start += 50_000) {
+  // On PGlite a statement holds the API's thread: short ones, with a turn between them.
+  const embedded = scope.runtime.database.kind === 'pglite';
+  const chunk = embedded ? 1_000 : 50_000;
+  const between = () => (embedded ? turn() : undefined);
+  for (let start = 0; start < statsIds.length; start += chunk) {
+    await between();
     await tx.execute(
-      sql`select catalog_refresh_product_stats(${param(statsIds.slice(start, start + 50_000))}::integer[])`,
+      sql`select catalog_refresh_product_stats(${param(statsIds.slice(start, start + chunk))}::integer[])`,
     );
   }
-  for (let start = 0; start < searchIds.length; start += 50_000) {
+  for (let start = 0; start < searchIds.length; start += chunk) {
+    await between();
     await tx.execute(
-      sql`select catalog_refresh_product_search(${param(searchIds.slice(start, start + 50_000))}::integer[])`,
+      sql`select catalog_refresh_product_search(${param(searchIds.slice(start, start + chunk))}::integer[])`,
     );
   }
   lap('apply_summary_ms');
 
   // Words for typo correction: names of the goods written and of the categories.
   const wordList = [...words];
-  for (let start = 0; start < wordList.length; start += 20_000) {
-    await tx.execute(searchWordsInsert(wordList.slice(start, start + 20_000)));
+  const wordChunk = embedded ? 2_000 : 20_000;
+  for (let start = 0; start < wordList.length; start += wordChunk) {
+    await between();
+    await tx.execute(searchWordsInsert(wordList.slice(start, start + wordChunk)));
   }
   lap('apply_words_ms');
 
