@@ -8,8 +8,8 @@ import type { WorkerPriceList } from './price-list/worker-reader.ts';
  * Goods per batch, and rows (goods, products) per statement of the apply. With 10,000 the
  * statements took as long in all, but a batch's transient texts raised a 100,000-good import's
  * peak memory by about 120 MiB. Each batch's statements are built on the API's event loop: with
- * 5,000 that held it 120–160 ms a batch, with 2,000 under half that (issue 16), and the
- * statements took about as long in all.
+ * 5,000 that held it 200–300 ms of CPU a batch (with the forced collection then made per batch),
+ * with 2,000 and no forced collection 50–110 ms (issue 16; bench:import-responsiveness).
  */
 export const IMPORT_BATCH = 2_000;
 
