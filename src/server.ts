@@ -3,6 +3,7 @@ import { buildApp } from './app.ts';
 import { startControlSocket } from './cli/control-socket.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DataDirLockedError } from './db/lock.ts';
+import { answeringRequests } from './lib/memory.ts';
 import { installShutdown } from './lib/shutdown.ts';
 import { loadDemoIfEmpty } from './modules/demo/demo.service.ts';
 import { createLogger } from './runtime.ts';
@@ -27,6 +28,7 @@ try {
   await app.ready();
   if (config.demoData) await loadDemoIfEmpty(runtime);
   await app.listen({ port: config.port, host: config.host });
+  answeringRequests();
   log.info(
     {
       url: `http://${config.host}:${config.port}`,

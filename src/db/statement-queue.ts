@@ -19,9 +19,11 @@ export function param<T>(value: T) {
  * caller goes on reading the file and building the next ones: the import's JavaScript and the
  * database's work overlap. `take` gets a statement's rows as they come, in order, and may queue
  * more statements (not wait for them). After a failure nothing more is sent: every later
- * statement fails with it. `durations` sums each label's database time.
+ * statement fails with it. `durations` sums each label's database time. With `turns` (PGlite, whose
+ * statements run on this thread and answer without a turn of the event loop), each statement
+ * waits for one turn first, so that requests are answered between any two.
  */
-export function statementQueue(scope: TxScope, durations: Record<string, number>) {
+export function statementQueue(scope: TxScope, durations: Record<string, number>, turns = false) {
   let tail: Promise<unknown> = Promise.resolve();
   // When the last statement queued finished, if none was queued since: the connection idles.
   let idleSince: number | undefined;
@@ -35,6 +37,7 @@ export function statementQueue(scope: TxScope, durations: Record<string, number>
       const result: Promise<Row[]> = tail.then(async () => {
         const waited = performance.now();
         const ready = await statement;
+        if (turns) await new Promise((resolve) => setImmediate(resolve));
         const started = performance.now();
         durations.idle = (durations.idle ?? 0) + started - waited;
         const rows = rowsOf<Row>(await scope.tx.execute(ready));

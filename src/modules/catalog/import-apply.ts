@@ -145,7 +145,7 @@ export async function applyPriceList(
         })
       : undefined;
   const durations: Record<string, number> = {};
-  const queue = statementQueue(scope, durations);
+  const queue = statementQueue(scope, durations, scope.runtime.database.kind === 'pglite');
 
   // Across the batches: characteristics met so far, products by key, what the end refreshes.
   const parameters: ParameterIndex = {
@@ -307,6 +307,8 @@ export async function applyPriceList(
           throw new Error(`import: ${rows[0]?.count} offers inserted, ${fresh.length} expected`);
       });
     }
+    // Building a statement holds the event loop: requests are answered between two.
+    if (fresh.length > 0 && existing.length > 0) await turn();
     if (existing.length > 0) {
       // Updated in place (same id), reactivated; a row that differed only in its digest (written
       // by an older version, or changed by another writer and changed back) gets the digest.
@@ -352,11 +354,14 @@ export async function applyPriceList(
     for (let staged = await nextGoods(); staged; staged = await nextGoods()) {
       const work = await askProducts(staged);
       const written = waiting;
-      if (written) await writeOffers(written);
+      if (written) {
+        await turn();
+        await writeOffers(written);
+      }
       waiting = work;
       // Each batch leaves its texts behind (the file's values, the statements' parameters: about
-      // 40 MB a batch of 5,000 goods), which the collector would let pile up: collected while
-      // the database works on the statements just queued.
+      // 16 MB a batch of 2,000 goods), which the collector would let pile up: collected while
+      // the database works on the statements just queued, in a process that answers no requests.
       if (written && written.fresh.length + written.existing.length > 0) collectGarbage(priceList.goodsCount);
       // Progress can only be seen from outside this transaction: it goes through the connection
       // aside, when there is one.
@@ -426,22 +431,30 @@ export async function applyPriceList(
   }
   const statsIds = [...statsProducts];
   const searchIds = [...searchProducts];
-  for (let start = 0; start < statsIds.length; start += 50_000) {
+  // On PGlite a statement holds the API's thread: short ones, with a turn between them.
+  const embedded = scope.runtime.database.kind === 'pglite';
+  const chunk = embedded ? 1_000 : 50_000;
+  const between = () => (embedded ? turn() : undefined);
+  for (let start = 0; start < statsIds.length; start += chunk) {
+    await between();
     await tx.execute(
-      sql`select catalog_refresh_product_stats(${param(statsIds.slice(start, start + 50_000))}::integer[])`,
+      sql`select catalog_refresh_product_stats(${param(statsIds.slice(start, start + chunk))}::integer[])`,
     );
   }
-  for (let start = 0; start < searchIds.length; start += 50_000) {
+  for (let start = 0; start < searchIds.length; start += chunk) {
+    await between();
     await tx.execute(
-      sql`select catalog_refresh_product_search(${param(searchIds.slice(start, start + 50_000))}::integer[])`,
+      sql`select catalog_refresh_product_search(${param(searchIds.slice(start, start + chunk))}::integer[])`,
     );
   }
   lap('apply_summary_ms');
 
   // Words for typo correction: names of the goods written and of the categories.
   const wordList = [...words];
-  for (let start = 0; start < wordList.length; start += 20_000) {
-    await tx.execute(searchWordsInsert(wordList.slice(start, start + 20_000)));
+  const wordChunk = embedded ? 2_000 : 20_000;
+  for (let start = 0; start < wordList.length; start += wordChunk) {
+    await between();
+    await tx.execute(searchWordsInsert(wordList.slice(start, start + wordChunk)));
   }
   lap('apply_words_ms');
 
@@ -453,6 +466,11 @@ export async function applyPriceList(
     renamedFrom,
     superseded: false,
   };
+}
+
+/** A turn of the event loop: what waited (requests, the database's answers) runs first. */
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 interface StoredOffer {

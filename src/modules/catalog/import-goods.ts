@@ -7,9 +7,51 @@ import type { WorkerPriceList } from './price-list/worker-reader.ts';
 /**
  * Goods per batch, and rows (goods, products) per statement of the apply. With 10,000 the
  * statements took as long in all, but a batch's transient texts raised a 100,000-good import's
- * peak memory by about 120 MiB.
+ * peak memory by about 120 MiB. Each batch's statements are built on the API's event loop: with
+ * 5,000 that held it 200–300 ms of CPU a batch (with the forced collection then made per batch),
+ * with 2,000 and no forced collection 50–110 ms (issue 16; bench:import-responsiveness).
  */
-export const IMPORT_BATCH = 5_000;
+export const IMPORT_BATCH = 2_000;
+
+/**
+ * Goods per statement on PGlite, whose statements run on the API's own thread and hold every
+ * request while they run: a batch of 2,000 new goods took 350–500 ms of CPU a statement there, a
+ * quarter of one about a tenth of that (issue 16: no statement much over 50 ms).
+ */
+export const PGLITE_BATCH = 250;
+
+/** The batch cut into pieces of at most `size` goods (their characteristics with them). */
+export function splitStaged(staged: Staged, size: number): Staged[] {
+  if (staged.rows.length <= size) return [staged];
+  const pieces: Staged[] = [];
+  for (let from = 0; from < staged.rows.length; from += size) {
+    const to = Math.min(staged.rows.length, from + size);
+    const first = staged.paramStart[from];
+    const last = staged.paramStart[to];
+    const params = staged.params;
+    pieces.push({
+      rows: staged.rows.slice(from, to),
+      externalIds: staged.externalIds.slice(from, to),
+      categoryNorms: staged.categoryNorms.slice(from, to),
+      models: staged.models.slice(from, to),
+      names: staged.names.slice(from, to),
+      normalizedNames: staged.normalizedNames.slice(from, to),
+      prices: staged.prices.slice(from, to),
+      pricesRrc: staged.pricesRrc.slice(from, to),
+      quantities: staged.quantities.slice(from, to),
+      paramStart: staged.paramStart.slice(from, to + 1).map((start) => start - first),
+      params: {
+        name: params.name.slice(first, last),
+        key: params.key.slice(first, last),
+        kind: params.kind.slice(first, last),
+        value: params.value.slice(first, last),
+        valueKey: params.valueKey.slice(first, last),
+        valueNumber: params.valueNumber.slice(first, last),
+      },
+    });
+  }
+  return pieces;
+}
 
 /** How many report lines an import keeps (the counts are always complete). */
 export const MAX_REPORTED_ISSUES = 10_000;
