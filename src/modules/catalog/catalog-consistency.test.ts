@@ -4,10 +4,11 @@
 // deadlock's victim (a checkout locking the same offers in another order does that under load).
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createShop } from '../../../test/factories/catalog.ts';
+import { createShop, uploadPriceList } from '../../../test/factories/catalog.ts';
+import { createSupplier } from '../../../test/factories/orders.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { generatePriceList } from './demo/generate.ts';
-import { importPriceList } from './import.service.ts';
+import { importPriceList, runImport } from './import.service.ts';
 
 const SHOPS = 3;
 const GOODS = 300;
@@ -31,9 +32,16 @@ async function setUp(cacheMb: string): Promise<Setup> {
     });
     expect(done.status).toBe('succeeded');
   }
-  // Once armed (the sequence set to 1), the next import to finish fails as a deadlock's victim
-  // would, at its very end (after its goods were read and written); a sequence, unlike a row,
-  // stays disarmed when that transaction rolls back.
+  await installDeadlockOnce(t);
+  return { t, shops };
+}
+
+/**
+ * Once armed (`armDeadlock`), the next import to finish fails as a deadlock's victim would, at its
+ * very end (after its goods were read and written); a sequence, unlike a row, stays disarmed when
+ * that transaction rolls back.
+ */
+async function installDeadlockOnce(t: TestApp): Promise<void> {
   await t.runtime.db.execute(sql`create sequence h4_deadlock_once`);
   await t.runtime.db.execute(sql`select setval('h4_deadlock_once', 100)`);
   await t.runtime.db.execute(
@@ -49,10 +57,13 @@ async function setUp(cacheMb: string): Promise<Setup> {
     sql.raw(`create trigger h4_deadlock_once after update on imports for each row
       when (new.status = 'succeeded') execute function h4_deadlock_once()`),
   );
-  return { t, shops };
 }
 
-/** Counts of what the public lists show of each shop. */
+async function armDeadlock(t: TestApp): Promise<void> {
+  await t.runtime.db.execute(sql`select setval('h4_deadlock_once', 1)`);
+}
+
+/** How many of a shop's offers the public list shows (a page of at most 200). */
 async function visibleOffers(t: TestApp, shopId: number): Promise<number> {
   const res = await t.app.inject({ method: 'GET', url: `/api/v2/offers?shop=${shopId}&limit=200` });
   expect(res.statusCode, res.body).toBe(200);
@@ -95,7 +106,7 @@ async function readWhileImporting({ t, shops }: Setup): Promise<string[]> {
     for (let round = 1; round <= ROUNDS; round += 1) {
       const s = round % shops.length;
       const victim = round % 2 === 0;
-      if (victim) await t.runtime.db.execute(sql`select setval('h4_deadlock_once', 1)`);
+      if (victim) await armDeadlock(t);
       const run = importPriceList(t.runtime, {
         shopId: shops[s].id,
         content: Buffer.from(
@@ -129,5 +140,52 @@ describe.each([
   it('never answer an empty or partial catalog', async () => {
     expect(await readWhileImporting(setup)).toEqual([]);
     for (const shop of setup.shops) expect(await visibleOffers(setup.t, shop.id)).toBe(200);
+  });
+});
+
+describe('an uploaded import chosen as a deadlock victim', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp({ workers: false });
+    await installDeadlockOnce(t);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('leaves the catalog as it was, waits for its retry with its file kept, and the retry applies it', async () => {
+    const supplier = await createSupplier(t, { shop: { name: 'Склад 1' } });
+    const file = (seed: number) => generatePriceList({ shop: 0, shopName: 'Склад 1', goods: GOODS, seed });
+    const first = await importPriceList(t.runtime, {
+      shopId: supplier.shop.id,
+      content: Buffer.from(file(0)),
+    });
+    expect(first.status).toBe('succeeded');
+    const activeOffers = async () =>
+      (
+        await t.runtime.database.query<{ n: number; total: string }>(
+          'select count(*)::integer as n, sum(price * quantity)::text as total from offers where shop_id = $1 and is_active',
+          [supplier.shop.id],
+        )
+      )[0];
+    const before = await activeOffers();
+    expect(before.n).toBe(GOODS);
+
+    const { id } = await uploadPriceList(t, supplier.headers, file(1));
+    await armDeadlock(t);
+    await expect(runImport(t.runtime, id, { retryLimit: 1 })).rejects.toThrow();
+    const [waiting] = await t.runtime.database.query<{ status: string; files: number }>(
+      'select status, (select count(*)::integer from import_files where import_id = $1) as files from imports where id = $1',
+      [id],
+    );
+    expect(waiting).toEqual({ status: 'queued', files: 1 });
+    expect(await activeOffers()).toEqual(before);
+
+    const retried = await runImport(t.runtime, id, { retryLimit: 1 });
+    expect(retried.status).toBe('succeeded');
+    expect(retried.updated).toBeGreaterThan(0);
+    const after = await activeOffers();
+    expect(after.n).toBe(GOODS);
+    expect(after.total).not.toBe(before.total);
   });
 });
