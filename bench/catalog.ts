@@ -56,6 +56,8 @@ interface Measured {
   /** CPU time per request of the API process and of all PostgreSQL processes during the run. */
   server_cpu_ms_per_request: number;
   postgres_cpu_ms_per_request: number;
+  /** The machine's 1-minute load average when the run ended (other work shares the machine). */
+  load_average: number;
 }
 
 const TICK_MS = 10; // /proc clock ticks (USER_HZ = 100)
@@ -411,6 +413,7 @@ try {
         non_2xx: result.non2xx,
         server_cpu_ms_per_request: Math.round(serverCpu * 100) / 100,
         postgres_cpu_ms_per_request: Math.round(postgresCpu * 100) / 100,
+        load_average: Math.round(os.loadavg()[0] * 10) / 10,
       };
       measured.push(row);
       process.stdout.write(
@@ -443,14 +446,15 @@ check) and without it (\`CATALOG_CACHE_MB=0\`: every request builds its answer, 
 catalog that changes between requests costs). *Floor*: the same machine's bare
 \`node:http\` serving a precomputed body of the same size. *CPU/request*: CPU time the API process and
 all PostgreSQL processes spent during the run, divided by the requests served (the machine has
-${os.cpus().length} cores for both and the load generator).
+${os.cpus().length} cores for both and the load generator). *Load average*: the machine's 1-minute load
+average as each endpoint's run ended (other work on the machine slows every figure alike).
 
-| endpoint | read cache | req/s | p50 | p90 | p99 | target p99 | body | floor req/s | CPU/request: API / PostgreSQL |
-|---|---|---:|---:|---:|---:|---|---:|---:|---:|
+| endpoint | read cache | req/s | p50 | p90 | p99 | target p99 | body | floor req/s | CPU/request: API / PostgreSQL | load average |
+|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|
 ${measured
   .map(
     (row) =>
-      `| ${row.name} | ${row.cache} | ${row.requests_per_second} | ${row.latency_ms.p50} ms | ${row.latency_ms.p90} ms | ${row.latency_ms.p99} ms | ${verdict(row)} | ${(row.body_bytes / 1024).toFixed(1)} KB | ${row.floor_requests_per_second} | ${row.server_cpu_ms_per_request} / ${row.postgres_cpu_ms_per_request} ms |`,
+      `| ${row.name} | ${row.cache} | ${row.requests_per_second} | ${row.latency_ms.p50} ms | ${row.latency_ms.p90} ms | ${row.latency_ms.p99} ms | ${verdict(row)} | ${(row.body_bytes / 1024).toFixed(1)} KB | ${row.floor_requests_per_second} | ${row.server_cpu_ms_per_request} / ${row.postgres_cpu_ms_per_request} ms | ${row.load_average} |`,
   )
   .join('\n')}
 
