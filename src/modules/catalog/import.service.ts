@@ -276,7 +276,15 @@ export async function runImport(
 
     started = performance.now();
     collectGarbage(totalRows);
+    // One run only: the run spends the goods reader, and transaction() runs its work again after a
+    // deadlock or serialization failure — a second run would apply a file without goods and
+    // deactivate every good of the shop (the soak's empty catalog: an import chosen as a deadlock's
+    // victim by checkouts locking the same offers). Such a failure fails this run instead, and the
+    // job's retry reads the file again (an inline import fails and leaves the catalog as it was).
+    let ran = false;
     const result = await transaction(runtime, async (scope) => {
+      if (ran) throw new Error('import: the apply was rolled back (deadlock or serialization failure)');
+      ran = true;
       const applied = await applyPriceList(scope, claimed, priceList, nextGoods, tally, timings);
       timings.apply_ms = Math.round(performance.now() - started);
       // Reading the goods overlaps the apply: parse_ms is the reading's own share of it.
