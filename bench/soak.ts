@@ -38,6 +38,11 @@ interface Minute {
   failed: number;
   imports: number;
   rssMiB: number;
+  /** The server's own figures at the minute's end (MiB). */
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
 }
 
 function random(seed: number) {
@@ -109,7 +114,21 @@ async function main(): Promise<void> {
   );
   await handle.close();
 
-  const server = await startServer({ DATABASE_URL: database.url, DATA_DIR: dataDir });
+  // The server's own memory figures (bench/memory-monitor.ts): heap versus the rest of RSS.
+  const memoryFile = path.join(dataDir, 'memory.jsonl');
+  const server = await startServer(
+    { DATABASE_URL: database.url, DATA_DIR: dataDir, MEMORY_MONITOR_FILE: memoryFile },
+    ['--import', './bench/memory-monitor.ts'],
+  );
+  /** The server's last memory line: MiB of heap used, heap total, external, array buffers. */
+  const memory = (): { heapUsed: number; heapTotal: number; external: number; arrayBuffers: number } => {
+    try {
+      const lines = fs.readFileSync(memoryFile, 'utf8').trim().split('\n');
+      return JSON.parse(lines.at(-1)!);
+    } catch {
+      return { heapUsed: Number.NaN, heapTotal: Number.NaN, external: Number.NaN, arrayBuffers: Number.NaN };
+    }
+  };
   // A request that gets no answer (connection refused or reset) comes back as status 0: a failure.
   const call = async (method: string, url: string, token?: string, body?: unknown) => {
     try {
@@ -261,18 +280,24 @@ async function main(): Promise<void> {
       failed: bucket.failed,
       imports: bucket.imports,
       rssMiB: Math.round(server.rssMiB()),
+      ...memory(),
     };
     minutes.push(row);
     console.log(
       `minute ${row.minute}: ${row.requests} requests (${row.perSecond}/s), p50 ${row.p50} ms, p99 ${row.p99} ms, ` +
-        `${row.byDesign} refused by design, ${row.failed} failed, ${row.imports} imports, RSS ${row.rssMiB} MiB`,
+        `${row.byDesign} refused by design, ${row.failed} failed, ${row.imports} imports, RSS ${row.rssMiB} MiB ` +
+        `(heap ${row.heapUsed}/${row.heapTotal}, external ${row.external}, array buffers ${row.arrayBuffers})`,
     );
     bucket = { latencies: [], byDesign: 0, failed: 0, imports: 0 };
   };
   const reporter = setInterval(flush, 60_000);
-  const samples: { second: number; rssMiB: number }[] = [];
+  const samples: { second: number; rssMiB: number; heapUsedMiB: number }[] = [];
   const sampler = setInterval(() => {
-    samples.push({ second: Math.round((Date.now() - started) / 1000), rssMiB: server.rssMiB() });
+    samples.push({
+      second: Math.round((Date.now() - started) / 1000),
+      rssMiB: server.rssMiB(),
+      heapUsedMiB: memory().heapUsed,
+    });
   }, 10_000);
   await Promise.all([...Array.from({ length: CONNECTIONS }, (_, i) => client(i)), importer]);
   clearInterval(reporter);
@@ -284,13 +309,17 @@ async function main(): Promise<void> {
   const warmup = (MINUTES >= 4 ? 2 : 1) * 60;
   const steady = samples.filter((sample) => sample.second >= warmup);
   const n = steady.length;
-  const mx = steady.reduce((sum, x) => sum + x.second / 60, 0) / Math.max(1, n);
-  const my = steady.reduce((sum, x) => sum + x.rssMiB, 0) / Math.max(1, n);
-  const slope =
-    n >= 3
-      ? steady.reduce((sum, x) => sum + (x.second / 60 - mx) * (x.rssMiB - my), 0) /
-        steady.reduce((sum, x) => sum + (x.second / 60 - mx) ** 2, 0)
+  const slopeOf = (value: (sample: (typeof samples)[number]) => number) => {
+    const points = steady.filter((x) => Number.isFinite(value(x)));
+    const mx = points.reduce((sum, x) => sum + x.second / 60, 0) / Math.max(1, points.length);
+    const my = points.reduce((sum, x) => sum + value(x), 0) / Math.max(1, points.length);
+    return points.length >= 3
+      ? points.reduce((sum, x) => sum + (x.second / 60 - mx) * (value(x) - my), 0) /
+          points.reduce((sum, x) => sum + (x.second / 60 - mx) ** 2, 0)
       : Number.NaN;
+  };
+  const slope = slopeOf((x) => x.rssMiB);
+  const heapSlope = slopeOf((x) => x.heapUsedMiB);
   const failed = minutes.reduce((sum, m) => sum + m.failed, 0);
   const peak = server.peakRssMiB();
   await server.stop();
@@ -300,7 +329,7 @@ async function main(): Promise<void> {
   const table = minutes
     .map(
       (m) =>
-        `| ${m.minute} | ${m.requests} | ${m.perSecond} | ${m.p50} | ${m.p99} | ${m.byDesign} | ${m.failed} | ${m.imports} | ${m.rssMiB} |`,
+        `| ${m.minute} | ${m.requests} | ${m.perSecond} | ${m.p50} | ${m.p99} | ${m.byDesign} | ${m.failed} | ${m.imports} | ${m.rssMiB} | ${m.heapUsed} / ${m.heapTotal} | ${m.external} / ${m.arrayBuffers} |`,
     )
     .join('\n');
   // Flat memory: the steady-state slope within SOAK_MAX_SLOPE MiB/min (1 by default: 8 MiB over the
@@ -317,11 +346,11 @@ ${MINUTES} min, ${CONNECTIONS} clients: 35 % product lists, 20 % product pages, 
 10 % checkouts; a supplier re-imports ${GOODS} goods every ${IMPORT_SECONDS} s. ${machine()}; server, PostgreSQL
 and load generator on the same machine.
 
-| minute | requests | req/s | p50 ms | p99 ms | refused by design (409/422) | failed | imports | API RSS MiB |
-|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| minute | requests | req/s | p50 ms | p99 ms | refused by design (409/422) | failed | imports | API RSS MiB | heap used / total MiB | external / array buffers MiB |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${table}
 
-RSS slope over minutes ${warmup / 60 + 1}–${MINUTES} (least squares, ${n} samples 10 s apart): ${Number.isFinite(slope) ? slope.toFixed(2) : 'n/a'} MiB/min; peak RSS ${Math.round(peak)} MiB.
+RSS slope over minutes ${warmup / 60 + 1}–${MINUTES} (least squares, ${n} samples 10 s apart): ${Number.isFinite(slope) ? slope.toFixed(2) : 'n/a'} MiB/min; peak RSS ${Math.round(peak)} MiB. Heap used: ${Number.isFinite(heapSlope) ? heapSlope.toFixed(2) : 'n/a'} MiB/min over the same minutes (a growing heap is a leak or a filling cache; RSS growing over a flat heap is memory the allocator keeps).
 Failed requests: ${failed}${failures.length ? ` (${failures.slice(0, 10).join('; ')})` : ''}.
 
 ${verdict}
@@ -330,6 +359,7 @@ ${verdict}
     minutes,
     samples,
     slopeMiBPerMinute: slope,
+    heapSlopeMiBPerMinute: heapSlope,
     verdict,
     peakRssMiB: peak,
     failed,

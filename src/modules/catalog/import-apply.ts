@@ -86,9 +86,20 @@ export async function applyPriceList(
     return { created: 0, updated: 0, unchanged: 0, deactivated: 0, renamedFrom: null, superseded: true };
   }
 
+  // Lock order, so that an import and checkouts never deadlock (a deadlock's victim would be the
+  // import, the transaction that waited first): checkouts lock the offers they sell in id order, then
+  // (stock crossing zero) their products, and take key-share locks on the shops of their parts. The
+  // import takes every offer of the shop in id order before it touches anything a checkout waits
+  // for, and holds the shop's row with a lock that key-share does not wait for. One session on
+  // PGlite: nothing to order there.
+  if (scope.runtime.database.kind !== 'pglite') {
+    await tx.execute(sql`select 1 from offers where shop_id = ${shopId} order by id for no key update`);
+  }
   // The shop takes the file's name.
   const [shop] = rowsOf<{ name: string; accepting_orders: boolean }>(
-    await tx.execute(sql`select name, accepting_orders from shops where id = ${shopId} for update`),
+    await tx.execute(
+      sql`select name, accepting_orders from shops where id = ${shopId} for no key update`,
+    ),
   );
   const accepting = shop.accepting_orders;
   let renamedFrom: string | null = null;
