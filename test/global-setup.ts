@@ -1,5 +1,5 @@
 // Migrates one template database per run; every test file then gets a fresh copy of it.
-// PGlite (default): a migrated in-memory instance dumped to a tarball that files load (≈0.5 s).
+// PGlite (default): the migrated template (src/db/template.ts) dumped to a tarball that files load.
 // DATABASE_URL: a template database on the server; files CREATE DATABASE … TEMPLATE it.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -10,7 +10,9 @@ import pino from 'pino';
 import type { TestProject } from 'vitest/node';
 import { openPglite, openPostgres } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
+import { seedFreshDataDir } from '../src/db/template.ts';
 import { startBoss } from '../src/jobs/boss.ts';
+import { prepareNewDatabase } from '../src/runtime.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -54,12 +56,18 @@ export default async function setup(project: TestProject) {
     };
   }
 
-  const handle = await openPglite(undefined);
-  await migrate(handle);
-  const boss = await startBoss(handle, log);
-  await boss.stop({ graceful: false, close: false });
-  const dump = (await handle.pglite!.dumpDataDir('none')) as Blob;
-  await handle.close();
+  // The migrated template `npm ci` built (the `prepare` script; built here if missing or stale) is
+  // opened from a copy and dumped: no initdb and no migrations on the way to the first test file.
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'zakupka-test-template-'));
+  let dump: Blob;
+  try {
+    await seedFreshDataDir(path.join(copy, 'pg'), prepareNewDatabase);
+    const handle = await openPglite(path.join(copy, 'pg'));
+    dump = (await handle.pglite!.dumpDataDir('none')) as Blob;
+    await handle.close();
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
   const file = path.join(os.tmpdir(), `zakupka-test-template-${process.pid}-${Date.now()}.tar`);
   fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
   project.provide('testDatabase', { kind: 'pglite', dump: file });

@@ -5,7 +5,7 @@
 // its control socket (DATA_DIR/control.sock, see control-socket.ts).
 import { parseArgs } from 'node:util';
 import { askRunningServer, createStaffOutput, describeFailure } from './control-socket.ts';
-import { CliError, runCli } from './run-cli.ts';
+import { CliError, printCliFailure, runCli } from './run-cli.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,9 +25,14 @@ const input = () => ({
   lastName: values['last-name'],
 });
 
+// A usage error needs no database: said before one is opened.
+if (!values.email) {
+  printCliFailure(new CliError(usage));
+  process.exit(1);
+}
+
 await runCli(
   async (runtime) => {
-    if (!values.email) throw new CliError(usage);
     const output = await createStaffOutput(runtime, input()).catch((error: Error & { errors?: unknown }) => {
       throw error.errors ? new CliError(describeFailure(error)) : error;
     });
@@ -36,7 +41,6 @@ await runCli(
   {
     // `npm start` holds the embedded data folder: the running server does it (control socket).
     async whenLocked(config) {
-      if (!values.email) throw new CliError(usage);
       const reply = await askRunningServer(config.dataDir, { command: 'create-staff', input: input() }).catch(
         (error: Error) => {
           throw new CliError(

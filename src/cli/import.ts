@@ -23,7 +23,7 @@ import {
 } from '../modules/catalog/price-list/price-list.ts';
 import { createShopForOwner, shopOfOwner } from '../modules/catalog/shops.service.ts';
 import type { Runtime } from '../runtime.ts';
-import { CliError, runCli } from './run-cli.ts';
+import { CliError, printCliFailure, runCli } from './run-cli.ts';
 
 const USAGE =
   'Usage: npm run import -- --shop-owner <email> <file> [--strict]\n' +
@@ -100,6 +100,17 @@ async function report(runtime: Runtime, file: string, result: Import): Promise<v
     );
   }
   if (lines.length > 20) out.write('  … more in GET /api/v2/supplier/imports/:id\n');
+}
+
+// A usage error needs no database: said before one is opened (the same line and exit status).
+if (
+  !values.help &&
+  (values.dir
+    ? values['shop-owner'] || positionals.length > 0
+    : !values['shop-owner'] || positionals.length !== 1)
+) {
+  printCliFailure(new CliError(USAGE));
+  process.exit(1);
 }
 
 await runCli(async (runtime) => {

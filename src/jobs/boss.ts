@@ -4,7 +4,6 @@ import { fromPglite, type Job, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { DatabaseHandle } from '../db/client.ts';
 import type { Runtime } from '../runtime.ts';
-import { JOB_HANDLERS } from './handlers.ts';
 import {
   DEAD_LETTER_OPTIONS,
   DEAD_LETTER_QUEUE,
@@ -110,6 +109,9 @@ export async function workQueue<T>(
 }
 
 export async function startWorkers(runtime: Runtime, options: WorkerOptions = {}): Promise<void> {
+  // The handlers reach every module's services: loaded here, by the processes that work jobs, and not
+  // by every process that only opens the job system to send (the CLIs, a RUN_WORKERS=false server).
+  const { JOB_HANDLERS } = await import('./handlers.ts');
   for (const name of Object.keys(QUEUES) as QueueName[]) {
     const handler = JOB_HANDLERS[name] as (rt: Runtime, data: JobPayloads[typeof name]) => Promise<unknown>;
     await workQueue(runtime, name, handler, { concurrency: WORKER_CONCURRENCY[name], ...options });

@@ -49,9 +49,10 @@ export async function createTarget(options: { migrated: boolean }): Promise<Targ
     parsed.pathname = `/${name}`;
     databaseUrl = parsed.toString();
   } else if (options.migrated) {
-    const { openPglite } = await import('../../src/db/client.ts');
-    const handle = await openPglite(path.join(dataDir, 'pg'), new Blob([fs.readFileSync(provided.dump)]));
-    await handle.close();
+    // As `npm start` makes a new data folder: a copy of the migrated template (src/db/template.ts).
+    const { seedFreshDataDir } = await import('../../src/db/template.ts');
+    const { prepareNewDatabase } = await import('../../src/runtime.ts');
+    await seedFreshDataDir(path.join(dataDir, 'pg'), prepareNewDatabase);
   }
   return {
     kind: provided.kind,

@@ -10,7 +10,7 @@ import { freePort, waitReady } from './processes.ts';
 
 // Real processes (each opens a database, some import files): a busy machine makes them slow, not
 // wrong, so they get room beyond the suite's 30 s per test.
-vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 180_000 });
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zakupka-smoke-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -145,7 +145,7 @@ describe('server process', () => {
     }
     expect(await exited).toBe(0);
     expect(fs.existsSync(path.join(dataDir, 'control.sock'))).toBe(false);
-  }, 120_000);
+  }, 300_000);
 
   it('applies migrations from the command line (npm run db:migrate)', () => {
     const result = spawnSync(process.execPath, ['src/cli/migrate.ts'], {

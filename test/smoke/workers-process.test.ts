@@ -11,7 +11,7 @@ import { createTarget, freePort, killAll, start, type Target, waitReady } from '
 
 // Real processes (each opens a database, some import files): a busy machine makes them slow, not
 // wrong, so they get room beyond the suite's 30 s per test.
-vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 180_000 });
 
 const targets: Target[] = [];
 afterAll(async () => {
@@ -137,7 +137,7 @@ describe('separate worker process', () => {
       smtp.release();
       await smtp.close();
     }
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('MIGRATE_ON_START=false', () => {
@@ -168,5 +168,5 @@ describe('MIGRATE_ON_START=false', () => {
     const migrate = start('src/cli/migrate.ts', target.env());
     expect(await migrate.exited).toBe(0);
     expect(migrate.logs('migrations applied')[0]).toMatchObject({ applied: all, pending: [] });
-  }, 120_000);
+  }, 300_000);
 });
