@@ -97,9 +97,7 @@ export async function applyPriceList(
   }
   // The shop takes the file's name.
   const [shop] = rowsOf<{ name: string; accepting_orders: boolean }>(
-    await tx.execute(
-      sql`select name, accepting_orders from shops where id = ${shopId} for no key update`,
-    ),
+    await tx.execute(sql`select name, accepting_orders from shops where id = ${shopId} for no key update`),
   );
   const accepting = shop.accepting_orders;
   let renamedFrom: string | null = null;
