@@ -66,6 +66,17 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/** CPU time (user + system) a process has used so far, in ms (/proc ticks are 10 ms); 0 once it ended. */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
 function statusField(pid: number, field: string): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const match = status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));

@@ -8,9 +8,13 @@
 // 2. A fresh database; the accounts shop01–12@bench.local and buyer001–032@bench.local.
 // 3. The API as its own process (RATE_LIMIT=false); each shop's list imported through
 //    `POST /api/v1/partner/update` from a local static server, waited for until it is done;
-//    VACUUM ANALYZE; the harness's prepare.mjs writes the scenario inputs.
+//    VACUUM ANALYZE; the API restarted without in-process workers (RUN_WORKERS=false, as
+//    bench:checkout runs it: the order emails queue in the order's transaction and wait for a
+//    worker); the harness's prepare.mjs writes the scenario inputs.
 // 4. The floor: floor-server.mjs serving one of our own catalog answers (≈10 KB), scenario a.
 // 5. Scenarios a–d with run-scenarios.sh (wrk -t1 -c8, 5 s warm-up, 30 s measured).
+// 6. The API restarted with its workers, which send the queued order emails: the time and the
+//    CPU per order they took are reported beside scenario d.
 // The "scaled" column is ours × (the reference's floor ÷ our floor): the reference's machine and
 // ours differ, and the floors, measured the same way beside each, bring them to one scale.
 // Results go to bench/results/v1.md and .json; the database is dropped at the end.
@@ -31,6 +35,7 @@ import {
   freePort,
   freshDatabase,
   machine,
+  processCpuMs,
   ROOT,
   startServer,
   writeResult,
@@ -159,13 +164,15 @@ async function main() {
     fs.mkdirSync(runDir, { recursive: true });
     fs.writeFileSync(path.join(work, 'buyers.txt'), `${buyers.join('\n')}\n`);
 
-    server = await startServer({
+    const serverEnv = {
       DATABASE_URL: database.url,
       ALLOW_PRIVATE_IMPORT_URLS: 'true',
       // The order emails go to files there (no SMTP_URL), as in the embedded default.
       DATA_DIR: path.join(work, 'server-data'),
-    });
-    const base = server.url;
+    };
+    // The dataset is loaded with the API's in-process workers (the imports are jobs).
+    server = await startServer(serverEnv);
+    let base = server.url;
 
     // 3. The dataset through the seed's import call, each waited for.
     const admin = new pg.Client({ connectionString: database.url });
@@ -200,7 +207,12 @@ async function main() {
     }
     const loadSeconds = (Date.now() - loadStarted) / 1000;
     await admin.query('vacuum analyze');
-    await admin.end();
+    // Measured as bench:checkout measures: an API process that works no jobs, so each order's
+    // emails (5 of them, with 3 invoice PDFs and the staff's order PDF) are queued in the order's
+    // transaction and wait for a worker; what rendering them costs is measured after the run.
+    await server.stop();
+    server = await startServer({ ...serverEnv, RUN_WORKERS: 'false' });
+    base = server.url;
     run(process.execPath, [
       'prepare.mjs',
       '--base',
@@ -243,6 +255,30 @@ async function main() {
 
     // 5. Ours.
     run('bash', ['run-scenarios.sh', base, runDir, path.join(out, 'ours'), ...SCENARIOS], env);
+
+    // 6. The queued order emails, worked off by the API's own workers after the run.
+    await server.stop();
+    const emailJobs = async (): Promise<number> => {
+      const { rows } = await admin.query<{ jobs: number }>(
+        `select count(*)::int as jobs from pgboss.job where name = 'order_placed_emails' and state <> 'completed'`,
+      );
+      return rows[0].jobs;
+    };
+    const queuedEmails = await emailJobs();
+    const drainStarted = Date.now();
+    server = await startServer(serverEnv);
+    const serverPid = server.pid;
+    const cpuBefore = processCpuMs(serverPid);
+    while ((await emailJobs()) > 0 && Date.now() - drainStarted < 600_000) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const emailDrain = {
+      orders: queuedEmails,
+      seconds: (Date.now() - drainStarted) / 1000,
+      cpuMsPerOrder: queuedEmails > 0 ? (processCpuMs(serverPid) - cpuBefore) / queuedEmails : 0,
+      left: await emailJobs(),
+    };
+    await admin.end();
     const scale = REFERENCE.floorRps / floorRun.rps;
     const rows = SCENARIOS.map((scenario) => {
       const ours = measuredOf(path.join(out, 'ours'), scenario);
@@ -276,6 +312,7 @@ async function main() {
       '',
       `${machine()}; load average at the end ${load}; PostgreSQL server; wrk -t1 -c8, ${SECONDS} s measured, ${REPS} repetition(s) (median).`,
       `Dataset loaded through \`POST /api/v1/partner/update\`: ${SHOPS} × 2,000 goods in ${loadSeconds.toFixed(1)} s.`,
+      `Scenario d: the API process works no jobs (\`RUN_WORKERS=false\`, as \`npm run bench:checkout\`): each order's emails are queued in its transaction. Afterwards the API's own workers sent the ${emailDrain.orders} orders' emails (5 each, with 3 invoice PDFs and the staff's order PDF) in ${emailDrain.seconds.toFixed(1)} s, ${emailDrain.cpuMsPerOrder.toFixed(1)} ms of the API process's CPU per order${emailDrain.left > 0 ? ` (${emailDrain.left} still queued after 10 min)` : ''}.`,
       `Floor (node:http, one ${floorBody.length}-byte catalog answer of ours, scenario a's paths): ${floorRun.rps.toFixed(0)} req/s in this run; the reference's: ${REFERENCE.floorRps}. Scale ${scale.toFixed(2)}.`,
       '',
       table,
@@ -292,6 +329,7 @@ async function main() {
       scale,
       rows,
       loadSeconds,
+      emailDrain,
     });
   } finally {
     await server?.stop();
