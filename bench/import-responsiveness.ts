@@ -1,12 +1,14 @@
 // `npm run bench:import-responsiveness`: how the API answers while it imports a 100,000-good price
 // list (BENCH_GOODS) on the PostgreSQL server, or with BENCH_DB=pglite on the embedded PGlite (the
 // default of a server without DATABASE_URL). The API runs as its own process with its workers; the
-// file is uploaded, and while the import runs GET /health/live and GET /api/v2/products?limit=1 are
+// file is uploaded (by curl, a process of its own), and while the import runs GET /health/live and GET /api/v2/products?limit=1 are
 // asked every 20 ms (one of each at a time). Reports their p50 / p99 / max and the import's phases.
 // Results go to bench/results/import-responsiveness.md and .json (-pglite.md/.json for PGlite).
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { loadConfig } from '../src/config.ts';
 import { type DatabaseHandle, openPostgres } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
@@ -16,6 +18,7 @@ import { generatePriceList } from '../src/modules/catalog/demo/generate.ts';
 import { createLogger, createRuntime } from '../src/runtime.ts';
 import { freshDatabase, machine, percentile, startServer, tokenFor, writeResult } from './lib.ts';
 
+const execFileAsync = promisify(execFile);
 const GOODS = Number(process.env.BENCH_GOODS ?? 100_000);
 const PGLITE = process.env.BENCH_DB === 'pglite';
 
@@ -46,6 +49,8 @@ async function main(): Promise<void> {
     await handle.close();
   }
   const file = generatePriceList({ shop: 0, shopName: 'Поставщик', goods: GOODS });
+  const filePath = path.join(dataDir, 'price.yaml');
+  fs.writeFileSync(filePath, file);
   // The server's own record of its event loop's stalls (bench/loop-monitor.ts): the client's
   // probes also wait for this process and for the machine; the monitor's CPU times do not.
   const stallFile = path.join(dataDir, 'stalls.jsonl');
@@ -95,14 +100,23 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   origin = started;
-  const form = new FormData();
-  form.append('file', new Blob([file]), 'price.yaml');
-  const res = await fetch(`${server.url}/api/v2/supplier/imports`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}` },
-    body: form,
-  });
-  const { id } = (await res.json()) as { id: number };
+  // Uploaded by curl, a process of its own: sending 40 MB from this one would hold this event loop
+  // too, and the probes' times would include this process's own stall, not only the server's.
+  const upload = await execFileAsync(
+    'curl',
+    [
+      '--silent',
+      '--show-error',
+      '--fail-with-body',
+      '-H',
+      `authorization: Bearer ${token}`,
+      '-F',
+      `file=@${filePath};filename=price.yaml`,
+      `${server.url}/api/v2/supplier/imports`,
+    ],
+    { maxBuffer: 1024 * 1024 },
+  );
+  const { id } = JSON.parse(upload.stdout) as { id: number };
   let detail: { status: string; timings?: Record<string, number> };
   let pollResets = 0;
   for (;;) {

@@ -5,13 +5,18 @@
 // core; its CPU time does not: a stall of much wall time but little CPU is the machine's load, one
 // of much CPU is work this process did on its event loop without yielding. Written as JSON lines
 // `{at, wallMs, cpuMs}` (at: epoch ms at the stall's end) to the file, once a second and at exit.
+// Main thread only (see below).
 import fs from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 
 const file = process.env.LOOP_MONITOR_FILE;
 const TICK_MS = 5;
 const STALL_MS = 40;
 
-if (file) {
+// Preloads run in every worker thread too (they inherit --import): the price-list reader's thread
+// parses a file in long synchronous stretches by design, which are not stalls of the event loop
+// that answers requests. Only the main thread is watched.
+if (file && isMainThread) {
   const pending: string[] = [];
   let lastWall = performance.now();
   let lastCpu = cpuMs();

@@ -9,9 +9,10 @@ import type { WorkerPriceList } from './price-list/worker-reader.ts';
  * statements took as long in all, but a batch's transient texts raised a 100,000-good import's
  * peak memory by about 120 MiB. Each batch's statements are built on the API's event loop: with
  * 5,000 that held it 200–300 ms of CPU a batch (with the forced collection then made per batch),
- * with 2,000 and no forced collection 50–110 ms (issue 16; bench:import-responsiveness).
+ * with 2,000 and no forced collection 50–110 ms, with 1,000 at most ~60 ms and the import no
+ * slower (100,000 goods: 22–24 s at load 2 either way; issue 16, bench:import-responsiveness).
  */
-export const IMPORT_BATCH = 2_000;
+export const IMPORT_BATCH = 1_000;
 
 /**
  * Goods per statement on PGlite, whose statements run on the API's own thread and hold every
