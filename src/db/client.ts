@@ -60,6 +60,17 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
     extensions: { pg_trgm },
     parsers: { 20: (value: string) => Number(value) },
   });
+  return pgliteHandle(client, drizzlePglite);
+}
+
+/**
+ * A handle over an open PGlite (closing the handle closes it). The test helper also uses it to hand
+ * one embedded database to test file after test file (test/helpers/database.ts).
+ */
+export function pgliteHandle(
+  client: PGlite,
+  drizzlePglite: typeof import('drizzle-orm/pglite').drizzle,
+): DatabaseHandle {
   const db = drizzlePglite({ client, schema }) as unknown as Database;
   return {
     kind: 'pglite',
