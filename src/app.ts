@@ -18,6 +18,7 @@ import { installErrorHandlers, sendProblem } from './http/error-handler.ts';
 import { clientErrorHandler, frameworkError } from './http/input-guard.ts';
 import { installOpenApiConventions } from './http/openapi.ts';
 import { trackRunningRequests } from './http/running-requests.ts';
+import { reusedSerializerFactory } from './http/serializers.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { resolveApiToken } from './modules/accounts/api-tokens.service.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
@@ -110,6 +111,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     ajv: {
       customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true },
     },
+    // Response serializers compiled once per schema in this process (src/http/serializers.ts).
+    schemaController: { compilersFactory: { buildSerializer: reusedSerializerFactory } },
     routerOptions: { ignoreTrailingSlash: true },
     // The HTTP layer's own refusals as problem documents too (src/http/input-guard.ts).
     frameworkErrors: (error, request, reply) => frameworkError(error, request, reply, sendProblem),
