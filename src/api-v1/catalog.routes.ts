@@ -8,6 +8,7 @@ import { type TSchema, Type } from 'typebox';
 import type { Queryable } from '../db/client.ts';
 import { publicReadLimit } from '../http/rate-limits.ts';
 import { listCategories, listOffers } from '../modules/catalog/catalog.service.ts';
+import { type CacheScopes, listScopes, NO_IMPORT_SCOPE } from '../modules/catalog/cache-scopes.ts';
 import { catalogReadCacheOf } from '../modules/catalog/read-cache.ts';
 import { listShops } from '../modules/catalog/shops.service.ts';
 import type { Runtime } from '../runtime.ts';
@@ -83,8 +84,12 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
      * A JSON body from the read cache, or `build()`'s (null: no such answer, never stored). The
      * body is serialized once, by the schema its route declares, and sent as bytes after that.
      */
-    const cachedBody = async (key: string, build: (db: Queryable) => Promise<Buffer | null>) => {
-      const answer = await cache.read(key, build, (body) => body?.length ?? 0);
+    const cachedBody = async (
+      key: string,
+      build: (db: Queryable) => Promise<Buffer | null>,
+      scopes: CacheScopes,
+    ) => {
+      const answer = await cache.read(key, build, (body) => body?.length ?? 0, undefined, scopes);
       if (answer.notModified) throw new Error('v1 reads pass no If-None-Match');
       return answer.value;
     };
@@ -121,7 +126,7 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
           }
           const page = drfPage(runtime, request, all, request.query.page);
           return page ? serialize(reply, page, CategoryPage) : null;
-        });
+        }, NO_IMPORT_SCOPE); // names of every category: no import's scope changes them
         if (!body) return reply.code(404).send({ detail: say(request, invalidPage) });
         return sendBody(reply, body);
       },
@@ -153,7 +158,7 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
           }
           const page = drfPage(runtime, request, all, request.query.page);
           return page ? serialize(reply, page, ShopPage) : null;
-        });
+        }, NO_IMPORT_SCOPE); // names and states: an import renaming its shop bumps the revision
         if (!body) return reply.code(404).send({ detail: say(request, invalidPage) });
         return sendBody(reply, body);
       },
@@ -204,7 +209,7 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
             afterId = chunk[chunk.length - 1].id;
           }
           return serialize(reply, all, OfferList);
-        });
+        }, listScopes({ shop, category }));
         return sendBody(reply, body as Buffer);
       },
     );
