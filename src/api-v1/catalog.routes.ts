@@ -7,8 +7,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type TSchema, Type } from 'typebox';
 import type { Queryable } from '../db/client.ts';
 import { publicReadLimit } from '../http/rate-limits.ts';
-import { listCategories, listOffers } from '../modules/catalog/catalog.service.ts';
 import { type CacheScopes, listScopes, NO_IMPORT_SCOPE } from '../modules/catalog/cache-scopes.ts';
+import { listCategories, listOffers } from '../modules/catalog/catalog.service.ts';
 import { catalogReadCacheOf } from '../modules/catalog/read-cache.ts';
 import { listShops } from '../modules/catalog/shops.service.ts';
 import type { Runtime } from '../runtime.ts';
@@ -113,20 +113,24 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         // The page's links are built from the request's path and query, so they key the answer.
-        const body = await cachedBody(`v1:${request.url}`, async (db) => {
-          const all: { id: number; name: string }[] = [];
-          let after: { name: string; id: number } | undefined;
-          for (;;) {
-            // Every category, as the reference lists them: also those with nothing on sale now.
-            const chunk = await listCategories(db, { all: true, limit: CHUNK, after });
-            all.push(...chunk.map(({ id, name }) => ({ id, name })));
-            if (chunk.length < CHUNK) break;
-            const last = chunk[chunk.length - 1];
-            after = { name: last.normalized_name, id: last.id };
-          }
-          const page = drfPage(runtime, request, all, request.query.page);
-          return page ? serialize(reply, page, CategoryPage) : null;
-        }, NO_IMPORT_SCOPE); // names of every category: no import's scope changes them
+        const body = await cachedBody(
+          `v1:${request.url}`,
+          async (db) => {
+            const all: { id: number; name: string }[] = [];
+            let after: { name: string; id: number } | undefined;
+            for (;;) {
+              // Every category, as the reference lists them: also those with nothing on sale now.
+              const chunk = await listCategories(db, { all: true, limit: CHUNK, after });
+              all.push(...chunk.map(({ id, name }) => ({ id, name })));
+              if (chunk.length < CHUNK) break;
+              const last = chunk[chunk.length - 1];
+              after = { name: last.normalized_name, id: last.id };
+            }
+            const page = drfPage(runtime, request, all, request.query.page);
+            return page ? serialize(reply, page, CategoryPage) : null;
+          },
+          NO_IMPORT_SCOPE,
+        ); // names of every category: no import's scope changes them
         if (!body) return reply.code(404).send({ detail: say(request, invalidPage) });
         return sendBody(reply, body);
       },
@@ -145,20 +149,24 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const body = await cachedBody(`v1:${request.url}`, async (db) => {
-          const all: { id: number; name: string; state: boolean }[] = [];
-          let afterId: number | undefined;
-          for (;;) {
-            const chunk = await listShops(db, { limit: CHUNK, afterId });
-            all.push(
-              ...chunk.map((shop) => ({ id: shop.id, name: shop.name, state: shop.accepting_orders })),
-            );
-            if (chunk.length < CHUNK) break;
-            afterId = chunk[chunk.length - 1].id;
-          }
-          const page = drfPage(runtime, request, all, request.query.page);
-          return page ? serialize(reply, page, ShopPage) : null;
-        }, NO_IMPORT_SCOPE); // names and states: an import renaming its shop bumps the revision
+        const body = await cachedBody(
+          `v1:${request.url}`,
+          async (db) => {
+            const all: { id: number; name: string; state: boolean }[] = [];
+            let afterId: number | undefined;
+            for (;;) {
+              const chunk = await listShops(db, { limit: CHUNK, afterId });
+              all.push(
+                ...chunk.map((shop) => ({ id: shop.id, name: shop.name, state: shop.accepting_orders })),
+              );
+              if (chunk.length < CHUNK) break;
+              afterId = chunk[chunk.length - 1].id;
+            }
+            const page = drfPage(runtime, request, all, request.query.page);
+            return page ? serialize(reply, page, ShopPage) : null;
+          },
+          NO_IMPORT_SCOPE,
+        ); // names and states: an import renaming its shop bumps the revision
         if (!body) return reply.code(404).send({ detail: say(request, invalidPage) });
         return sendBody(reply, body);
       },
@@ -185,31 +193,35 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         if ((rawShop && shop === undefined) || (rawCategory && category === undefined)) {
           return failure(WRONG_ARGUMENTS);
         }
-        const body = await cachedBody(`v1:products:${shop ?? ''}:${category ?? ''}`, async (db) => {
-          const all = [];
-          let afterId: number | undefined;
-          for (;;) {
-            const chunk = await listOffers(db, { shop, category, afterId, limit: CHUNK });
-            all.push(
-              ...chunk.map((offer) =>
-                offerJson({
-                  id: offer.id,
-                  model: offer.model,
-                  name: offer.name,
-                  categoryName: offer.category.name,
-                  shopId: offer.shop.id,
-                  stock: offer.quantity,
-                  price: offer.price,
-                  priceRrc: offer.price_rrc,
-                  parameters: offer.characteristics,
-                }),
-              ),
-            );
-            if (chunk.length < CHUNK) break;
-            afterId = chunk[chunk.length - 1].id;
-          }
-          return serialize(reply, all, OfferList);
-        }, listScopes({ shop, category }));
+        const body = await cachedBody(
+          `v1:products:${shop ?? ''}:${category ?? ''}`,
+          async (db) => {
+            const all = [];
+            let afterId: number | undefined;
+            for (;;) {
+              const chunk = await listOffers(db, { shop, category, afterId, limit: CHUNK });
+              all.push(
+                ...chunk.map((offer) =>
+                  offerJson({
+                    id: offer.id,
+                    model: offer.model,
+                    name: offer.name,
+                    categoryName: offer.category.name,
+                    shopId: offer.shop.id,
+                    stock: offer.quantity,
+                    price: offer.price,
+                    priceRrc: offer.price_rrc,
+                    parameters: offer.characteristics,
+                  }),
+                ),
+              );
+              if (chunk.length < CHUNK) break;
+              afterId = chunk[chunk.length - 1].id;
+            }
+            return serialize(reply, all, OfferList);
+          },
+          listScopes({ shop, category }),
+        );
         return sendBody(reply, body as Buffer);
       },
     );

@@ -8,10 +8,9 @@
 // characteristic or search word, the shop's row, a characteristic turned into text) bumps the
 // catalog revision through the row triggers of 0034, which empties the whole cache as before.
 import { sql } from 'drizzle-orm';
-import type { Queryable } from '../../db/client.ts';
+import type { Queryable, Transaction } from '../../db/client.ts';
 import { runPrepared } from '../../db/prepared.ts';
 import { param, rowsOf } from '../../db/statement-queue.ts';
-import type { Transaction } from '../../db/client.ts';
 
 /** An import whose offers touch more products than this bumps the catalog revision instead. */
 export const MAX_PRODUCT_SCOPES = 20_000;

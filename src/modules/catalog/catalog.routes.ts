@@ -19,6 +19,7 @@ import {
 import { publicReadLimit } from '../../http/rate-limits.ts';
 import type { Runtime } from '../../runtime.ts';
 import { adminCatalogRoutes } from './admin-catalog.routes.ts';
+import { type CacheScopes, listScopes, productPageScopes } from './cache-scopes.ts';
 import {
   CategoryListQuery,
   CategoryPage,
@@ -39,7 +40,6 @@ import { productFacets } from './facets.service.ts';
 import { moderationRoutes } from './moderation.routes.ts';
 import { productPageTemplate, renderProductPage, templateBytes } from './product-delivery.ts';
 import { listProducts } from './products.service.ts';
-import { type CacheScopes, listScopes, productPageScopes } from './cache-scopes.ts';
 import { cacheKey, catalogReadCacheOf, jsonBytes } from './read-cache.ts';
 import { getPublicShop, installImportSchedule, listShops } from './shops.service.ts';
 import { supplierCatalogRoutes } from './supplier-catalog.routes.ts';

@@ -11,6 +11,7 @@ import type { Import } from '../../db/schema/catalog.ts';
 import { param, rowsOf, statementQueue } from '../../db/statement-queue.ts';
 import type { TxScope } from '../../db/transaction.ts';
 import { collectGarbage } from '../../lib/memory.ts';
+import { recordImportScopes } from './cache-scopes.ts';
 import { type FileTally, IMPORT_BATCH, type PriceListSummary, type Staged } from './import-goods.ts';
 import { type ParameterIndex, resolveParameters, writeParameters } from './import-parameters.ts';
 import {
@@ -26,7 +27,6 @@ import {
   searchTexts,
   storedOffersStatement,
 } from './import-statements.ts';
-import { recordImportScopes } from './cache-scopes.ts';
 import { searchWordsOf } from './search.ts';
 import { productSearchInsert, SEARCH_VECTORS_SQL, searchWordsInsert } from './search-index.ts';
 
@@ -482,7 +482,12 @@ export async function applyPriceList(
   if (created + updated + deactivatedRows.length + statsIds.length + searchIds.length > 0) {
     for (const id of [...statsIds, ...searchIds, ...deactivatedRows.map((row) => row.product_id)])
       touchedProducts.add(id);
-    await recordImportScopes(tx, shopId, [...stored.values()].map((o) => o.category_id), touchedProducts);
+    await recordImportScopes(
+      tx,
+      shopId,
+      [...stored.values()].map((o) => o.category_id),
+      touchedProducts,
+    );
   }
 
   return {
