@@ -1,17 +1,27 @@
 // The catalog read cache: public catalog answers (product pages, lists, searches, facets) kept in
-// this process and served again while the catalog has not changed.
+// this process and served again while the catalog has not changed for them.
 //
-// "Not changed" is exact, not a time to live: every transaction that writes a table the catalog
-// reads adds one to the catalog revision (`catalog_revision`, bumped by statement triggers), and
-// each request reads the revision first. An answer is stored under the revision read before it
-// was built; since it was built from a later snapshot, it is at least that new, so while a fresh
-// read still sees that revision, it is exactly what building it again would give. A write in any
-// process (another API instance, the worker, psql) is seen by the next request.
+// "Not changed" is exact, not a time to live. Every transaction that writes a table the catalog
+// reads moves one of two counters (sharded rows, statement and row triggers: migrations 0021, 0034):
+// - the catalog revision, for every write that is not an import's apply (staff, checkouts, psql, and
+//   whatever an apply writes outside its scopes: a new product, category, characteristic or search
+//   word, the shop's row). Every answer depends on it;
+// - the imports count, for an import's apply, which also adds one change to each scope it touched
+//   (`s:<shop>`, `c:<category>` of its offers before and after, `p:<product>` whose offers changed;
+//   cache-scopes.ts). Each answer declares the scopes it depends on: none, some, or all (any import).
+// Each request reads both counters first (one coalesced query). An answer is stored with the
+// counters and its scopes' change count read BEFORE it was built; since it was built from a later
+// snapshot, it is at least that new. While a fresh read sees the same two counters, it is exactly
+// what building it again would give. When only the imports count moved, one query reads the scopes'
+// count again (with the counters, in one snapshot): unchanged, no import since touched what the
+// answer depends on, and the entry is moved forward to the imports count that query saw. Counts only
+// grow, and only at commit, so "read before, compare later" misses no write. A write in any process
+// (another API instance, the worker, psql) is seen by the next request.
 //
 // On a read replica "a later snapshot" is not certain: behind a balancer the next query may reach a
 // standby further behind. There (`snapshots`) an answer is built in one read-only snapshot that
-// also reads the revision, and is stored and tagged under that revision: never under a newer one
-// than its data.
+// also reads the counters and the scopes' count, and is stored and tagged under them: never under
+// newer ones than its data. A scope check reads its counters and count in one statement too.
 import { hash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { type Database, inSnapshot, type Queryable } from '../../db/client.ts';
