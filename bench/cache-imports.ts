@@ -95,10 +95,14 @@ async function readMix(runtime: Runtime): Promise<() => string> {
   ).map((row) => row.id);
   const words = ['samsung', 'смартфон', 'ноутбук', 'apple', 'монитор', 'наушники', 'xiaomi', 'планшет'];
   const sorts = ['name', 'price', '-price', 'new'];
+  // mulberry32: a 32-bit generator computed in integers (a float LCG loses bits past 2^53 and
+  // falls into a short cycle: a few thousand paths instead of every product).
   let state = 22_3;
   const random = (n: number) => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return Math.floor((state / 2_147_483_648) * n);
+    state = (state + 0x6d2b79f5) | 0;
+    let x = Math.imul(state ^ (state >>> 15), 1 | state);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return Math.floor((((x ^ (x >>> 14)) >>> 0) / 4_294_967_296) * n);
   };
   process.stdout.write(`  ${categories.length} categories, ${products.length} products on sale\n`);
   return () => {

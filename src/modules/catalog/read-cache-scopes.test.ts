@@ -217,6 +217,48 @@ describe('read cache scoped by imports', () => {
     shops[2].name = 'Переименованный';
   });
 
+  it('rebuilds a product page when another unit of its family changes, though its own offer did not', async () => {
+    const shop = await createShop(t.runtime, { name: 'Семейный' });
+    const file = (secondPrice: string) =>
+      Buffer.from(
+        [
+          'shop: Семейный',
+          'categories:',
+          '  - id: 1',
+          '    name: Чехлы',
+          'goods:',
+          ...[
+            ['1', 'Чехол Семейный синий', '100.00'],
+            ['2', 'Чехол Семейный красный', secondPrice],
+          ].flatMap(([id, name, price]) => [
+            `  - id: ${id}`,
+            '    category: 1',
+            '    model: FAM-1',
+            `    name: ${name}`,
+            `    price: ${price}`,
+            `    price_rrc: ${price}`,
+            '    quantity: 3',
+          ]),
+        ].join('\n'),
+      );
+    const first = await importPriceList(t.runtime, { shopId: shop.id, content: file('200.00') });
+    expect(first.status).toBe('succeeded');
+    const [blue] = rowsOf<{ product_id: number }>(
+      await t.runtime.db.execute(
+        sql`select product_id from offers where shop_id = ${shop.id} and external_id = '1'`,
+      ),
+    );
+    const url = `/api/v2/products/${blue.product_id}`;
+    await read(url);
+    expect((await read(url)).cached).toBe(true);
+    const second = await importPriceList(t.runtime, { shopId: shop.id, content: file('250.00') });
+    expect(second.status).toBe('succeeded');
+    const answer = await read(url);
+    expect(answer.cached).toBe(false);
+    expect(answer.body).toEqual(answer.expected);
+    expect(JSON.stringify(answer.body)).toContain('250.00');
+  });
+
   it('serves, through any sequence of imports and reads, what a build without the cache gives', async () => {
     const all = urls();
     await fc.assert(
