@@ -51,7 +51,8 @@ $$;
 --> statement-breakpoint
 -- In an import's apply, a row actually written to a table outside its scopes bumps the catalog
 -- revision (a statement that wrote no row, such as `insert ... on conflict do nothing` of known
--- categories, fires no row trigger).
+-- categories, fires no row trigger). The triggers' WHEN keeps every other row (outside an apply, or
+-- once the revision moved: a first import's many new products) from calling the function at all.
 CREATE FUNCTION catalog_revision_bump_unscoped() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -68,20 +69,26 @@ DECLARE
 BEGIN
   FOREACH catalog_table IN ARRAY ARRAY['shops', 'categories', 'shop_categories', 'parameters', 'search_words',
                                       'search_synonyms'] LOOP
-    EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I '
-                   'FOR EACH ROW EXECUTE FUNCTION catalog_revision_bump_unscoped()',
+    EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I FOR EACH ROW '
+                   'WHEN (current_setting(''zakupka.catalog_scoped'', true) = ''on'' '
+                   'AND current_setting(''zakupka.catalog_changed'', true) IS DISTINCT FROM ''on'') '
+                   'EXECUTE FUNCTION catalog_revision_bump_unscoped()',
                    catalog_table || '_catalog_unscoped', catalog_table);
   END LOOP;
 END
 $$;
 --> statement-breakpoint
 -- A new product (or one deleted) is outside the scopes; the summary refresh of existing ones is not.
-CREATE TRIGGER products_catalog_unscoped AFTER INSERT OR DELETE ON products
-FOR EACH ROW EXECUTE FUNCTION catalog_revision_bump_unscoped();
+CREATE TRIGGER products_catalog_unscoped AFTER INSERT OR DELETE ON products FOR EACH ROW
+WHEN (current_setting('zakupka.catalog_scoped', true) = 'on'
+      AND current_setting('zakupka.catalog_changed', true) IS DISTINCT FROM 'on')
+EXECUTE FUNCTION catalog_revision_bump_unscoped();
 --> statement-breakpoint
 -- Offers are never deleted; one deleted in an import's apply is outside the scopes.
-CREATE TRIGGER offers_catalog_unscoped AFTER DELETE ON offers
-FOR EACH ROW EXECUTE FUNCTION catalog_revision_bump_unscoped();
+CREATE TRIGGER offers_catalog_unscoped AFTER DELETE ON offers FOR EACH ROW
+WHEN (current_setting('zakupka.catalog_scoped', true) = 'on'
+      AND current_setting('zakupka.catalog_changed', true) IS DISTINCT FROM 'on')
+EXECUTE FUNCTION catalog_revision_bump_unscoped();
 --> statement-breakpoint
 -- The end of an import's apply: its scopes recorded. When the transaction already bumped the
 -- catalog revision, every cached answer goes anyway and nothing is recorded. Otherwise one more
