@@ -7,9 +7,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShop } from '../../../test/factories/catalog.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import { onPostgresServer } from '../../../test/helpers/database.ts';
 import { type App, buildApp } from '../../app.ts';
 import { rowsOf } from '../../db/statement-queue.ts';
 import { createRuntime, type Runtime } from '../../runtime.ts';
+import { scopeState } from './cache-scopes.ts';
 import { generatePriceList } from './demo/generate.ts';
 import { importPriceList } from './import.service.ts';
 import { catalogReadCacheOf } from './read-cache.ts';
@@ -258,6 +260,41 @@ describe('read cache scoped by imports', () => {
     expect(answer.body).toEqual(answer.expected);
     expect(JSON.stringify(answer.body)).toContain('250.00');
   });
+
+  it.runIf(onPostgresServer())(
+    'imports recording the same scopes, and checkouts beside them, never wait on one another',
+    async () => {
+      const pool = t.database.pool!;
+      const [one, two, checkout] = [await pool.connect(), await pool.connect(), await pool.connect()];
+      try {
+        const before = await scopeState(t.runtime.db, ['c:1', 's:1', 's:2']);
+        // A long import holds its shard and the fold's try lock until it commits.
+        await one.query('begin');
+        await one.query("select set_config('zakupka.catalog_scoped', 'on', true)");
+        await one.query("select catalog_record_scopes('{c:1,s:1}')");
+        // Another shop's import touching the same category, then a checkout: neither waits.
+        await two.query('begin');
+        await two.query("set local lock_timeout = '1s'");
+        await two.query("select set_config('zakupka.catalog_scoped', 'on', true)");
+        await two.query("select catalog_record_scopes('{c:1,s:2}')");
+        await two.query('commit');
+        await checkout.query('begin');
+        await checkout.query("set local lock_timeout = '1s'");
+        await checkout.query('update offers set quantity = quantity where id = (select min(id) from offers)');
+        await checkout.query('commit');
+        await one.query('commit');
+        const after = await scopeState(t.runtime.db, ['c:1', 's:1', 's:2']);
+        expect(Number(after.changes) - Number(before.changes)).toBe(4);
+        expect(Number(after.imports) - Number(before.imports)).toBe(2);
+        expect(after.revision).not.toBe(before.revision); // the checkout's
+      } finally {
+        for (const client of [one, two, checkout]) {
+          await client.query('rollback').catch(() => {});
+          client.release();
+        }
+      }
+    },
+  );
 
   it('serves, through any sequence of imports and reads, what a build without the cache gives', async () => {
     const all = urls();
