@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type TSchema, Type } from 'typebox';
 import type { Queryable } from '../db/client.ts';
 import { publicReadLimit } from '../http/rate-limits.ts';
+import { type CacheScopes, listScopes, NO_IMPORT_SCOPE } from '../modules/catalog/cache-scopes.ts';
 import { listCategories, listOffers } from '../modules/catalog/catalog.service.ts';
 import { catalogReadCacheOf } from '../modules/catalog/read-cache.ts';
 import { listShops } from '../modules/catalog/shops.service.ts';
@@ -83,8 +84,12 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
      * A JSON body from the read cache, or `build()`'s (null: no such answer, never stored). The
      * body is serialized once, by the schema its route declares, and sent as bytes after that.
      */
-    const cachedBody = async (key: string, build: (db: Queryable) => Promise<Buffer | null>) => {
-      const answer = await cache.read(key, build, (body) => body?.length ?? 0);
+    const cachedBody = async (
+      key: string,
+      build: (db: Queryable) => Promise<Buffer | null>,
+      scopes: CacheScopes,
+    ) => {
+      const answer = await cache.read(key, build, (body) => body?.length ?? 0, undefined, scopes);
       if (answer.notModified) throw new Error('v1 reads pass no If-None-Match');
       return answer.value;
     };
@@ -108,20 +113,24 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         // The page's links are built from the request's path and query, so they key the answer.
-        const body = await cachedBody(`v1:${request.url}`, async (db) => {
-          const all: { id: number; name: string }[] = [];
-          let after: { name: string; id: number } | undefined;
-          for (;;) {
-            // Every category, as the reference lists them: also those with nothing on sale now.
-            const chunk = await listCategories(db, { all: true, limit: CHUNK, after });
-            all.push(...chunk.map(({ id, name }) => ({ id, name })));
-            if (chunk.length < CHUNK) break;
-            const last = chunk[chunk.length - 1];
-            after = { name: last.normalized_name, id: last.id };
-          }
-          const page = drfPage(runtime, request, all, request.query.page);
-          return page ? serialize(reply, page, CategoryPage) : null;
-        });
+        const body = await cachedBody(
+          `v1:${request.url}`,
+          async (db) => {
+            const all: { id: number; name: string }[] = [];
+            let after: { name: string; id: number } | undefined;
+            for (;;) {
+              // Every category, as the reference lists them: also those with nothing on sale now.
+              const chunk = await listCategories(db, { all: true, limit: CHUNK, after });
+              all.push(...chunk.map(({ id, name }) => ({ id, name })));
+              if (chunk.length < CHUNK) break;
+              const last = chunk[chunk.length - 1];
+              after = { name: last.normalized_name, id: last.id };
+            }
+            const page = drfPage(runtime, request, all, request.query.page);
+            return page ? serialize(reply, page, CategoryPage) : null;
+          },
+          NO_IMPORT_SCOPE,
+        ); // names of every category: no import's scope changes them
         if (!body) return reply.code(404).send({ detail: say(request, invalidPage) });
         return sendBody(reply, body);
       },
@@ -140,20 +149,24 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const body = await cachedBody(`v1:${request.url}`, async (db) => {
-          const all: { id: number; name: string; state: boolean }[] = [];
-          let afterId: number | undefined;
-          for (;;) {
-            const chunk = await listShops(db, { limit: CHUNK, afterId });
-            all.push(
-              ...chunk.map((shop) => ({ id: shop.id, name: shop.name, state: shop.accepting_orders })),
-            );
-            if (chunk.length < CHUNK) break;
-            afterId = chunk[chunk.length - 1].id;
-          }
-          const page = drfPage(runtime, request, all, request.query.page);
-          return page ? serialize(reply, page, ShopPage) : null;
-        });
+        const body = await cachedBody(
+          `v1:${request.url}`,
+          async (db) => {
+            const all: { id: number; name: string; state: boolean }[] = [];
+            let afterId: number | undefined;
+            for (;;) {
+              const chunk = await listShops(db, { limit: CHUNK, afterId });
+              all.push(
+                ...chunk.map((shop) => ({ id: shop.id, name: shop.name, state: shop.accepting_orders })),
+              );
+              if (chunk.length < CHUNK) break;
+              afterId = chunk[chunk.length - 1].id;
+            }
+            const page = drfPage(runtime, request, all, request.query.page);
+            return page ? serialize(reply, page, ShopPage) : null;
+          },
+          NO_IMPORT_SCOPE,
+        ); // names and states: an import renaming its shop bumps the revision
         if (!body) return reply.code(404).send({ detail: say(request, invalidPage) });
         return sendBody(reply, body);
       },
@@ -180,31 +193,35 @@ export function catalogV1Routes(runtime: Runtime): FastifyPluginAsyncTypebox {
         if ((rawShop && shop === undefined) || (rawCategory && category === undefined)) {
           return failure(WRONG_ARGUMENTS);
         }
-        const body = await cachedBody(`v1:products:${shop ?? ''}:${category ?? ''}`, async (db) => {
-          const all = [];
-          let afterId: number | undefined;
-          for (;;) {
-            const chunk = await listOffers(db, { shop, category, afterId, limit: CHUNK });
-            all.push(
-              ...chunk.map((offer) =>
-                offerJson({
-                  id: offer.id,
-                  model: offer.model,
-                  name: offer.name,
-                  categoryName: offer.category.name,
-                  shopId: offer.shop.id,
-                  stock: offer.quantity,
-                  price: offer.price,
-                  priceRrc: offer.price_rrc,
-                  parameters: offer.characteristics,
-                }),
-              ),
-            );
-            if (chunk.length < CHUNK) break;
-            afterId = chunk[chunk.length - 1].id;
-          }
-          return serialize(reply, all, OfferList);
-        });
+        const body = await cachedBody(
+          `v1:products:${shop ?? ''}:${category ?? ''}`,
+          async (db) => {
+            const all = [];
+            let afterId: number | undefined;
+            for (;;) {
+              const chunk = await listOffers(db, { shop, category, afterId, limit: CHUNK });
+              all.push(
+                ...chunk.map((offer) =>
+                  offerJson({
+                    id: offer.id,
+                    model: offer.model,
+                    name: offer.name,
+                    categoryName: offer.category.name,
+                    shopId: offer.shop.id,
+                    stock: offer.quantity,
+                    price: offer.price,
+                    priceRrc: offer.price_rrc,
+                    parameters: offer.characteristics,
+                  }),
+                ),
+              );
+              if (chunk.length < CHUNK) break;
+              afterId = chunk[chunk.length - 1].id;
+            }
+            return serialize(reply, all, OfferList);
+          },
+          listScopes({ shop, category }),
+        );
         return sendBody(reply, body as Buffer);
       },
     );

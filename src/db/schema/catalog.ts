@@ -336,7 +336,24 @@ export const catalogRevision = pgTable('catalog_revision', {
   shard: smallint('shard').primaryKey(),
   changes: bigint('changes', { mode: 'number' }).notNull().default(0),
   epoch: uuid('epoch').notNull(),
+  /** Imports' applies, which record the scopes they changed instead (migration 0034). */
+  imports: bigint('imports', { mode: 'number' }).notNull().default(0),
 });
+
+/**
+ * How often each scope of the catalog (`s:<shop>`, `c:<category>`, `p:<product>`) was changed by an
+ * import: the sum of its rows (append-only, folded by the imports; migration 0034). Counts only
+ * grow, at commit: the read cache reads them before building an answer and compares them later.
+ */
+export const catalogScopeChanges = pgTable(
+  'catalog_scope_changes',
+  {
+    scope: text('scope').notNull(),
+    changes: bigint('changes', { mode: 'number' }).notNull(),
+  },
+  // catalog_scope_changes_scope_idx (scope) INCLUDE (changes) lives in the migration (drizzle has no INCLUDE).
+  (t) => [index('catalog_scope_changes_scope_idx').on(t.scope)],
+);
 
 export const IMPORT_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];

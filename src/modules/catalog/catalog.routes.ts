@@ -19,6 +19,7 @@ import {
 import { publicReadLimit } from '../../http/rate-limits.ts';
 import type { Runtime } from '../../runtime.ts';
 import { adminCatalogRoutes } from './admin-catalog.routes.ts';
+import { type CacheScopes, listScopes, productPageScopes } from './cache-scopes.ts';
 import {
   CategoryListQuery,
   CategoryPage,
@@ -86,8 +87,9 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
       reply: FastifyReply,
       key: string,
       build: (db: Queryable) => Promise<T>,
+      scopes?: CacheScopes,
     ): Promise<T | FastifyReply> => {
-      const answer = await cache.read(key, build, jsonBytes, request.headers['if-none-match']);
+      const answer = await cache.read(key, build, jsonBytes, request.headers['if-none-match'], scopes);
       if (answer.notModified) return reply.code(304).header('etag', answer.etag).send(null);
       if (answer.etag) reply.header('etag', answer.etag);
       return answer.value;
@@ -198,7 +200,13 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
           limit: query.limit ?? 50,
           cursor: query.cursor,
         };
-        return cachedJson(request, reply, cacheKey('products', options), (db) => listProducts(db, options));
+        return cachedJson(
+          request,
+          reply,
+          cacheKey('products', options),
+          (db) => listProducts(db, options),
+          listScopes(options),
+        );
       },
     );
 
@@ -245,6 +253,8 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
             return json === undefined ? undefined : productPageTemplate(json);
           },
           (template) => (template ? templateBytes(template) : 0),
+          undefined,
+          productPageScopes(id),
         );
         if (answer.notModified || answer.value === undefined) {
           throw notFound('product_not_found', { ru: 'Товар не найден', en: 'Product not found' });
@@ -294,6 +304,7 @@ export function catalogRoutes(runtime: Runtime): FastifyPluginAsyncTypebox {
             });
             return pageJson(pageOf(items, limit, (last) => kindCursor('offer', [last.id])));
           },
+          listScopes({ shop, category, q }),
         );
       },
     );

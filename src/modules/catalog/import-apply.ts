@@ -11,6 +11,7 @@ import type { Import } from '../../db/schema/catalog.ts';
 import { param, rowsOf, statementQueue } from '../../db/statement-queue.ts';
 import type { TxScope } from '../../db/transaction.ts';
 import { collectGarbage } from '../../lib/memory.ts';
+import { recordImportScopes } from './cache-scopes.ts';
 import { type FileTally, IMPORT_BATCH, type PriceListSummary, type Staged } from './import-goods.ts';
 import { type ParameterIndex, resolveParameters, writeParameters } from './import-parameters.ts';
 import {
@@ -73,6 +74,10 @@ export async function applyPriceList(
   const shopId = job.shopId;
   // The summary triggers stand aside: this transaction refreshes the products it touched, once.
   await tx.execute(sql`select set_config('zakupka.catalog_bulk', 'on', true)`);
+  // The read cache's scopes: what this transaction writes to offers and their products is recorded
+  // at the end (recordImportScopes) instead of bumping the catalog revision; anything else it
+  // writes bumps the revision row by row (migration 0034).
+  await tx.execute(sql`select set_config('zakupka.catalog_scoped', 'on', true)`);
   // Set-based statements over the whole file sort and hash in memory rather than on disk.
   await tx.execute(sql`select set_config('work_mem', '256MB', true)`);
   await tx.execute(sql`select pg_advisory_xact_lock(${IMPORT_LOCK}, ${shopId})`);
@@ -165,6 +170,8 @@ export async function applyPriceList(
   };
   /** Products this import created. */
   const newProducts = new Set<number>();
+  /** Products whose offers this import wrote, before and after (the read cache's product scopes). */
+  const touchedProducts = new Set<number>();
   // Older products whose summary or search text the end refreshes, and new ones whose goods came
   // in several batches (each batch inserted or found them with its own goods only).
   const statsProducts = new Set<number>();
@@ -292,7 +299,12 @@ export async function applyPriceList(
     const { staged, goodCategory, images, fresh, existing } = work;
     const productOf = new Int32Array(staged.rows.length);
     for (const group of work.groups) for (const i of group.goods) productOf[i] = group.productId!;
+    for (const { index } of existing) {
+      touchedProducts.add(productOf[index]);
+      touchedProducts.add(stored.get(staged.externalIds[index])!.product_id);
+    }
     for (const i of fresh) {
+      touchedProducts.add(productOf[i]);
       if (!newProducts.has(productOf[i])) {
         statsProducts.add(productOf[i]);
         searchProducts.add(productOf[i]);
@@ -466,6 +478,17 @@ export async function applyPriceList(
     await tx.execute(searchWordsInsert(wordList.slice(start, start + wordChunk)));
   }
   lap('apply_words_ms');
+
+  if (created + updated + deactivatedRows.length + statsIds.length + searchIds.length > 0) {
+    for (const id of [...statsIds, ...searchIds, ...deactivatedRows.map((row) => row.product_id)])
+      touchedProducts.add(id);
+    await recordImportScopes(
+      tx,
+      shopId,
+      [...stored.values()].map((o) => o.category_id),
+      touchedProducts,
+    );
+  }
 
   return {
     created,

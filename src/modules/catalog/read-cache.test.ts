@@ -148,18 +148,18 @@ describe('catalog read cache', () => {
 
   it('moves the revision once per transaction that writes any catalog table, never on a rollback', async () => {
     for (const [table, column] of CATALOG_TABLES) {
-      const before = await catalogRevision(t.runtime.db);
+      const before = (await catalogRevision(t.runtime.db)).revision;
       await t.runtime.db.execute(sql.raw(`update ${table} set ${column} = ${column} where false`));
-      expect(await catalogRevision(t.runtime.db), table).not.toBe(before);
+      expect((await catalogRevision(t.runtime.db)).revision, table).not.toBe(before);
     }
 
-    const [epoch, changes] = (await catalogRevision(t.runtime.db)).split(':');
+    const [epoch, changes] = (await catalogRevision(t.runtime.db)).revision.split(':');
     await transaction(t.runtime, async ({ tx }) => {
       for (const [table, column] of CATALOG_TABLES) {
         await tx.execute(sql.raw(`update ${table} set ${column} = ${column} where false`));
       }
     });
-    expect(await catalogRevision(t.runtime.db)).toBe(`${epoch}:${Number(changes) + 1}`);
+    expect((await catalogRevision(t.runtime.db)).revision).toBe(`${epoch}:${Number(changes) + 1}`);
 
     await expect(
       transaction(t.runtime, async ({ tx }) => {
@@ -167,11 +167,11 @@ describe('catalog read cache', () => {
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
-    expect(await catalogRevision(t.runtime.db)).toBe(`${epoch}:${Number(changes) + 1}`);
+    expect((await catalogRevision(t.runtime.db)).revision).toBe(`${epoch}:${Number(changes) + 1}`);
 
     // Tables the catalog does not read leave it alone.
     await t.runtime.db.execute(sql`update users set email = email where false`);
-    expect(await catalogRevision(t.runtime.db)).toBe(`${epoch}:${Number(changes) + 1}`);
+    expect((await catalogRevision(t.runtime.db)).revision).toBe(`${epoch}:${Number(changes) + 1}`);
   });
 
   it('builds once for concurrent misses and keeps within its memory, least recently used out first', async () => {
@@ -247,7 +247,7 @@ describe('catalog read cache', () => {
       const importer = await pool.connect();
       const checkout = await pool.connect();
       try {
-        const before = await catalogRevision(t.runtime.db);
+        const before = (await catalogRevision(t.runtime.db)).revision;
         await importer.query('begin');
         await importer.query('update offers set quantity = quantity where id = $1', [offerId]);
         for (let i = 0; i < 40; i += 1) {
@@ -258,7 +258,7 @@ describe('catalog read cache', () => {
         }
         await importer.query('commit');
         const [epoch, changes] = before.split(':');
-        expect(await catalogRevision(t.runtime.db)).toBe(`${epoch}:${Number(changes) + 41}`);
+        expect((await catalogRevision(t.runtime.db)).revision).toBe(`${epoch}:${Number(changes) + 41}`);
       } finally {
         await importer.query('rollback').catch(() => {});
         importer.release();

@@ -271,6 +271,11 @@ export interface GenerateOptions {
   stride?: number;
   /** A different seed gives different prices and stock for the same goods. */
   seed?: number;
+  /**
+   * A shop specialised in these categories (0-based, of the generator's 20): its goods are the
+   * world's products of its slice that are in them. Without it, a shop sells in every category.
+   */
+  categories?: number[];
 }
 
 function yamlString(value: string): string {
@@ -298,12 +303,16 @@ export function generatePriceList(options: GenerateOptions): string {
     lines.push(`  - id: ${categoryId(category)}`, `    name: ${yamlString(def.ru)}`);
   });
   lines.push('goods:');
+  const only = options.categories?.length ? new Set(options.categories) : undefined;
+  let index = first - 1;
   for (let i = 0; i < options.goods; i += 1) {
-    const product = worldProduct(first + i);
+    index += 1;
+    while (only && !only.has(index % CATEGORIES.length)) index += 1;
+    const product = worldProduct(index);
     const cents = Math.round((product.basePriceCents * (0.9 + r() * 0.2)) / 10) * 10;
     const quantity = r() < 0.1 ? 0 : Math.floor(r() * 50) + 1;
     lines.push(
-      `  - id: ${(options.shop + 1) * 10_000_000 + first + i}`,
+      `  - id: ${(options.shop + 1) * 10_000_000 + index}`,
       `    category: ${categoryId(product.category)}`,
       `    model: ${yamlString(product.model)}`,
       `    name: ${yamlString(product.name)}`,
