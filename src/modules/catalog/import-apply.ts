@@ -456,6 +456,15 @@ export async function applyPriceList(
       sql`select catalog_refresh_product_search(${param(searchIds.slice(start, start + chunk))}::integer[])`,
     );
   }
+  // The pre-aggregated facet counts of every product whose offers changed, new ones included
+  // (their summary was written with them; their facet rows were not).
+  const facetIds = [...new Set([...statsIds, ...newProducts])].sort((a, b) => a - b);
+  for (let start = 0; start < facetIds.length; start += chunk) {
+    await between();
+    await tx.execute(
+      sql`select catalog_refresh_product_facets(${param(facetIds.slice(start, start + chunk))}::integer[])`,
+    );
+  }
   lap('apply_summary_ms');
 
   // Words for typo correction: names of the goods written and of the categories.
