@@ -342,7 +342,7 @@ export const catalogRevision = pgTable('catalog_revision', {
  * Pre-aggregated facet counts (migration 0035, catalog README "Facet counts"), written only by
  * `catalog_refresh_product_facets`: each product's keys over its visible offers ('*', 'shop:<id>',
  * characteristic keys; `stockKeys` over those in stock), and per category and key the number of
- * products showing it, spread over 16 shards by product id.
+ * products showing it ('*' and shop keys spread over 4 shards by a hash of the product id).
  */
 export const productFacets = pgTable(
   'product_facets',
@@ -364,7 +364,10 @@ export const categoryFacetCounts = pgTable(
     products: integer('products').notNull(),
     inStock: integer('in_stock').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.categoryId, t.key, t.shard] })],
+  (t) => [
+    primaryKey({ columns: [t.categoryId, t.key, t.shard] }),
+    index('category_facet_counts_key_idx').on(t.key),
+  ],
 );
 
 export const IMPORT_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
