@@ -342,7 +342,7 @@ export const catalogRevision = pgTable('catalog_revision', {
  * Pre-aggregated facet counts (migration 0035, catalog README "Facet counts"), written only by
  * `catalog_refresh_product_facets`: each product's keys over its visible offers ('*', 'shop:<id>',
  * characteristic keys; `stockKeys` over those in stock), and per category and key the number of
- * products showing it ('*' and shop keys spread over 4 shards by a hash of the product id).
+ * products showing it (category 0: the whole catalog; '*' and shop keys spread over 16 shards by a hash of the product id).
  */
 export const productFacets = pgTable(
   'product_facets',

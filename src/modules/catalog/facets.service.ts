@@ -224,7 +224,8 @@ export function aggregatesServe(filters: ProductFilters, prepared: Prepared): bo
 /** The facets from the pre-aggregated counts: a few hundred rows summed, no offer read. */
 async function aggregatedFacets(db: Queryable, filters: ProductFilters): Promise<Facets> {
   const measure = filters.inStock ? sql`c.in_stock` : sql`c.products`;
-  const inCategory = filters.category !== undefined ? sql`c.category_id = ${filters.category}` : sql`true`;
+  // Category 0 holds the whole catalog's counts.
+  const inCategory = sql`c.category_id = ${filters.category ?? 0}`;
   const [total] = await catalogQuery<{ count: number }>(
     db,
     sql`select coalesce(sum(${measure}), 0)::integer as count
@@ -236,7 +237,7 @@ async function aggregatedFacets(db: Queryable, filters: ProductFilters): Promise
     sql`
       select ca.id, ca.name, n.count from (
         select c.category_id, sum(${measure})::integer as count
-        from category_facet_counts c where c.key = '*' group by c.category_id
+        from category_facet_counts c where c.key = '*' and c.category_id <> 0 group by c.category_id
       ) n join categories ca on ca.id = n.category_id
       where n.count > 0 order by n.count desc, ca.name limit 200`,
   );
