@@ -355,6 +355,38 @@ export const catalogScopeChanges = pgTable(
   (t) => [index('catalog_scope_changes_scope_idx').on(t.scope)],
 );
 
+/**
+ * Pre-aggregated facet counts (migration 0035, catalog README "Facet counts"), written only by
+ * `catalog_refresh_product_facets`: each product's keys over its visible offers ('*', 'shop:<id>',
+ * characteristic keys; `stockKeys` over those in stock), and per category and key the number of
+ * products showing it (category 0: the whole catalog; '*' and shop keys spread over 16 shards by a hash of the product id).
+ */
+export const productFacets = pgTable(
+  'product_facets',
+  {
+    productId: integer('product_id').notNull(),
+    categoryId: integer('category_id').notNull(),
+    keys: text('keys').array().notNull(),
+    stockKeys: text('stock_keys').array().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.productId, t.categoryId] })],
+);
+
+export const categoryFacetCounts = pgTable(
+  'category_facet_counts',
+  {
+    categoryId: integer('category_id').notNull(),
+    key: text('key').notNull(),
+    shard: smallint('shard').notNull(),
+    products: integer('products').notNull(),
+    inStock: integer('in_stock').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.categoryId, t.key, t.shard] }),
+    index('category_facet_counts_key_idx').on(t.key),
+  ],
+);
+
 export const IMPORT_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 export const IMPORT_SOURCES = ['url', 'upload', 'cli', 'schedule'] as const;

@@ -49,10 +49,17 @@ export function matchingOffers(filters: ProductFilters, prepared: Prepared, skip
  * counted without its own filter (choosing "black" still shows how many are red), the usual
  * behaviour of faceted navigation.
  */
-export async function productFacets(db: Queryable, filters: ProductFilters): Promise<Facets> {
+export async function productFacets(
+  db: Queryable,
+  filters: ProductFilters,
+  options: { aggregates?: boolean } = {},
+): Promise<Facets> {
   let prepared = await prepare(db, filters);
   const none: Facets = { total: 0, categories: [], shops: [], parameters: [], corrected_query: null };
   if (prepared.impossible) return none;
+  if ((options.aggregates ?? true) && aggregatesServe(filters, prepared)) {
+    return await aggregatedFacets(db, filters);
+  }
   let corrected: string | null = null;
   if (prepared.tokens.length > 0) {
     const [hit] = await catalogQuery<{ found: boolean }>(
@@ -105,27 +112,52 @@ export async function productFacets(db: Queryable, filters: ProductFilters): Pro
   );
 
   const parameterFacets = async (skip: string, only?: number) =>
-    await catalogQuery<{
-      parameter_id: number;
-      name: string;
-      kind: string;
-      value: string;
-      count: number;
-      coverage: number;
-      min: string | null;
-      max: string | null;
-    }>(
-      // Values are counted from the matching offers' own facet keys (read with the offers, no join
-      // to offer_parameters); only the values shown are looked up there, for how they are written.
-
+    await parameterRows(
       db,
       sql`
-        with v as (
           select k.key, count(distinct m.product_id)::integer as count
           from (${matchingOffers(filters, prepared, skip)}) m cross join unnest(m.facet_keys) as k(key)
           ${only !== undefined ? sql`where k.key like ${`${only}:%`}` : sql``}
-          group by k.key
-        ), s as (
+          group by k.key`,
+    );
+
+  let valueRows = await parameterFacets('none');
+  // A filtered characteristic is counted without its own filter, and always shown.
+  for (const parameter of prepared.parameters) {
+    const own = await parameterFacets(`parameter:${parameter.id}`, parameter.id);
+    valueRows = [...valueRows.filter((row) => row.parameter_id !== parameter.id), ...own];
+  }
+  return {
+    total: total.count,
+    categories,
+    shops: shopCounts,
+    parameters: parameterGroups(valueRows),
+    corrected_query: corrected,
+  };
+}
+
+interface ValueRow {
+  parameter_id: number;
+  name: string;
+  kind: string;
+  value: string;
+  count: number;
+  coverage: number;
+  min: string | null;
+  max: string | null;
+}
+
+/**
+ * The characteristics shown and their values, from `counts`: a statement giving product counts per
+ * facet key (`key`, `count`).
+ */
+async function parameterRows(db: Queryable, counts: SQL): Promise<ValueRow[]> {
+  return await catalogQuery<ValueRow>(
+    // Values are counted from facet keys (the matching offers' own, or the pre-aggregated counts; no
+    // join to offer_parameters); only the values shown are looked up there, for how they are written.
+    db,
+    sql`
+        with v as (${counts}), s as (
           select split_part(v.key, ':', 1)::integer as parameter_id,
                  substr(v.key, strpos(v.key, ':') + 1) as value_key, v.count
           from v
@@ -149,14 +181,11 @@ export async function productFacets(db: Queryable, filters: ProductFilters): Pro
         from ranked r join top t on t.parameter_id = r.parameter_id
         where r.n <= ${FACET_VALUES}
         order by r.coverage desc, r.parameter_id, r.count desc, r.value_key`,
-    );
+  );
+}
 
-  let valueRows = await parameterFacets('none');
-  // A filtered characteristic is counted without its own filter, and always shown.
-  for (const parameter of prepared.parameters) {
-    const own = await parameterFacets(`parameter:${parameter.id}`, parameter.id);
-    valueRows = [...valueRows.filter((row) => row.parameter_id !== parameter.id), ...own];
-  }
+/** Value rows grouped by characteristic, numbers in numeric order. */
+function parameterGroups(valueRows: ValueRow[]): Facets['parameters'] {
   const byParameter = new Map<number, Facets['parameters'][number]>();
   for (const row of valueRows) {
     let facet = byParameter.get(row.parameter_id);
@@ -177,12 +206,63 @@ export async function productFacets(db: Queryable, filters: ProductFilters): Pro
   for (const facet of byParameter.values()) {
     if (facet.kind === 'number') facet.values.sort((a, b) => Number(a.value) - Number(b.value));
   }
+  return [...byParameter.values()];
+}
+
+/**
+ * Whether the pre-aggregated counts (`category_facet_counts`, migration 0035) answer these filters
+ * exactly: no search words, no characteristic, shop or price filter; a category and "in stock" only.
+ * A product belongs to one category, so per-category counts of distinct products add up to distinct
+ * counts over the catalog.
+ */
+export function aggregatesServe(filters: ProductFilters, prepared: Prepared): boolean {
+  return (
+    prepared.query === null && prepared.tokens.length === 0 && !prepared.offerLevel && !filters.q?.trim()
+  );
+}
+
+/** The facets from the pre-aggregated counts: a few hundred rows summed, no offer read. */
+async function aggregatedFacets(db: Queryable, filters: ProductFilters): Promise<Facets> {
+  const measure = filters.inStock ? sql`c.in_stock` : sql`c.products`;
+  // Category 0 holds the whole catalog's counts.
+  const inCategory = sql`c.category_id = ${filters.category ?? 0}`;
+  const [total] = await catalogQuery<{ count: number }>(
+    db,
+    sql`select coalesce(sum(${measure}), 0)::integer as count
+        from category_facet_counts c where ${inCategory} and c.key = '*'`,
+  );
+  // Counted without the category filter.
+  const categories = await catalogQuery<{ id: number; name: string; count: number }>(
+    db,
+    sql`
+      select ca.id, ca.name, n.count from (
+        select c.category_id, sum(${measure})::integer as count
+        from category_facet_counts c where c.key = '*' and c.category_id <> 0 group by c.category_id
+      ) n join categories ca on ca.id = n.category_id
+      where n.count > 0 order by n.count desc, ca.name limit 200`,
+  );
+  const shopCounts = await catalogQuery<{ id: number; name: string; count: number }>(
+    db,
+    sql`
+      select sh.id, sh.name, n.count from (
+        select substr(c.key, 6)::integer as shop_id, sum(${measure})::integer as count
+        from category_facet_counts c where ${inCategory} and c.key like 'shop:%' group by c.key
+      ) n join shops sh on sh.id = n.shop_id
+      where n.count > 0 order by n.count desc, sh.name limit 200`,
+  );
+  const valueRows = await parameterRows(
+    db,
+    sql`
+      select c.key, sum(${measure})::integer as count
+      from category_facet_counts c where ${inCategory} and c.key ~ '^[0-9]'
+      group by c.key having sum(${measure}) > 0`,
+  );
   return {
     total: total.count,
     categories,
     shops: shopCounts,
-    parameters: [...byParameter.values()],
-    corrected_query: corrected,
+    parameters: parameterGroups(valueRows),
+    corrected_query: null,
   };
 }
 

@@ -176,6 +176,8 @@ export async function applyPriceList(
   // in several batches (each batch inserted or found them with its own goods only).
   const statsProducts = new Set<number>();
   const searchProducts = new Set<number>();
+  // Older products whose facet counts the end refreshes (new ones are refreshed all).
+  const facetProducts = new Set<number>();
   const spanning = (id: number) => {
     statsProducts.add(id);
     searchProducts.add(id);
@@ -308,6 +310,7 @@ export async function applyPriceList(
       if (!newProducts.has(productOf[i])) {
         statsProducts.add(productOf[i]);
         searchProducts.add(productOf[i]);
+        facetProducts.add(productOf[i]);
       }
     }
     // Words for typo correction: the names of the goods written.
@@ -348,6 +351,10 @@ export async function applyPriceList(
             if (!newProducts.has(row.product_id)) searchProducts.add(row.product_id);
           }
           if (row.parameters_changed) rewritten.push(row);
+          if (row.facets_changed) {
+            facetProducts.add(row.old_product_id);
+            facetProducts.add(row.product_id);
+          }
         }
         for (const word of searchWordsOf(names)) words.add(word);
         // Their characteristics changed: the values replaced.
@@ -449,6 +456,7 @@ export async function applyPriceList(
   for (const row of deactivatedRows) {
     statsProducts.add(row.product_id);
     searchProducts.add(row.product_id);
+    facetProducts.add(row.product_id);
   }
   const statsIds = [...statsProducts];
   const searchIds = [...searchProducts];
@@ -469,6 +477,17 @@ export async function applyPriceList(
     );
   }
   lap('apply_summary_ms');
+
+  // The pre-aggregated facet counts of the products whose offers changed in what they count, and
+  // of every new one (its summary was written with it; its facet rows were not).
+  const facetIds = [...new Set([...facetProducts, ...newProducts])].sort((a, b) => a - b);
+  for (let start = 0; start < facetIds.length; start += chunk) {
+    await between();
+    await tx.execute(
+      sql`select catalog_refresh_product_facets(${param(facetIds.slice(start, start + chunk))}::integer[])`,
+    );
+  }
+  lap('apply_facets_ms');
 
   // Words for typo correction: names of the goods written and of the categories.
   const wordList = [...words];

@@ -293,6 +293,8 @@ export interface ChangedOffer {
   search_changed: boolean;
   /** Characteristic values or ids: its offer_parameters rows are rewritten. */
   parameters_changed: boolean;
+  /** What the facet counts read: product, category, visibility, stock crossing zero, facet keys. */
+  facets_changed: boolean;
 }
 
 /**
@@ -361,5 +363,8 @@ export function storedOffersStatement(
     returning o.id, u.idx, o.product_id, old.product_id as old_product_id,
       (${before}) is distinct from (${after}) as changed,
       (old.product_id, old.model, old.parameters, old.is_active) is distinct from (u.product_id, u.model, u.parameters, ${sql.raw(`(${visible})`)}) as search_changed,
-      (old.parameters, old.facet_keys) is distinct from (u.parameters, u.facet_keys::text[]) as parameters_changed`;
+      (old.parameters, old.facet_keys) is distinct from (u.parameters, u.facet_keys::text[]) as parameters_changed,
+      (old.product_id, old.category_id, old.is_active, old.quantity > 0, old.facet_keys)
+        is distinct from (u.product_id, u.category_id, ${sql.raw(`(${visible})`)}, u.quantity > 0, u.facet_keys::text[])
+        as facets_changed`;
 }
