@@ -165,7 +165,14 @@ export async function salesReport(db: Queryable, query: SalesQuery): Promise<Sal
     [totals, ranked] = await Promise.all([totalsQuery, rankQuery]);
     const rankedIds = ranked.rows.map((row) => row.groupId ?? 0);
     grouped = rankedIds.length
-      ? await queryFigures(db, { family, groupBy, pieces: seriesPieces, groupIds: rankedIds, ...filters })
+      ? await queryFigures(db, {
+          family,
+          groupBy,
+          pieces: seriesPieces,
+          groupIds: rankedIds,
+          rank: false,
+          ...filters,
+        })
       : { rows: [] };
   }
   const ids = ranked.rows.map((row) => row.groupId ?? 0);
