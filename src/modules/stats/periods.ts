@@ -66,16 +66,22 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
-const offsets = new Map<string, number>();
+/** Per zone, offsets by minute (a number key: a year by week asks for a few thousand per answer). */
+const offsets = new Map<string, Map<number, number>>();
 
 /** The zone's offset from UTC at `instant`, in milliseconds (remembered per zone and minute). */
 function offsetAt(timeZone: string, instant: number): number {
-  const key = `${timeZone} ${Math.floor(instant / 60_000)}`;
-  let offset = offsets.get(key);
+  let zone = offsets.get(timeZone);
+  if (zone === undefined) {
+    zone = new Map();
+    offsets.set(timeZone, zone);
+  }
+  const minute = Math.floor(instant / 60_000);
+  let offset = zone.get(minute);
   if (offset === undefined) {
-    if (offsets.size > 200_000) offsets.clear();
+    if (zone.size > 200_000) zone.clear();
     offset = computeOffset(timeZone, instant);
-    offsets.set(key, offset);
+    zone.set(minute, offset);
   }
   return offset;
 }

@@ -125,7 +125,11 @@ export async function salesReport(db: Queryable, query: SalesQuery): Promise<Sal
   const family = familyOf(query.groupBy, byShop);
   const groupBy = query.groupBy === 'shop' ? 'shop' : 'group';
   const whole = piecesOf(period.buckets[0].from, period.buckets[n - 1].to, 0);
-  const seriesPieces = [...current, ...previous.buckets.flatMap((b) => piecesOf(b.from, b.to, -1))];
+  // A group's previous period is one figure: its span cut as a whole (a year's months, not 365 days).
+  const seriesPieces = [
+    ...current,
+    ...piecesOf(previous.buckets[0].from, previous.buckets[previous.buckets.length - 1].to, -1),
+  ];
   let ranked: { rows: FigureRow[]; groupCount: number | null };
   let grouped: { rows: FigureRow[] };
   let totals: { rows: FigureRow[] };
@@ -165,7 +169,14 @@ export async function salesReport(db: Queryable, query: SalesQuery): Promise<Sal
     [totals, ranked] = await Promise.all([totalsQuery, rankQuery]);
     const rankedIds = ranked.rows.map((row) => row.groupId ?? 0);
     grouped = rankedIds.length
-      ? await queryFigures(db, { family, groupBy, pieces: seriesPieces, groupIds: rankedIds, ...filters })
+      ? await queryFigures(db, {
+          family,
+          groupBy,
+          pieces: seriesPieces,
+          groupIds: rankedIds,
+          rank: false,
+          ...filters,
+        })
       : { rows: [] };
   }
   const ids = ranked.rows.map((row) => row.groupId ?? 0);
