@@ -20,15 +20,13 @@ import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openPostgres } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { shops } from '../src/db/schema/catalog.ts';
-import { users } from '../src/db/schema/users.ts';
 import { rowsOf } from '../src/db/statement-queue.ts';
 import { generatePriceList } from '../src/modules/catalog/demo/generate.ts';
 import { importPriceList } from '../src/modules/catalog/import.service.ts';
 import { catalogReadCacheOf, type ReadCacheStats } from '../src/modules/catalog/read-cache.ts';
 import { createLogger, createRuntime, type Runtime } from '../src/runtime.ts';
 import { shopName } from './generate.ts';
-import { AUTH_SECRET, freshDatabase, machine, writeResult } from './lib.ts';
+import { AUTH_SECRET, benchSupplierShop, freshDatabase, machine, writeResult } from './lib.ts';
 
 const SHOPS = Number(process.env.BENCH_SHOPS ?? 20);
 const GOODS = Number(process.env.BENCH_GOODS ?? 2_000);
@@ -56,26 +54,14 @@ function priceList(shop: number, seed: number): Buffer {
 async function load(runtime: Runtime): Promise<number[]> {
   const shopIds: number[] = [];
   for (let index = 0; index < SHOPS; index += 1) {
-    const [user] = await runtime.db
-      .insert(users)
-      .values({
-        email: `bench-${index}@example.test`,
-        passwordHash: 'x',
-        role: 'supplier',
-        emailConfirmedAt: new Date(),
-      })
-      .returning();
-    const [shop] = await runtime.db
-      .insert(shops)
-      .values({ ownerId: user.id, name: shopName(index) })
-      .returning();
+    const shopId = await benchSupplierShop(runtime.db, index, shopName(index));
     const result = await importPriceList(runtime, {
-      shopId: shop.id,
+      shopId,
       content: priceList(index, 0),
       fileName: 'goods.yaml',
     });
     if (result.status !== 'succeeded') throw new Error(`load of shop ${index} failed: ${result.errorCode}`);
-    shopIds.push(shop.id);
+    shopIds.push(shopId);
   }
   process.stdout.write(`  loaded ${SHOPS} shops × ${GOODS} goods\n`);
   return shopIds;

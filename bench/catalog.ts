@@ -18,16 +18,22 @@ import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { type Database, openPostgres } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { shops } from '../src/db/schema/catalog.ts';
 import * as schema from '../src/db/schema/index.ts';
-import { users } from '../src/db/schema/users.ts';
 import { getProductJson, listOffers } from '../src/modules/catalog/catalog.service.ts';
 import { productFacets } from '../src/modules/catalog/facets.service.ts';
 import { importPriceList } from '../src/modules/catalog/import.service.ts';
 import { listProducts } from '../src/modules/catalog/products.service.ts';
 import { createLogger, createRuntime } from '../src/runtime.ts';
 import { generateFiles, shopName } from './generate.ts';
-import { AUTH_SECRET, freshDatabase, machine, type ServerProcess, startServer, writeResult } from './lib.ts';
+import {
+  AUTH_SECRET,
+  benchSupplierShop,
+  freshDatabase,
+  machine,
+  type ServerProcess,
+  startServer,
+  writeResult,
+} from './lib.ts';
 
 const SHOPS = Number(process.env.BENCH_SHOPS ?? 20);
 const GOODS = Number(process.env.BENCH_GOODS ?? 10_000);
@@ -112,22 +118,10 @@ async function load(url: string): Promise<{ shopIds: number[] }> {
   const files = generateFiles({ shops: SHOPS, goods: GOODS, stride: Math.ceil(GOODS / 2) });
   const shopIds: number[] = [];
   for (const [index, file] of files.entries()) {
-    const [user] = await runtime.db
-      .insert(users)
-      .values({
-        email: `bench-${index}@example.test`,
-        passwordHash: 'x',
-        role: 'supplier',
-        emailConfirmedAt: new Date(),
-      })
-      .returning();
-    const [shop] = await runtime.db
-      .insert(shops)
-      .values({ ownerId: user.id, name: shopName(index) })
-      .returning();
+    const shopId = await benchSupplierShop(runtime.db, index, shopName(index));
     const started = performance.now();
     const result = await importPriceList(runtime, {
-      shopId: shop.id,
+      shopId,
       content: fs.readFileSync(file),
       fileName: 'goods.yaml',
     });
@@ -135,7 +129,7 @@ async function load(url: string): Promise<{ shopIds: number[] }> {
     process.stdout.write(
       `  shop ${index + 1}/${files.length}: ${result.created} goods in ${Math.round(performance.now() - started)} ms\n`,
     );
-    shopIds.push(shop.id);
+    shopIds.push(shopId);
   }
   await handle.exec('vacuum analyze');
   await runtime.close();

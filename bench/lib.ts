@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { Database } from '../src/db/client.ts';
 import { refreshTokens } from '../src/db/schema/accounts.ts';
+import { shops } from '../src/db/schema/catalog.ts';
+import { users } from '../src/db/schema/users.ts';
 import { signAccessToken } from '../src/http/auth.ts';
 import { systemClock } from '../src/lib/clock.ts';
 import type { Runtime } from '../src/runtime.ts';
@@ -182,4 +184,19 @@ export function cacheDir(): string {
   const dir = path.join(ROOT, '.cache', 'bench');
   fs.mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** A bench supplier (`bench-<index>@example.test`) with its shop named `name`; the shop's id. */
+export async function benchSupplierShop(db: Database, index: number, name: string): Promise<number> {
+  const [user] = await db
+    .insert(users)
+    .values({
+      email: `bench-${index}@example.test`,
+      passwordHash: 'x',
+      role: 'supplier',
+      emailConfirmedAt: new Date(),
+    })
+    .returning();
+  const [shop] = await db.insert(shops).values({ ownerId: user.id, name }).returning();
+  return shop.id;
 }
