@@ -152,14 +152,15 @@ function v1Rows(json: Json, date: string): SummaryRow[] {
 }
 
 function statsRows(json: Json, date: string): SummaryRow[] {
-  const results = (json.results as Json[] | undefined) ?? [];
+  // The target holds the JSON answers; the CSV and XLSX exports (streamed files) are reported beside.
+  const results = ((json.results as Json[] | undefined) ?? []).filter((result) => !result.export);
   if (results.length === 0) return [];
   const worst = results.reduce((a, b) => (Number(b.p99_ms) > Number(a.p99_ms) ? b : a));
   const counts = json.counts as Record<string, number>;
   return [
     {
       bench: 'stats',
-      measure: `statistics, worst of ${results.length} queries (${worst.name}), ${counts.lines} order lines`,
+      measure: `statistics, worst of ${results.length} JSON answers (${worst.name}), ${counts.lines} order lines`,
       value: `p99 ${worst.p99_ms} ms`,
       target: 'p99 < 100 ms',
       met: Number(worst.p99_ms) < 100,
