@@ -6,7 +6,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { freePort, waitReady } from './processes.ts';
+import { freePort, WITH_COMPILE_CACHE, waitReady } from './processes.ts';
 
 // Real processes (each opens a database, some import files): a busy machine makes them slow, not
 // wrong, so they get room beyond the suite's 30 s per test.
@@ -16,7 +16,14 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zakupka-smoke-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 function env(extra: Record<string, string> = {}) {
-  return { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...extra };
+  return {
+    ...process.env,
+    NODE_OPTIONS: WITH_COMPILE_CACHE,
+    DATABASE_URL: '',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
 }
 
 describe('server process', () => {
