@@ -34,4 +34,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # `docker stop` sends SIGTERM: the server drains and exits 0.
-CMD ["node", "--import", "./src/lib/compile-cache.ts", "--max-semi-space-size=16", "--expose-gc", "src/server.ts"]
+CMD ["node", "--import", "./src/lib/preload.ts", "--max-semi-space-size=16", "--expose-gc", "src/server.ts"]

@@ -15,7 +15,7 @@ import { freePort, machine, ROOT, writeResult } from './lib.ts';
 
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 5);
 /** The flags of `npm start` (package.json), without the console build check of `prestart`. */
-const START_FLAGS = ['--import', './src/lib/compile-cache.ts', '--max-semi-space-size=16', '--expose-gc'];
+const START_FLAGS = ['--import', './src/lib/preload.ts', '--max-semi-space-size=16', '--expose-gc'];
 const TARGETS = { fresh_ms: 3000, existing_ms: 1500, idle_rss_mib: 300 };
 
 function rssMiB(pid: number): number {

@@ -120,12 +120,12 @@ export interface Proc {
 
 /**
  * The processes start as `npm start` and the CLIs do, with V8's compile cache
- * (src/lib/compile-cache.ts): after the first, each skips most of compiling its ~1,300 modules.
+ * (src/lib/preload.ts): compiled code kept between starts, module resolution answered from memory.
  */
 export const WITH_COMPILE_CACHE = [
   process.env.NODE_OPTIONS,
   // Quoted: NODE_OPTIONS splits on spaces, which a checkout's path may hold.
-  `--import ${JSON.stringify(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/lib/compile-cache.ts'))}`,
+  `--import ${JSON.stringify(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/lib/preload.ts'))}`,
 ]
   .filter(Boolean)
   .join(' ');
