@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTarget, killAll, type Target } from './processes.ts';
+import { createTarget, killAll, NODE_FLAGS, type Target } from './processes.ts';
 
 // Real processes (each opens a database, some import files): a busy machine makes them slow, not
 // wrong, so they get room beyond the suite's 30 s per test.
@@ -29,7 +29,7 @@ async function target(): Promise<Target> {
 }
 
 function importCli(on: Target, args: string[]): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, ['src/cli/import.ts', ...args], {
+  return spawnSync(process.execPath, [...NODE_FLAGS, 'src/cli/import.ts', ...args], {
     env: on.env({ LOG_LEVEL: 'silent' }),
     encoding: 'utf8',
     timeout: 120_000,

@@ -4,7 +4,7 @@
 // both test workers at once.)
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { createTarget, freePort, killAll, start, type Target } from './processes.ts';
+import { createTarget, freePort, killAll, NODE_FLAGS, start, type Target } from './processes.ts';
 
 // Real processes (each opens a database and imports the demo catalog): a busy machine makes them
 // slow, not wrong, so they get room beyond the suite's limits.
@@ -26,7 +26,7 @@ async function target(): Promise<Target> {
 describe('demo data', () => {
   it('npm run demo loads the demo catalog and prints the accounts', async () => {
     const db = await target();
-    const result = spawnSync(process.execPath, ['src/cli/demo.ts'], {
+    const result = spawnSync(process.execPath, [...NODE_FLAGS, 'src/cli/demo.ts'], {
       env: db.env({ LOG_LEVEL: 'silent' }),
       encoding: 'utf8',
       timeout: 300_000,

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { NODE_FLAGS, WITH_PRELOAD } from './processes.ts';
 
 // Real processes (each opens a database, some import files): a busy machine makes them slow, not
 // wrong, so they get room beyond the suite's 30 s per test.
@@ -13,8 +14,15 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zakupka-migrate-cli-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 function runMigrate(extra: Record<string, string>) {
-  return spawnSync(process.execPath, ['src/cli/migrate.ts'], {
-    env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...extra },
+  return spawnSync(process.execPath, [...NODE_FLAGS, 'src/cli/migrate.ts'], {
+    env: {
+      ...process.env,
+      NODE_OPTIONS: WITH_PRELOAD,
+      DATABASE_URL: '',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      ...extra,
+    },
     encoding: 'utf8',
     timeout: 60_000,
   });

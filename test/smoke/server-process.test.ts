@@ -6,7 +6,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { freePort, WITH_COMPILE_CACHE, waitReady } from './processes.ts';
+import { freePort, NODE_FLAGS, WITH_PRELOAD, waitReady } from './processes.ts';
 
 // Real processes (each opens a database, some import files): a busy machine makes them slow, not
 // wrong, so they get room beyond the suite's 30 s per test.
@@ -18,7 +18,7 @@ afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 function env(extra: Record<string, string> = {}) {
   return {
     ...process.env,
-    NODE_OPTIONS: WITH_COMPILE_CACHE,
+    NODE_OPTIONS: WITH_PRELOAD,
     DATABASE_URL: '',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
@@ -29,7 +29,7 @@ function env(extra: Record<string, string> = {}) {
 describe('server process', () => {
   it('starts on a fresh data folder, serves, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['src/server.ts'], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, 'src/server.ts'], {
       env: env({ PORT: String(port) }),
       stdio: 'pipe',
     });
@@ -77,7 +77,14 @@ describe('server process', () => {
   it('creates, then promotes, a staff account from the command line', () => {
     const create = spawnSync(
       process.execPath,
-      ['src/cli/create-staff.ts', '--email', ' Admin@Example.test ', '--password', 'Sklad-Admin-2026'],
+      [
+        ...NODE_FLAGS,
+        'src/cli/create-staff.ts',
+        '--email',
+        ' Admin@Example.test ',
+        '--password',
+        'Sklad-Admin-2026',
+      ],
       { env: env({ LOG_LEVEL: 'silent' }), encoding: 'utf8', timeout: 60_000 },
     );
     expect(create.stderr).toBe('');
@@ -86,7 +93,7 @@ describe('server process', () => {
 
     const promote = spawnSync(
       process.execPath,
-      ['src/cli/create-staff.ts', '--email', 'admin@example.test'],
+      [...NODE_FLAGS, 'src/cli/create-staff.ts', '--email', 'admin@example.test'],
       {
         env: env({ LOG_LEVEL: 'silent' }),
         encoding: 'utf8',
@@ -96,7 +103,7 @@ describe('server process', () => {
     expect(promote.status).toBe(0);
     expect(promote.stdout).toMatch(/^Promoted staff account admin@example\.test/m);
 
-    const missing = spawnSync(process.execPath, ['src/cli/create-staff.ts'], {
+    const missing = spawnSync(process.execPath, [...NODE_FLAGS, 'src/cli/create-staff.ts'], {
       env: env({ LOG_LEVEL: 'silent' }),
       encoding: 'utf8',
       timeout: 60_000,
@@ -107,7 +114,7 @@ describe('server process', () => {
 
   it('creates a staff account while the server runs (through its control socket), who then logs in', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['src/server.ts'], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, 'src/server.ts'], {
       env: env({ PORT: String(port) }),
       stdio: 'pipe',
     });
@@ -119,7 +126,7 @@ describe('server process', () => {
       expect(fs.statSync(socket).mode & 0o777).toBe(0o600);
       const cli = (args: string[]) =>
         new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-          const run = spawn(process.execPath, ['src/cli/create-staff.ts', ...args], {
+          const run = spawn(process.execPath, [...NODE_FLAGS, 'src/cli/create-staff.ts', ...args], {
             env: env({ LOG_LEVEL: 'silent' }),
           });
           let stdout = '';
@@ -155,7 +162,7 @@ describe('server process', () => {
   }, 300_000);
 
   it('applies migrations from the command line (npm run db:migrate)', () => {
-    const result = spawnSync(process.execPath, ['src/cli/migrate.ts'], {
+    const result = spawnSync(process.execPath, [...NODE_FLAGS, 'src/cli/migrate.ts'], {
       env: env(),
       encoding: 'utf8',
       timeout: 60_000,
