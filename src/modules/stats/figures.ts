@@ -61,6 +61,14 @@ export function revenueOf(f: Figures): bigint {
   return f.gross - f.lineDiscount - f.orderDiscount;
 }
 
+/**
+ * What groups are ranked by: revenue, or with `state=canceled` (whose revenue is 0 by definition) the
+ * cancelled amount.
+ */
+export function rankValue(f: Figures, state: OrderState | undefined): bigint {
+  return state === 'canceled' ? f.cancelledAmount : revenueOf(f);
+}
+
 export interface FigureQuery {
   family: StatsFamily;
   /** What a group is: the rollup's group_id, the shop, or nothing (totals). */
@@ -276,12 +284,17 @@ export async function queryFigures(db: Queryable, q: FigureQuery): Promise<Figur
   if (q.groupBy === null || (q.rank === false && q.groupIds !== undefined)) {
     statement = sql`select a.*, null::int as group_count from (${aggregate}) a`;
   } else {
-    // Rank the groups of the period (buckets ≥ 0) by revenue; keep those with any figure at all.
+    // Rank the groups of the period (buckets ≥ 0) by revenue (cancelled amount with state=canceled,
+    // see rankValue); keep those with any figure at all.
+    const measure =
+      q.state === 'canceled'
+        ? sql`sum(cancelled_amount::numeric)`
+        : sql`sum(gross::numeric - line_discount::numeric - order_discount::numeric)`;
     statement = sql`
       with a as (${aggregate}),
       ranked as (
-        select group_id, row_number() over (order by sum(gross::numeric - line_discount::numeric
-                 - order_discount::numeric) desc, group_id) as rank, count(*) over () as group_count
+        select group_id, row_number() over (order by ${measure} desc, group_id) as rank,
+               count(*) over () as group_count
         from a where bucket >= 0
         group by group_id
         having sum(orders::numeric) <> 0 or sum(units::numeric) <> 0 or sum(gross::numeric) <> 0

@@ -11,7 +11,7 @@ import type { Queryable } from '../../db/client.ts';
 import type { OrderState } from '../../db/schema/orders.ts';
 import type { StatsFamily } from '../../db/schema/stats.ts';
 import { rowsOf } from '../../db/statement-queue.ts';
-import { type FigureRow, queryFigures } from './figures.ts';
+import { type FigureRow, rankValue as figuresRank, queryFigures } from './figures.ts';
 import { bucketStartsOf, type Piece } from './periods.ts';
 
 export interface TopGroupsQuery {
@@ -28,8 +28,7 @@ export interface TopGroupsQuery {
 const FIRST_CHUNK = 50;
 
 function rankValue(row: FigureRow, state: OrderState | undefined): bigint {
-  const f = row.figures;
-  return state === 'canceled' ? f.cancelledAmount : f.gross - f.lineDiscount - f.orderDiscount;
+  return figuresRank(row.figures, state);
 }
 
 /** Revenue first, then the lower id, as the full sum orders them. */
@@ -99,6 +98,8 @@ export async function topGroupsByThreshold(db: Queryable, q: TopGroupsQuery): Pr
         shopId: q.shopId,
         state: q.state,
         groupIds: [...fresh],
+        // Only the first `limit` of them can be in the answer (ranked as rankValue ranks).
+        limit: q.limit,
       });
       for (const row of exact.rows) known.set(row.groupId ?? 0, row);
     }
@@ -114,7 +115,12 @@ export async function topGroupsByThreshold(db: Queryable, q: TopGroupsQuery): Pr
     const ranked = byRank([...known.values()], q.state);
     const enough = ranked.length >= q.limit && rankValue(ranked[q.limit - 1], q.state) >= threshold;
     if (enough) return ranked.slice(0, q.limit);
-    if (open === 0) return withoutRevenue(db, q, ranked, shopKey, from, to);
+    // Every list read to its end: every group with a row here is known.
+    if (open === 0) {
+      return ranked.length >= q.limit
+        ? ranked.slice(0, q.limit)
+        : withoutRevenue(db, q, ranked, shopKey, from, to);
+    }
     depth += chunk;
     chunk *= 2;
   }
