@@ -4,9 +4,9 @@
 // - no buyer filter: stats_rollups rows of the pieces' grains + the deltas not folded yet (one
 //   statement, so one snapshot: a fold commits its delete and its upsert together);
 // - a buyer filter, totals or by shop: the same from the `buyer` / `shop_buyer` families (group = the
-//   buyer);
-// - a buyer filter by category or product: the buyer's own orders recomputed on the spot by
-//   stats_contribution (a buyer has few lines, and no rollup is keyed by buyer and category).
+//   buyer); by category: the `buyer_category` family (shop_id = the buyer, group = the category);
+// - a buyer filter by product, or by category within one shop: the buyer's own lines added up on the
+//   spot (a buyer has few lines, and no rollup is keyed by buyer and product).
 //
 // What counts (state = the supplier part's state):
 // - revenue figures (lines, units, gross, discounts): lines of parts not canceled (rows `live`), or
@@ -124,10 +124,11 @@ const LINE_GROUP: Record<StatsFamily, string> = {
   shop_category: 'l.category_id',
   product: 'l.product_id',
   shop_product: 'l.product_id',
+  buyer_category: 'l.category_id',
 };
 
 /**
- * A buyer's figures by category or product (no rollup is keyed by buyer and those): its own lines of
+ * A buyer's figures by product, or by category within one shop (no rollup is keyed by those): its own lines of
  * the period (a year is a few thousand) added up on the spot, each with its share of its part's order
  * discount from stats_line_figures (the same rule as the triggers'), in delta-shaped rows: one per
  * bucket, group (and shop, where parts are counted by shop) and state, `orders` and `parts` counted
@@ -151,8 +152,15 @@ function buyerLines(q: FigureQuery, piece: SQL, filter: SQL, low: string, high: 
     group by x.bucket, x.group_id, x.state${byShop ? sql.raw(', x.shop_id') : sql.raw('')}`;
 }
 
-/** The rollup family that holds a family's figures for one buyer (group = the buyer), if any. */
-const BUYER_FAMILY: Partial<Record<StatsFamily, StatsFamily>> = { total: 'buyer', shop: 'shop_buyer' };
+/**
+ * The rollup family that holds a family's figures for one buyer, if any, and where the buyer is in it:
+ * `group_id` (totals, by shop) or `shop_id` (by category: group_id is the category).
+ */
+const BUYER_FAMILY: Partial<Record<StatsFamily, { family: StatsFamily; key: 'group_id' | 'shop_id' }>> = {
+  total: { family: 'buyer', key: 'group_id' },
+  shop: { family: 'shop_buyer', key: 'group_id' },
+  category: { family: 'buyer_category', key: 'shop_id' },
+};
 
 /** Whether a buyer's figures of this family are added up from its lines (no rollup holds them). */
 export function readsBuyerLines(family: StatsFamily, buyerId: number | undefined): boolean {
@@ -177,18 +185,19 @@ export async function queryFigures(db: Queryable, q: FigureQuery): Promise<Figur
   const states = q.state === undefined ? ['live', 'canceled'] : [q.state];
   conditions.push(sql`x.state = any(${sql.param(states)}::text[])`);
 
-  // A buyer's totals and its split by shop are rollups of their own (the `buyer` and `shop_buyer`
-  // families, group = buyer: read by stats_rollups_group_idx); only a buyer's categories and products
-  // are recomputed from its orders.
+  // A buyer's totals, its split by shop and by category are rollups of their own (the `buyer` and
+  // `shop_buyer` families, group = buyer: read by stats_rollups_group_idx; `buyer_category`, shop_id =
+  // buyer: read by stats_rollups_shop_idx); only a buyer's products (and categories within one shop)
+  // are added up from its lines.
   const buyerFamily = q.buyerId === undefined ? undefined : BUYER_FAMILY[q.family];
-  const family = buyerFamily ?? q.family;
-  if (buyerFamily !== undefined) conditions.push(sql`x.group_id = ${q.buyerId}`);
+  const family = buyerFamily?.family ?? q.family;
+  if (buyerFamily !== undefined) conditions.push(sql`x.${sql.raw(buyerFamily.key)} = ${q.buyerId}`);
   const shop = sql.join(conditions, sql` and `);
   // Reading key by key (a few groups or shops: the ranked ones, one buyer): the key is the index's,
   // the other conditions stay.
   const keyed =
     buyerFamily !== undefined
-      ? { column: sql.raw('group_id'), keys: [q.buyerId ?? 0] }
+      ? { column: sql.raw(buyerFamily.key), keys: [q.buyerId ?? 0] }
       : q.groupIds !== undefined && q.groupBy !== null
         ? { column: sql.raw(q.groupBy === 'shop' ? 'shop_id' : 'group_id'), keys: q.groupIds }
         : undefined;
