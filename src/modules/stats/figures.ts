@@ -19,7 +19,7 @@ import type { Queryable } from '../../db/client.ts';
 import type { OrderState } from '../../db/schema/orders.ts';
 import type { StatsFamily } from '../../db/schema/stats.ts';
 import { rowsOf } from '../../db/statement-queue.ts';
-import { bucketStartsOf, type Piece } from './periods.ts';
+import { bucketStartsOf, type Piece, spansOf } from './periods.ts';
 
 export interface Figures {
   orders: number;
@@ -232,19 +232,24 @@ export async function queryFigures(db: Queryable, q: FigureQuery): Promise<Figur
       ) x`;
     } else {
       // Their own rows only, one range of stats_rollups_group_idx / _shop_idx (family, grain, key,
-      // state, bucket) per key and state, rather than every group's rows of each piece (with the keys
-      // as an array the planner chose the rank index or a sequential scan and read the whole period).
-      // A row finds its piece by its bucket's start (an equality, hashed) rather than by a range.
+      // state, bucket) per key, state and span of a grain (spansOf: not every day row of the period
+      // when only its last day is read as days), rather than every group's rows of each piece (with
+      // the keys as an array the planner chose the rank index or a sequential scan and read the whole
+      // period). A row finds its piece by its bucket's start (an equality, hashed) rather than by a range.
       const starts = q.pieces.flatMap((p) =>
         bucketStartsOf(p).map((start) => ({ grain: p.grain, start: start.toISOString(), bucket: p.bucket })),
       );
+      const spans = spansOf(q.pieces);
       rollups = sql`
       select b.bucket, ${columns}
       from unnest(${sql.param([...keyed.keys])}::int[]) as g(id)
+      cross join unnest(${sql.param(spans.map((r) => r.grain))}::text[],
+                        ${sql.param(spans.map((r) => r.from.toISOString()))}::timestamptz[],
+                        ${sql.param(spans.map((r) => r.to.toISOString()))}::timestamptz[]) as sp(grain, f, t)
       cross join lateral (
         select ${columns}, x.grain, x.bucket from stats_rollups x
-        where x.family = ${family} and x.grain = any(${sql.param([...new Set(grains)])}::text[])
-          and x.${keyed.column} = g.id and x.bucket >= ${low}::timestamptz and x.bucket < ${high}::timestamptz
+        where x.family = ${family} and x.grain = sp.grain
+          and x.${keyed.column} = g.id and x.bucket >= sp.f and x.bucket < sp.t
           and ${others}
         offset 0
       ) x

@@ -281,3 +281,30 @@ export function bucketStartsOf(piece: Piece): Date[] {
   for (let t = piece.from.getTime(); t < end; t = next(t)) starts.push(new Date(t));
   return starts;
 }
+
+export interface Span {
+  grain: Piece['grain'];
+  from: Date;
+  to: Date;
+}
+
+/**
+ * The pieces' rows as few ranges as possible: per grain, pieces that touch merged into one range (a
+ * year by week: one range of week rows and one of days, not every day row between the first piece
+ * and the last). A row of a grain lies in one of its grain's pieces exactly when it lies in a range.
+ */
+export function spansOf(pieces: readonly Piece[]): Span[] {
+  const spans: Span[] = [];
+  const sorted = [...pieces].sort((a, b) =>
+    a.grain === b.grain ? a.from.getTime() - b.from.getTime() : a.grain < b.grain ? -1 : 1,
+  );
+  for (const piece of sorted) {
+    const last = spans[spans.length - 1];
+    if (last && last.grain === piece.grain && last.to.getTime() >= piece.from.getTime()) {
+      if (piece.to.getTime() > last.to.getTime()) last.to = piece.to;
+    } else {
+      spans.push({ grain: piece.grain, from: piece.from, to: piece.to });
+    }
+  }
+  return spans;
+}
