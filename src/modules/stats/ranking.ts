@@ -26,13 +26,15 @@ export interface TopGroupsQuery {
 }
 
 /**
- * The first round reads about this many rows over all lists (at least 50 a list): on the bench's year
- * (1,000,000 lines, 12 month lists) the top 20 products need ~110 rows a list — 50 a list took a
- * second round of lists and of exact figures for the same ~1,800 candidates that 150 a list reads at
- * once.
+ * Rows read from each list in the first round: the more lists, and the flatter they are, the deeper
+ * the threshold lies (one list: its first `limit` rows are the answer). On the bench's year (1,000,000
+ * lines, 12 month lists) the top 20 of every shop together need ~110 rows a list — 50 took a second
+ * round of lists and of exact values, `limit` + 10 a list (140) takes one; one supplier's lists (a
+ * twentieth of the goods) need ~40, so 50 stays enough there. At least 50, at most 400 (rounds double).
  */
-const FIRST_ROUND_ROWS = 1_800;
-const MIN_FIRST_CHUNK = 50;
+function firstChunk(lists: number, limit: number, everyShop: boolean): number {
+  return Math.min(400, Math.max(50, everyShop ? limit + 10 * lists : limit + 2 * lists));
+}
 
 function rankValue(row: FigureRow, state: OrderState | undefined): bigint {
   return figuresRank(row.figures, state);
@@ -101,7 +103,7 @@ export async function topGroupsByThreshold(db: Queryable, q: TopGroupsQuery): Pr
   const known = new Map<number, bigint>();
   let pending = new Set(deltas.map((d) => d.group_id));
   let depth = 0;
-  let chunk = q.firstChunk ?? Math.max(MIN_FIRST_CHUNK, Math.ceil(FIRST_ROUND_ROWS / lists.length));
+  let chunk = q.firstChunk ?? firstChunk(lists.length, q.limit, shopKey === 0);
   for (;;) {
     const rows = rowsOf<{ list: number; group_id: number; revenue: string }>(
       await db.execute(sql`
