@@ -9,6 +9,8 @@ import { bigint, index, integer, pgTable, primaryKey, text, timestamp } from 'dr
  * The family of a rollup row says what `group_id` is — nothing (0), the buyer's user id, the
  * product's category at checkout, the product id — and whether `shop_id` is the shop (`shop…`
  * families: for supplier figures and shop filters) or 0 (every shop together: far fewer rows).
+ * `buyer_category` is keyed by the buyer in `shop_id` (every shop together) and the category in
+ * `group_id`: a buyer's purchases by category.
  */
 export const STATS_FAMILIES = [
   'total',
@@ -19,11 +21,15 @@ export const STATS_FAMILIES = [
   'shop_category',
   'product',
   'shop_product',
+  'buyer_category',
 ] as const;
 export type StatsFamily = (typeof STATS_FAMILIES)[number];
 
-/** Rollup grains: UTC hours, UTC days, UTC months (a read adds up the coarsest pieces that fit). */
-export const STATS_GRAINS = ['hour', 'day', 'month'] as const;
+/**
+ * Rollup grains: UTC hours; days, ISO weeks (Monday first) and months of the rollup zone (Moscow). A read
+ * adds up the coarsest pieces that fit.
+ */
+export const STATS_GRAINS = ['hour', 'day', 'week', 'month'] as const;
 export type StatsGrain = (typeof STATS_GRAINS)[number];
 
 // Measures shared by deltas and rollups. `state` is the supplier part's state, or `live`: the lines of
@@ -65,7 +71,7 @@ export const statsRollups = pgTable(
   {
     family: text('family').$type<StatsFamily>().notNull(),
     grain: text('grain').$type<StatsGrain>().notNull(),
-    /** Start of the UTC hour, day or month. */
+    /** Start of the UTC hour, or of the day, week or month of the rollup zone. */
     bucket: timestamp('bucket', { withTimezone: true }).notNull(),
     shopId: integer('shop_id').notNull(),
     groupId: integer('group_id').notNull(),

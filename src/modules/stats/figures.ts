@@ -4,9 +4,9 @@
 // - no buyer filter: stats_rollups rows of the pieces' grains + the deltas not folded yet (one
 //   statement, so one snapshot: a fold commits its delete and its upsert together);
 // - a buyer filter, totals or by shop: the same from the `buyer` / `shop_buyer` families (group = the
-//   buyer);
-// - a buyer filter by category or product: the buyer's own orders recomputed on the spot by
-//   stats_contribution (a buyer has few lines, and no rollup is keyed by buyer and category).
+//   buyer); by category: the `buyer_category` family (shop_id = the buyer, group = the category);
+// - a buyer filter by product, or by category within one shop: the buyer's own lines added up on the
+//   spot (a buyer has few lines, and no rollup is keyed by buyer and product).
 //
 // What counts (state = the supplier part's state):
 // - revenue figures (lines, units, gross, discounts): lines of parts not canceled (rows `live`), or
@@ -19,7 +19,7 @@ import type { Queryable } from '../../db/client.ts';
 import type { OrderState } from '../../db/schema/orders.ts';
 import type { StatsFamily } from '../../db/schema/stats.ts';
 import { rowsOf } from '../../db/statement-queue.ts';
-import { bucketStartsOf, type Piece } from './periods.ts';
+import { bucketStartsOf, type Piece, spansOf } from './periods.ts';
 
 export interface Figures {
   orders: number;
@@ -59,6 +59,14 @@ export function addFigures(a: Figures, b: Figures): Figures {
 
 export function revenueOf(f: Figures): bigint {
   return f.gross - f.lineDiscount - f.orderDiscount;
+}
+
+/**
+ * What groups are ranked by: revenue, or with `state=canceled` (whose revenue is 0 by definition) the
+ * cancelled amount.
+ */
+export function rankValue(f: Figures, state: OrderState | undefined): bigint {
+  return state === 'canceled' ? f.cancelledAmount : revenueOf(f);
 }
 
 export interface FigureQuery {
@@ -116,10 +124,11 @@ const LINE_GROUP: Record<StatsFamily, string> = {
   shop_category: 'l.category_id',
   product: 'l.product_id',
   shop_product: 'l.product_id',
+  buyer_category: 'l.category_id',
 };
 
 /**
- * A buyer's figures by category or product (no rollup is keyed by buyer and those): its own lines of
+ * A buyer's figures by product, or by category within one shop (no rollup is keyed by those): its own lines of
  * the period (a year is a few thousand) added up on the spot, each with its share of its part's order
  * discount from stats_line_figures (the same rule as the triggers'), in delta-shaped rows: one per
  * bucket, group (and shop, where parts are counted by shop) and state, `orders` and `parts` counted
@@ -143,8 +152,15 @@ function buyerLines(q: FigureQuery, piece: SQL, filter: SQL, low: string, high: 
     group by x.bucket, x.group_id, x.state${byShop ? sql.raw(', x.shop_id') : sql.raw('')}`;
 }
 
-/** The rollup family that holds a family's figures for one buyer (group = the buyer), if any. */
-const BUYER_FAMILY: Partial<Record<StatsFamily, StatsFamily>> = { total: 'buyer', shop: 'shop_buyer' };
+/**
+ * The rollup family that holds a family's figures for one buyer, if any, and where the buyer is in it:
+ * `group_id` (totals, by shop) or `shop_id` (by category: group_id is the category).
+ */
+const BUYER_FAMILY: Partial<Record<StatsFamily, { family: StatsFamily; key: 'group_id' | 'shop_id' }>> = {
+  total: { family: 'buyer', key: 'group_id' },
+  shop: { family: 'shop_buyer', key: 'group_id' },
+  category: { family: 'buyer_category', key: 'shop_id' },
+};
 
 /** Whether a buyer's figures of this family are added up from its lines (no rollup holds them). */
 export function readsBuyerLines(family: StatsFamily, buyerId: number | undefined): boolean {
@@ -169,18 +185,19 @@ export async function queryFigures(db: Queryable, q: FigureQuery): Promise<Figur
   const states = q.state === undefined ? ['live', 'canceled'] : [q.state];
   conditions.push(sql`x.state = any(${sql.param(states)}::text[])`);
 
-  // A buyer's totals and its split by shop are rollups of their own (the `buyer` and `shop_buyer`
-  // families, group = buyer: read by stats_rollups_group_idx); only a buyer's categories and products
-  // are recomputed from its orders.
+  // A buyer's totals, its split by shop and by category are rollups of their own (the `buyer` and
+  // `shop_buyer` families, group = buyer: read by stats_rollups_group_idx; `buyer_category`, shop_id =
+  // buyer: read by stats_rollups_shop_idx); only a buyer's products (and categories within one shop)
+  // are added up from its lines.
   const buyerFamily = q.buyerId === undefined ? undefined : BUYER_FAMILY[q.family];
-  const family = buyerFamily ?? q.family;
-  if (buyerFamily !== undefined) conditions.push(sql`x.group_id = ${q.buyerId}`);
+  const family = buyerFamily?.family ?? q.family;
+  if (buyerFamily !== undefined) conditions.push(sql`x.${sql.raw(buyerFamily.key)} = ${q.buyerId}`);
   const shop = sql.join(conditions, sql` and `);
   // Reading key by key (a few groups or shops: the ranked ones, one buyer): the key is the index's,
   // the other conditions stay.
   const keyed =
     buyerFamily !== undefined
-      ? { column: sql.raw('group_id'), keys: [q.buyerId ?? 0] }
+      ? { column: sql.raw(buyerFamily.key), keys: [q.buyerId ?? 0] }
       : q.groupIds !== undefined && q.groupBy !== null
         ? { column: sql.raw(q.groupBy === 'shop' ? 'shop_id' : 'group_id'), keys: q.groupIds }
         : undefined;
@@ -215,19 +232,24 @@ export async function queryFigures(db: Queryable, q: FigureQuery): Promise<Figur
       ) x`;
     } else {
       // Their own rows only, one range of stats_rollups_group_idx / _shop_idx (family, grain, key,
-      // state, bucket) per key and state, rather than every group's rows of each piece (with the keys
-      // as an array the planner chose the rank index or a sequential scan and read the whole period).
-      // A row finds its piece by its bucket's start (an equality, hashed) rather than by a range.
+      // state, bucket) per key, state and span of a grain (spansOf: not every day row of the period
+      // when only its last day is read as days), rather than every group's rows of each piece (with
+      // the keys as an array the planner chose the rank index or a sequential scan and read the whole
+      // period). A row finds its piece by its bucket's start (an equality, hashed) rather than by a range.
       const starts = q.pieces.flatMap((p) =>
         bucketStartsOf(p).map((start) => ({ grain: p.grain, start: start.toISOString(), bucket: p.bucket })),
       );
+      const spans = spansOf(q.pieces);
       rollups = sql`
       select b.bucket, ${columns}
       from unnest(${sql.param([...keyed.keys])}::int[]) as g(id)
+      cross join unnest(${sql.param(spans.map((r) => r.grain))}::text[],
+                        ${sql.param(spans.map((r) => r.from.toISOString()))}::timestamptz[],
+                        ${sql.param(spans.map((r) => r.to.toISOString()))}::timestamptz[]) as sp(grain, f, t)
       cross join lateral (
         select ${columns}, x.grain, x.bucket from stats_rollups x
-        where x.family = ${family} and x.grain = any(${sql.param([...new Set(grains)])}::text[])
-          and x.${keyed.column} = g.id and x.bucket >= ${low}::timestamptz and x.bucket < ${high}::timestamptz
+        where x.family = ${family} and x.grain = sp.grain
+          and x.${keyed.column} = g.id and x.bucket >= sp.f and x.bucket < sp.t
           and ${others}
         offset 0
       ) x
@@ -276,12 +298,17 @@ export async function queryFigures(db: Queryable, q: FigureQuery): Promise<Figur
   if (q.groupBy === null || (q.rank === false && q.groupIds !== undefined)) {
     statement = sql`select a.*, null::int as group_count from (${aggregate}) a`;
   } else {
-    // Rank the groups of the period (buckets ≥ 0) by revenue; keep those with any figure at all.
+    // Rank the groups of the period (buckets ≥ 0) by revenue (cancelled amount with state=canceled,
+    // see rankValue); keep those with any figure at all.
+    const measure =
+      q.state === 'canceled'
+        ? sql`sum(cancelled_amount::numeric)`
+        : sql`sum(gross::numeric - line_discount::numeric - order_discount::numeric)`;
     statement = sql`
       with a as (${aggregate}),
       ranked as (
-        select group_id, row_number() over (order by sum(gross::numeric - line_discount::numeric
-                 - order_discount::numeric) desc, group_id) as rank, count(*) over () as group_count
+        select group_id, row_number() over (order by ${measure} desc, group_id) as rank,
+               count(*) over () as group_count
         from a where bucket >= 0
         group by group_id
         having sum(orders::numeric) <> 0 or sum(units::numeric) <> 0 or sum(gross::numeric) <> 0

@@ -1,6 +1,6 @@
 // Folding deltas into rollups. The triggers (migration 0032_stats_triggers) append signed deltas; a
-// fold takes a batch of them and adds them into the hour (UTC), day and month (ROLLUP_TIME_ZONE, Moscow)
-// rows of stats_rollups in one
+// fold takes a batch of them and adds them into the hour (UTC), day, week and month (ROLLUP_TIME_ZONE,
+// Moscow) rows of stats_rollups in one
 // transaction: the deltas vanish exactly when their sums appear, so a read that adds rollups and the
 // deltas still there (one statement, one snapshot) is exact whenever it runs. Only one fold runs at a
 // time (a transaction-scoped advisory lock); a delta a checkout has not committed yet is invisible to
@@ -16,8 +16,7 @@ import { ROLLUP_TIME_ZONE } from './periods.ts';
 const FOLD_LOCK = 0x7374617473;
 const BATCH = 20_000;
 
-/** One batch: answers how many deltas were folded, or null when another fold holds the lock. */
-/** Adds rows of the `source` relation (delta-shaped) into the hour, day and month rollups. */
+/** Adds rows of the `source` relation (delta-shaped) into the hour, day, week and month rollups. */
 function upsertRollups(source: SQL): SQL {
   return sql`
       insert into stats_rollups as r (family, grain, bucket, shop_id, group_id, state, lines, units, gross,
@@ -27,7 +26,7 @@ function upsertRollups(source: SQL): SQL {
                           else date_trunc(g.grain, t.hour at time zone ${ROLLUP_TIME_ZONE}) at time zone ${ROLLUP_TIME_ZONE} end,
              t.shop_id, t.group_id, t.state, sum(t.lines), sum(t.units), sum(t.gross), sum(t.line_discount),
              sum(t.order_discount), sum(t.parts), sum(t.orders)
-      from ${source} t cross join (values ('hour'), ('day'), ('month')) as g(grain)
+      from ${source} t cross join (values ('hour'), ('day'), ('week'), ('month')) as g(grain)
       group by 1, 2, 3, 4, 5, 6
       on conflict (family, grain, bucket, shop_id, group_id, state) do update set
         lines = r.lines + excluded.lines, units = r.units + excluded.units, gross = r.gross + excluded.gross,
@@ -68,8 +67,8 @@ export async function foldStatsDeltas(runtime: Runtime, batch = BATCH): Promise<
 /**
  * Recomputes every rollup from the order lines (a tool: the benchmark's generator, a repair), set-based:
  * stats_contribution (the triggers' own SQL) for a batch of orders at a time into a scratch table
- * without indexes, then the hour rows by one `group by`, the day rows from the hour rows and the month
- * rows from the day rows (an order lies in one hour, so every measure, `orders` included, adds up), with
+ * without indexes, then the hour rows by one `group by`, the day rows from the hour rows, the week and
+ * month rows from the day rows (an order lies in one hour, so every measure, `orders` included, adds up), with
  * the secondary indexes dropped during the load and built again after it (one sort each instead of
  * millions of index inserts). Holds writers of lines and parts off, and readers of the rollups, for its
  * duration (minutes for a year of 1,000,000 lines), so no change is lost between the two.
@@ -122,6 +121,7 @@ export async function rebuildStatsRollups(runtime: Runtime, ordersPerBatch = 5_0
       from stats_rebuild t group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`);
     for (const [grain, finer] of [
       ['day', 'hour'],
+      ['week', 'day'],
       ['month', 'day'],
     ] as const) {
       await tx.execute(sql`

@@ -24,7 +24,7 @@ export interface Period {
 }
 
 export interface Piece {
-  grain: 'hour' | 'day' | 'month';
+  grain: 'hour' | 'day' | 'week' | 'month';
   from: Date;
   to: Date;
   /** Index of the bucket the piece belongs to. */
@@ -202,6 +202,14 @@ function isMonthStart(t: number): boolean {
   return dayStart(t) === t && localDate(t, ROLLUP_TIME_ZONE).endsWith('-01');
 }
 
+function isWeekStart(t: number): boolean {
+  return dayStart(t) === t && new Date(`${localDate(t, ROLLUP_TIME_ZONE)}T00:00:00Z`).getUTCDay() === 1;
+}
+
+function nextWeekStart(t: number): number {
+  return localMidnight(addDays(localDate(t, ROLLUP_TIME_ZONE), 7), ROLLUP_TIME_ZONE).getTime();
+}
+
 function nextMonthStart(t: number): number {
   return localMidnight(
     nextBucketStart(`${localDate(t, ROLLUP_TIME_ZONE).slice(0, 8)}01`, 'month'),
@@ -211,12 +219,27 @@ function nextMonthStart(t: number): number {
 
 /**
  * [from, to) (whole hours) as disjoint rollup pieces: hours up to the first midnight of the rollup
- * zone, days up to the first month start, whole months, then days and hours to the end.
+ * zone, days up to the first month start, whole months, then days and hours to the end; each run of
+ * days holding a whole ISO week (Monday first) is read as days to its first Monday, weeks, days.
  */
 export function piecesOf(from: Date, to: Date, bucket: number): Piece[] {
   const pieces: Piece[] = [];
   const push = (grain: Piece['grain'], a: number, b: number) => {
     if (b > a) pieces.push({ grain, from: new Date(a), to: new Date(b), bucket });
+  };
+  // Midnight to midnight: days to the first Monday, whole weeks, days.
+  const pushDays = (a: number, b: number) => {
+    let weekRunStart = a;
+    while (weekRunStart < b && !isWeekStart(weekRunStart)) weekRunStart = nextDayStart(weekRunStart);
+    let weekRunEnd = weekRunStart;
+    while (weekRunEnd < b && nextWeekStart(weekRunEnd) <= b) weekRunEnd = nextWeekStart(weekRunEnd);
+    if (weekRunEnd === weekRunStart) {
+      push('day', a, b);
+      return;
+    }
+    push('day', a, weekRunStart);
+    push('week', weekRunStart, weekRunEnd);
+    push('day', weekRunEnd, b);
   };
   const end = to.getTime();
   let t = from.getTime();
@@ -227,29 +250,61 @@ export function piecesOf(from: Date, to: Date, bucket: number): Piece[] {
   // Days until a month starts (or the days run out).
   let dayRunEnd = t;
   while (dayRunEnd < lastMidnight && !isMonthStart(dayRunEnd)) dayRunEnd = nextDayStart(dayRunEnd);
-  push('day', t, dayRunEnd);
-  t = dayRunEnd;
-  let monthRunEnd = t;
+  let monthRunEnd = dayRunEnd;
   while (isMonthStart(monthRunEnd) && nextMonthStart(monthRunEnd) <= lastMidnight) {
     monthRunEnd = nextMonthStart(monthRunEnd);
   }
-  push('month', t, monthRunEnd);
-  t = monthRunEnd;
-  push('day', t, lastMidnight);
+  if (monthRunEnd === dayRunEnd) {
+    // No whole month: one run of days (weeks may straddle a month's start).
+    pushDays(t, lastMidnight);
+  } else {
+    pushDays(t, dayRunEnd);
+    push('month', dayRunEnd, monthRunEnd);
+    pushDays(monthRunEnd, lastMidnight);
+  }
   push('hour', Math.max(lastMidnight, t), end);
   return pieces;
 }
 
-/** The starts of the rollup buckets a piece covers (months, days or hours), in order. */
+/** The starts of the rollup buckets a piece covers (months, weeks, days or hours), in order. */
 export function bucketStartsOf(piece: Piece): Date[] {
   const starts: Date[] = [];
   const end = piece.to.getTime();
   const next =
     piece.grain === 'month'
       ? nextMonthStart
-      : piece.grain === 'day'
-        ? nextDayStart
-        : (t: number) => t + HOUR_MS;
+      : piece.grain === 'week'
+        ? nextWeekStart
+        : piece.grain === 'day'
+          ? nextDayStart
+          : (t: number) => t + HOUR_MS;
   for (let t = piece.from.getTime(); t < end; t = next(t)) starts.push(new Date(t));
   return starts;
+}
+
+export interface Span {
+  grain: Piece['grain'];
+  from: Date;
+  to: Date;
+}
+
+/**
+ * The pieces' rows as few ranges as possible: per grain, pieces that touch merged into one range (a
+ * year by week: one range of week rows and one of days, not every day row between the first piece
+ * and the last). A row of a grain lies in one of its grain's pieces exactly when it lies in a range.
+ */
+export function spansOf(pieces: readonly Piece[]): Span[] {
+  const spans: Span[] = [];
+  const sorted = [...pieces].sort((a, b) =>
+    a.grain === b.grain ? a.from.getTime() - b.from.getTime() : a.grain < b.grain ? -1 : 1,
+  );
+  for (const piece of sorted) {
+    const last = spans[spans.length - 1];
+    if (last && last.grain === piece.grain && last.to.getTime() >= piece.from.getTime()) {
+      if (piece.to.getTime() > last.to.getTime()) last.to = piece.to;
+    } else {
+      spans.push({ grain: piece.grain, from: piece.from, to: piece.to });
+    }
+  }
+  return spans;
 }

@@ -388,6 +388,41 @@ async function checkAgainstOracle(): Promise<void> {
   await compare(buyer, '/api/v2/stats/purchases', { group_by: 'shop' }, ofBuyer, (l) => l.shopId);
   await compare(buyer, '/api/v2/stats/purchases', { group_by: 'category' }, ofBuyer, (l) => l.categoryId);
   await compare(staff, admin, { buyer_id: buyer.user.id, group_by: 'product' }, ofBuyer, (l) => l.productId);
+  // The buyer × category family, with each state filter.
+  for (const state of ['new', 'canceled']) {
+    await compare(
+      staff,
+      admin,
+      { buyer_id: buyer.user.id, group_by: 'category', state },
+      ofBuyer,
+      (l) => l.categoryId,
+    );
+  }
+  // Three weeks by week: whole ISO weeks are read from week rows (and days around them).
+  const weeks = { from: day(-14), to: day(7), interval: 'week' };
+  await compare(staff, admin, weeks, lines, null);
+  await compare(staff, admin, { ...weeks, group_by: 'shop' }, lines, (l) => l.shopId);
+  await compare(
+    staff,
+    admin,
+    { ...weeks, group_by: 'product', state: 'canceled' },
+    lines,
+    (l) => l.productId,
+  );
+  await compare(
+    suppliers[0],
+    '/api/v2/supplier/stats/sales',
+    { ...weeks, group_by: 'category' },
+    ofShop,
+    (l) => l.categoryId,
+  );
+  await compare(
+    buyer,
+    '/api/v2/stats/purchases',
+    { ...weeks, group_by: 'category' },
+    ofBuyer,
+    (l) => l.categoryId,
+  );
 }
 
 describe('rollups', () => {

@@ -5,7 +5,15 @@ import type { Queryable } from '../../db/client.ts';
 import type { OrderState } from '../../db/schema/orders.ts';
 import type { StatsFamily } from '../../db/schema/stats.ts';
 import { validationError } from '../../http/errors.ts';
-import { addFigures, type FigureRow, type Figures, queryFigures, readsBuyerLines, ZERO } from './figures.ts';
+import {
+  addFigures,
+  type FigureRow,
+  type Figures,
+  queryFigures,
+  rankValue,
+  readsBuyerLines,
+  ZERO,
+} from './figures.ts';
 import { type GroupBy, groupNames } from './names.ts';
 import {
   daysBetween,
@@ -198,8 +206,8 @@ export async function salesReport(db: Queryable, query: SalesQuery): Promise<Sal
     };
   });
   groups.sort((a, b) => {
-    const ra = a.totals.gross - a.totals.lineDiscount - a.totals.orderDiscount;
-    const rb = b.totals.gross - b.totals.lineDiscount - b.totals.orderDiscount;
+    const ra = rankValue(a.totals, query.state);
+    const rb = rankValue(b.totals, query.state);
     return ra === rb ? a.id - b.id : rb > ra ? 1 : -1;
   });
 
