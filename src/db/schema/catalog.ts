@@ -452,13 +452,23 @@ export const imports = pgTable(
   ],
 );
 
-/** An uploaded price list waiting for its job (any worker process can read it); removed once applied. */
-export const importFiles = pgTable('import_files', {
-  importId: integer('import_id')
-    .primaryKey()
-    .references(() => imports.id, { onDelete: 'cascade' }),
-  content: bytea('content').notNull(),
-});
+/**
+ * An uploaded price list waiting for its job (any worker process can read it); removed once applied.
+ * Stored in slices (`slice` 0, 1, …, each at most UPLOAD_SLICE_BYTES, stored uncompressed): on
+ * PGlite every statement runs on the API's own thread, and one 40 MB value held it for seconds
+ * (issue 16). An upload stored before slices is one row, slice 0.
+ */
+export const importFiles = pgTable(
+  'import_files',
+  {
+    importId: integer('import_id')
+      .notNull()
+      .references(() => imports.id, { onDelete: 'cascade' }),
+    slice: integer('slice').notNull().default(0),
+    content: bytea('content').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.slice] })],
+);
 
 /** The per-row report of an import: rejected rows and warnings, in file order. */
 export const importIssues = pgTable(

@@ -12,6 +12,7 @@ import { param, rowsOf, statementQueue } from '../../db/statement-queue.ts';
 import type { TxScope } from '../../db/transaction.ts';
 import { collectGarbage } from '../../lib/memory.ts';
 import { recordImportScopes } from './cache-scopes.ts';
+import { refreshFacetsEmbedded } from './import-facets.ts';
 import { type FileTally, IMPORT_BATCH, type PriceListSummary, type Staged } from './import-goods.ts';
 import { type ParameterIndex, resolveParameters, writeParameters } from './import-parameters.ts';
 import {
@@ -481,11 +482,14 @@ export async function applyPriceList(
   // The pre-aggregated facet counts of the products whose offers changed in what they count, and
   // of every new one (its summary was written with it; its facet rows were not).
   const facetIds = [...new Set([...facetProducts, ...newProducts])].sort((a, b) => a - b);
-  for (let start = 0; start < facetIds.length; start += chunk) {
-    await between();
-    await tx.execute(
-      sql`select catalog_refresh_product_facets(${param(facetIds.slice(start, start + chunk))}::integer[])`,
-    );
+  if (embedded) {
+    await refreshFacetsEmbedded(tx, facetIds);
+  } else {
+    for (let start = 0; start < facetIds.length; start += chunk) {
+      await tx.execute(
+        sql`select catalog_refresh_product_facets(${param(facetIds.slice(start, start + chunk))}::integer[])`,
+      );
+    }
   }
   lap('apply_facets_ms');
 

@@ -17,9 +17,10 @@ export const IMPORT_BATCH = 1_000;
 /**
  * Goods per statement on PGlite, whose statements run on the API's own thread and hold every
  * request while they run: a batch of 2,000 new goods took 350–500 ms of CPU a statement there, a
- * quarter of one about a tenth of that (issue 16: no statement much over 50 ms).
+ * quarter of one about a tenth of that; 250 goods still took 55–90 ms at 100,000 goods already stored
+ * (issue 16: no statement much over 50 ms).
  */
-export const PGLITE_BATCH = 250;
+export const PGLITE_BATCH = 150;
 
 /** The batch cut into pieces of at most `size` goods (their characteristics with them). */
 export function splitStaged(staged: Staged, size: number): Staged[] {

@@ -37,8 +37,10 @@ import {
   type Staged,
   splitStaged,
 } from './import-goods.ts';
+import { readUploadedFile, storeUpload } from './import-upload.ts';
 import { PriceListError, type PriceListIssue } from './price-list/price-list.ts';
 import { openPriceListInWorker, type WorkerPriceList } from './price-list/worker-reader.ts';
+import { catalogRevision, holdCatalogRevision } from './read-cache.ts';
 import { startHeartbeat } from './recovery.ts';
 import { publishImportFinished } from './webhook-events.ts';
 
@@ -73,20 +75,7 @@ export async function queueImport(scope: TxScope, input: QueueImportInput): Prom
       createdAt: scope.now,
     })
     .returning();
-  if (input.content) {
-    // On the server the bytes go as they are (node-postgres sends a Buffer parameter in binary:
-    // one copy, no text). PGlite takes a bytea parameter 25 times slower (a 12 MB file: 20 s
-    // instead of 0.8 s, on the API's own thread), so there it goes as base64 text decoded by the
-    // database. Encoding a 40 MB upload as base64 and writing that text into the message held the
-    // event loop about 0.6 s on the server (issue 16).
-    await scope.tx.insert(importFiles).values({
-      importId: row.id,
-      content:
-        scope.runtime.database.kind === 'pglite'
-          ? sql`decode(${input.content.toString('base64')}, 'base64')`
-          : input.content,
-    });
-  }
+  if (input.content) await storeUpload(scope, row.id, input.content);
   if (input.audited) {
     await recordAudit(scope.tx, {
       actorId: input.requestedBy,
@@ -281,15 +270,8 @@ export async function runImport(
 
     started = performance.now();
     collectGarbage(totalRows);
-    // One run only: the run spends the goods reader, and transaction() runs its work again after a
-    // deadlock or serialization failure — a second run would apply a file without goods and
-    // deactivate every good of the shop (the soak's empty catalog: an import chosen as a deadlock's
-    // victim by checkouts locking the same offers). Such a failure fails this run instead, and the
-    // job's retry reads the file again (an inline import fails and leaves the catalog as it was).
-    let ran = false;
-    const result = await transaction(runtime, async (scope) => {
-      if (ran) throw new Error('import: the apply was rolled back (deadlock or serialization failure)');
-      ran = true;
+    /** The apply and the import's record of it, in the one transaction. */
+    const finishApply = async (scope: TxScope): Promise<Import> => {
       const applied = await applyPriceList(scope, claimed, priceList, nextGoods, tally, timings);
       timings.apply_ms = Math.round(performance.now() - started);
       // Reading the goods overlaps the apply: parse_ms is the reading's own share of it.
@@ -332,6 +314,27 @@ export async function runImport(
       }
       await publishImportFinished(scope, done);
       return done;
+    };
+    // One run only: the run spends the goods reader, and transaction() runs its work again after a
+    // deadlock or serialization failure — a second run would apply a file without goods and
+    // deactivate every good of the shop (the soak's empty catalog: an import chosen as a deadlock's
+    // victim by checkouts locking the same offers). Such a failure fails this run instead, and the
+    // job's retry reads the file again (an inline import fails and leaves the catalog as it was).
+    let ran = false;
+    const result = await transaction(runtime, async (scope) => {
+      if (ran) throw new Error('import: the apply was rolled back (deadlock or serialization failure)');
+      ran = true;
+      // On PGlite (one session) the catalog's readers need not wait for this transaction to read a
+      // revision that cannot move while it is open (read-cache.ts, holdCatalogRevision).
+      const release =
+        runtime.database.kind === 'pglite' && runtime.readDatabase === runtime.database
+          ? holdCatalogRevision(runtime.readDb, await catalogRevision(scope.tx))
+          : () => {};
+      try {
+        return await finishApply(scope);
+      } finally {
+        release();
+      }
     });
     log.info(
       {
@@ -413,37 +416,6 @@ export async function runImport(
   }
 }
 
-/**
- * The uploaded bytes, read in slices as base64: a bytea comes over the text protocol as hex, twice
- * its size and slower to decode, and one 100 MB read would briefly hold 300 MB. Each slice is
- * decoded straight into the one buffer the file needs (no concatenation at the end), and slices are
- * small (1 MiB): the database driver copies a row's message while it arrives, and a large row costs
- * the event loop one long copy after another; between slices, requests are answered.
- */
-async function readUploadedFile(
-  runtime: Runtime,
-  importId: number,
-): Promise<{ content: Buffer } | undefined> {
-  const [head] = await runtime.database.query<{ size: number }>(
-    'select length(content)::integer as size from import_files where import_id = $1',
-    [importId],
-  );
-  if (!head) return undefined;
-  const SLICE = 1024 * 1024;
-  const content = Buffer.allocUnsafe(head.size);
-  let read = 0;
-  for (let offset = 0; offset < head.size; offset += SLICE) {
-    const [row] = await runtime.database.query<{ chunk: string }>(
-      "select encode(substring(content from $2 for $3), 'base64') as chunk from import_files where import_id = $1",
-      [importId, offset + 1, SLICE],
-    );
-    // PostgreSQL breaks base64 into lines; the decoder skips the line breaks.
-    read += content.write(row.chunk, read, 'base64');
-  }
-  if (read !== head.size) throw new Error(`import ${importId}: read ${read} of ${head.size} bytes`);
-  return { content };
-}
-
 async function setProgress(
   runtime: Runtime,
   importId: number,
@@ -487,10 +459,28 @@ async function saveIssues(scope: TxScope, importId: number, issues: PriceListIss
  */
 export async function vacuumCatalog(runtime: Runtime): Promise<void> {
   const started = performance.now();
-  // Table by table: on PGlite each statement holds the API's thread while it runs.
+  // Table by table: on PGlite each statement holds the API's thread while it runs, so there the
+  // vacuum and the analysis go apart, and the analysis two columns at a time (offers of 100,000
+  // goods: 0.5 s to vacuum, 2.2 s to analyze at once on a busy machine; issue 16).
+  const embedded = runtime.database.kind === 'pglite';
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
   for (const table of ['offers', 'products', 'product_search', 'offer_parameters']) {
-    await runtime.database.query(`vacuum (analyze) ${table}`);
-    await new Promise((resolve) => setImmediate(resolve));
+    if (!embedded) {
+      await runtime.database.query(`vacuum (analyze) ${table}`);
+      continue;
+    }
+    await runtime.database.query(`vacuum ${table}`);
+    const columns = await runtime.database.query<{ name: string }>(
+      `select quote_ident(attname) as name from pg_attribute
+       where attrelid = $1::regclass and attnum > 0 and not attisdropped order by attnum`,
+      [table],
+    );
+    for (let start = 0; start < columns.length; start += 2) {
+      await turn();
+      const names = columns.slice(start, start + 2).map((column) => column.name);
+      await runtime.database.query(`analyze ${table} (${names.join(', ')})`);
+    }
+    await turn();
   }
   runtime.log.info({ ms: Math.round(performance.now() - started) }, 'catalog vacuumed');
 }

@@ -143,6 +143,27 @@ export interface ReadCacheOptions {
   snapshots?: boolean;
 }
 
+/** Revisions known current without asking, by database handle: see holdCatalogRevision. */
+const heldRevisions = new WeakMap<object, Revision>();
+
+/**
+ * The embedded database (PGlite) is one session: while a transaction is open there, no other can
+ * commit, and every query waits for it. The price-list import's apply is one transaction of many
+ * seconds (atomic: readers never see half a price list); readers would wait all that time just to
+ * read the catalog revision, which cannot move meanwhile. The apply reads the revision as its
+ * first statement (nothing written yet: the committed one) and holds it here until its last
+ * statement before COMMIT; meanwhile the cache answers from what it holds, exactly as a fresh read
+ * would. An answer missed meanwhile is built after the commit and stored under the older revision,
+ * which only makes the next request build it again. Returns the release (call it before COMMIT or
+ * ROLLBACK, in the transaction's own code: once the session is free, the revision may move).
+ */
+export function holdCatalogRevision(db: object, revision: Revision): () => void {
+  heldRevisions.set(db, revision);
+  return () => {
+    if (heldRevisions.get(db) === revision) heldRevisions.delete(db);
+  };
+}
+
 const sameRevision = (a: Revision, b: Revision) => a.revision === b.revision && a.imports === b.imports;
 
 /**
@@ -237,7 +258,7 @@ export function createCatalogReadCache(
     scopes: CacheScopes = 'all',
   ): Promise<CachedAnswer<T>> {
     if (maxBytes === 0) return { notModified: false, value: await build(db), etag: null };
-    const now = await readRevision();
+    const now = heldRevisions.get(db) ?? (await readRevision());
     const tags = ifNoneMatch?.split(',').map((tag) => tag.trim()) ?? [];
     // Nothing (null or undefined: not found) has no tag, and `*` matches any answer but that.
     const answered = (value: T, tag: string): CachedAnswer<T> => {
