@@ -103,6 +103,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
         ? (_address: string, hop: number) => hop < (config.trustProxy as number)
         : config.trustProxy,
     forceCloseConnections: 'idle',
+    // A limit for a plugin that never finishes loading, not for a slow machine: Fastify's 10 s was
+    // exceeded by compiling the routes' schemas on a 2-core machine at load 16.
+    pluginTimeout: 120_000,
     requestIdHeader: false,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
