@@ -6,7 +6,8 @@
 // src/server.ts`, RATE_LIMIT=false); autocannon on the same machine drives each endpoint over 8
 // connections. Beside each figure: the same machine's bare `node:http` floor serving a precomputed
 // body of the same size. Then every list query is EXPLAINed: no sequential scan over offers.
-// Results: bench/results/catalog.md, catalog.json and catalog-explain.md.
+// Results: bench/results/catalog.md, catalog.json and catalog-explain.md. BENCH_SCENARIOS (names,
+// comma-separated parts) and BENCH_CACHE (on or off) run a part of it.
 
 import fs from 'node:fs';
 import http from 'node:http';
@@ -368,7 +369,11 @@ try {
   const floors = new Map<string, Awaited<ReturnType<typeof floor>>>();
   // Twice: with the read cache (the default), every path asked once before the run so that the run
   // measures the cache's steady state; then without it, so every request builds its answer.
-  for (const cache of ['on', 'off'] as const) {
+  // BENCH_CACHE=on|off: one of the two passes only (a partial run, e.g. while tuning uncached reads).
+  const passes = (['on', 'off'] as const).filter(
+    (cache) => !process.env.BENCH_CACHE || process.env.BENCH_CACHE === cache,
+  );
+  for (const cache of passes) {
     process.stdout.write(`Read cache ${cache}:\n`);
     server = await startServer({
       DATABASE_URL: database.url,

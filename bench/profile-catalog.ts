@@ -1,6 +1,9 @@
 // `node bench/profile-catalog.ts <database url>`: the catalog's service calls one at a time against a
 // loaded database (BENCH_KEEP=true npm run bench:catalog keeps one), median and p90 of each, so a
-// query change can be judged without HTTP and load-generator noise.
+// query change can be judged without HTTP and load-generator noise. Beside the wall times, the CPU
+// time per call of this process (the service's JavaScript and the driver) and of its PostgreSQL
+// backend (/proc): what a busy machine changes least.
+import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { openPostgres } from '../src/db/client.ts';
 import { getProductJson, listOffers } from '../src/modules/catalog/catalog.service.ts';
@@ -53,20 +56,32 @@ const cases: [string, (i: number) => Promise<unknown>][] = [
   ['facets category', () => productFacets(db, { category })],
   ['facets all', () => productFacets(db, {})],
 ];
+const [{ pid: backend }] = await handle.query<{ pid: number }>('select pg_backend_pid() as pid');
+/** The backend's CPU time so far (user + system), in ms (USER_HZ = 100). */
+function backendCpuMs(): number {
+  const stat = fs.readFileSync(`/proc/${backend}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 const only = process.env.ONLY;
 for (const [name, run] of cases) {
   if (only && !name.includes(only)) continue;
   await run(0);
   const times: number[] = [];
+  const cpuBefore = { node: process.cpuUsage(), backend: backendCpuMs() };
   for (let i = 0; i < RUNS; i += 1) {
     const start = performance.now();
     await run(i + 1);
     times.push(performance.now() - start);
   }
+  const nodeCpu = process.cpuUsage(cpuBefore.node);
+  const nodeMs = (nodeCpu.user + nodeCpu.system) / 1000 / RUNS;
+  const backendMs = (backendCpuMs() - cpuBefore.backend) / RUNS;
   times.sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(1);
   process.stdout.write(
-    `${name.padEnd(32)} median ${at(0.5).padStart(7)} ms   p90 ${at(0.9).padStart(7)} ms\n`,
+    `${name.padEnd(32)} median ${at(0.5).padStart(7)} ms   p90 ${at(0.9).padStart(7)} ms   ` +
+      `CPU per call: node ${nodeMs.toFixed(2)} ms, PostgreSQL ${backendMs.toFixed(2)} ms\n`,
   );
 }
 await handle.close();

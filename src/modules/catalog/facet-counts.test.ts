@@ -20,7 +20,7 @@ import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
 import { rowsOf } from '../../db/statement-queue.ts';
 import type { ProductFilters } from './catalog-filters.ts';
 import { generatePriceList } from './demo/generate.ts';
-import { productFacets } from './facets.service.ts';
+import { FACET_PARAMETERS, FACET_VALUES, NUMERIC_TEXT, productFacets } from './facets.service.ts';
 
 let t: TestApp;
 let staff: Actor;
@@ -131,9 +131,113 @@ async function expectCountsEqualRecount(): Promise<void> {
   expect(stale.n).toBe(0);
 }
 
+/**
+ * The characteristics and values shown, by the plain rule: every value of every characteristic
+ * ranked (count, then value key), recounted from the offers — what `parameterRows` must give while
+ * it sorts only the values that can be shown.
+ */
+async function rankedEveryValue(filters: ProductFilters) {
+  const where = sql.join(
+    [
+      sql`o.is_active and s.accepting_orders`,
+      ...(filters.category !== undefined ? [sql`o.category_id = ${filters.category}`] : []),
+      ...(filters.inStock ? [sql`o.quantity > 0`] : []),
+    ],
+    sql` and `,
+  );
+  const rows = await query<{
+    parameter_id: number;
+    name: string;
+    kind: string;
+    value: string;
+    count: number;
+    min: string | null;
+    max: string | null;
+    values_of_parameter: number;
+  }>(sql`
+    with v as (
+      select k.key, count(distinct o.product_id)::integer as count
+      from offers o join shops s on s.id = o.shop_id cross join lateral unnest(o.facet_keys) as k(key)
+      where ${where} group by k.key
+    ), s as (
+      select split_part(v.key, ':', 1)::integer as parameter_id,
+             substr(v.key, strpos(v.key, ':') + 1) as value_key, v.count
+      from v
+    ), ranked as (
+      select s.*, pa.name, pa.kind,
+             row_number() over (partition by s.parameter_id order by s.count desc, s.value_key) as n,
+             count(*) over (partition by s.parameter_id) as values_of_parameter,
+             sum(s.count) over (partition by s.parameter_id) as coverage,
+             min(case when pa.kind = 'number' and s.value_key ~ ${NUMERIC_TEXT} then s.value_key::numeric end)
+               over (partition by s.parameter_id) as low,
+             max(case when pa.kind = 'number' and s.value_key ~ ${NUMERIC_TEXT} then s.value_key::numeric end)
+               over (partition by s.parameter_id) as high
+      from s join parameters pa on pa.id = s.parameter_id
+    ), top as (
+      select parameter_id from ranked where n = 1 order by coverage desc, parameter_id limit ${FACET_PARAMETERS}
+    )
+    select r.parameter_id, r.name, r.kind,
+           coalesce((select op.value from offer_parameters op
+                     where op.parameter_id = r.parameter_id and op.value_key = r.value_key
+                     order by op.offer_id limit 1), r.value_key) as value,
+           r.count, r.low::text as min, r.high::text as max, r.values_of_parameter::integer as values_of_parameter
+    from ranked r join top t on t.parameter_id = r.parameter_id
+    where r.n <= ${FACET_VALUES}
+    order by r.coverage desc, r.parameter_id, r.count desc, r.value_key`);
+  const groups = new Map<
+    number,
+    {
+      id: number;
+      name: string;
+      kind: string;
+      values: { value: string; count: number }[];
+      min: string | null;
+      max: string | null;
+    }
+  >();
+  for (const row of rows) {
+    let group = groups.get(row.parameter_id);
+    if (!group) {
+      group = {
+        id: row.parameter_id,
+        name: row.name,
+        kind: row.kind,
+        values: [],
+        min: row.kind === 'number' ? row.min : null,
+        max: row.kind === 'number' ? row.max : null,
+      };
+      groups.set(row.parameter_id, group);
+    }
+    group.values.push({ value: row.value, count: row.count });
+  }
+  for (const group of groups.values()) {
+    if (group.kind === 'number') group.values.sort((a, b) => Number(a.value) - Number(b.value));
+  }
+  const mostValues = Math.max(0, ...rows.map((row) => row.values_of_parameter));
+  return { parameters: [...groups.values()], mostValues };
+}
+
+/** The API's characteristics equal ranking every value, for the catalog and categories. */
+async function expectValuesAsRankingEvery(): Promise<void> {
+  const categories = await categoryIds();
+  let mostValues = 0;
+  for (const category of [undefined, ...categories.slice(0, 3)]) {
+    for (const filters of [{ category }, { category, inStock: true }] as ProductFilters[]) {
+      const res = await t.app.inject({ method: 'GET', url: path(filters) });
+      expect(res.statusCode, res.body).toBe(200);
+      const reference = await rankedEveryValue(filters);
+      expect(res.json().parameters, JSON.stringify(filters)).toEqual(reference.parameters);
+      mostValues = Math.max(mostValues, reference.mostValues);
+    }
+  }
+  // Some characteristic has more values than are shown: the cut is tested, not only the order.
+  expect(mostValues).toBeGreaterThan(FACET_VALUES);
+}
+
 async function expectAllAgree(): Promise<void> {
   await expectCountsEqualRecount();
   await expectFacetsAgree();
+  await expectValuesAsRankingEvery();
 }
 
 describe('pre-aggregated facet counts', () => {

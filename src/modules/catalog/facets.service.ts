@@ -149,7 +149,14 @@ interface ValueRow {
 
 /**
  * The characteristics shown and their values, from `counts`: a statement giving product counts per
- * facet key (`key`, `count`).
+ * facet key (`key`, `count`; counts above zero).
+ *
+ * The characteristics are ranked by coverage and cut first (one pass grouped by characteristic);
+ * then only the values that can be among a characteristic's first FACET_VALUES are sorted: those
+ * counting at least its FACET_VALUES-th largest count (an integer picked from the group's counts).
+ * Ties at that count are all kept, so the values shown and their order are exactly those of ranking
+ * every value; sorting every value of a characteristic with many (a weight's thousands) by count
+ * and text was most of the statement's time.
  */
 async function parameterRows(db: Queryable, counts: SQL): Promise<ValueRow[]> {
   return await catalogQuery<ValueRow>(
@@ -161,26 +168,30 @@ async function parameterRows(db: Queryable, counts: SQL): Promise<ValueRow[]> {
           select split_part(v.key, ':', 1)::integer as parameter_id,
                  substr(v.key, strpos(v.key, ':') + 1) as value_key, v.count
           from v
+        ), shown as (
+          select a.*, pa.name, pa.kind from (
+            select s.parameter_id, sum(s.count) as coverage,
+                   min(case when s.value_key ~ ${NUMERIC_TEXT} then s.value_key::numeric end) as low,
+                   max(case when s.value_key ~ ${NUMERIC_TEXT} then s.value_key::numeric end) as high,
+                   coalesce((array_agg(s.count order by s.count desc))[${FACET_VALUES}], 0) as least
+            from s group by s.parameter_id
+          ) a join parameters pa on pa.id = a.parameter_id
+          order by a.coverage desc, a.parameter_id limit ${FACET_PARAMETERS}
         ), ranked as (
-          select s.*, pa.name, pa.kind,
-                 row_number() over (partition by s.parameter_id order by s.count desc, s.value_key) as n,
-                 sum(s.count) over (partition by s.parameter_id) as coverage,
-                 min(case when pa.kind = 'number' and s.value_key ~ ${NUMERIC_TEXT} then s.value_key::numeric end)
-                   over (partition by s.parameter_id) as low,
-                 max(case when pa.kind = 'number' and s.value_key ~ ${NUMERIC_TEXT} then s.value_key::numeric end)
-                   over (partition by s.parameter_id) as high
-          from s join parameters pa on pa.id = s.parameter_id
-        ), top as (
-          select parameter_id from ranked where n = 1 order by coverage desc, parameter_id limit ${FACET_PARAMETERS}
+          select s.*, row_number() over (partition by s.parameter_id order by s.count desc, s.value_key) as n
+          from s join shown t on t.parameter_id = s.parameter_id
+          where s.count >= t.least
         )
-        select r.parameter_id, r.name, r.kind,
+        select r.parameter_id, t.name, t.kind,
                coalesce((select op.value from offer_parameters op
                          where op.parameter_id = r.parameter_id and op.value_key = r.value_key
                          order by op.offer_id limit 1), r.value_key) as value,
-               r.count, r.coverage::integer as coverage, r.low::text as min, r.high::text as max
-        from ranked r join top t on t.parameter_id = r.parameter_id
+               r.count, t.coverage::integer as coverage,
+               (case when t.kind = 'number' then t.low end)::text as min,
+               (case when t.kind = 'number' then t.high end)::text as max
+        from ranked r join shown t on t.parameter_id = r.parameter_id
         where r.n <= ${FACET_VALUES}
-        order by r.coverage desc, r.parameter_id, r.count desc, r.value_key`,
+        order by t.coverage desc, r.parameter_id, r.count desc, r.value_key`,
   );
 }
 
@@ -250,12 +261,13 @@ async function aggregatedFacets(db: Queryable, filters: ProductFilters): Promise
       ) n join shops sh on sh.id = n.shop_id
       where n.count > 0 order by n.count desc, sh.name limit 200`,
   );
+  // A characteristic value's counts are one row per category (shard 0: only '*' and shop keys are
+  // sharded, migration 0035), so its row is its count: no grouping.
   const valueRows = await parameterRows(
     db,
     sql`
-      select c.key, sum(${measure})::integer as count
-      from category_facet_counts c where ${inCategory} and c.key ~ '^[0-9]'
-      group by c.key having sum(${measure}) > 0`,
+      select c.key, ${measure} as count
+      from category_facet_counts c where ${inCategory} and c.key ~ '^[0-9]' and ${measure} > 0`,
   );
   return {
     total: total.count,

@@ -1,13 +1,14 @@
 // The product page's expected delivery date per offer: computed per request from the shop's terms
 // and the clock (the basket's function), while the page itself stays cached per catalog revision.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOffer } from '../../../test/factories/catalog.ts';
 import { createSupplier, type Supplier } from '../../../test/factories/orders.ts';
 import { buildTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { shops } from '../../db/schema/catalog.ts';
+import { offers, shops } from '../../db/schema/catalog.ts';
 import { ProductDetailSchema } from './catalog.schemas.ts';
+import { getProductJson } from './catalog.service.ts';
 
 let t: TestApp;
 let dairy: Supplier;
@@ -109,5 +110,38 @@ describe('expected delivery date on the product page', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/v2/products/999999' });
     expect(res.statusCode).toBe(404);
     expect(res.json().code).toBe('product_not_found');
+  });
+
+  it('is the database’s page as JSON.stringify writes it, whatever its strings hold', async () => {
+    setNow(THURSDAY_AFTERNOON);
+    // Quotes, backslashes, control characters, a slash, a line separator, astral and Cyrillic
+    // letters: the template copies the database's strings as they are escaped there.
+    const tricky = 'Кефир "Домик 1 л \\ C:\\dir\tтаб\nстрока \u0001\u001f / </script> 😀 \u2028 {[,:]}';
+    const offer = await createOffer(t.runtime, {
+      shopId: dairy.shop.id,
+      name: tricky,
+      model: `${tricky} модель`,
+      price: 70,
+      quantity: 1,
+    });
+    // Characteristics as catalog_refresh_offer_characteristics writes them (the database's JSON).
+    await t.runtime.db
+      .update(offers)
+      .set({
+        characteristics: sql`json_build_array(json_build_object('name', ${tricky}::text, 'value', 'a "b" \\ c', 'kind', 'text'))`,
+      })
+      .where(eq(offers.id, offer.id));
+    const res = await t.app.inject({ method: 'GET', url: `/api/v2/products/${offer.productId}` });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    // The text is JSON.stringify's: the database's page parsed, each offer given its date last.
+    const page = JSON.parse((await getProductJson(t.runtime.db, offer.productId)) as string);
+    for (const [index, pageOffer] of page.offers.entries()) {
+      pageOffer.expected_delivery_date = body.offers[index].expected_delivery_date;
+    }
+    expect(res.body).toBe(JSON.stringify(page));
+    expect(body.offers.map((o: { name: string }) => o.name)).toContain(tricky);
+    expect(body.offers[0].characteristics[0].name).toBe(tricky);
+    expect(Value.Errors(ProductDetailSchema, body)).toEqual([]);
   });
 });
