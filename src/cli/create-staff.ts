@@ -3,21 +3,22 @@
 // --password, sets its password). Like Django's createsuperuser. While `npm start` runs on the
 // embedded database it holds the data folder: the command then asks the server to do it through
 // its control socket (DATA_DIR/control.sock, see control-socket.ts).
-import { parseArgs } from 'node:util';
 import { askRunningServer, createStaffOutput, describeFailure } from './control-socket.ts';
-import { CliError, printCliFailure, runCli } from './run-cli.ts';
-
-const { values } = parseArgs({
-  options: {
-    email: { type: 'string' },
-    password: { type: 'string' },
-    'first-name': { type: 'string' },
-    'last-name': { type: 'string' },
-  },
-  strict: true,
-});
+import { CliError, parseCliArgs, printCliFailure, runCli } from './run-cli.ts';
 
 const usage = 'Usage: npm run create-staff -- --email <email> [--password <password>]';
+const { values } = parseCliArgs(
+  {
+    options: {
+      email: { type: 'string' },
+      password: { type: 'string' },
+      'first-name': { type: 'string' },
+      'last-name': { type: 'string' },
+    },
+    strict: true,
+  },
+  usage,
+);
 const input = () => ({
   email: values.email!,
   password: values.password,

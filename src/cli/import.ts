@@ -7,7 +7,6 @@
 // any import failed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { type Import, importIssues, shops } from '../db/schema/catalog.ts';
 import { transaction } from '../db/transaction.ts';
@@ -23,22 +22,25 @@ import {
 } from '../modules/catalog/price-list/price-list.ts';
 import { createShopForOwner, shopOfOwner } from '../modules/catalog/shops.service.ts';
 import type { Runtime } from '../runtime.ts';
-import { CliError, printCliFailure, runCli } from './run-cli.ts';
+import { CliError, parseCliArgs, printCliFailure, runCli } from './run-cli.ts';
 
 const USAGE =
   'Usage: npm run import -- --shop-owner <email> <file> [--strict]\n' +
   '       npm run import -- --dir <folder> [--strict]';
 
-const { values, positionals } = parseArgs({
-  options: {
-    'shop-owner': { type: 'string' },
-    dir: { type: 'string' },
-    strict: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
+const { values, positionals } = parseCliArgs(
+  {
+    options: {
+      'shop-owner': { type: 'string' },
+      dir: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    allowPositionals: true,
+    strict: true,
   },
-  allowPositionals: true,
-  strict: true,
-});
+  USAGE,
+);
 
 async function shopOfOwnerEmail(runtime: Runtime, email: string): Promise<number> {
   const owner = await findAccountByEmail(runtime.db, email);

@@ -1,4 +1,5 @@
 // Shared start-up for command-line tools: config, logger, runtime without workers, clean exit.
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { DataDirLockedError } from '../db/lock.ts';
 import { createLogger, createRuntime, type Runtime, type RuntimeOptions } from '../runtime.ts';
@@ -28,6 +29,26 @@ export async function runCli(
     printCliFailure(error);
     await runtime?.close().catch(() => {});
     process.exit(1);
+  }
+}
+
+/**
+ * The command line read by `config`; an unknown option, a missing value or a stray argument is a
+ * usage error — what was wrong and the usage, exit 1 — not a stack trace, and needs no database.
+ */
+export function parseCliArgs<T extends ParseArgsConfig>(
+  config: T,
+  usage: string,
+): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+      printCliFailure(new CliError(`${(error as Error).message}\n${usage}`));
+      process.exit(1);
+    }
+    throw error;
   }
 }
 

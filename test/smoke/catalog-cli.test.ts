@@ -145,5 +145,11 @@ describe('npm run import', () => {
     const usage = importCli(db, ['--dir', path.join(files, 'bad'), 'extra.yaml']);
     expect(usage.status).toBe(1);
     expect(usage.stderr).toContain('Usage: npm run import');
+    // An unknown option: what was wrong and the usage, not a stack trace.
+    const unknown = importCli(db, ['--bogus']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain("Unknown option '--bogus'");
+    expect(unknown.stderr).toContain('Usage: npm run import');
+    expect(unknown.stderr).not.toContain('    at ');
   }, 300_000);
 });
