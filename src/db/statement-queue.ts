@@ -1,5 +1,6 @@
 // A queue of one transaction's statements, sent one after another while the caller builds the next
 // ones, so that JavaScript work and the database's work overlap (the price-list import's apply).
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type SQL, sql } from 'drizzle-orm';
 import type { TxScope } from './transaction.ts';
 
@@ -37,7 +38,7 @@ export function statementQueue(scope: TxScope, durations: Record<string, number>
       const result: Promise<Row[]> = tail.then(async () => {
         const waited = performance.now();
         const ready = await statement;
-        if (turns) await new Promise((resolve) => setImmediate(resolve));
+        if (turns) await nextTurn();
         const started = performance.now();
         durations.idle = (durations.idle ?? 0) + started - waited;
         const rows = rowsOf<Row>(await scope.tx.execute(ready));

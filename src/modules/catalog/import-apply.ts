@@ -5,6 +5,7 @@
 // text, new offers with their characteristics, changed offers in place. Then the goods missing
 // from the file are deactivated and the summary and search text of the older products that changed
 // are refreshed. See README.md in this folder for the rules.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { arrayLiteral } from '../../db/array-literal.ts';
 import type { Import } from '../../db/schema/catalog.ts';
@@ -333,7 +334,7 @@ export async function applyPriceList(
       });
     }
     // Building a statement holds the event loop: requests are answered between two.
-    if (fresh.length > 0 && existing.length > 0) await turn();
+    if (fresh.length > 0 && existing.length > 0) await nextTurn();
     if (existing.length > 0) {
       // Updated in place (same id), reactivated; a row that differed only in its digest (written
       // by an older version, or changed by another writer and changed back) gets the digest.
@@ -384,7 +385,7 @@ export async function applyPriceList(
       const work = await askProducts(staged);
       const written = waiting;
       if (written) {
-        await turn();
+        await nextTurn();
         await writeOffers(written);
       }
       waiting = work;
@@ -464,7 +465,7 @@ export async function applyPriceList(
   // On PGlite a statement holds the API's thread: short ones, with a turn between them.
   const embedded = scope.runtime.database.kind === 'pglite';
   const chunk = embedded ? 1_000 : 50_000;
-  const between = () => (embedded ? turn() : undefined);
+  const between = () => (embedded ? nextTurn() : undefined);
   for (let start = 0; start < statsIds.length; start += chunk) {
     await between();
     await tx.execute(
@@ -521,11 +522,6 @@ export async function applyPriceList(
     renamedFrom,
     superseded: false,
   };
-}
-
-/** A turn of the event loop: what waited (requests, the database's answers) runs first. */
-function turn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 interface StoredOffer {

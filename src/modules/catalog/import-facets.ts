@@ -1,5 +1,7 @@
 // The facet counts refreshed after an import on PGlite, in short statements (issue 16).
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
+
 import { arrayLiteral } from '../../db/array-literal.ts';
 import type { Transaction } from '../../db/client.ts';
 import { param, rowsOf } from '../../db/statement-queue.ts';
@@ -35,7 +37,7 @@ export async function refreshFacetsEmbedded(tx: Transaction, facetIds: number[])
   await tx.execute(sql`select set_config('enable_seqscan', 'off', true)`);
   const deltas = new Map<string, { products: number; inStock: number }>();
   for (let start = 0; start < facetIds.length; start += EMBEDDED_FACET_CHUNK) {
-    await turn();
+    await nextTurn();
     const rows = rowsOf<FacetDelta>(
       await tx.execute(
         sql`select * from catalog_product_facet_deltas(${param(facetIds.slice(start, start + EMBEDDED_FACET_CHUNK))}::integer[])`,
@@ -52,7 +54,7 @@ export async function refreshFacetsEmbedded(tx: Transaction, facetIds: number[])
   await tx.execute(sql`select set_config('enable_seqscan', ${seqscan.value}, true)`);
   const moved = [...deltas].filter(([, sum]) => sum.products !== 0 || sum.inStock !== 0);
   for (let start = 0; start < moved.length; start += EMBEDDED_COUNTS_CHUNK) {
-    await turn();
+    await nextTurn();
     const part = moved.slice(start, start + EMBEDDED_COUNTS_CHUNK).map(([key, sum]) => {
       const [category, shard, text] = key.split('\u0000');
       return { category: Number(category), shard: Number(shard), text, ...sum };
@@ -68,9 +70,4 @@ export async function refreshFacetsEmbedded(tx: Transaction, facetIds: number[])
       on conflict (category_id, key, shard) do update
       set products = c.products + excluded.products, in_stock = c.in_stock + excluded.in_stock`);
   }
-}
-
-/** A turn of the event loop: what waited (requests, the database's answers) runs first. */
-function turn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -1,5 +1,6 @@
 // The import's goods reader: the file's frame checked, then its goods read IMPORT_BATCH valid ones
 // at a time into columns (`Staged`), the rejected ones tallied with their report lines.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ParameterKind } from '../../db/schema/catalog.ts';
 import type { PriceListIssue } from './price-list/price-list.ts';
 import type { WorkerPriceList } from './price-list/worker-reader.ts';
@@ -150,7 +151,7 @@ export function goodsReader(
       tally.read += 1;
       if (tally.read % READ_SLICE === 0) {
         tally.readMs += performance.now() - started;
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextTurn();
         started = performance.now();
       }
       const result = next.value;

@@ -1,4 +1,5 @@
 // An uploaded price list kept in the database until its job has read it (import_files), in slices.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { importFiles } from '../../db/schema/catalog.ts';
 import type { TxScope } from '../../db/transaction.ts';
@@ -20,7 +21,7 @@ export async function storeUpload(scope: TxScope, importId: number, content: Buf
   for (let slice = 0, start = 0; start < content.length || slice === 0; slice += 1) {
     const part = content.subarray(start, start + UPLOAD_SLICE_BYTES);
     start += UPLOAD_SLICE_BYTES;
-    if (embedded && slice > 0) await turn();
+    if (embedded && slice > 0) await nextTurn();
     await scope.tx.insert(importFiles).values({
       importId,
       slice,
@@ -51,7 +52,7 @@ export async function readUploadedFile(
   let read = 0;
   for (const slice of slices) {
     for (let offset = 0; offset < slice.size; offset += UPLOAD_SLICE_BYTES) {
-      if (embedded && read > 0) await turn();
+      if (embedded && read > 0) await nextTurn();
       const [row] = await runtime.database.query<{ chunk: string }>(
         "select encode(substring(content from $3 for $4), 'base64') as chunk from import_files where import_id = $1 and slice = $2",
         [importId, slice.slice, offset + 1, UPLOAD_SLICE_BYTES],
@@ -62,9 +63,4 @@ export async function readUploadedFile(
   }
   if (read !== size) throw new Error(`import ${importId}: read ${read} of ${size} bytes`);
   return { content };
-}
-
-/** A turn of the event loop: what waited (requests, the database's answers) runs first. */
-function turn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

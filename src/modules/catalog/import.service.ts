@@ -13,7 +13,9 @@
 // what is stored are not written; goods missing from the file are deactivated, never deleted; the
 // file's `shop` renames the shop; one import per shop at a time (an advisory lock per shop), and an
 // older import never overwrites a newer one that was applied first.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
+
 import {
   type Import,
   type ImportMode,
@@ -463,7 +465,6 @@ export async function vacuumCatalog(runtime: Runtime): Promise<void> {
   // vacuum and the analysis go apart, and the analysis two columns at a time (offers of 100,000
   // goods: 0.5 s to vacuum, 2.2 s to analyze at once on a busy machine; issue 16).
   const embedded = runtime.database.kind === 'pglite';
-  const turn = () => new Promise((resolve) => setImmediate(resolve));
   for (const table of ['offers', 'products', 'product_search', 'offer_parameters']) {
     if (!embedded) {
       await runtime.database.query(`vacuum (analyze) ${table}`);
@@ -476,11 +477,11 @@ export async function vacuumCatalog(runtime: Runtime): Promise<void> {
       [table],
     );
     for (let start = 0; start < columns.length; start += 2) {
-      await turn();
+      await nextTurn();
       const names = columns.slice(start, start + 2).map((column) => column.name);
       await runtime.database.query(`analyze ${table} (${names.join(', ')})`);
     }
-    await turn();
+    await nextTurn();
   }
   runtime.log.info({ ms: Math.round(performance.now() - started) }, 'catalog vacuumed');
 }
