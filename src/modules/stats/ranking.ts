@@ -11,7 +11,7 @@ import type { Queryable } from '../../db/client.ts';
 import type { OrderState } from '../../db/schema/orders.ts';
 import type { StatsFamily } from '../../db/schema/stats.ts';
 import { rowsOf } from '../../db/statement-queue.ts';
-import { type FigureRow, rankValue as figuresRank, queryFigures } from './figures.ts';
+import { type FigureRow, queryFigures, rankValue } from './figures.ts';
 import { bucketStartsOf, type Piece, spansOf } from './periods.ts';
 
 export interface TopGroupsQuery {
@@ -36,15 +36,11 @@ function firstChunk(lists: number, limit: number, everyShop: boolean): number {
   return Math.min(400, Math.max(50, everyShop ? limit + 10 * lists : limit + 2 * lists));
 }
 
-function rankValue(row: FigureRow, state: OrderState | undefined): bigint {
-  return figuresRank(row.figures, state);
-}
-
 /** Revenue first, then the lower id, as the full sum orders them. */
 function byRank(rows: FigureRow[], state: OrderState | undefined): FigureRow[] {
   return rows.sort((a, b) => {
-    const va = rankValue(a, state);
-    const vb = rankValue(b, state);
+    const va = rankValue(a.figures, state);
+    const vb = rankValue(b.figures, state);
     return va === vb ? (a.groupId ?? 0) - (b.groupId ?? 0) : vb > va ? 1 : -1;
   });
 }
