@@ -259,4 +259,37 @@ describe('optimizer properties', () => {
     // Shop 3's minimum (1000.00) is out of reach, so product 2 goes to shop 2 anyway (cheaper too).
     expect(result.plan.get(2)).toEqual([{ offerId: 4, quantity: 1 }]);
   });
+
+  // fast-check's counterexample (CI, seed 1853460007): a 3 % promotion from 3 units a line. Two
+  // offers at 1.00 hold 3 units each, one at 1.01 holds 5. Priced at unit cost × quantity the split
+  // 3 + 2 looked cheaper (4.85) than the whole line at 1.01 (4.90), but the piece of 2 gets no
+  // discount: the split really costs 4.91. Pieces are priced with their real line cost now.
+  it('prices each piece of a split by its real line cost (a promotion from a line quantity)', () => {
+    const inst: Instance = {
+      offers: [
+        { offerId: 1, shopId: 1, productId: 1, unitPrice: 100n, stock: 3 },
+        { offerId: 2, shopId: 1, productId: 1, unitPrice: 101n, stock: 5 },
+        { offerId: 3, shopId: 1, productId: 1, unitPrice: 100n, stock: 3 },
+      ],
+      demands: [{ productId: 1, quantity: 5, current: [{ offerId: 1, quantity: 5 }] }],
+      minimums: new Map([[1, null]]),
+      promotions: [
+        {
+          id: 1,
+          name: 'promo 1',
+          enabled: true,
+          startsAt: new Date('2026-01-01T00:00:00Z'),
+          endsAt: null,
+          targets: { all: false, categoryIds: [], productIds: [], shopIds: [1] },
+          discount: { kind: 'percent', value: 300n },
+          minLineQuantity: 3,
+          minOrderAmount: null,
+          priority: 0,
+        },
+      ],
+    };
+    const { result, basketTotal } = run(inst);
+    expect(result.plan.get(1)).toEqual([{ offerId: 2, quantity: 5 }]);
+    expect(basketTotal(result.plan)).toBe(490n);
+  });
 });

@@ -14,7 +14,10 @@
 // 3. Supplier sets, exact up to EXACT_SUPPLIER_LIMIT (12) candidate suppliers. For every subset S of
 //    the candidate suppliers (2^n, at most 4096) each product takes its cheapest supply within S:
 //    the cheapest single offer holding the whole quantity, or — when cheaper or the only way — the
-//    quantity split over S's offers from the lowest unit cost up (stock permitting). S is feasible
+//    quantity split over S's offers from the lowest unit cost up (stock permitting). A split is
+//    priced piece by piece with the real line cost: a promotion from a line quantity may not reach
+//    the smaller pieces (unit cost × pieces once preferred a split that cost more than one whole
+//    line — 491 against 490, found by the brute-force property). S is feasible
 //    when every product is covered and every supplier that receives anything reaches its minimum;
 //    the cheapest feasible S wins. A subset is abandoned as soon as its running cost reaches the
 //    best found (branch and bound on the cost). Per-line cheapest choices within the chosen set are
@@ -81,13 +84,25 @@ export interface OptimizerResult {
   polishMoves: number;
 }
 
+interface CandidateEntry {
+  offer: CandidateOffer;
+  /** The supplier's index (its bit in a supplier set). */
+  shop: number;
+  /** Cost per unit of the largest line the offer can supply: the order a split takes offers in. */
+  unitCost: number;
+  /** The line's cost for the whole quantity; null when the stock does not hold it. */
+  fullCost: number | null;
+  /** The real cost of a line of `quantity` units (memoized: splits ask for the same pieces often). */
+  costOf(quantity: number): number;
+}
+
 interface ProductModel {
   productId: number;
   quantity: number;
   /** Candidates by unit cost (for splits), with a supplier index. */
-  byUnitCost: { offer: CandidateOffer; shop: number; unitCost: number; fullCost: number | null }[];
+  byUnitCost: CandidateEntry[];
   /** The candidates holding the whole quantity, cheapest line first: the first within a set is its best. */
-  byFullCost: { offer: CandidateOffer; shop: number; unitCost: number; fullCost: number | null }[];
+  byFullCost: CandidateEntry[];
 }
 
 export function optimizeBasket(input: OptimizerInput): OptimizerResult {
@@ -116,13 +131,23 @@ export function optimizeBasket(input: OptimizerInput): OptimizerResult {
       continue;
     }
     const byUnitCost = candidates
-      .map((offer) => {
+      .map((offer): CandidateEntry => {
+        const costs = new Map<number, number>();
+        const costOf = (quantity: number) => {
+          let cost = costs.get(quantity);
+          if (cost === undefined) {
+            cost = Number(input.lineCost(offer, quantity));
+            costs.set(quantity, cost);
+          }
+          return cost;
+        };
         const units = Math.min(offer.stock, demand.quantity);
         return {
           offer,
           shop: indexOf(offer.shopId),
-          unitCost: Number(input.lineCost(offer, units)) / units,
-          fullCost: offer.stock >= demand.quantity ? Number(input.lineCost(offer, demand.quantity)) : null,
+          unitCost: costOf(units) / units,
+          fullCost: offer.stock >= demand.quantity ? costOf(demand.quantity) : null,
+          costOf,
         };
       })
       .sort((a, b) => a.unitCost - b.unitCost || a.offer.offerId - b.offer.offerId);
@@ -153,7 +178,7 @@ export function optimizeBasket(input: OptimizerInput): OptimizerResult {
     let cost = 0;
     const plan: Plan = new Map();
     for (const model of models) {
-      let single: (typeof model.byUnitCost)[number] | null = null;
+      let single: CandidateEntry | null = null;
       for (const entry of model.byFullCost) {
         if (mask & (1 << entry.shop)) {
           single = entry;
@@ -168,8 +193,7 @@ export function optimizeBasket(input: OptimizerInput): OptimizerResult {
         if (!(mask & (1 << entry.shop))) continue;
         const take = Math.min(left, entry.offer.stock);
         split.push({ offerId: entry.offer.offerId, quantity: take });
-        splitCost +=
-          take === model.quantity && entry.fullCost !== null ? entry.fullCost : entry.unitCost * take;
+        splitCost += entry.costOf(take);
         left -= take;
       }
       if (left > 0 && !single) return null;
@@ -223,7 +247,7 @@ export function optimizeBasket(input: OptimizerInput): OptimizerResult {
     const plan: Plan = new Map();
     for (const model of models) {
       const entries = model.byUnitCost.filter((entry) => allowed.has(entry.shop));
-      let single: (typeof entries)[number] | null = null;
+      let single: CandidateEntry | null = null;
       for (const entry of entries) {
         if (entry.fullCost !== null && (!single || entry.fullCost < single.fullCost!)) single = entry;
       }
@@ -234,7 +258,7 @@ export function optimizeBasket(input: OptimizerInput): OptimizerResult {
         if (left === 0) break;
         const take = Math.min(left, entry.offer.stock);
         split.push({ offerId: entry.offer.offerId, quantity: take });
-        splitCost += entry.unitCost * take;
+        splitCost += entry.costOf(take);
         left -= take;
       }
       if (left > 0 && !single) return null;
