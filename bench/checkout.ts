@@ -20,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
+import { loadConfig } from '../src/config.ts';
 import { openPostgres } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { refreshTokens } from '../src/db/schema/accounts.ts';
@@ -28,7 +29,8 @@ import { contacts } from '../src/db/schema/contacts.ts';
 import { users } from '../src/db/schema/users.ts';
 import { signAccessToken } from '../src/http/auth.ts';
 import { systemClock } from '../src/lib/clock.ts';
-import type { Runtime } from '../src/runtime.ts';
+import { EXPAND_SECONDS, expandPendingStats, foldStatsDeltas } from '../src/modules/stats/fold.service.ts';
+import { createLogger, createRuntime, type Runtime } from '../src/runtime.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SERVER_URL =
@@ -285,6 +287,8 @@ async function main() {
   const url = withDatabase(SERVER_URL, database);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zakupka-bench-'));
   let child: ReturnType<typeof spawn> | undefined;
+  let foldHandle: ReturnType<typeof openPostgres> | undefined;
+  let foldRuntime: Runtime | undefined;
   try {
     console.log(`seeding ${BUYERS + WARMUP} buyers, 3 suppliers × ${OFFERS_PER_SHOP} offers in ${database}…`);
     const { buyers, shopOffers } = await seed(url);
@@ -357,6 +361,29 @@ async function main() {
       }
     };
     await drive(buyers.slice(0, WARMUP), CONNECTIONS, (buyer) => checkout(buyer, false));
+    // The statistics work a worker does beside checkouts (since 0039 a checkout only records its order
+    // as pending): every EXPAND_SECONDS the pending orders become deltas, every minute the deltas are
+    // folded into the rollups. Here on a connection of this process, so that its database time counts
+    // in the run's; the fold once, after the run (a minute's fold of the run's orders).
+    foldHandle = openPostgres(url, 1);
+    const foldConfig = loadConfig({ DATABASE_URL: url, AUTH_SECRET, LOG_LEVEL: 'warn', DATA_DIR: dataDir });
+    foldRuntime = await createRuntime(foldConfig, {
+      database: foldHandle,
+      log: createLogger(foldConfig),
+      workers: false,
+      migrate: false,
+    });
+    await foldStatsDeltas(foldRuntime); // the warm-up's orders
+    const statsWork = { expansions: 0, expanded: 0, expandMs: 0, foldMs: 0, stop: false };
+    const expansionLoop = (async () => {
+      while (!statsWork.stop) {
+        await new Promise((resolve) => setTimeout(resolve, EXPAND_SECONDS * 1000));
+        const started = performance.now();
+        statsWork.expanded += await expandPendingStats(foldRuntime!);
+        statsWork.expandMs += performance.now() - started;
+        statsWork.expansions += 1;
+      }
+    })();
     // CPU spent by the API process and by the database's backends during the measured run: a figure
     // that holds even when other work shares the machine.
     const backends = (
@@ -365,6 +392,13 @@ async function main() {
     const apiCpu0 = cpuTicks([child.pid!]);
     const pgCpu0 = cpuTicks(backends);
     const checkoutMs = await drive(buyers.slice(WARMUP), CONNECTIONS, (buyer) => checkout(buyer, true));
+    statsWork.stop = true;
+    await expansionLoop;
+    {
+      const started = performance.now();
+      await foldStatsDeltas(foldRuntime);
+      statsWork.foldMs += performance.now() - started;
+    }
     const apiCpuMs = (cpuTicks([child.pid!]) - apiCpu0) * TICK_MS;
     const pgCpuMs = (cpuTicks(backends) - pgCpu0) * TICK_MS;
     agent.destroy();
@@ -437,7 +471,8 @@ invoice, 3 suppliers) — one transaction.
 | **orders/s** | **${figures.ordersPerSecond.toFixed(0)}** |
 | checkouts/s (placed + refused) | ${figures.checkoutsPerSecond.toFixed(0)} |
 | checkout latency p50 / p95 / **p99** / max | ${figures.p50.toFixed(1)} / ${figures.p95.toFixed(1)} / **${figures.p99.toFixed(1)}** / ${figures.max.toFixed(1)} ms |
-| CPU per checkout: API process / PostgreSQL backends | ${(apiCpuMs / results.length).toFixed(2)} / ${(pgCpuMs / results.length).toFixed(2)} ms |
+| CPU per checkout: API process / PostgreSQL backends (statistics work included) | ${(apiCpuMs / results.length).toFixed(2)} / ${(pgCpuMs / results.length).toFixed(2)} ms |
+| statistics beside the run: pending orders → deltas every ${EXPAND_SECONDS} s, then one fold into the rollups | ${statsWork.expansions} expansions (${statsWork.expanded} orders), ${(statsWork.expandMs / Math.max(1, created.length)).toFixed(2)} ms an order; fold ${(statsWork.foldMs / Math.max(1, created.length)).toFixed(2)} ms an order (wall time) |
 | machine load average (1 min) at the end | ${os.loadavg()[0].toFixed(2)} |
 | basket additions/s (p99) | ${((addLatencies.length / addMs) * 1000).toFixed(0)} (${percentile(addSorted, 99).toFixed(1)} ms), ${addFailures} failed |
 | orders in the database | ${orderCount} (incl. warm-up) |
@@ -467,6 +502,11 @@ invoice, 3 suppliers) — one transaction.
         api: Number((apiCpuMs / results.length).toFixed(2)),
         postgres: Number((pgCpuMs / results.length).toFixed(2)),
       },
+      stats_ms_per_order: {
+        expand_every_seconds: EXPAND_SECONDS,
+        expand: Number((statsWork.expandMs / Math.max(1, created.length)).toFixed(2)),
+        fold: Number((statsWork.foldMs / Math.max(1, created.length)).toFixed(2)),
+      },
       zero_oversell: zeroOversell,
       body_bytes: orderBodyBytes,
       floor: { requests_per_second: Math.round(bare.requestsPerSecond), p99_ms: Number(bare.p99.toFixed(1)) },
@@ -480,6 +520,8 @@ invoice, 3 suppliers) — one transaction.
     console.log(report);
     if (!zeroOversell || other.length > 0 || addFailures > 0) process.exitCode = 1;
   } finally {
+    await foldRuntime?.close().catch(() => {});
+    await foldHandle?.close().catch(() => {});
     if (child && child.exitCode === null) {
       const exited = new Promise((resolve) => child!.once('exit', resolve));
       child.kill('SIGTERM');

@@ -15,6 +15,7 @@ import { startBoss, startWorkers, stopBoss } from './jobs/boss.ts';
 import { startRecovery } from './jobs/recovery.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { startPendingExpansion } from './modules/stats/fold.service.ts';
 
 export interface Runtime {
   config: Config;
@@ -191,7 +192,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     };
     if (options.workers ?? config.runWorkers) {
       // Work a dead process left half-done is failed or retried before new work starts.
-      stopRecovery = await startRecovery(runtime);
+      const stopJobRecovery = await startRecovery(runtime);
+      const stopExpansion = startPendingExpansion(runtime);
+      stopRecovery = () => {
+        stopJobRecovery();
+        stopExpansion();
+      };
       await startWorkers(runtime, { pollingIntervalSeconds: options.pollingIntervalSeconds });
       state.workersStarted = true;
     }

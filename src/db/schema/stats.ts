@@ -100,3 +100,14 @@ export const statsLineCategories = pgTable('stats_line_categories', {
   lineId: integer('line_id').primaryKey(),
   categoryId: integer('category_id').notNull(),
 });
+
+/**
+ * Orders placed whose statistics are not computed yet (since 0039): a checkout records its order here
+ * instead of computing its deltas, and a fold expands the pending orders into deltas in batches, off
+ * the checkout's path. Reads add the pending orders' contribution on the spot (`stats_unfolded`), so
+ * every answer stays exact. `hour` is the order's UTC hour (reads take only their period's).
+ */
+export const statsPendingOrders = pgTable('stats_pending_orders', {
+  orderId: integer('order_id').primaryKey(),
+  hour: timestamp('hour', { withTimezone: true }).notNull(),
+});

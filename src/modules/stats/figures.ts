@@ -1,8 +1,9 @@
 // The one query behind every statistics answer: figures per bucket (and group) over rollup pieces.
 //
 // Where the rows come from:
-// - no buyer filter: stats_rollups rows of the pieces' grains + the deltas not folded yet (one
-//   statement, so one snapshot: a fold commits its delete and its upsert together);
+// - no buyer filter: stats_rollups rows of the pieces' grains + stats_unfolded: the deltas not folded
+//   yet and the contribution of the orders still pending (one statement, so one snapshot: a fold
+//   commits its deletes and its upserts together);
 // - a buyer filter, totals or by shop: the same from the `buyer` / `shop_buyer` families (group = the
 //   buyer); by category: the `buyer_category` family (shop_id = the buyer, group = the category);
 // - a buyer filter by product, or by category within one shop: the buyer's own lines added up on the
@@ -261,7 +262,7 @@ export async function queryFigures(db: Queryable, q: FigureQuery): Promise<Figur
       ${rollups}
       union all
       select p.bucket, ${columns} from ${piece} p
-      join stats_sales_deltas x on x.family = ${family} and x.hour >= p.f and x.hour < p.t
+      join stats_unfolded(${family}, ${low}::timestamptz, ${high}::timestamptz) x on x.hour >= p.f and x.hour < p.t
       where ${shop}`;
   }
 

@@ -1,10 +1,11 @@
-// Folding deltas into rollups. The triggers (migration 0032_stats_triggers) append signed deltas; a
-// fold takes a batch of them and adds them into the hour (UTC), day, week and month (ROLLUP_TIME_ZONE,
-// Moscow) rows of stats_rollups in one
-// transaction: the deltas vanish exactly when their sums appear, so a read that adds rollups and the
-// deltas still there (one statement, one snapshot) is exact whenever it runs. Only one fold runs at a
-// time (a transaction-scoped advisory lock); a delta a checkout has not committed yet is invisible to
-// the fold and folded by a later one.
+// Folding into rollups. A checkout records its order as pending (migration 0039_stats_pending_orders);
+// the triggers append signed deltas for later changes of orders already expanded (0032_stats_triggers).
+// A fold expands a batch of pending orders straight into the rollups and adds a batch of deltas into the
+// hour (UTC), day, week and month (ROLLUP_TIME_ZONE, Moscow) rows of stats_rollups, in one transaction:
+// pending orders and deltas vanish exactly when their sums appear, so a read that adds the rollups, the
+// deltas still there and the pending orders' contribution (one statement, one snapshot: stats_unfolded)
+// is exact whenever it runs. Only one fold runs at a time (a transaction-scoped advisory lock); what a
+// checkout has not committed yet is invisible to the fold and folded by a later one.
 import { type SQL, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/client.ts';
 import { rowsOf } from '../../db/statement-queue.ts';
@@ -15,6 +16,10 @@ import { ROLLUP_TIME_ZONE } from './periods.ts';
 /** The advisory lock key of the fold ("stats" in ASCII). */
 const FOLD_LOCK = 0x7374617473;
 const BATCH = 20_000;
+/** Pending orders expanded into deltas per transaction (at most ~60 delta rows each). */
+const PENDING_BATCH = 2_000;
+/** How often a process that works jobs expands the pending orders (the fold itself runs every minute). */
+export const EXPAND_SECONDS = 5;
 
 /** Adds rows of the `source` relation (delta-shaped) into the hour, day, week and month rollups. */
 function upsertRollups(source: SQL): SQL {
@@ -35,6 +40,47 @@ function upsertRollups(source: SQL): SQL {
         parts = r.parts + excluded.parts, orders = r.orders + excluded.orders`;
 }
 
+/**
+ * One batch of pending orders (0039_stats_pending_orders) turned into deltas: taken off the pending
+ * list (skipping those a transaction is changing right now: its trigger holds a share lock), then
+ * their contribution — in a second statement, whose snapshot sees every change committed before the
+ * rows were taken — appended to stats_sales_deltas, one row per key of the batch. Answers how many
+ * orders were expanded.
+ */
+async function expandPendingBatch(db: Queryable, batch: number): Promise<number> {
+  const taken = rowsOf<{ order_id: number }>(
+    await db.execute(sql`
+    delete from stats_pending_orders
+    where order_id in (select order_id from stats_pending_orders order by order_id limit ${batch}
+                       for update skip locked)
+    returning order_id`),
+  ).map((row) => row.order_id);
+  if (taken.length === 0) return 0;
+  await db.execute(sql`
+    insert into stats_sales_deltas (family, hour, shop_id, group_id, state, lines, units, gross, line_discount,
+                                    order_discount, parts, orders)
+    select c.family, c.hour, c.shop_id, c.group_id, c.state, sum(c.lines), sum(c.units), sum(c.gross),
+           sum(c.line_discount), sum(c.order_discount), sum(c.parts), sum(c.orders)
+    from stats_contribution(${sql.param(taken)}::int[], '{}', '{}', '{}') c
+    group by 1, 2, 3, 4, 5`);
+  return taken.length;
+}
+
+/**
+ * Expands every pending order committed so far into deltas, a batch per transaction (the fold timer,
+ * and the first step of every fold). Cheap beside a fold — appends, no rollup row is touched — and
+ * keeps the pending orders, which each read of their period computes on the spot, few. Processes
+ * expanding at once take different orders. Answers how many orders were expanded.
+ */
+export async function expandPendingStats(runtime: Runtime, batch = PENDING_BATCH): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const expanded = await transaction(runtime, ({ tx }) => expandPendingBatch(tx, batch));
+    total += expanded;
+    if (expanded < batch) return total;
+  }
+}
+
 /** One batch: answers how many deltas were folded, or null when another fold holds the lock. */
 async function foldBatch(db: Queryable, batch: number): Promise<number | null> {
   const [lock] = rowsOf<{ locked: boolean }>(
@@ -53,9 +99,13 @@ async function foldBatch(db: Queryable, batch: number): Promise<number | null> {
   return result?.folded ?? 0;
 }
 
-/** Folds every delta committed so far (the stats_fold job; tools). Answers how many were folded. */
+/**
+ * Folds every pending order and delta committed so far (the stats_fold job, tools): the pending orders
+ * expanded into deltas first, then the deltas into the rollups. Answers how many orders were expanded
+ * and deltas folded.
+ */
 export async function foldStatsDeltas(runtime: Runtime, batch = BATCH): Promise<number> {
-  let total = 0;
+  let total = await expandPendingStats(runtime, Math.min(batch, PENDING_BATCH));
   for (;;) {
     const folded = await transaction(runtime, ({ tx }) => foldBatch(tx, batch));
     if (folded === null) return total; // another fold is at work; it takes what is left
@@ -80,6 +130,7 @@ export async function rebuildStatsRollups(runtime: Runtime, ordersPerBatch = 5_0
     await tx.execute(sql`set local work_mem = '256MB'`);
     await tx.execute(sql`set local maintenance_work_mem = '512MB'`);
     await tx.execute(sql`delete from stats_sales_deltas`);
+    await tx.execute(sql`delete from stats_pending_orders`);
     await tx.execute(sql`truncate stats_rollups`);
     await tx.execute(sql`
       insert into stats_line_categories (line_id, category_id)
@@ -139,4 +190,26 @@ export async function rebuildStatsRollups(runtime: Runtime, ordersPerBatch = 5_0
 /** Every minute the job system folds the deltas (one schedule, whichever process runs it). */
 export async function installFoldSchedule(runtime: Runtime): Promise<void> {
   await runtime.boss.schedule('stats_fold', '* * * * *', {});
+}
+
+/**
+ * Expands the pending orders every EXPAND_SECONDS in a process that works jobs, so that they — which
+ * every read of their period computes on the spot — stay few between the minute's folds. Answers the
+ * stop.
+ */
+export function startPendingExpansion(runtime: Runtime): () => void {
+  let expanding = false;
+  const timer = setInterval(() => {
+    if (expanding || runtime.state.closing) return;
+    expanding = true;
+    expandPendingStats(runtime)
+      .catch((error: unknown) =>
+        runtime.log.error({ err: error }, 'statistics: expanding pending orders failed'),
+      )
+      .finally(() => {
+        expanding = false;
+      });
+  }, EXPAND_SECONDS * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -59,9 +59,9 @@ export async function topGroupsByThreshold(db: Queryable, q: TopGroupsQuery): Pr
   // Their groups are candidates from the start (a product sold since the last fold has no rollup row).
   const deltas = rowsOf<{ group_id: number; revenue: string }>(
     await db.execute(sql`
-      select group_id, sum(gross - line_discount - order_discount)::text as revenue from stats_sales_deltas
-      where family = ${q.family} and hour >= ${from}::timestamptz and hour < ${to}::timestamptz
-        and shop_id = ${shopKey} and state = ${state}
+      select group_id, sum(gross - line_discount - order_discount)::text as revenue
+      from stats_unfolded(${q.family}, ${from}::timestamptz, ${to}::timestamptz)
+      where shop_id = ${shopKey} and state = ${state}
       group by group_id`),
   );
   const maxRise = deltas.reduce((max, d) => (BigInt(d.revenue) > max ? BigInt(d.revenue) : max), 0n);
@@ -89,9 +89,9 @@ export async function topGroupsByThreshold(db: Queryable, q: TopGroupsQuery): Pr
           ) x
         ) r
         left join (
-          select group_id, sum(gross - line_discount - order_discount) as value from stats_sales_deltas
-          where family = ${q.family} and hour >= ${from}::timestamptz and hour < ${to}::timestamptz
-            and shop_id = ${shopKey} and state = ${state} and group_id = any(${sql.param(ids)}::int[])
+          select group_id, sum(gross - line_discount - order_discount) as value
+          from stats_unfolded(${q.family}, ${from}::timestamptz, ${to}::timestamptz)
+          where shop_id = ${shopKey} and state = ${state} and group_id = any(${sql.param(ids)}::int[])
           group by group_id
         ) d on d.group_id = g.id`),
     );
@@ -192,9 +192,8 @@ async function withoutRevenue(
         where family = ${q.family} and grain = 'hour' and bucket >= ${from}::timestamptz
           and bucket < ${to}::timestamptz and shop_id = ${shopKey} and state = any(${sql.param(states)}::text[])
         union
-        select group_id from stats_sales_deltas
-        where family = ${q.family} and hour >= ${from}::timestamptz and hour < ${to}::timestamptz
-          and shop_id = ${shopKey} and state = any(${sql.param(states)}::text[])
+        select group_id from stats_unfolded(${q.family}, ${from}::timestamptz, ${to}::timestamptz)
+        where shop_id = ${shopKey} and state = any(${sql.param(states)}::text[])
       ) g
       where not (group_id = any(${sql.param(seen)}::int[]))
       order by group_id limit ${wanted}`),
