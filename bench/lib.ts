@@ -112,6 +112,10 @@ export async function startServer(
       AUTH_SECRET,
       LOG_LEVEL: 'warn',
       RATE_LIMIT: 'false',
+      // The embedded database's buffer pool, when the run sets it (compared by hand).
+      ...(process.env.PGLITE_SHARED_BUFFERS_MB
+        ? { PGLITE_SHARED_BUFFERS_MB: process.env.PGLITE_SHARED_BUFFERS_MB }
+        : {}),
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -30,7 +30,16 @@ async function timeToReady(args: string[], env: Record<string, string>, pathname
   const started = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.tmpdir(), PORT: String(port), ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? os.tmpdir(),
+      PORT: String(port),
+      // The embedded database's buffer pool, when the run sets it (compared by hand).
+      ...(process.env.PGLITE_SHARED_BUFFERS_MB
+        ? { PGLITE_SHARED_BUFFERS_MB: process.env.PGLITE_SHARED_BUFFERS_MB }
+        : {}),
+      ...env,
+    },
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}${pathname}`;

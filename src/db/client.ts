@@ -8,6 +8,7 @@ import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { EMBEDDED_SHARED_BUFFERS_MB } from '../config.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -47,7 +48,11 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
  * PGlite and its driver are loaded only when the embedded database is opened: loading the module
  * costs about 180 MiB of memory, which a server on PostgreSQL should not carry.
  */
-export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<DatabaseHandle> {
+export async function openPglite(
+  dataDir: string | undefined,
+  loadDataDir?: Blob,
+  sharedBuffersMb = EMBEDDED_SHARED_BUFFERS_MB,
+): Promise<DatabaseHandle> {
   const [{ PGlite }, { pg_trgm }, { drizzle: drizzlePglite }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite/contrib/pg_trgm'),
@@ -58,6 +63,7 @@ export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob
     dataDir,
     loadDataDir,
     extensions: { pg_trgm },
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffersMb}MB`],
     parsers: { 20: (value: string) => Number(value) },
   });
   return pgliteHandle(client, drizzlePglite);
