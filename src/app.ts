@@ -16,6 +16,7 @@ import { registerConsole } from './http/console.ts';
 import { registerDocs } from './http/docs.ts';
 import { installErrorHandlers, sendProblem } from './http/error-handler.ts';
 import { clientErrorHandler, frameworkError } from './http/input-guard.ts';
+import { lazyValidatorFactory } from './http/lazy-validators.ts';
 import { installOpenApiConventions } from './http/openapi.ts';
 import { trackRunningRequests } from './http/running-requests.ts';
 import { reusedSerializerFactory } from './http/serializers.ts';
@@ -114,8 +115,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     ajv: {
       customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: true },
     },
-    // Response serializers compiled once per schema in this process (src/http/serializers.ts).
-    schemaController: { compilersFactory: { buildSerializer: reusedSerializerFactory } },
+    // Validators and response serializers compiled on a route's first use, not at start-up; a
+    // serializer once per schema in this process (src/http/lazy-validators.ts, serializers.ts).
+    schemaController: {
+      compilersFactory: { buildSerializer: reusedSerializerFactory, buildValidator: lazyValidatorFactory },
+    },
     routerOptions: { ignoreTrailingSlash: true },
     // The HTTP layer's own refusals as problem documents too (src/http/input-guard.ts).
     frameworkErrors: (error, request, reply) => frameworkError(error, request, reply, sendProblem),

@@ -1,4 +1,6 @@
-// Response serializers compiled once per process and schema, not once per app.
+// Response serializers compiled once per process and schema, not once per app, and only when a
+// route first answers with that schema (most of ~300 operations are not asked in a process's
+// first minutes; compiling every serializer ahead cost the start about half a second).
 //
 // Fastify compiles a fast-json-stringify serializer for every response schema of every route when
 // an app is built: about half a second of CPU for this API. A process builds one app, except the
@@ -32,11 +34,14 @@ export function reusedSerializerFactory(
       bySharedSchemas = new Map();
       compiled.set(schema, bySharedSchemas);
     }
-    let serializer = bySharedSchemas.get(shared);
-    if (!serializer) {
-      serializer = compile(route);
-      bySharedSchemas.set(shared, serializer);
-    }
-    return serializer;
+    const known = bySharedSchemas.get(shared);
+    if (known) return known;
+    let serializer: Serializer | undefined;
+    const lazy: Serializer = (data) => {
+      serializer ??= compile(route);
+      return serializer(data);
+    };
+    bySharedSchemas.set(shared, lazy);
+    return lazy;
   };
 }
