@@ -341,6 +341,7 @@ async function main() {
       '',
     ].join('\n');
     writeResult('stats', markdown, {
+      date: new Date().toISOString(),
       machine: machine(),
       counts,
       generateSeconds,

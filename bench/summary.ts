@@ -2,6 +2,7 @@
 // target, whether the target is met, and the floor measured in the same bench run beside it (a bare
 // `node:http` server answering a body of the same size, or a bare `node` start). `npm run bench`
 // prints it after running the benchmarks and writes bench/results/summary.{md,json}.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -180,13 +181,25 @@ const BUILDERS: Record<string, (json: Json, date: string) => SummaryRow[]> = {
   stats: statsRows,
 };
 
+/**
+ * When a result without a date of its own was measured: its last commit's date while the file is as
+ * committed (a fresh clone's files all carry the clone's time), else the file's modification time.
+ */
+function resultDate(file: string): string {
+  const git = (args: string[]) =>
+    spawnSync('git', args, { cwd: path.dirname(file), encoding: 'utf8' }).stdout?.trim() ?? '';
+  const committed = git(['status', '--porcelain', '--', path.basename(file)]) === '';
+  const date = committed ? git(['log', '-1', '--format=%cI', '--', path.basename(file)]) : '';
+  return date ? new Date(date).toISOString() : fs.statSync(file).mtime.toISOString();
+}
+
 export function summaryRows(resultsDir: string, names: string[]): SummaryRow[] {
   const rows: SummaryRow[] = [];
   for (const name of names) {
     const file = path.join(resultsDir, `${name}.json`);
     if (!fs.existsSync(file) || !BUILDERS[name]) continue;
     const json = JSON.parse(fs.readFileSync(file, 'utf8')) as Json;
-    const date = String(json.date ?? fs.statSync(file).mtime.toISOString())
+    const date = String(json.date ?? resultDate(file))
       .slice(0, 16)
       .replace('T', ' ');
     rows.push(...BUILDERS[name](json, date));
