@@ -1,7 +1,7 @@
 // Request validators compiled on a route's first request, not when the app is built.
 //
 // Fastify compiles an Ajv validator for every schema part (body, query, params, headers) of every
-// route as the app is built, and a process serves a small share of its ~300 operations in its first
+// route as the app is built, and a process serves a small share of its ~180 operations in its first
 // minutes: compiling them all ahead was about half of the app's build, 0.7–1 s of an embedded start
 // (issue 22; src/http/serializers.ts does the same for response serializers). Each route gets a
 // validator that compiles the real one the first time it is called, with Fastify's own compiler and

@@ -1,5 +1,5 @@
 // Response serializers compiled once per process and schema, not once per app, and only when a
-// route first answers with that schema (most of ~300 operations are not asked in a process's
+// route first answers with that schema (most of ~180 operations are not asked in a process's
 // first minutes; compiling every serializer ahead cost the start about half a second).
 //
 // Fastify compiles a fast-json-stringify serializer for every response schema of every route when
