@@ -85,7 +85,15 @@ function statusField(pid: number, field: string): number {
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
-/** `node src/server.ts` with the given environment; resolves when /health/ready answers 200. */
+/**
+ * Settings of the bench's own environment that the servers it starts get too, when set: the
+ * embedded database's buffer pool (to compare sizes by hand).
+ */
+export function passedToServers(): Record<string, string> {
+  const value = process.env.PGLITE_SHARED_BUFFERS_MB;
+  return value ? { PGLITE_SHARED_BUFFERS_MB: value } : {};
+}
+
 /**
  * The server's Node flags, as `npm start` gives them (package.json): a young generation of 16 MiB
  * keeps an idle API process at about 220 MiB instead of about 330 (V8 sizes it from the machine's
@@ -97,6 +105,7 @@ export const SERVER_NODE_FLAGS = (
   .split(' ')
   .filter(Boolean);
 
+/** `node src/server.ts` with the given environment; resolves when /health/ready answers 200. */
 export async function startServer(
   env: Record<string, string>,
   extraNodeFlags: string[] = [],
@@ -112,10 +121,7 @@ export async function startServer(
       AUTH_SECRET,
       LOG_LEVEL: 'warn',
       RATE_LIMIT: 'false',
-      // The embedded database's buffer pool, when the run sets it (compared by hand).
-      ...(process.env.PGLITE_SHARED_BUFFERS_MB
-        ? { PGLITE_SHARED_BUFFERS_MB: process.env.PGLITE_SHARED_BUFFERS_MB }
-        : {}),
+      ...passedToServers(),
       ...env,
     },
     stdio: ['ignore', 'inherit', 'inherit'],

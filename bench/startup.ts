@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, machine, ROOT, writeResult } from './lib.ts';
+import { freePort, machine, passedToServers, ROOT, writeResult } from './lib.ts';
 
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 5);
 /** The flags of `npm start` (package.json), without the console build check of `prestart`. */
@@ -34,10 +34,7 @@ async function timeToReady(args: string[], env: Record<string, string>, pathname
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? os.tmpdir(),
       PORT: String(port),
-      // The embedded database's buffer pool, when the run sets it (compared by hand).
-      ...(process.env.PGLITE_SHARED_BUFFERS_MB
-        ? { PGLITE_SHARED_BUFFERS_MB: process.env.PGLITE_SHARED_BUFFERS_MB }
-        : {}),
+      ...passedToServers(),
       ...env,
     },
     stdio: 'ignore',

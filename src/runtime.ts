@@ -99,7 +99,7 @@ export async function openConfiguredDatabase(config: Config, log?: Logger): Prom
   const dataDir = path.join(config.dataDir, 'pg');
   try {
     if (config.migrateOnStart) await seedFromTemplate(dataDir, log);
-    return { database: await openPglite(dataDir, undefined, config.embeddedSharedBuffersMb), lock };
+    return { database: await openPglite(dataDir, { sharedBuffersMb: config.embeddedSharedBuffersMb }), lock };
   } catch (error) {
     lock.release();
     throw error;

@@ -50,9 +50,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
  */
 export async function openPglite(
   dataDir: string | undefined,
-  loadDataDir?: Blob,
-  sharedBuffersMb = EMBEDDED_SHARED_BUFFERS_MB,
+  options: { loadDataDir?: Blob; sharedBuffersMb?: number } = {},
 ): Promise<DatabaseHandle> {
+  const { loadDataDir, sharedBuffersMb = EMBEDDED_SHARED_BUFFERS_MB } = options;
   const [{ PGlite }, { pg_trgm }, { drizzle: drizzlePglite }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite/contrib/pg_trgm'),

@@ -176,7 +176,7 @@ async function reusedPglite(dumpFile: string): Promise<DatabaseHandle> {
   const { drizzle } = await import('drizzle-orm/pglite');
   let client = idle.pop();
   if (!client) {
-    const opened = await openPglite(undefined, new Blob([fs.readFileSync(dumpFile)]));
+    const opened = await openPglite(undefined, { loadDataDir: new Blob([fs.readFileSync(dumpFile)]) });
     client = opened.pglite!;
     templates.set(client, await captureTemplate(client));
   }
