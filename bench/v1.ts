@@ -69,7 +69,12 @@ interface Measured {
   errors: number;
 }
 
-function run(command: string, args: string[], env: Record<string, string> = {}): string {
+/** Runs a harness command; throws on failure, else answers what it printed on each stream. */
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+): { stdout: string; stderr: string } {
   const result = spawnSync(command, args, {
     cwd: HARNESS,
     encoding: 'utf8',
@@ -81,7 +86,7 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
       `${command} ${args.join(' ')} failed (${result.status}): ${result.stderr || result.stdout}`,
     );
   }
-  return result.stdout;
+  return { stdout: result.stdout, stderr: result.stderr };
 }
 
 /** A static file server for the price lists (the harness suggests python's; this is the same). */
@@ -271,7 +276,13 @@ async function main() {
     const ordersBefore = await orderCount();
     const apiBefore = processCpuMs(server.pid);
     const pgBefore = await backendsCpu();
-    run('bash', ['run-scenarios.sh', base, runDir, path.join(out, 'ours'), 'orders'], env);
+    // orders.mjs prints the first three answers of each kind of failure on stderr: kept, so that
+    // the report says why orders failed (our API refuses what the reference accepts: stock, minimums).
+    const ordersRun = run('bash', ['run-scenarios.sh', base, runDir, path.join(out, 'ours'), 'orders'], env);
+    const orderFailures = ordersRun.stderr
+      .split('\n')
+      .filter((line) => /^\[[a-z-]+\] /.test(line))
+      .map((line) => line.slice(0, 300));
     const pgAfter = await backendsCpu();
     const ordered = (await orderCount()) - ordersBefore;
     let pgMs = 0;
@@ -343,6 +354,11 @@ async function main() {
       `${machine()}; load average at the end ${load}; PostgreSQL server; wrk -t1 -c8, ${SECONDS} s measured, ${REPS} repetition(s) (median).`,
       `Dataset loaded through \`POST /api/v1/partner/update\`: ${SHOPS} × 2,000 goods in ${loadSeconds.toFixed(1)} s.`,
       `Scenario d: the API process works no jobs (\`RUN_WORKERS=false\`, as \`npm run bench:checkout\`): each order's emails are queued in its transaction. Afterwards the API's own workers sent the emails of ${emailDrain.orders - emailDrain.left} of the ${emailDrain.orders} orders (5 each, with 3 invoice PDFs and the staff's order PDF) in ${emailDrain.seconds.toFixed(1)} s, ${emailDrain.cpuMsPerOrder.toFixed(1)} ms of the API process's CPU per order${emailDrain.left > 0 ? ` (${emailDrain.left} still queued when the bench stopped after ${DRAIN_SECONDS} s; the figure is per order sent)` : ''}.`,
+      ...(orderFailures.length > 0
+        ? [
+            `Scenario d's failed orders, the first answers of each kind: ${orderFailures.map((line) => `\`${line.replaceAll('`', "'")}\``).join('; ')}.`,
+          ]
+        : []),
       `CPU per order in scenario d (its warm-up included, ${orderCpu.orders} orders): API process ${orderCpu.apiMsPerOrder.toFixed(2)} ms, PostgreSQL backends ${orderCpu.postgresMsPerOrder.toFixed(2)} ms (each order is three requests: the basket filled, read, confirmed).`,
       `Floor (node:http, one ${floorBody.length}-byte catalog answer of ours, scenario a's paths): ${floorRun.rps.toFixed(0)} req/s in this run; the reference's: ${REFERENCE.floorRps}. Scale ${scale.toFixed(2)}.`,
       '',
@@ -362,6 +378,7 @@ async function main() {
       loadSeconds,
       emailDrain,
       orderCpu,
+      orderFailures,
     });
   } finally {
     await server?.stop();
