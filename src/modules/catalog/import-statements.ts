@@ -252,7 +252,8 @@ const OFFER_COLUMNS = sql.raw(
 
 /**
  * One batch of new offers, inserted with their characteristics. The shop's import lock means
- * nobody else inserts this shop's offers meanwhile: none of them exists.
+ * nobody else inserts this shop's offers meanwhile: none of them exists. An offer of a hidden
+ * product is inserted hidden (its product joined: see storedOffersStatement).
  */
 export function newOffersStatement(scope: TxScope, shopId: number, goods: GoodsColumns, rows: number[]): SQL {
   const { staged, parameterIds } = goods;
@@ -265,11 +266,11 @@ export function newOffersStatement(scope: TxScope, shopId: number, goods: GoodsC
   return sql`
     with added as (
       insert into offers (shop_id, ${OFFER_COLUMNS}, is_active, created_at, updated_at)
-      select ${shopId}, product_id, category_id, product_name_key, external_id, model, name, price, price_rrc, quantity,
-             parameters, facet_keys::text[], import_hash, characteristics,
-             not exists (select 1 from products hp where hp.id = u.product_id and hp.hidden),
-             ${scope.now}, ${scope.now}
+      select ${shopId}, u.product_id, u.category_id, u.product_name_key, u.external_id, u.model, u.name, u.price,
+             u.price_rrc, u.quantity, u.parameters, u.facet_keys::text[], u.import_hash, u.characteristics,
+             not np.hidden, ${scope.now}, ${scope.now}
       from unnest(${offerColumns(goods, rows)}) with ordinality as u(${OFFER_COLUMNS}, ord)
+      join products np on np.id = u.product_id
       order by ord
       returning id, external_id
     ), valued as (
@@ -323,9 +324,10 @@ export function storedOffersStatement(
   ];
   const before = sql.raw(contentColumns.map((column) => `old.${column}`).join(', '));
   // Back in the price list, the offer is shown unless staff hid it or its product (moderation
-  // outlives any number of imports).
-  const visible =
-    'not old.hidden and not exists (select 1 from products hp where hp.id = u.product_id and hp.hidden)';
+  // outlives any number of imports). Its product (`np`) is joined, never asked with `not exists`:
+  // the planner made that a hashed subplan reading every product, once per use (four uses: 48 ms
+  // of a 1,000-offer statement at 100,000 products).
+  const visible = 'not old.hidden and not np.hidden';
   const after = sql.raw(
     contentColumns
       .map((column) =>
@@ -359,6 +361,7 @@ export function storedOffersStatement(
                 ${param(arrayLiteral(indexes))}::integer[],
                 ${offerColumns(goods, indexes)}) as u(id, idx, ${OFFER_COLUMNS})
     join offers old on old.id = u.id
+    join products np on np.id = u.product_id
     where o.id = u.id
     returning o.id, u.idx, o.product_id, old.product_id as old_product_id,
       (${before}) is distinct from (${after}) as changed,

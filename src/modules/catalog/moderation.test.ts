@@ -294,3 +294,34 @@ describe('hiding a product', () => {
     expect((await get('/api/v2/supplier/offers', other.headers)).json().items).toEqual([]);
   });
 });
+
+describe('a hidden product in another supplier’s price list', () => {
+  it('gets that supplier’s new offer hidden too, and shown with the product', async () => {
+    const offer = offerIds.get(XR_RED)!;
+    expect((await moderate('products', offer.productId, { hidden: true })).statusCode).toBe(200);
+    const other = await createSupplier(t);
+    expect((await importFile(t, other.headers, SAMPLE)).status).toBe('succeeded');
+    const theirs = async () =>
+      (await get('/api/v2/supplier/offers?limit=200', other.headers)).json().items as {
+        external_id: string;
+        id: number;
+        product_id: number;
+        shown: boolean;
+      }[];
+    const brought = (await theirs()).find((o) => o.external_id === XR_RED)!;
+    expect(brought).toMatchObject({ product_id: offer.productId, shown: false });
+    expect((await theirs()).filter((o) => o.shown)).toHaveLength(13);
+    const v1 = async () =>
+      (await get(`/api/v1/products?shop_id=${other.shop.id}`)).json().map((o: { id: number }) => o.id);
+    expect(await v1()).not.toContain(brought.id);
+    expect(await v1()).toHaveLength(13);
+    expect((await get(`/api/v2/products/${offer.productId}`)).statusCode).toBe(404);
+
+    expect((await moderate('products', offer.productId, { hidden: false })).json()).toMatchObject({
+      hidden: false,
+      offer_count: 2,
+    });
+    expect((await theirs()).find((o) => o.external_id === XR_RED)).toMatchObject({ shown: true });
+    expect(await v1()).toContain(brought.id);
+  });
+});
